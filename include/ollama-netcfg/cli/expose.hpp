@@ -1,0 +1,24 @@
+// `ollama-netcfg expose ADDR`: set OLLAMA_HOST in a drop-in, apply, prove.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "ollama-netcfg/cli/common.hpp"
+
+namespace netcfg::cli {
+
+struct ExposeOptions {
+    std::string address;
+    std::string unit = "ollama.service";
+    std::string drop_in = "override.conf";
+    double timeout_seconds = 60;
+    bool no_rollback = false;
+};
+
+// Adds the subcommand; `exit_status` receives the result when it runs.
+void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_status);
+
+int run_expose(const ExposeOptions& options, const GlobalOptions& global);
+
+} // namespace netcfg::cli

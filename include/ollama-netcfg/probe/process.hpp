@@ -1,0 +1,24 @@
+// What /proc and the cgroup tree tell about the service's processes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include "ollama-netcfg/util/result.hpp"
+
+namespace netcfg::probe {
+
+// The value of `name` in the process's environment (nullopt when unset).
+// Fails when the process is gone or its environment is not readable.
+Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name);
+
+// /proc/PID/comm, or "?" when the process is gone.
+std::string process_name(pid_t pid);
+
+// The processes in a unit's control group (cgroup v2, or the v1 "systemd"
+// hierarchy). Empty when the group is gone.
+std::vector<pid_t> cgroup_pids(const std::string& control_group);
+
+} // namespace netcfg::probe

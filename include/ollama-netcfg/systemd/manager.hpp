@@ -1,0 +1,59 @@
+// The few things this tool asks of systemd's manager: unit state, reload,
+// and a restart awaited through its job.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ollama-netcfg/systemd/bus.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
+namespace netcfg::systemd {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+
+struct UnitState {
+    std::string name;
+    std::string load_state;    // loaded, not-found, masked, ...
+    std::string active_state;  // active, activating, failed, ...
+    std::string sub_state;     // running, auto-restart, ...
+    std::string result;        // Service.Result: success, exit-code, timeout, ...
+    std::string fragment_path;
+    std::vector<std::string> drop_in_paths;
+    std::vector<std::string> environment;  // Service.Environment, NAME=value
+    std::string control_group;
+    std::uint32_t main_pid = 0;
+    std::uint32_t n_restarts = 0;
+    std::int32_t exec_main_status = 0;
+    bool need_daemon_reload = false;
+
+    // The last NAME=... in `environment`.
+    std::optional<std::string> environment_value(std::string_view var) const;
+};
+
+class Manager {
+public:
+    static Result<Manager> connect();
+
+    const std::string& transport() const { return conn_.transport; }
+
+    Result<UnitState> unit_state(const std::string& unit);
+    Status reload(Deadline deadline);
+    // RestartUnit(unit, "replace"), then waits for that job's JobRemoved.
+    // Returns the job result: done, failed, timeout, dependency, canceled, ...
+    Result<std::string> restart(const std::string& unit, Deadline deadline);
+
+private:
+    explicit Manager(Connection c) : conn_(std::move(c)) {}
+    Result<std::string> unit_path(const std::string& unit);
+    Result<MessagePtr> call(const char* member, Deadline deadline, const char* types = nullptr,
+                            const char* a = nullptr, const char* b = nullptr);
+
+    Connection conn_;
+};
+
+} // namespace netcfg::systemd

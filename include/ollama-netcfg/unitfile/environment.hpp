@@ -1,0 +1,46 @@
+// Reading and editing one variable in the Environment= settings of a unit
+// file or drop-in, leaving every other byte as it was.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netcfg::unitfile {
+
+struct EnvAssignment {
+    std::string name;
+    std::string value;           // after unescaping and %% resolution
+    bool has_other_specifiers = false;
+    std::size_t begin = 0;       // file span of the word
+    std::size_t end = 0;
+    std::size_t line = 0;        // index into Document::lines
+};
+
+// Every valid NAME=value word of Environment= in [Service], in file order.
+// A line systemd rejects (bad quoting) contributes nothing, as in systemd.
+std::vector<EnvAssignment> environment_assignments(std::string_view content);
+
+// The value this file leaves `name` with: the last assignment, unless an empty
+// `Environment=` later resets the list. nullopt when unset.
+std::optional<std::string> effective_value(std::string_view content, std::string_view name);
+
+struct Edit {
+    std::string content;
+    std::optional<std::string> old_value;  // effective value before the edit
+    bool changed = false;
+};
+
+// Sets `name` to `value`: rewrites its assignment words in place, or adds an
+// Environment= line to the last [Service] section (creating the section when
+// there is none).
+Edit set_variable(std::string_view content, std::string_view name, std::string_view value);
+
+// Removes every assignment of `name`; a line left without words goes too.
+Edit unset_variable(std::string_view content, std::string_view name);
+
+// True when the file holds nothing but blank lines and empty section headers.
+bool is_effectively_empty(std::string_view content);
+
+} // namespace netcfg::unitfile

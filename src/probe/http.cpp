@@ -1,0 +1,57 @@
+#include "ollama-netcfg/probe/http.hpp"
+
+#include <curl/curl.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+namespace netcfg::probe {
+namespace {
+
+struct CurlCleanup {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+
+size_t collect(char* data, size_t size, size_t n, void* userdata) {
+    auto* body = static_cast<std::string*>(userdata);
+    if (body->size() < 64 * 1024)
+        body->append(data, size * n);
+    return size * n;
+}
+
+} // namespace
+
+HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout) {
+    HttpAnswer a;
+    std::unique_ptr<CURL, CurlCleanup> c(curl_easy_init());
+    if (!c) {
+        a.error = "cannot initialise libcurl";
+        return a;
+    }
+    char errbuf[CURL_ERROR_SIZE] = {};
+    curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
+    // The probe goes straight to the service, never through a proxy from the environment.
+    curl_easy_setopt(c.get(), CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &a.body);
+    curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c.get(), CURLOPT_USERAGENT, "ollama-netcfg");
+    CURLcode rc = curl_easy_perform(c.get());
+    if (rc != CURLE_OK) {
+        a.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    } else {
+        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &a.status);
+    }
+    curl_easy_getinfo(c.get(), CURLINFO_TOTAL_TIME, &a.seconds);
+    return a;
+}
+
+std::optional<std::string> parse_version(const std::string& body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("version") || !j["version"].is_string())
+        return std::nullopt;
+    return j["version"].get<std::string>();
+}
+
+} // namespace netcfg::probe

@@ -1,0 +1,182 @@
+#include "ollama-netcfg/probe/sockets.hpp"
+
+#include "ollama-netcfg/util/atomic_file.hpp"
+
+#include <arpa/inet.h>
+#include <charconv>
+#include <cstring>
+#include <dirent.h>
+#include <fmt/format.h>
+#include <memory>
+#include <sstream>
+#include <unistd.h>
+
+namespace netcfg::probe {
+namespace {
+
+constexpr std::string_view listen_state = "0A";
+
+std::uint32_t hex32(std::string_view s) {
+    std::uint32_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v, 16);
+    return v;
+}
+
+// The kernel prints each 32-bit word of the address in host order.
+std::string decode_address(std::string_view hex, int family) {
+    char out[INET6_ADDRSTRLEN] = {};
+    if (family == AF_INET) {
+        in_addr a{};
+        a.s_addr = hex32(hex.substr(0, 8));
+        inet_ntop(AF_INET, &a, out, sizeof out);
+    } else {
+        in6_addr a{};
+        for (int w = 0; w < 4; ++w) {
+            std::uint32_t word = hex32(hex.substr(static_cast<std::size_t>(w) * 8, 8));
+            std::memcpy(reinterpret_cast<char*>(&a) + w * 4, &word, 4);
+        }
+        inet_ntop(AF_INET6, &a, out, sizeof out);
+    }
+    return out;
+}
+
+struct DirClose {
+    void operator()(DIR* d) const { closedir(d); }
+};
+
+std::vector<pid_t> all_pids() {
+    std::vector<pid_t> pids;
+    std::unique_ptr<DIR, DirClose> d(opendir("/proc"));
+    if (!d)
+        return pids;
+    while (auto* e = readdir(d.get())) {
+        pid_t pid = 0;
+        auto name = std::string_view(e->d_name);
+        auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (ec == std::errc{} && p == name.data() + name.size())
+            pids.push_back(pid);
+    }
+    return pids;
+}
+
+} // namespace
+
+std::string ListenSocket::endpoint() const {
+    if (family == AF_INET6)
+        return fmt::format("[{}]:{}", address, port);
+    return fmt::format("{}:{}", address, port);
+}
+
+std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
+                                             std::uint16_t port) {
+    std::vector<ListenSocket> out;
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+        if (!(f >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >>
+              inode))
+            continue;
+        if (state != listen_state)
+            continue;
+        auto colon = local.find(':');
+        if (colon == std::string::npos)
+            continue;
+        auto p = static_cast<std::uint16_t>(hex32(std::string_view(local).substr(colon + 1)));
+        if (p != port)
+            continue;
+        ListenSocket s;
+        s.family = family;
+        s.address = decode_address(std::string_view(local).substr(0, colon), family);
+        s.port = p;
+        std::from_chars(inode.data(), inode.data() + inode.size(), s.inode);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
+    std::vector<ListenSocket> out;
+    for (auto [path, family] : {std::pair{"/proc/net/tcp", AF_INET}, {"/proc/net/tcp6", AF_INET6}}) {
+        auto text = read_file(path);
+        if (!text || !*text)
+            continue;
+        auto found = parse_proc_net_tcp(**text, family, port);
+        out.insert(out.end(), found.begin(), found.end());
+    }
+    return out;
+}
+
+void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& pids) {
+    if (sockets.empty())
+        return;
+    auto search = pids.empty() ? all_pids() : pids;
+    for (pid_t pid : search) {
+        auto dir = fmt::format("/proc/{}/fd", pid);
+        std::unique_ptr<DIR, DirClose> d(opendir(dir.c_str()));
+        if (!d)
+            continue;
+        while (auto* e = readdir(d.get())) {
+            char target[64];
+            auto link = fmt::format("{}/{}", dir, e->d_name);
+            ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+            if (n <= 0)
+                continue;
+            std::string_view t(target, static_cast<std::size_t>(n));
+            if (!t.starts_with("socket:["))
+                continue;
+            std::uint64_t inode = 0;
+            std::from_chars(t.data() + 8, t.data() + t.size() - 1, inode);
+            for (auto& s : sockets)
+                if (s.inode == inode && (s.pids.empty() || s.pids.back() != pid))
+                    s.pids.push_back(pid);
+        }
+    }
+}
+
+} // namespace netcfg::probe
+
+#include <algorithm>
+#include <netdb.h>
+
+namespace netcfg::probe {
+
+bool listener_covers(const std::string& socket_address, const std::string& want_host,
+                     const std::vector<std::string>& resolved, bool bindv6only) {
+    const bool dual = socket_address == "::" && !bindv6only;
+    if (want_host.empty())
+        return socket_address == "::" || socket_address == "0.0.0.0";
+    if (want_host == "0.0.0.0")
+        return socket_address == "0.0.0.0" || dual;
+    if (socket_address == want_host)
+        return true;
+    return std::find(resolved.begin(), resolved.end(), socket_address) != resolved.end();
+}
+
+std::vector<std::string> resolve_host(const std::string& name) {
+    std::vector<std::string> out;
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0)
+        return out;
+    for (auto* p = res; p; p = p->ai_next) {
+        char buf[INET6_ADDRSTRLEN] = {};
+        const void* a = p->ai_family == AF_INET
+                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
+                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
+        if (inet_ntop(p->ai_family, a, buf, sizeof buf))
+            out.emplace_back(buf);
+    }
+    freeaddrinfo(res);
+    return out;
+}
+
+bool ipv6_bindv6only() {
+    auto v = read_file("/proc/sys/net/ipv6/bindv6only");
+    return v && *v && !(*v)->empty() && (**v)[0] == '1';
+}
+
+} // namespace netcfg::probe

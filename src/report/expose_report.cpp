@@ -1,0 +1,56 @@
+#include "ollama-netcfg/report/expose_report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace netcfg::report {
+
+bool ExposeReport::proven() const {
+    return !proofs.empty() &&
+           std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
+}
+
+std::string to_text(const ExposeReport& r) {
+    std::string out;
+    auto old_text = r.old_value ? fmt::format("\"{}\"", *r.old_value) : std::string("unset");
+    if (r.changed)
+        out += fmt::format("{}: OLLAMA_HOST=\"{}\" (was {}), listening on {}\n", r.unit,
+                           r.new_value, old_text, r.listen);
+    else
+        out += fmt::format("{}: OLLAMA_HOST=\"{}\" already in effect, listening on {}; "
+                           "nothing changed\n",
+                           r.unit, r.new_value, r.listen);
+    for (const auto& a : r.actions)
+        out += fmt::format("  {}\n", a);
+    for (const auto& p : r.proofs)
+        out += fmt::format("  {:<4} {:<9} {}\n", p.ok ? "ok" : "FAIL", p.name, p.detail);
+    return out;
+}
+
+nlohmann::json to_json(const ExposeReport& r) {
+    nlohmann::json j;
+    j["unit"] = r.unit;
+    j["drop_in"] = r.drop_in;
+    j["old_value"] = r.old_value ? nlohmann::json(*r.old_value) : nlohmann::json(nullptr);
+    j["new_value"] = r.new_value;
+    j["listen"] = r.listen;
+    j["connect_url"] = r.connect_url;
+    j["changed"] = r.changed;
+    j["actions"] = r.actions;
+    auto proofs = nlohmann::json::array();
+    for (const auto& p : r.proofs)
+        proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});
+    j["proofs"] = proofs;
+    j["ok"] = !r.error && r.proven();
+    if (r.error) {
+        j["error"] = {{"message", r.error->message},
+                      {"hint", r.error->hint},
+                      {"exit_status", static_cast<int>(r.error->status)}};
+    } else {
+        j["error"] = nullptr;
+    }
+    j["journal"] = r.journal;
+    return j;
+}
+
+} // namespace netcfg::report

@@ -1,0 +1,66 @@
+#include "ollama-netcfg/systemd/journal.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+
+namespace netcfg::systemd {
+namespace {
+
+struct JournalClose {
+    void operator()(sd_journal* j) const { sd_journal_close(j); }
+};
+using JournalPtr = std::unique_ptr<sd_journal, JournalClose>;
+
+std::string field(sd_journal* j, const char* name) {
+    const void* data = nullptr;
+    size_t len = 0;
+    if (sd_journal_get_data(j, name, &data, &len) < 0)
+        return {};
+    std::string s(static_cast<const char*>(data), len);
+    auto eq = s.find('=');
+    return eq == std::string::npos ? std::string{} : s.substr(eq + 1);
+}
+
+} // namespace
+
+std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t count) {
+    std::vector<std::string> lines;
+    sd_journal* raw = nullptr;
+    if (sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+        return lines;
+    JournalPtr j(raw);
+    auto own = "_SYSTEMD_UNIT=" + unit;
+    auto about = "UNIT=" + unit;
+    if (sd_journal_add_match(j.get(), own.c_str(), 0) < 0 ||
+        sd_journal_add_disjunction(j.get()) < 0 ||
+        sd_journal_add_match(j.get(), about.c_str(), 0) < 0 ||
+        sd_journal_add_match(j.get(), "_PID=1", 0) < 0)
+        return lines;
+    if (sd_journal_seek_tail(j.get()) < 0)
+        return lines;
+    std::size_t n = 0;
+    while (n < count && sd_journal_previous(j.get()) > 0) {
+        auto ident = field(j.get(), "SYSLOG_IDENTIFIER");
+        auto pid = field(j.get(), "_PID");
+        lines.push_back(fmt::format("{}[{}]: {}", ident.empty() ? "?" : ident, pid,
+                                    field(j.get(), "MESSAGE")));
+        ++n;
+    }
+    return {lines.rbegin(), lines.rend()};
+}
+
+void log_change(const std::string& message, const std::map<std::string, std::string>& fields) {
+    std::vector<std::string> items;
+    items.push_back("MESSAGE=" + message);
+    items.push_back("SYSLOG_IDENTIFIER=ollama-netcfg");
+    for (const auto& [k, v] : fields)
+        items.push_back(k + "=" + v);
+    std::vector<iovec> iov;
+    for (auto& s : items)
+        iov.push_back({s.data(), s.size()});
+    sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+}
+
+} // namespace netcfg::systemd

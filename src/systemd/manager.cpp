@@ -1,0 +1,200 @@
+#include "ollama-netcfg/systemd/manager.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace netcfg::systemd {
+namespace {
+
+constexpr const char* destination = "org.freedesktop.systemd1";
+constexpr const char* manager_path = "/org/freedesktop/systemd1";
+constexpr const char* manager_iface = "org.freedesktop.systemd1.Manager";
+constexpr const char* unit_iface = "org.freedesktop.systemd1.Unit";
+constexpr const char* service_iface = "org.freedesktop.systemd1.Service";
+
+std::uint64_t usec_until(Deadline deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
+    return left.count() > 0 ? static_cast<std::uint64_t>(left.count()) : 1;
+}
+
+struct PropertyReader {
+    sd_bus* bus;
+    const std::string& path;
+    std::string failed;  // the first property that could not be read
+
+    std::string str(const char* iface, const char* name) {
+        BusError err;
+        char* out = nullptr;
+        int r = sd_bus_get_property_string(bus, destination, path.c_str(), iface, name,
+                                           err.get(), &out);
+        if (r < 0) {
+            note(name, err.describe(r));
+            return {};
+        }
+        std::string s(out ? out : "");
+        free(out);
+        return s;
+    }
+
+    std::vector<std::string> strv(const char* iface, const char* name) {
+        BusError err;
+        char** out = nullptr;
+        int r = sd_bus_get_property_strv(bus, destination, path.c_str(), iface, name, err.get(),
+                                         &out);
+        std::vector<std::string> v;
+        if (r < 0) {
+            note(name, err.describe(r));
+            return v;
+        }
+        for (char** p = out; p && *p; ++p) {
+            v.emplace_back(*p);
+            free(*p);
+        }
+        free(out);
+        return v;
+    }
+
+    template <class T> T trivial(const char* iface, const char* name, char type) {
+        BusError err;
+        T out{};
+        int r = sd_bus_get_property_trivial(bus, destination, path.c_str(), iface, name,
+                                            err.get(), type, &out);
+        if (r < 0)
+            note(name, err.describe(r));
+        return out;
+    }
+
+    void note(const char* name, const std::string& why) {
+        if (failed.empty())
+            failed = fmt::format("{}: {}", name, why);
+    }
+};
+
+int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* removed = static_cast<std::map<std::string, std::string>*>(userdata);
+    std::uint32_t id = 0;
+    const char *path = nullptr, *unit = nullptr, *result = nullptr;
+    if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) >= 0)
+        (*removed)[path] = result;
+    return 0;
+}
+
+} // namespace
+
+std::optional<std::string> UnitState::environment_value(std::string_view var) const {
+    std::optional<std::string> v;
+    for (const auto& e : environment)
+        if (e.size() > var.size() && e.compare(0, var.size(), var) == 0 && e[var.size()] == '=')
+            v = e.substr(var.size() + 1);
+    return v;
+}
+
+Result<Manager> Manager::connect() {
+    auto c = connect_manager();
+    if (!c)
+        return c.error();
+    return Manager(std::move(*c));
+}
+
+Result<MessagePtr> Manager::call(const char* member, Deadline deadline, const char* types,
+                                 const char* a, const char* b) {
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(conn_.bus.get(), &raw, destination, manager_path,
+                                           manager_iface, member);
+    MessagePtr msg(raw);
+    if (r >= 0 && types)
+        r = b ? sd_bus_message_append(msg.get(), types, a, b)
+              : sd_bus_message_append(msg.get(), types, a);
+    if (r < 0)
+        return failure(fmt::format("cannot build {} call: {}", member, std::strerror(-r)));
+    BusError err;
+    sd_bus_message* reply = nullptr;
+    r = sd_bus_call(conn_.bus.get(), msg.get(), usec_until(deadline), err.get(), &reply);
+    if (r < 0)
+        return failure(fmt::format("systemd {} failed: {}", member, err.describe(r)));
+    return MessagePtr(reply);
+}
+
+Result<std::string> Manager::unit_path(const std::string& unit) {
+    auto reply = call("LoadUnit", Clock::now() + std::chrono::seconds(25), "s", unit.c_str());
+    if (!reply)
+        return reply.error();
+    const char* path = nullptr;
+    int r = sd_bus_message_read(reply->get(), "o", &path);
+    if (r < 0)
+        return failure(fmt::format("bad LoadUnit reply: {}", std::strerror(-r)));
+    return std::string(path);
+}
+
+Result<UnitState> Manager::unit_state(const std::string& unit) {
+    auto path = unit_path(unit);
+    if (!path)
+        return path.error();
+    PropertyReader p{conn_.bus.get(), *path, {}};
+    UnitState s;
+    s.name = unit;
+    s.load_state = p.str(unit_iface, "LoadState");
+    if (s.load_state != "loaded")
+        return s;
+    s.active_state = p.str(unit_iface, "ActiveState");
+    s.sub_state = p.str(unit_iface, "SubState");
+    s.fragment_path = p.str(unit_iface, "FragmentPath");
+    s.drop_in_paths = p.strv(unit_iface, "DropInPaths");
+    s.need_daemon_reload = p.trivial<int>(unit_iface, "NeedDaemonReload", 'b') != 0;
+    s.result = p.str(service_iface, "Result");
+    s.environment = p.strv(service_iface, "Environment");
+    s.control_group = p.str(service_iface, "ControlGroup");
+    s.main_pid = p.trivial<std::uint32_t>(service_iface, "MainPID", 'u');
+    s.n_restarts = p.trivial<std::uint32_t>(service_iface, "NRestarts", 'u');
+    s.exec_main_status = p.trivial<std::int32_t>(service_iface, "ExecMainStatus", 'i');
+    if (!p.failed.empty())
+        return failure(fmt::format("cannot read properties of {}: {}", unit, p.failed));
+    return s;
+}
+
+Status Manager::reload(Deadline deadline) {
+    auto reply = call("Reload", deadline);
+    if (!reply)
+        return reply.error();
+    return Ok{};
+}
+
+Result<std::string> Manager::restart(const std::string& unit, Deadline deadline) {
+    // Match JobRemoved before enqueuing the job, so its end cannot be missed.
+    // The manager always tells the client that enqueued a job when it ends.
+    std::map<std::string, std::string> removed;
+    sd_bus_slot* raw = nullptr;
+    int r = sd_bus_match_signal(conn_.bus.get(), &raw, nullptr, manager_path, manager_iface,
+                                "JobRemoved", on_job_removed, &removed);
+    SlotPtr slot(raw);
+    if (r < 0)
+        return failure(fmt::format("cannot watch systemd jobs: {}", std::strerror(-r)));
+
+    auto reply = call("RestartUnit", deadline, "ss", unit.c_str(), "replace");
+    if (!reply)
+        return reply.error();
+    const char* job_c = nullptr;
+    r = sd_bus_message_read(reply->get(), "o", &job_c);
+    if (r < 0)
+        return failure(fmt::format("bad RestartUnit reply: {}", std::strerror(-r)));
+    const std::string job(job_c);
+
+    for (;;) {
+        if (auto it = removed.find(job); it != removed.end())
+            return it->second;
+        r = sd_bus_process(conn_.bus.get(), nullptr);
+        if (r < 0)
+            return failure(fmt::format("lost the bus while waiting for job {}: {}", job,
+                                       std::strerror(-r)));
+        if (r > 0)
+            continue;
+        if (Clock::now() >= deadline)
+            return std::string("timeout-waiting");
+        r = sd_bus_wait(conn_.bus.get(), usec_until(deadline));
+        if (r < 0)
+            return failure(fmt::format("waiting for job {}: {}", job, std::strerror(-r)));
+    }
+}
+
+} // namespace netcfg::systemd

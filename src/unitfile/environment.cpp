@@ -1,0 +1,217 @@
+#include "ollama-netcfg/unitfile/environment.hpp"
+
+#include "ollama-netcfg/unitfile/lexer.hpp"
+#include "ollama-netcfg/unitfile/words.hpp"
+
+#include <algorithm>
+
+namespace netcfg::unitfile {
+namespace {
+
+bool is_environment_line(const Line& line) {
+    return line.kind == LineKind::assignment && line.section == "Service" &&
+           line.key == "Environment";
+}
+
+// systemd's env_name_is_valid(): a shell variable name.
+bool valid_name(std::string_view n) {
+    if (n.empty() || (n[0] >= '0' && n[0] <= '9'))
+        return false;
+    return std::all_of(n.begin(), n.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
+
+// Assignments on one Environment= line, or nothing when systemd would
+// reject the line's syntax.
+std::vector<EnvAssignment> line_assignments(const Line& line, std::size_t index) {
+    std::vector<EnvAssignment> out;
+    auto words = split_words(line.value());
+    if (!words)
+        return out;
+    for (const auto& w : *words) {
+        auto resolved = resolve_percent(w.value);
+        auto eq = resolved.value.find('=');
+        if (eq == std::string::npos || !valid_name(std::string_view(resolved.value).substr(0, eq)))
+            continue;
+        EnvAssignment a;
+        a.name = resolved.value.substr(0, eq);
+        a.value = resolved.value.substr(eq + 1);
+        a.has_other_specifiers = resolved.has_other_specifiers;
+        a.begin = line.file_offset(line.value_pos + w.begin);
+        a.end = line.file_offset(line.value_pos + w.end - 1) + 1;
+        a.line = index;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::optional<std::string> effective_in(const Document& doc, std::string_view name) {
+    std::optional<std::string> value;
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        const auto& line = doc.lines[i];
+        if (!is_environment_line(line))
+            continue;
+        if (line.value_len == 0) {
+            value.reset();  // an empty Environment= clears the list
+            continue;
+        }
+        for (auto& a : line_assignments(line, i))
+            if (a.name == name)
+                value = a.value;
+    }
+    return value;
+}
+
+std::string assignment_line(std::string_view name, std::string_view value, const std::string& eol) {
+    std::string word(name);
+    word += '=';
+    word += value;
+    return "Environment=" + quote_word(word) + eol;
+}
+
+// Where a new Environment= line goes: after the last setting of the last
+// [Service] section, or after its header.
+std::optional<std::size_t> insertion_point(const Document& doc) {
+    std::optional<std::size_t> header, last_setting;
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        const auto& line = doc.lines[i];
+        if (line.kind == LineKind::section) {
+            if (line.section == "Service") {
+                header = i;
+                last_setting.reset();
+            }
+        } else if (header && line.section == "Service" && line.kind != LineKind::blank &&
+                   line.kind != LineKind::comment) {
+            last_setting = i;
+        }
+    }
+    if (!header)
+        return std::nullopt;
+    return last_setting ? *last_setting : *header;
+}
+
+std::string insert_line(std::string_view content, const Document& doc, std::string_view name,
+                        std::string_view value) {
+    std::string out(content);
+    auto at = insertion_point(doc);
+    if (!at) {
+        if (!out.empty() && !doc.lines.empty() && !doc.lines.back().has_eol)
+            out += doc.eol;
+        if (!out.empty())
+            out += doc.eol;
+        out += "[Service]" + doc.eol + assignment_line(name, value, doc.eol);
+        return out;
+    }
+    const auto& line = doc.lines[*at];
+    std::string text = assignment_line(name, value, doc.eol);
+    if (!line.has_eol)
+        text = doc.eol + text;
+    out.insert(line.end, text);
+    return out;
+}
+
+struct Span {
+    std::size_t begin, end;
+};
+
+std::string replace_spans(std::string_view content, std::vector<Span> spans,
+                          std::string_view replacement) {
+    std::sort(spans.begin(), spans.end(), [](auto& a, auto& b) { return a.begin > b.begin; });
+    std::string out(content);
+    for (const auto& s : spans)
+        out.replace(s.begin, s.end - s.begin, replacement);
+    return out;
+}
+
+} // namespace
+
+std::vector<EnvAssignment> environment_assignments(std::string_view content) {
+    auto doc = lex(content);
+    std::vector<EnvAssignment> out;
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        if (!is_environment_line(doc.lines[i]))
+            continue;
+        auto found = line_assignments(doc.lines[i], i);
+        out.insert(out.end(), found.begin(), found.end());
+    }
+    return out;
+}
+
+std::optional<std::string> effective_value(std::string_view content, std::string_view name) {
+    return effective_in(lex(content), name);
+}
+
+Edit set_variable(std::string_view content, std::string_view name, std::string_view value) {
+    auto doc = lex(content);
+    Edit edit;
+    edit.old_value = effective_in(doc, name);
+    if (edit.old_value == value) {
+        edit.content = std::string(content);
+        return edit;
+    }
+
+    std::vector<Span> spans;
+    for (const auto& a : environment_assignments(content))
+        if (a.name == name)
+            spans.push_back({a.begin, a.end});
+    std::string word(name);
+    word += '=';
+    word += value;
+    edit.content = replace_spans(content, spans, quote_word(word));
+
+    // A later empty Environment= may still clear what was rewritten in place.
+    auto after = lex(edit.content);
+    if (effective_in(after, name) != value)
+        edit.content = insert_line(edit.content, after, name, value);
+    edit.changed = edit.content != content;
+    return edit;
+}
+
+Edit unset_variable(std::string_view content, std::string_view name) {
+    auto doc = lex(content);
+    Edit edit;
+    edit.old_value = effective_in(doc, name);
+
+    std::vector<Span> spans;
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        const auto& line = doc.lines[i];
+        if (!is_environment_line(line))
+            continue;
+        auto all = line_assignments(line, i);
+        auto words = split_words(line.value());
+        bool ours_only = words && !all.empty() && words->size() == all.size() &&
+                         std::all_of(all.begin(), all.end(), [&](auto& a) { return a.name == name; });
+        if (ours_only) {
+            spans.push_back({line.begin, line.end});
+            continue;
+        }
+        for (const auto& a : all) {
+            if (a.name != name)
+                continue;
+            // Take the word and the blanks before it, so the line stays tidy.
+            std::size_t b = a.begin;
+            while (b > line.file_offset(line.value_pos) &&
+                   (content[b - 1] == ' ' || content[b - 1] == '\t'))
+                --b;
+            std::size_t e = a.end;
+            if (b == line.file_offset(line.value_pos))
+                while (e < content.size() && (content[e] == ' ' || content[e] == '\t'))
+                    ++e;
+            spans.push_back({b, e});
+        }
+    }
+    edit.content = replace_spans(content, spans, "");
+    edit.changed = edit.content != content;
+    return edit;
+}
+
+bool is_effectively_empty(std::string_view content) {
+    auto doc = lex(content);
+    return std::all_of(doc.lines.begin(), doc.lines.end(), [](const Line& l) {
+        return l.kind == LineKind::blank || l.kind == LineKind::section;
+    });
+}
+
+} // namespace netcfg::unitfile

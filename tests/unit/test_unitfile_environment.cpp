@@ -1,0 +1,154 @@
+#include "ollama-netcfg/unitfile/environment.hpp"
+#include "ollama-netcfg/unitfile/lexer.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace netcfg::unitfile;
+
+namespace {
+
+struct Case {
+    const char* name;
+    std::string before;
+    std::string after;
+};
+
+void check_set(const Case& c, const std::string& value = "0.0.0.0") {
+    INFO(c.name);
+    auto edit = set_variable(c.before, "OLLAMA_HOST", value);
+    CHECK(edit.content == c.after);
+    CHECK(edit.changed == (c.before != c.after));
+    CHECK(effective_value(edit.content, "OLLAMA_HOST") == value);
+}
+
+} // namespace
+
+TEST_CASE("set_variable edits a corpus of real drop-in shapes", "[unitfile][edit]") {
+    const Case cases[] = {
+        {"empty file", "", "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"no [Service]", "[Unit]\nDescription=x\n",
+         "[Unit]\nDescription=x\n\n[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"no final newline", "[Unit]\nDescription=x",
+         "[Unit]\nDescription=x\n\n[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"[Service] without the variable",
+         "# mine\n[Service]\nEnvironment=\"OLLAMA_MODELS=/srv/m\"\n\n# tail comment\n",
+         "# mine\n[Service]\nEnvironment=\"OLLAMA_MODELS=/srv/m\"\n"
+         "Environment=\"OLLAMA_HOST=0.0.0.0\"\n\n# tail comment\n"},
+        {"empty [Service] header", "[Service]\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"header without newline", "[Service]",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"quoted assignment", "[Service]\nEnvironment=\"OLLAMA_HOST=127.0.0.1\"\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"unquoted assignment", "[Service]\nEnvironment=OLLAMA_HOST=127.0.0.1\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"several per line",
+         "[Service]\nEnvironment=\"A=1\" OLLAMA_HOST=127.0.0.1   'B=2 3' # not a comment\n",
+         "[Service]\nEnvironment=\"A=1\" \"OLLAMA_HOST=0.0.0.0\"   'B=2 3' # not a comment\n"},
+        {"quotes inside the word", "[Service]\nEnvironment=OLLAMA_HOST=\"1.2.3.4\" X=1\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\" X=1\n"},
+        {"several Environment= lines",
+         "[Service]\nEnvironment=A=1\nEnvironment=OLLAMA_HOST=1.1.1.1\nEnvironment=B=2\n",
+         "[Service]\nEnvironment=A=1\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=B=2\n"},
+        {"assigned twice in one file",
+         "[Service]\nEnvironment=OLLAMA_HOST=1.1.1.1\nEnvironment=OLLAMA_HOST=2.2.2.2\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"continuation lines",
+         "[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=1.1.1.1 \\\n  B=2\nUser=x\n",
+         "[Service]\nEnvironment=A=1 \\\n  \"OLLAMA_HOST=0.0.0.0\" \\\n  B=2\nUser=x\n"},
+        {"comment inside a continuation",
+         "[Service]\nEnvironment=A=1 \\\n# note\n; note\n OLLAMA_HOST=1.1.1.1\n",
+         "[Service]\nEnvironment=A=1 \\\n# note\n; note\n \"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"comments with # and ;",
+         "#[Service]\n; Environment=OLLAMA_HOST=9.9.9.9\n[Service]\n#Environment=OLLAMA_HOST=1\n",
+         "#[Service]\n; Environment=OLLAMA_HOST=9.9.9.9\n[Service]\n"
+         "Environment=\"OLLAMA_HOST=0.0.0.0\"\n#Environment=OLLAMA_HOST=1\n"},
+        {"CRLF endings", "[Service]\r\nUser=ollama\r\n\r\n[Install]\r\nWantedBy=x\r\n",
+         "[Service]\r\nUser=ollama\r\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\r\n\r\n[Install]\r\n"
+         "WantedBy=x\r\n"},
+        {"CRLF replace in place", "[Service]\r\nEnvironment=OLLAMA_HOST=1.1.1.1 A=1\r\n",
+         "[Service]\r\nEnvironment=\"OLLAMA_HOST=0.0.0.0\" A=1\r\n"},
+        {"other sections kept", "[Unit]\nAfter=x\n[Service]\nUser=u\n[Install]\nWantedBy=y\n",
+         "[Unit]\nAfter=x\n[Service]\nUser=u\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n[Install]\n"
+         "WantedBy=y\n"},
+        {"variable in another section is not systemd's",
+         "[Unit]\nEnvironment=OLLAMA_HOST=1.1.1.1\n",
+         "[Unit]\nEnvironment=OLLAMA_HOST=1.1.1.1\n\n[Service]\n"
+         "Environment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"later reset by empty Environment=",
+         "[Service]\nEnvironment=OLLAMA_HOST=1.1.1.1\nEnvironment=\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=\n"
+         "Environment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"line with broken quoting is left alone",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=1.1.1.1\n",
+         "[Service]\nEnvironment=\"OLLAMA_HOST=1.1.1.1\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"two [Service] sections: the last one gets it",
+         "[Service]\nUser=a\n[Install]\nWantedBy=x\n[Service]\nGroup=b\n",
+         "[Service]\nUser=a\n[Install]\nWantedBy=x\n[Service]\nGroup=b\n"
+         "Environment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"spaces around key and =", "[Service]\n  Environment =  OLLAMA_HOST=1.1.1.1  \n",
+         "[Service]\n  Environment =  \"OLLAMA_HOST=0.0.0.0\"  \n"},
+        {"already the value", "[Service]\nEnvironment=OLLAMA_HOST=0.0.0.0\n",
+         "[Service]\nEnvironment=OLLAMA_HOST=0.0.0.0\n"},
+        {"UTF-8 BOM", "\xEF\xBB\xBF[Service]\nUser=x\n",
+         "\xEF\xBB\xBF[Service]\nUser=x\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+    };
+    for (const auto& c : cases)
+        check_set(c);
+}
+
+TEST_CASE("set_variable escapes values that need it", "[unitfile][edit]") {
+    const std::string value = "a \"b\" \\c 100%";
+    auto edit = set_variable("[Service]\n", "OLLAMA_HOST", value);
+    CHECK(edit.content == "[Service]\nEnvironment=\"OLLAMA_HOST=a \\\"b\\\" \\\\c 100%%\"\n");
+    CHECK(effective_value(edit.content, "OLLAMA_HOST") == value);
+}
+
+TEST_CASE("set_variable reports the old value", "[unitfile][edit]") {
+    auto edit = set_variable("[Service]\nEnvironment=OLLAMA_HOST=1.2.3.4\n", "OLLAMA_HOST", "x");
+    CHECK(edit.old_value == "1.2.3.4");
+    CHECK(set_variable("", "OLLAMA_HOST", "x").old_value == std::nullopt);
+}
+
+TEST_CASE("effective_value reads systemd's rules", "[unitfile][read]") {
+    CHECK(effective_value("[Service]\nEnvironment=OLLAMA_HOST=1\nEnvironment=OLLAMA_HOST=2\n",
+                          "OLLAMA_HOST") == "2");
+    CHECK(effective_value("[Service]\nEnvironment=OLLAMA_HOST=1\nEnvironment=\n", "OLLAMA_HOST") ==
+          std::nullopt);
+    CHECK(effective_value("[Service]\nEnvironment=\"OLLAMA_HOST=50%%\"\n", "OLLAMA_HOST") ==
+          "50%");
+    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n OLLAMA_HOST=x\n", "OLLAMA_HOST") ==
+          "x");
+    CHECK(effective_value("[Service]\nEnvironment=A=1\\\\\nEnvironment=OLLAMA_HOST=y\n",
+                          "OLLAMA_HOST") == "y");
+    CHECK(effective_value("[Service]\rEnvironment=OLLAMA_HOST=cr\r", "OLLAMA_HOST") == "cr");
+    CHECK(effective_value("[Service]\nEnvironment=1BAD=x OLLAMA_HOST=ok\n", "OLLAMA_HOST") ==
+          "ok");
+}
+
+TEST_CASE("unset_variable removes only the assignment", "[unitfile][edit]") {
+    auto only = unset_variable("[Service]\nEnvironment=\"OLLAMA_HOST=x\"\nUser=u\n", "OLLAMA_HOST");
+    CHECK(only.content == "[Service]\nUser=u\n");
+    CHECK(only.old_value == "x");
+    auto shared = unset_variable("[Service]\nEnvironment=A=1 OLLAMA_HOST=x B=2\n", "OLLAMA_HOST");
+    CHECK(shared.content == "[Service]\nEnvironment=A=1 B=2\n");
+    auto first = unset_variable("[Service]\nEnvironment=OLLAMA_HOST=x B=2\n", "OLLAMA_HOST");
+    CHECK(first.content == "[Service]\nEnvironment=B=2\n");
+    CHECK(is_effectively_empty(only.content) == false);
+    CHECK(is_effectively_empty(unset_variable("[Service]\nEnvironment=OLLAMA_HOST=x\n",
+                                              "OLLAMA_HOST")
+                                   .content));
+}
+
+TEST_CASE("lex maps logical lines back to file bytes", "[unitfile][lexer]") {
+    std::string s = "[Service]\nEnvironment=A=1 \\\n  B=2\n";
+    auto doc = lex(s);
+    REQUIRE(doc.lines.size() == 2);
+    const auto& l = doc.lines[1];
+    CHECK(l.kind == LineKind::assignment);
+    CHECK(l.key == "Environment");
+    CHECK(l.value() == "A=1    B=2");
+    CHECK(l.begin == 10);
+    CHECK(l.end == s.size());
+    CHECK(s[l.file_offset(l.text.find('B'))] == 'B');
+}
