@@ -180,9 +180,13 @@ struct Prover {
         if (!a.error.empty())
             return {"api", false, fmt::format("GET {}: {}", url, a.error)};
         auto version = probe::parse_version(a.body);
-        if (a.status != 200 || !version)
-            return {"api", false, fmt::format("GET {}: HTTP {}, not an Ollama version answer",
-                                              url, a.status)};
+        if (a.status != 200 || !version) {
+            auto detail = fmt::format("GET {}: HTTP {}, not an Ollama version answer", url,
+                                      a.status);
+            if (a.status == 403)
+                detail += " (Ollama refuses this Host header)";
+            return {"api", false, detail, true};
+        }
         return {"api", true, fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", url,
                                          *version, a.seconds * 1000)};
     }
@@ -218,8 +222,10 @@ Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadlin
         auto proofs = prover.prove_once(deadline, state);
         if (!proofs || all_ok(*proofs))
             return proofs;
-        bool died = state.n_restarts > restarts_before || state.active_state == "failed" ||
-                    state.active_state == "inactive";
+        if (std::any_of(proofs->begin(), proofs->end(), [](const Proof& p) { return p.final; }))
+            return proofs;
+        bool died = state.n_restarts > restarts_before || state.sub_state == "auto-restart" ||
+                    state.active_state == "failed" || state.active_state == "inactive";
         if (died) {
             proofs->push_back({"service", false,
                                fmt::format("{} is {}/{} (Result: {}, exit status {}) after the "

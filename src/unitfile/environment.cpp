@@ -23,14 +23,11 @@ bool valid_name(std::string_view n) {
     });
 }
 
-// Assignments on one Environment= line, or nothing when systemd would
-// reject the line's syntax.
+// Assignments on one Environment= line. As in systemd, a syntax error
+// drops the rest of the line but keeps the words before it.
 std::vector<EnvAssignment> line_assignments(const Line& line, std::size_t index) {
     std::vector<EnvAssignment> out;
-    auto words = split_words(line.value());
-    if (!words)
-        return out;
-    for (const auto& w : *words) {
+    for (const auto& w : split_words_lenient(line.value()).words) {
         auto resolved = resolve_percent(w.value);
         auto eq = resolved.value.find('=');
         if (eq == std::string::npos || !valid_name(std::string_view(resolved.value).substr(0, eq)))
@@ -74,22 +71,21 @@ std::string assignment_line(std::string_view name, std::string_view value, const
 // Where a new Environment= line goes: after the last setting of the last
 // [Service] section, or after its header.
 std::optional<std::size_t> insertion_point(const Document& doc) {
-    std::optional<std::size_t> header, last_setting;
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t at = none;
     for (std::size_t i = 0; i < doc.lines.size(); ++i) {
         const auto& line = doc.lines[i];
         if (line.kind == LineKind::section) {
-            if (line.section == "Service") {
-                header = i;
-                last_setting.reset();
-            }
-        } else if (header && line.section == "Service" && line.kind != LineKind::blank &&
+            if (line.section == "Service")
+                at = i;
+        } else if (at != none && line.section == "Service" && line.kind != LineKind::blank &&
                    line.kind != LineKind::comment) {
-            last_setting = i;
+            at = i;
         }
     }
-    if (!header)
+    if (at == none)
         return std::nullopt;
-    return last_setting ? *last_setting : *header;
+    return at;
 }
 
 std::string insert_line(std::string_view content, const Document& doc, std::string_view name,

@@ -110,14 +110,19 @@ std::size_t unescape_one(std::string_view s, std::string& out) {
 
 } // namespace
 
-Result<std::vector<Word>> split_words(std::string_view s) {
-    std::vector<Word> words;
+Split split_words_lenient(std::string_view s) {
+    Split out;
+    auto& words = out.words;
     std::size_t i = 0;
+    auto fail = [&](std::string why) {
+        out.error = std::move(why);
+        return out;
+    };
     for (;;) {
         while (i < s.size() && separators.find(s[i]) != std::string_view::npos)
             ++i;
         if (i >= s.size())
-            return words;
+            return out;
         Word w;
         w.begin = i;
         char quote = 0;
@@ -126,9 +131,9 @@ Result<std::vector<Word>> split_words(std::string_view s) {
             if (c == '\\') {
                 auto used = unescape_one(s.substr(i + 1), w.value);
                 if (used == 0)
-                    return failure(i + 1 >= s.size()
-                                       ? std::string("trailing backslash")
-                                       : fmt::format("invalid escape at column {}", i + 1));
+                    return fail(i + 1 >= s.size()
+                                    ? std::string("trailing backslash")
+                                    : fmt::format("invalid escape at column {}", i + 1));
                 i += 1 + used;
             } else if (quote != 0) {
                 if (c == quote)
@@ -147,10 +152,17 @@ Result<std::vector<Word>> split_words(std::string_view s) {
             }
         }
         if (quote != 0)
-            return failure("unterminated quote");
+            return fail("unterminated quote");
         w.end = i;
         words.push_back(std::move(w));
     }
+}
+
+Result<std::vector<Word>> split_words(std::string_view s) {
+    auto split = split_words_lenient(s);
+    if (!split.error.empty())
+        return failure(split.error);
+    return std::move(split.words);
 }
 
 Resolved resolve_percent(std::string_view s) {

@@ -124,6 +124,16 @@ TEST_CASE("effective_value reads systemd's rules", "[unitfile][read]") {
     CHECK(effective_value("[Service]\rEnvironment=OLLAMA_HOST=cr\r", "OLLAMA_HOST") == "cr");
     CHECK(effective_value("[Service]\nEnvironment=1BAD=x OLLAMA_HOST=ok\n", "OLLAMA_HOST") ==
           "ok");
+    // Seen in systemd 252: words before a syntax error count, the rest not.
+    CHECK(effective_value("[Service]\nEnvironment=OLLAMA_HOST=a B\\x=2 C=3\n", "OLLAMA_HOST") ==
+          "a");
+    CHECK(effective_value("[Service]\nEnvironment=B\\x=2 OLLAMA_HOST=a\n", "OLLAMA_HOST") ==
+          std::nullopt);
+    // A blank line ends a continuation; a comment line does not.
+    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n\n OLLAMA_HOST=x\n", "OLLAMA_HOST") ==
+          std::nullopt);
+    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n# c\n OLLAMA_HOST=x\n",
+                          "OLLAMA_HOST") == "x");
 }
 
 TEST_CASE("unset_variable removes only the assignment", "[unitfile][edit]") {

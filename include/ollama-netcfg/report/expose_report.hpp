@@ -14,6 +14,7 @@ struct Proof {
     std::string name;    // systemd, process, listener, api
     bool ok = false;
     std::string detail;  // one line: what was seen
+    bool final = false;  // a failure that waiting will not change (e.g. an HTTP error answer)
 };
 
 struct ExposeReport {

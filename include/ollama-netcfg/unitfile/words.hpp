@@ -22,6 +22,14 @@ struct Word {
 // unknown escape.
 Result<std::vector<Word>> split_words(std::string_view s);
 
+// As systemd's Environment= applies it: the words before a syntax error
+// still count, the rest of the line is ignored.
+struct Split {
+    std::vector<Word> words;
+    std::string error;  // empty when the whole line parsed
+};
+Split split_words_lenient(std::string_view s);
+
 // Resolves "%%" to "%". Other specifiers depend on the unit and host; they are
 // reported, not guessed.
 struct Resolved {

@@ -1,0 +1,240 @@
+"""A real systemd, booted as PID 1 of a systemd-nspawn container over a
+throw-away overlay of the host's root, with ollama.service installed exactly
+as Ollama's installer writes it and a stand-in `ollama serve`.
+
+Used by the integration tests and by scripts/demo. Needs root and
+systemd-nspawn; nothing it does touches the host's own files.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
+
+# What install.sh writes, on every install and update (PATH is the installing
+# shell's; this is Debian's default root PATH).
+OLLAMA_UNIT = """[Unit]
+Description=Ollama Service
+After=network-online.target
+
+[Service]
+ExecStart=/usr/local/bin/ollama serve
+User=ollama
+Group=ollama
+Restart=always
+RestartSec=3
+Environment="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+[Install]
+WantedBy=default.target
+"""
+
+# Units the host image enables that a test container does not need.
+MASKED = [
+    "postgresql.service", "e2scrub_reap.service", "systemd-timesyncd.service",
+    "systemd-pstore.service", "apt-daily.timer", "apt-daily-upgrade.timer",
+    "dpkg-db-backup.timer", "e2scrub_all.timer", "fstrim.timer", "man-db.timer",
+    "getty@tty1.service", "console-getty.service", "systemd-networkd-wait-online.service",
+    "systemd-resolved.service", "systemd-networkd.service", "cron.service", "ssh.service",
+    "docker.service", "containerd.service", "systemd-logind.service",
+]
+
+BINARY_IN_CONTAINER = "/opt/netcfg/ollama-netcfg"
+
+
+class MissingPrerequisite(Exception):
+    pass
+
+
+def prerequisites():
+    """Why the sandbox cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "integration tests need root (they boot systemd-nspawn)"
+    for tool in ("systemd-nspawn", "nsenter", "unshare"):
+        if shutil.which(tool) is None:
+            return "%s is not installed (run scripts/install-deps)" % tool
+    return None
+
+
+class Sandbox:
+    def __init__(self, binary, name="netcfg-test"):
+        self.binary = os.path.abspath(binary)
+        self.name = name
+        self.tmp = None
+        self.root = None
+        self.proc = None
+        self.leader = None
+        self.log_path = None
+
+    # --- lifecycle ---------------------------------------------------------
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self, timeout=60):
+        why = prerequisites()
+        if why:
+            raise MissingPrerequisite(why)
+        self.tmp = tempfile.mkdtemp(prefix="netcfg-sandbox-", dir="/var/tmp")
+        for d in ("u", "w", "root"):
+            os.mkdir(os.path.join(self.tmp, d))
+        self.root = os.path.join(self.tmp, "root")
+        subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                        "lowerdir=/,upperdir=%s/u,workdir=%s/w" % (self.tmp, self.tmp),
+                        self.root], check=True)
+        self._prepare_tree()
+        self.log_path = os.path.join(self.tmp, "console.log")
+        log = open(self.log_path, "wb")
+        bindir = os.path.dirname(self.binary)
+        self.proc = subprocess.Popen(
+            ["timeout", "1800", "systemd-nspawn", "-q", "-D", self.root,
+             "-M", self.name, "--register=no", "--keep-unit", "--link-journal=no",
+             "--private-network", "--bind-ro=%s:/opt/netcfg" % bindir, "-b",
+             "--console=pipe"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        log.close()
+        try:
+            self._wait_for_boot(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _prepare_tree(self):
+        r = self.root
+        with open(os.path.join(r, "etc/systemd/system/ollama.service"), "w") as f:
+            f.write(OLLAMA_UNIT)
+        os.makedirs(os.path.join(r, "usr/local/bin"), exist_ok=True)
+        shutil.copy(os.path.join(FIXTURES, "fake-ollama"), os.path.join(r, "usr/local/bin/ollama"))
+        os.chmod(os.path.join(r, "usr/local/bin/ollama"), 0o755)
+        subprocess.run(["chroot", r, "useradd", "-r", "-s", "/bin/false", "-U", "-m", "-d",
+                        "/usr/share/ollama", "ollama"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wants = os.path.join(r, "etc/systemd/system/default.target.wants")
+        os.makedirs(wants, exist_ok=True)
+        os.symlink("/etc/systemd/system/ollama.service", os.path.join(wants, "ollama.service"))
+        for unit in MASKED:
+            link = os.path.join(r, "etc/systemd/system", unit)
+            if os.path.lexists(link):
+                os.unlink(link)
+            os.symlink("/dev/null", link)
+        with open(os.path.join(r, "etc/machine-id"), "w"):
+            pass
+
+    def _wait_for_boot(self, timeout):
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("systemd-nspawn exited early:\n" + self.console())
+            # nspawn forks a short-lived helper before the container's init,
+            # so look again until the child is systemd itself.
+            self.leader = self._find_leader()
+            if self.leader is not None:
+                r = self.run(["systemctl", "is-system-running"], check=False)
+                if r.stdout.strip() in ("running", "degraded"):
+                    self.run(["ip", "link", "set", "lo", "up"], check=False)
+                    return
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+        raise RuntimeError("the container did not finish booting in %ss:\n%s"
+                           % (timeout, self.console()))
+
+    def _find_leader(self):
+        # Popen runs `timeout`; its child is nspawn, whose child is the
+        # container's PID 1.
+        def children(pid):
+            r = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+            return [int(x) for x in r.stdout.split()]
+        for nspawn in children(self.proc.pid):
+            for kid in children(nspawn):
+                try:
+                    with open("/proc/%d/comm" % kid) as f:
+                        if f.read().strip() == "systemd":
+                            return kid
+                except OSError:
+                    pass
+        return None
+
+    def console(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        # Killing the container's PID 1 ends its whole PID namespace at once;
+        # nspawn then exits by itself. A throw-away container needs no
+        # orderly shutdown.
+        if self.leader is None and self.proc is not None:
+            self.leader = self._find_leader()
+        if self.leader is not None:
+            try:
+                os.kill(self.leader, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait()
+        if self.root and os.path.ismount(self.root):
+            subprocess.run(["umount", "-l", self.root], check=False)
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.proc = self.leader = self.tmp = self.root = None
+
+    # --- running things inside --------------------------------------------
+
+    def run(self, cmd, check=True, input=None, timeout=120, env=None):
+        full = ["nsenter", "-t", str(self.leader), "-a"]
+        if env:
+            full += ["env"] + ["%s=%s" % kv for kv in env.items()]
+        full += list(cmd)
+        r = subprocess.run(full, input=input, capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise AssertionError("%s exited %d\nstdout:\n%s\nstderr:\n%s"
+                                 % (" ".join(cmd), r.returncode, r.stdout, r.stderr))
+        return r
+
+    def tool(self, *args, **kw):
+        kw.setdefault("check", False)
+        return self.run([BINARY_IN_CONTAINER] + list(args), **kw)
+
+    def sh(self, script, check=True):
+        return self.run(["sh", "-c", script], check=check)
+
+    def read(self, path):
+        r = self.run(["cat", path], check=False)
+        return r.stdout if r.returncode == 0 else None
+
+    def write(self, path, content):
+        self.run(["mkdir", "-p", os.path.dirname(path)])
+        self.run(["sh", "-c", 'cat > "$1"', "sh", path], input=content)
+
+    def show(self, unit, prop):
+        return self.run(["systemctl", "show", "-P", prop, unit]).stdout.strip()
+
+    def wait_until(self, predicate, timeout=20, what="condition"):
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while True:
+            if predicate():
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for " + what)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
