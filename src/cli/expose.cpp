@@ -355,9 +355,12 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
         rep.changed = true;
         auto applied = reload_and_restart(*manager, plan->unit, reload, deadline, rep);
         if (!applied) {
-            if (plan->write && !o.no_rollback)
+            auto error = applied.error();
+            if (plan->write && !o.no_rollback) {
                 roll_back(*manager, *plan, Clock::now() + std::chrono::seconds(30), rep);
-            return applied.error();
+                error.message += "; the previous setting was put back";
+            }
+            return error;
         }
         restarts_before = applied->restarts_before;
     }

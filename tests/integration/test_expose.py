@@ -321,6 +321,35 @@ def no_rollback_keeps_the_new_setting(sb):
 
 
 @case
+def failed_restart_job_reports_result_and_journal(sb):
+    sb.write(FIXTURE_CONF, "[Service]\nExecStartPre=/bin/sh -c 'echo fixture-pre-failed; "
+             "case \"$OLLAMA_HOST\" in *11445*) exit 3;; esac'\n")
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    r = sb.tool("expose", "0.0.0.0:11445", "--timeout", "20")
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert "job failed" in r.stderr and "Service.Result exit-code" in r.stderr, r.stderr
+    assert "fixture-pre-failed" in r.stderr, r.stderr  # the unit's journal lines
+    assert "put back" in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) is None, sb.read(OVERRIDE)  # rolled back
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+
+
+@case
+def planted_symlink_is_replaced_not_followed(sb):
+    sb.write("/etc/precious", "do not touch\n")
+    sb.run(["mkdir", "-p", DROPIN_DIR])
+    sb.run(["ln", "-s", "/etc/precious", OVERRIDE])
+    expose_ok(sb, "0.0.0.0")
+    assert sb.read("/etc/precious") == "do not touch\n"
+    assert sb.run(["test", "-L", OVERRIDE], check=False).returncode != 0
+    # The target's bytes were read as the old drop-in; the link itself was
+    # replaced by a regular file.
+    assert sb.read(OVERRIDE) == \
+        "do not touch\n\n[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n", sb.read(OVERRIDE)
+
+
+@case
 def slow_start_within_the_timeout_succeeds(sb):
     sb.write(FIXTURE_CONF, "[Service]\nEnvironment=FAKE_OLLAMA_START_DELAY=2\n")
     sb.sh("systemctl daemon-reload && systemctl restart ollama")
