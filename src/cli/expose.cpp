@@ -40,7 +40,7 @@ struct Plan {
     ollama::HostSetting want;
     std::string unit;
     fs::path drop_in;
-    std::optional<std::string> old_content;  // nullopt: the drop-in does not exist
+    std::optional<std::string> old_content; // nullopt: the drop-in does not exist
     std::string new_content;
     bool write = false;
 };
@@ -175,20 +175,22 @@ struct Prover {
     Proof api_proof(Deadline deadline) const {
         auto url = want.connect_url() + "/api/version";
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        auto timeout = std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
+        auto timeout =
+            std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
         auto a = probe::http_get(url, timeout);
         if (!a.error.empty())
             return {"api", false, fmt::format("GET {}: {}", url, a.error)};
         auto version = probe::parse_version(a.body);
         if (a.status != 200 || !version) {
-            auto detail = fmt::format("GET {}: HTTP {}, not an Ollama version answer", url,
-                                      a.status);
+            auto detail =
+                fmt::format("GET {}: HTTP {}, not an Ollama version answer", url, a.status);
             if (a.status == 403)
                 detail += " (Ollama refuses this Host header)";
             return {"api", false, detail, true};
         }
-        return {"api", true, fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", url,
-                                         *version, a.seconds * 1000)};
+        return {"api", true,
+                fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", url, *version,
+                            a.seconds * 1000)};
     }
 
     // The four proofs, cheapest first; later ones are skipped while an
@@ -276,16 +278,14 @@ void roll_back(Manager& m, const Plan& plan, Deadline deadline, ExposeReport& re
         rep.actions.push_back("rollback FAILED: " + st.error().message);
         return;
     }
-    rep.actions.push_back(plan.old_content
-                              ? fmt::format("restored {}", plan.drop_in.string())
-                              : fmt::format("removed {}", plan.drop_in.string()));
+    rep.actions.push_back(plan.old_content ? fmt::format("restored {}", plan.drop_in.string())
+                                           : fmt::format("removed {}", plan.drop_in.string()));
     auto restarted = reload_and_restart(m, plan.unit, true, deadline, rep);
     if (!restarted)
         rep.actions.push_back("rollback restart FAILED: " + restarted.error().message);
-    systemd::log_change(fmt::format("rolled back {} to {}", plan.drop_in.string(),
-                                    quoted(rep.old_value)),
-                        {{"OLLAMA_NETCFG_UNIT", plan.unit},
-                         {"OLLAMA_NETCFG_FILE", plan.drop_in.string()}});
+    systemd::log_change(
+        fmt::format("rolled back {} to {}", plan.drop_in.string(), quoted(rep.old_value)),
+        {{"OLLAMA_NETCFG_UNIT", plan.unit}, {"OLLAMA_NETCFG_FILE", plan.drop_in.string()}});
 }
 
 Error proof_failure(const ExposeReport& rep, const Plan& plan) {
@@ -295,9 +295,9 @@ Error proof_failure(const ExposeReport& rep, const Plan& plan) {
             failed = fmt::format("{}: {}", p.name, p.detail);
             break;
         }
-    return failure(fmt::format("{} did not come up on {}: {}", plan.unit,
-                               plan.want.listen_address(), failed),
-                   fmt::format("see `journalctl -u {}`", plan.unit));
+    return failure(
+        fmt::format("{} did not come up on {}: {}", plan.unit, plan.want.listen_address(), failed),
+        fmt::format("see `journalctl -u {}`", plan.unit));
 }
 
 Status expose(const ExposeOptions& o, ExposeReport& rep) {
@@ -343,8 +343,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
             return st;
         rep.actions.push_back(fmt::format("wrote {}", plan->drop_in.string()));
         systemd::log_change(fmt::format("{}: set OLLAMA_HOST=\"{}\" in {} (was {})", plan->unit,
-                                        o.address, plan->drop_in.string(),
-                                        quoted(rep.old_value)),
+                                        o.address, plan->drop_in.string(), quoted(rep.old_value)),
                             {{"OLLAMA_NETCFG_UNIT", plan->unit},
                              {"OLLAMA_NETCFG_FILE", plan->drop_in.string()},
                              {"OLLAMA_NETCFG_OLD", rep.old_value.value_or("")},
@@ -413,8 +412,7 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
     sub->add_option("ADDR", options->address,
                     "Where Ollama listens: 0.0.0.0, [::], 192.168.1.10:8080, :11434, ...")
         ->required();
-    sub->add_option("--unit", options->unit, "The Ollama service unit")
-        ->capture_default_str();
+    sub->add_option("--unit", options->unit, "The Ollama service unit")->capture_default_str();
     sub->add_option("--drop-in", options->drop_in, "The drop-in file name in <unit>.d/")
         ->capture_default_str();
     sub->add_option("--timeout", options->timeout_seconds,
@@ -422,9 +420,7 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
         ->capture_default_str();
     sub->add_flag("--no-rollback", options->no_rollback,
                   "Keep the new setting even when it does not come up");
-    sub->callback([options, &global, &exit_status] {
-        exit_status = run_expose(*options, global);
-    });
+    sub->callback([options, &global, &exit_status] { exit_status = run_expose(*options, global); });
 }
 
 } // namespace netcfg::cli

@@ -1,10 +1,9 @@
 #include "ollama-netcfg/ollama/host.hpp"
 
 #include <arpa/inet.h>
-#include <fmt/format.h>
-
 #include <array>
 #include <charconv>
+#include <fmt/format.h>
 #include <optional>
 
 namespace netcfg::ollama {
@@ -117,8 +116,8 @@ bool is_hostname(std::string_view s) {
             continue;
         }
         char c = s[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok)
             return false;
         ++label;
@@ -323,9 +322,9 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
         if (host.empty())
             return usage_error(fmt::format("'{}' has no host", addr));
     } else if (!canonical_ip(rest)) {
-        return usage_error(fmt::format("'{}' is not a valid address: {}", addr,
-                                       split.error().message),
-                           "write an IPv6 address with a port as [ADDRESS]:PORT");
+        return usage_error(
+            fmt::format("'{}' is not a valid address: {}", addr, split.error().message),
+            "write an IPv6 address with a port as [ADDRESS]:PORT");
     }
     return read_ollama_host(addr);
 }

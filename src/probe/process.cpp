@@ -43,8 +43,8 @@ std::vector<pid_t> cgroup_pids(const std::string& control_group) {
     std::vector<pid_t> pids;
     if (control_group.empty())
         return pids;
-    static constexpr std::array<const char*, 3> roots = {
-        "/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd"};
+    static constexpr std::array<const char*, 3> roots = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+                                                         "/sys/fs/cgroup/systemd"};
     for (const char* root : roots) {
         auto content = read_file(fmt::format("{}{}/cgroup.procs", root, control_group));
         if (!content || !*content)

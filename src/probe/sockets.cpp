@@ -72,7 +72,7 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
     std::vector<ListenSocket> out;
     std::istringstream in(text);
     std::string line;
-    std::getline(in, line);  // header
+    std::getline(in, line); // header
     while (std::getline(in, line)) {
         std::istringstream f(line);
         std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
@@ -99,7 +99,8 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 
 std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
     std::vector<ListenSocket> out;
-    for (auto [path, family] : {std::pair{"/proc/net/tcp", AF_INET}, {"/proc/net/tcp6", AF_INET6}}) {
+    for (auto [path, family] :
+         {std::pair{"/proc/net/tcp", AF_INET}, {"/proc/net/tcp6", AF_INET6}}) {
         auto text = read_file(path);
         if (!text || !*text)
             continue;
@@ -164,9 +165,10 @@ std::vector<std::string> resolve_host(const std::string& name) {
         return out;
     for (auto* p = res; p; p = p->ai_next) {
         char buf[INET6_ADDRSTRLEN] = {};
-        const void* a = p->ai_family == AF_INET
-                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
-                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
+        const void* a =
+            p->ai_family == AF_INET
+                ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr)
+                : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr);
         if (inet_ntop(p->ai_family, a, buf, sizeof buf))
             out.emplace_back(buf);
     }

@@ -44,8 +44,8 @@ std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t
     while (n < count && sd_journal_previous(j.get()) > 0) {
         auto ident = field(j.get(), "SYSLOG_IDENTIFIER");
         auto pid = field(j.get(), "_PID");
-        lines.push_back(fmt::format("{}[{}]: {}", ident.empty() ? "?" : ident, pid,
-                                    field(j.get(), "MESSAGE")));
+        lines.push_back(
+            fmt::format("{}[{}]: {}", ident.empty() ? "?" : ident, pid, field(j.get(), "MESSAGE")));
         ++n;
     }
     return {lines.rbegin(), lines.rend()};

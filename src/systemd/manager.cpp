@@ -1,7 +1,6 @@
 #include "ollama-netcfg/systemd/manager.hpp"
 
 #include <fmt/format.h>
-
 #include <map>
 
 namespace netcfg::systemd {
@@ -21,13 +20,13 @@ std::uint64_t usec_until(Deadline deadline) {
 struct PropertyReader {
     sd_bus* bus;
     const std::string& path;
-    std::string failed;  // the first property that could not be read
+    std::string failed; // the first property that could not be read
 
     std::string str(const char* iface, const char* name) {
         BusError err;
         char* out = nullptr;
-        int r = sd_bus_get_property_string(bus, destination, path.c_str(), iface, name,
-                                           err.get(), &out);
+        int r = sd_bus_get_property_string(bus, destination, path.c_str(), iface, name, err.get(),
+                                           &out);
         if (r < 0) {
             note(name, err.describe(r));
             return {};
@@ -40,8 +39,8 @@ struct PropertyReader {
     std::vector<std::string> strv(const char* iface, const char* name) {
         BusError err;
         char** out = nullptr;
-        int r = sd_bus_get_property_strv(bus, destination, path.c_str(), iface, name, err.get(),
-                                         &out);
+        int r =
+            sd_bus_get_property_strv(bus, destination, path.c_str(), iface, name, err.get(), &out);
         std::vector<std::string> v;
         if (r < 0) {
             note(name, err.describe(r));
@@ -58,8 +57,8 @@ struct PropertyReader {
     template <class T> T trivial(const char* iface, const char* name, char type) {
         BusError err;
         T out{};
-        int r = sd_bus_get_property_trivial(bus, destination, path.c_str(), iface, name,
-                                            err.get(), type, &out);
+        int r = sd_bus_get_property_trivial(bus, destination, path.c_str(), iface, name, err.get(),
+                                            type, &out);
         if (r < 0)
             note(name, err.describe(r));
         return out;
@@ -185,8 +184,8 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline)
             return it->second;
         r = sd_bus_process(conn_.bus.get(), nullptr);
         if (r < 0)
-            return failure(fmt::format("lost the bus while waiting for job {}: {}", job,
-                                       std::strerror(-r)));
+            return failure(
+                fmt::format("lost the bus while waiting for job {}: {}", job, std::strerror(-r)));
         if (r > 0)
             continue;
         if (Clock::now() >= deadline)

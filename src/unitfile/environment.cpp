@@ -51,7 +51,7 @@ std::optional<std::string> effective_in(const Document& doc, std::string_view na
         if (!is_environment_line(line))
             continue;
         if (line.value_len == 0) {
-            value.reset();  // an empty Environment= clears the list
+            value.reset(); // an empty Environment= clears the list
             continue;
         }
         for (auto& a : line_assignments(line, i))
@@ -177,8 +177,9 @@ Edit unset_variable(std::string_view content, std::string_view name) {
             continue;
         auto all = line_assignments(line, i);
         auto words = split_words(line.value());
-        bool ours_only = words && !all.empty() && words->size() == all.size() &&
-                         std::all_of(all.begin(), all.end(), [&](auto& a) { return a.name == name; });
+        bool ours_only =
+            words && !all.empty() && words->size() == all.size() &&
+            std::all_of(all.begin(), all.end(), [&](auto& a) { return a.name == name; });
         if (ours_only) {
             spans.push_back({line.begin, line.end});
             continue;

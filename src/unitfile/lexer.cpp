@@ -8,8 +8,8 @@ constexpr std::string_view comment_chars = "#;";
 
 struct Physical {
     std::size_t begin;
-    std::size_t content_end;  // before the line break
-    std::size_t end;          // after the line break
+    std::size_t content_end; // before the line break
+    std::size_t end;         // after the line break
 };
 
 // systemd's read_line() ends a line at "\n", "\r\n" or a lone "\r".
@@ -100,7 +100,7 @@ Document lex(std::string_view content) {
         const auto& ph = physical[i];
         std::size_t start = ph.begin;
         if (i == 0 && content.substr(0, 3) == "\xEF\xBB\xBF")
-            start += 3;  // systemd skips a UTF-8 byte order mark
+            start += 3; // systemd skips a UTF-8 byte order mark
         auto raw = content.substr(start, ph.content_end - start);
 
         if (continuing) {

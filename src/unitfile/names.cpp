@@ -1,20 +1,19 @@
 #include "ollama-netcfg/unitfile/names.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
 
 namespace netcfg::unitfile {
 namespace {
 
 constexpr std::array<std::string_view, 11> unit_suffixes = {
-    ".service", ".socket", ".target", ".mount",  ".timer", ".path",
-    ".slice",   ".scope",  ".device", ".swap",   ".automount"};
+    ".service", ".socket", ".target", ".mount", ".timer",    ".path",
+    ".slice",   ".scope",  ".device", ".swap",  ".automount"};
 
 bool unit_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == ':' || c == '-' || c == '_' || c == '.' || c == '\\' || c == '@';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+           c == '-' || c == '_' || c == '.' || c == '\\' || c == '@';
 }
 
 } // namespace

@@ -1,7 +1,6 @@
 #include "ollama-netcfg/unitfile/words.hpp"
 
 #include <fmt/format.h>
-
 #include <optional>
 
 namespace netcfg::unitfile {
@@ -55,18 +54,14 @@ std::optional<char32_t> read_hex(std::string_view s, std::size_t n) {
 std::size_t unescape_one(std::string_view s, std::string& out) {
     if (s.empty())
         return 0;
+    // The one-character escapes and what they stand for.
+    constexpr std::string_view simple_from = "abfnrtv\\\"'s";
+    constexpr std::string_view simple_to = "\a\b\f\n\r\t\v\\\"' ";
+    if (auto k = simple_from.find(s[0]); k != std::string_view::npos) {
+        out.push_back(simple_to[k]);
+        return 1;
+    }
     switch (s[0]) {
-    case 'a': out.push_back('\a'); return 1;
-    case 'b': out.push_back('\b'); return 1;
-    case 'f': out.push_back('\f'); return 1;
-    case 'n': out.push_back('\n'); return 1;
-    case 'r': out.push_back('\r'); return 1;
-    case 't': out.push_back('\t'); return 1;
-    case 'v': out.push_back('\v'); return 1;
-    case '\\': out.push_back('\\'); return 1;
-    case '"': out.push_back('"'); return 1;
-    case '\'': out.push_back('\''); return 1;
-    case 's': out.push_back(' '); return 1;
     case 'x': {
         auto v = read_hex(s.substr(1), 2);
         if (!v || *v == 0)
@@ -184,12 +179,24 @@ std::string quote_word(std::string_view value) {
     std::string out = "\"";
     for (unsigned char c : value) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '%': out += "%%"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '%':
+            out += "%%";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 out += fmt::format("\\x{:02x}", c);

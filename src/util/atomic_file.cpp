@@ -82,7 +82,7 @@ Result<std::optional<std::string>> read_file(const std::filesystem::path& path) 
 
 Status ensure_directory(const std::filesystem::path& dir, mode_t mode) {
     if (::mkdir(dir.c_str(), mode) == 0 || errno == EEXIST) {
-        struct stat st{};
+        struct stat st {};
         if (::stat(dir.c_str(), &st) != 0)
             return os_error("stat", dir, errno);
         if (!S_ISDIR(st.st_mode))
@@ -92,8 +92,7 @@ Status ensure_directory(const std::filesystem::path& dir, mode_t mode) {
     return os_error("create directory", dir, errno);
 }
 
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                         mode_t mode) {
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
     auto dir = open_directory(path.parent_path());
     if (!dir)
         return dir.error();

@@ -6,7 +6,9 @@ using netcfg::ExitStatus;
 using namespace netcfg::ollama;
 
 namespace {
-std::string listen_of(std::string_view raw) { return read_ollama_host(raw).listen_address(); }
+std::string listen_of(std::string_view raw) {
+    return read_ollama_host(raw).listen_address();
+}
 } // namespace
 
 TEST_CASE("read_ollama_host follows every row of Ollama's table", "[ollama][host]") {
@@ -69,12 +71,18 @@ TEST_CASE("parse_expose_address accepts the forms admins use", "[ollama][expose]
         const char* listen;
     };
     const Row rows[] = {
-        {"0.0.0.0", "0.0.0.0:11434"},       {"0.0.0.0:11435", "0.0.0.0:11435"},
-        {"[::]", "[::]:11434"},             {"[::]:11434", "[::]:11434"},
-        {"::", "[::]:11434"},               {"::1", "[::1]:11434"},
-        {":11434", ":11434"},               {"192.168.1.10:8080", "192.168.1.10:8080"},
-        {"http://0.0.0.0:11434", "0.0.0.0:11434"}, {"http://0.0.0.0:11434/", "0.0.0.0:11434"},
-        {"localhost", "localhost:11434"},   {"ollama.example.org:9000", "ollama.example.org:9000"},
+        {"0.0.0.0", "0.0.0.0:11434"},
+        {"0.0.0.0:11435", "0.0.0.0:11435"},
+        {"[::]", "[::]:11434"},
+        {"[::]:11434", "[::]:11434"},
+        {"::", "[::]:11434"},
+        {"::1", "[::1]:11434"},
+        {":11434", ":11434"},
+        {"192.168.1.10:8080", "192.168.1.10:8080"},
+        {"http://0.0.0.0:11434", "0.0.0.0:11434"},
+        {"http://0.0.0.0:11434/", "0.0.0.0:11434"},
+        {"localhost", "localhost:11434"},
+        {"ollama.example.org:9000", "ollama.example.org:9000"},
         {"https://[::1]:443", "[::1]:443"},
     };
     for (const auto& row : rows) {
@@ -88,13 +96,40 @@ TEST_CASE("parse_expose_address accepts the forms admins use", "[ollama][expose]
 
 TEST_CASE("parse_expose_address refuses what Ollama would misread", "[ollama][expose]") {
     const char* bad[] = {
-        "",               "0.0.0.0:99999", "0.0.0.0:abc",     "0.0.0.0:0",     "0.0.0.0:",
-        "0.0.0.0:-1",     "0.0.0.0:+80",   "http://0.0.0.0",  "https://0.0.0.0", "\"0.0.0.0\"",
-        "'0.0.0.0'",      "0.0.0.0 ",      " 0.0.0.0",        "0.0.0.0\n",     "0.0.0.0\r",
-        "0.0.0.0\t",      "0.0. 0.0",      "fe80::1%eth0",    "%H",            "0.0.0.0/api",
-        "ftp://0.0.0.0:1", "http://",      "[1.2.3.4]:80",    "[::1",          "::1:99999:",
-        "1.2.3.256",      "bad_name",      "-lead.example",   "ollama.com",    "a\\b",
-        "[::]:80:80",     "0.0.0.0:1:2",   "x\x7f",           "\xc3\xa9t\xc3\xa9",
+        "",
+        "0.0.0.0:99999",
+        "0.0.0.0:abc",
+        "0.0.0.0:0",
+        "0.0.0.0:",
+        "0.0.0.0:-1",
+        "0.0.0.0:+80",
+        "http://0.0.0.0",
+        "https://0.0.0.0",
+        "\"0.0.0.0\"",
+        "'0.0.0.0'",
+        "0.0.0.0 ",
+        " 0.0.0.0",
+        "0.0.0.0\n",
+        "0.0.0.0\r",
+        "0.0.0.0\t",
+        "0.0. 0.0",
+        "fe80::1%eth0",
+        "%H",
+        "0.0.0.0/api",
+        "ftp://0.0.0.0:1",
+        "http://",
+        "[1.2.3.4]:80",
+        "[::1",
+        "::1:99999:",
+        "1.2.3.256",
+        "bad_name",
+        "-lead.example",
+        "ollama.com",
+        "a\\b",
+        "[::]:80:80",
+        "0.0.0.0:1:2",
+        "x\x7f",
+        "\xc3\xa9t\xc3\xa9",
     };
     for (const char* addr : bad) {
         INFO("'" << addr << "'");

@@ -14,7 +14,9 @@ ExposeReport sample() {
     r.connect_url = "http://127.0.0.1:11434";
     r.changed = true;
     r.actions = {"wrote x", "restarted y"};
-    r.proofs = {{"systemd", true, "a"}, {"process", true, "b"}, {"listener", true, "c"},
+    r.proofs = {{"systemd", true, "a"},
+                {"process", true, "b"},
+                {"listener", true, "c"},
                 {"api", true, "d"}};
     return r;
 }

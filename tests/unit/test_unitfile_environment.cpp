@@ -36,8 +36,7 @@ TEST_CASE("set_variable edits a corpus of real drop-in shapes", "[unitfile][edit
          "Environment=\"OLLAMA_HOST=0.0.0.0\"\n\n# tail comment\n"},
         {"empty [Service] header", "[Service]\n",
          "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
-        {"header without newline", "[Service]",
-         "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
+        {"header without newline", "[Service]", "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
         {"quoted assignment", "[Service]\nEnvironment=\"OLLAMA_HOST=127.0.0.1\"\n",
          "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
         {"unquoted assignment", "[Service]\nEnvironment=OLLAMA_HOST=127.0.0.1\n",
@@ -79,8 +78,7 @@ TEST_CASE("set_variable edits a corpus of real drop-in shapes", "[unitfile][edit
          "[Service]\nEnvironment=OLLAMA_HOST=1.1.1.1\nEnvironment=\n",
          "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=\n"
          "Environment=\"OLLAMA_HOST=0.0.0.0\"\n"},
-        {"line with broken quoting is left alone",
-         "[Service]\nEnvironment=\"OLLAMA_HOST=1.1.1.1\n",
+        {"line with broken quoting is left alone", "[Service]\nEnvironment=\"OLLAMA_HOST=1.1.1.1\n",
          "[Service]\nEnvironment=\"OLLAMA_HOST=1.1.1.1\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n"},
         {"two [Service] sections: the last one gets it",
          "[Service]\nUser=a\n[Install]\nWantedBy=x\n[Service]\nGroup=b\n",
@@ -115,15 +113,12 @@ TEST_CASE("effective_value reads systemd's rules", "[unitfile][read]") {
                           "OLLAMA_HOST") == "2");
     CHECK(effective_value("[Service]\nEnvironment=OLLAMA_HOST=1\nEnvironment=\n", "OLLAMA_HOST") ==
           std::nullopt);
-    CHECK(effective_value("[Service]\nEnvironment=\"OLLAMA_HOST=50%%\"\n", "OLLAMA_HOST") ==
-          "50%");
-    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n OLLAMA_HOST=x\n", "OLLAMA_HOST") ==
-          "x");
+    CHECK(effective_value("[Service]\nEnvironment=\"OLLAMA_HOST=50%%\"\n", "OLLAMA_HOST") == "50%");
+    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n OLLAMA_HOST=x\n", "OLLAMA_HOST") == "x");
     CHECK(effective_value("[Service]\nEnvironment=A=1\\\\\nEnvironment=OLLAMA_HOST=y\n",
                           "OLLAMA_HOST") == "y");
     CHECK(effective_value("[Service]\rEnvironment=OLLAMA_HOST=cr\r", "OLLAMA_HOST") == "cr");
-    CHECK(effective_value("[Service]\nEnvironment=1BAD=x OLLAMA_HOST=ok\n", "OLLAMA_HOST") ==
-          "ok");
+    CHECK(effective_value("[Service]\nEnvironment=1BAD=x OLLAMA_HOST=ok\n", "OLLAMA_HOST") == "ok");
     // Seen in systemd 252: words before a syntax error count, the rest not.
     CHECK(effective_value("[Service]\nEnvironment=OLLAMA_HOST=a B\\x=2 C=3\n", "OLLAMA_HOST") ==
           "a");
@@ -132,8 +127,8 @@ TEST_CASE("effective_value reads systemd's rules", "[unitfile][read]") {
     // A blank line ends a continuation; a comment line does not.
     CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n\n OLLAMA_HOST=x\n", "OLLAMA_HOST") ==
           std::nullopt);
-    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n# c\n OLLAMA_HOST=x\n",
-                          "OLLAMA_HOST") == "x");
+    CHECK(effective_value("[Service]\nEnvironment=A=1 \\\n# c\n OLLAMA_HOST=x\n", "OLLAMA_HOST") ==
+          "x");
 }
 
 TEST_CASE("unset_variable removes only the assignment", "[unitfile][edit]") {
@@ -145,9 +140,8 @@ TEST_CASE("unset_variable removes only the assignment", "[unitfile][edit]") {
     auto first = unset_variable("[Service]\nEnvironment=OLLAMA_HOST=x B=2\n", "OLLAMA_HOST");
     CHECK(first.content == "[Service]\nEnvironment=B=2\n");
     CHECK(is_effectively_empty(only.content) == false);
-    CHECK(is_effectively_empty(unset_variable("[Service]\nEnvironment=OLLAMA_HOST=x\n",
-                                              "OLLAMA_HOST")
-                                   .content));
+    CHECK(is_effectively_empty(
+        unset_variable("[Service]\nEnvironment=OLLAMA_HOST=x\n", "OLLAMA_HOST").content));
 }
 
 TEST_CASE("lex maps logical lines back to file bytes", "[unitfile][lexer]") {

@@ -47,8 +47,9 @@ TEST_CASE("split_words reports each word's source span", "[unitfile][words]") {
 }
 
 TEST_CASE("quote_word round-trips through systemd's reading", "[unitfile][words]") {
-    const char* samples[] = {"OLLAMA_HOST=0.0.0.0", "A=with space", "A=quote\"s", "A=back\\slash",
-                             "A=100%", "A=%%n", "A=tab\tnew\nline", "A='single'", "A=\x01"};
+    const char* samples[] = {"OLLAMA_HOST=0.0.0.0", "A=with space", "A=quote\"s",
+                             "A=back\\slash",       "A=100%",       "A=%%n",
+                             "A=tab\tnew\nline",    "A='single'",   "A=\x01"};
     for (const char* v : samples) {
         INFO(v);
         auto q = quote_word(v);

@@ -1,10 +1,10 @@
 // Options every command shares, and how results reach the user.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <CLI/CLI.hpp>
 #include <string>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::cli {
 

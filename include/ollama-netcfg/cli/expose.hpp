@@ -1,10 +1,10 @@
 // `ollama-netcfg expose ADDR`: set OLLAMA_HOST in a drop-in, apply, prove.
 #pragma once
 
+#include "ollama-netcfg/cli/common.hpp"
+
 #include <CLI/CLI.hpp>
 #include <string>
-
-#include "ollama-netcfg/cli/common.hpp"
 
 namespace netcfg::cli {
 

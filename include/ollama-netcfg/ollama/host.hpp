@@ -2,11 +2,11 @@
 // what an admin types.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::ollama {
 
@@ -16,17 +16,17 @@ inline constexpr std::string_view variable = "OLLAMA_HOST";
 enum class Family { any, ipv4, ipv6, name };
 
 struct HostSetting {
-    std::string scheme;  // "http" or "https" (anything Ollama was given)
-    std::string host;    // as Ollama passes it to net.Listen: "", "0.0.0.0", "::", a name
+    std::string scheme; // "http" or "https" (anything Ollama was given)
+    std::string host;   // as Ollama passes it to net.Listen: "", "0.0.0.0", "::", a name
     std::uint16_t port = default_port;
 
     Family family() const;
-    bool is_wildcard() const;  // "", 0.0.0.0 or ::
+    bool is_wildcard() const; // "", 0.0.0.0 or ::
     // host:port as net.Listen gets it: ":11434", "0.0.0.0:11434", "[::]:11434".
     std::string listen_address() const;
     // Where a client on this host connects: wildcards become loopback.
     std::string connect_host() const;
-    std::string connect_url() const;  // e.g. http://127.0.0.1:11434
+    std::string connect_url() const; // e.g. http://127.0.0.1:11434
 
     // Two settings that make Ollama listen on the same socket.
     bool same_listener(const HostSetting& other) const;

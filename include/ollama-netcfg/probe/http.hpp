@@ -8,9 +8,9 @@
 namespace netcfg::probe {
 
 struct HttpAnswer {
-    long status = 0;        // 0 when no HTTP answer came
+    long status = 0; // 0 when no HTTP answer came
     std::string body;
-    std::string error;      // curl's message when the request failed
+    std::string error; // curl's message when the request failed
     double seconds = 0;
 };
 

@@ -1,12 +1,12 @@
 // What /proc and the cgroup tree tell about the service's processes.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::probe {
 

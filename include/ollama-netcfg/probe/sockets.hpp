@@ -9,13 +9,13 @@
 namespace netcfg::probe {
 
 struct ListenSocket {
-    int family = 0;           // AF_INET or AF_INET6
-    std::string address;      // "0.0.0.0", "::", "127.0.0.1", ...
+    int family = 0;      // AF_INET or AF_INET6
+    std::string address; // "0.0.0.0", "::", "127.0.0.1", ...
     std::uint16_t port = 0;
     std::uint64_t inode = 0;
-    std::vector<pid_t> pids;  // holders found among the processes searched
+    std::vector<pid_t> pids; // holders found among the processes searched
 
-    std::string endpoint() const;  // "0.0.0.0:11434", "[::]:11434"
+    std::string endpoint() const; // "0.0.0.0:11434", "[::]:11434"
 };
 
 // Parses the text of /proc/net/tcp or /proc/net/tcp6: LISTEN sockets on `port`.

@@ -1,33 +1,33 @@
 // What `expose` did and proved, as text for people and JSON for machines.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "ollama-netcfg/util/result.hpp"
-
 namespace netcfg::report {
 
 struct Proof {
-    std::string name;    // systemd, process, listener, api
+    std::string name; // systemd, process, listener, api
     bool ok = false;
-    std::string detail;  // one line: what was seen
-    bool final = false;  // a failure that waiting will not change (e.g. an HTTP error answer)
+    std::string detail; // one line: what was seen
+    bool final = false; // a failure that waiting will not change (e.g. an HTTP error answer)
 };
 
 struct ExposeReport {
     std::string unit;
-    std::string drop_in;                    // full path
-    std::optional<std::string> old_value;   // OLLAMA_HOST in the drop-in before
-    std::string new_value;                  // OLLAMA_HOST wanted
-    std::string listen;                     // where Ollama listens for new_value
-    std::string connect_url;                // where a client connects
-    bool changed = false;                   // anything written, reloaded or restarted
-    std::vector<std::string> actions;       // "wrote ...", "reloaded ...", ...
+    std::string drop_in;                  // full path
+    std::optional<std::string> old_value; // OLLAMA_HOST in the drop-in before
+    std::string new_value;                // OLLAMA_HOST wanted
+    std::string listen;                   // where Ollama listens for new_value
+    std::string connect_url;              // where a client connects
+    bool changed = false;                 // anything written, reloaded or restarted
+    std::vector<std::string> actions;     // "wrote ...", "reloaded ...", ...
     std::vector<Proof> proofs;
-    std::vector<std::string> journal;       // the unit's last lines, on failure
+    std::vector<std::string> journal; // the unit's last lines, on failure
     std::optional<Error> error;
 
     bool proven() const;

@@ -1,11 +1,11 @@
 // RAII for sd-bus handles, and the connection to the service manager.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <memory>
 #include <string>
 #include <systemd/sd-bus.h>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::systemd {
 
@@ -23,7 +23,7 @@ using MessagePtr = std::unique_ptr<sd_bus_message, MessageUnref>;
 using SlotPtr = std::unique_ptr<sd_bus_slot, SlotUnref>;
 
 class BusError {
-public:
+  public:
     BusError() = default;
     BusError(const BusError&) = delete;
     BusError& operator=(const BusError&) = delete;
@@ -32,13 +32,13 @@ public:
     // "org.freedesktop...: message" or the errno text when the bus gave none.
     std::string describe(int r) const;
 
-private:
+  private:
     sd_bus_error e_ = SD_BUS_ERROR_NULL;
 };
 
 struct Connection {
     BusPtr bus;
-    std::string transport;  // "private socket /run/systemd/private" or "system bus"
+    std::string transport; // "private socket /run/systemd/private" or "system bus"
 };
 
 // As root, the manager's private socket (works with dbus-daemon down);

@@ -2,14 +2,14 @@
 // and a restart awaited through its job.
 #pragma once
 
+#include "ollama-netcfg/systemd/bus.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "ollama-netcfg/systemd/bus.hpp"
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::systemd {
 
@@ -18,13 +18,13 @@ using Deadline = Clock::time_point;
 
 struct UnitState {
     std::string name;
-    std::string load_state;    // loaded, not-found, masked, ...
-    std::string active_state;  // active, activating, failed, ...
-    std::string sub_state;     // running, auto-restart, ...
-    std::string result;        // Service.Result: success, exit-code, timeout, ...
+    std::string load_state;   // loaded, not-found, masked, ...
+    std::string active_state; // active, activating, failed, ...
+    std::string sub_state;    // running, auto-restart, ...
+    std::string result;       // Service.Result: success, exit-code, timeout, ...
     std::string fragment_path;
     std::vector<std::string> drop_in_paths;
-    std::vector<std::string> environment;  // Service.Environment, NAME=value
+    std::vector<std::string> environment; // Service.Environment, NAME=value
     std::string control_group;
     std::uint32_t main_pid = 0;
     std::uint32_t n_restarts = 0;
@@ -36,7 +36,7 @@ struct UnitState {
 };
 
 class Manager {
-public:
+  public:
     static Result<Manager> connect();
 
     const std::string& transport() const { return conn_.transport; }
@@ -47,7 +47,7 @@ public:
     // Returns the job result: done, failed, timeout, dependency, canceled, ...
     Result<std::string> restart(const std::string& unit, Deadline deadline);
 
-private:
+  private:
     explicit Manager(Connection c) : conn_(std::move(c)) {}
     Result<std::string> unit_path(const std::string& unit);
     Result<MessagePtr> call(const char* member, Deadline deadline, const char* types = nullptr,

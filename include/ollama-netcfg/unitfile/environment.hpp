@@ -11,11 +11,11 @@ namespace netcfg::unitfile {
 
 struct EnvAssignment {
     std::string name;
-    std::string value;           // after unescaping and %% resolution
+    std::string value; // after unescaping and %% resolution
     bool has_other_specifiers = false;
-    std::size_t begin = 0;       // file span of the word
+    std::size_t begin = 0; // file span of the word
     std::size_t end = 0;
-    std::size_t line = 0;        // index into Document::lines
+    std::size_t line = 0; // index into Document::lines
 };
 
 // Every valid NAME=value word of Environment= in [Service], in file order.
@@ -28,7 +28,7 @@ std::optional<std::string> effective_value(std::string_view content, std::string
 
 struct Edit {
     std::string content;
-    std::optional<std::string> old_value;  // effective value before the edit
+    std::optional<std::string> old_value; // effective value before the edit
     bool changed = false;
 };
 

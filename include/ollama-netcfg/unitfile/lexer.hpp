@@ -14,16 +14,16 @@ enum class LineKind { blank, comment, section, assignment, invalid };
 
 struct Line {
     LineKind kind = LineKind::blank;
-    std::size_t begin = 0;  // offset of the first byte of its first physical line
-    std::size_t end = 0;    // offset just past its last physical line, EOL included
-    bool has_eol = true;    // false only for a last line without a line break
+    std::size_t begin = 0; // offset of the first byte of its first physical line
+    std::size_t end = 0;   // offset just past its last physical line, EOL included
+    bool has_eol = true;   // false only for a last line without a line break
     // The text systemd parses: physical lines joined, each continuation
     // backslash turned into a space, comment lines inside it dropped.
     std::string text;
-    std::vector<std::size_t> offsets;  // file offset of each byte of `text`
-    std::string section;               // the section header's name, or the enclosing one
-    std::string key;                   // assignments only
-    std::size_t value_pos = 0;         // assignments: where the stripped value starts in text
+    std::vector<std::size_t> offsets; // file offset of each byte of `text`
+    std::string section;              // the section header's name, or the enclosing one
+    std::string key;                  // assignments only
+    std::size_t value_pos = 0;        // assignments: where the stripped value starts in text
     std::size_t value_len = 0;
 
     std::string_view value() const { return std::string_view(text).substr(value_pos, value_len); }
@@ -33,7 +33,7 @@ struct Line {
 
 struct Document {
     std::vector<Line> lines;
-    std::string eol = "\n";  // the file's line break, "\r\n" when its first one is
+    std::string eol = "\n"; // the file's line break, "\r\n" when its first one is
 };
 
 Document lex(std::string_view content);

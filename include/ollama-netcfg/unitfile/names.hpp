@@ -1,10 +1,10 @@
 // Unit and drop-in names as systemd accepts them.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg::unitfile {
 

@@ -2,18 +2,18 @@
 // (extract_first_word with unquoting and C unescaping, then specifiers).
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ollama-netcfg/util/result.hpp"
-
 namespace netcfg::unitfile {
 
 struct Word {
-    std::string value;       // unquoted and unescaped; specifiers not yet resolved
-    std::size_t begin = 0;   // span of the word's source text in the input
+    std::string value;     // unquoted and unescaped; specifiers not yet resolved
+    std::size_t begin = 0; // span of the word's source text in the input
     std::size_t end = 0;
 };
 
@@ -26,7 +26,7 @@ Result<std::vector<Word>> split_words(std::string_view s);
 // still count, the rest of the line is ignored.
 struct Split {
     std::vector<Word> words;
-    std::string error;  // empty when the whole line parsed
+    std::string error; // empty when the whole line parsed
 };
 Split split_words_lenient(std::string_view s);
 

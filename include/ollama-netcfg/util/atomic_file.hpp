@@ -1,13 +1,13 @@
 // Files that are either wholly old or wholly new, whatever happens.
 #pragma once
 
+#include "ollama-netcfg/util/result.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
-
-#include "ollama-netcfg/util/result.hpp"
 
 namespace netcfg {
 

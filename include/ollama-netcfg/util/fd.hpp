@@ -6,7 +6,7 @@
 namespace netcfg {
 
 class UniqueFd {
-public:
+  public:
     UniqueFd() = default;
     explicit UniqueFd(int fd) : fd_(fd) {}
     UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
@@ -25,7 +25,7 @@ public:
     explicit operator bool() const { return fd_ >= 0; }
     void reset(int fd = -1);
 
-private:
+  private:
     int fd_ = -1;
 };
 

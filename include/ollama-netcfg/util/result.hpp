@@ -16,8 +16,8 @@ enum class ExitStatus : int {
 };
 
 struct Error {
-    std::string message;              // what went wrong, with context
-    std::string hint;                 // what to do next; may be empty
+    std::string message; // what went wrong, with context
+    std::string hint;    // what to do next; may be empty
     ExitStatus status = ExitStatus::failure;
 };
 
@@ -30,7 +30,7 @@ inline Error failure(std::string message, std::string hint = {}) {
 }
 
 template <class T> class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}
     Result(Error error) : v_(std::move(error)) {}
 
@@ -47,7 +47,7 @@ public:
 
     const Error& error() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
