@@ -13,6 +13,7 @@
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
+#include "ollama-netcfg/util/run_lock.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -314,6 +315,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
 
     const auto timeout = std::chrono::duration<double>(o.timeout_seconds);
     const Deadline deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
+    auto lock = take_run_lock(default_lock_path, deadline);
+    if (!lock)
+        return lock.error();
     auto manager = Manager::connect();
     if (!manager)
         return manager.error();

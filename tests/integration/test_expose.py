@@ -391,6 +391,34 @@ def unknown_unit_is_a_clear_failure(sb):
 
 
 @case
+def concurrent_runs_wait_for_the_lock(sb):
+    lock = "/run/lock/ollama-netcfg.lock"
+    # Another run holds the lock for longer than this one may wait.
+    holder = "exec flock %s sleep 3" % lock
+    sb.sh("systemd-run --unit=lock-holder --collect sh -c '%s'" % holder)
+    sb.wait_until(lambda: sb.show("lock-holder.service", "ActiveState") == "active",
+                  what="the lock holder")
+    sb.wait_until(lambda: sb.run(["flock", "-n", lock, "true"], check=False).returncode != 0,
+                  what="the lock to be taken")
+    r = sb.tool("expose", "0.0.0.0", "--timeout", "0.5")
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert "holds /run/lock/ollama-netcfg.lock" in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) is None
+    # With time enough, it waits for the other run and then does its work.
+    expose_ok(sb, "0.0.0.0", "--timeout", "30")
+    assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434",), "http://127.0.0.1:11434")
+    # Several at once end in one consistent value, served.
+    procs = sb.sh("for p in 11450 11451 11452; do /opt/netcfg/ollama-netcfg expose -q "
+                  "0.0.0.0:$p --timeout 60 & done; wait", check=False)
+    assert procs.returncode == 0, procs.stderr
+    value = [e for e in shlex.split(unit_env(sb)) if e.startswith("OLLAMA_HOST=")][-1]
+    port = int(value.rsplit(":", 1)[1])
+    assert port in (11450, 11451, 11452)
+    assert_exposed(sb, "0.0.0.0:%d" % port, port, ("0.0.0.0:%d" % port,),
+                   "http://127.0.0.1:%d" % port)
+
+
+@case
 def changes_are_logged_to_the_journal(sb):
     expose_ok(sb, "0.0.0.0:11444")
     out = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg"]).stdout
