@@ -142,10 +142,6 @@ Family HostSetting::family() const {
     return Family::name;
 }
 
-bool HostSetting::is_wildcard() const {
-    return host.empty() || host == "0.0.0.0" || host == "::";
-}
-
 std::string HostSetting::listen_address() const {
     if (family() == Family::ipv6)
         return fmt::format("[{}]:{}", host, port);

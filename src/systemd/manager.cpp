@@ -138,8 +138,6 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
         return s;
     s.active_state = p.str(unit_iface, "ActiveState");
     s.sub_state = p.str(unit_iface, "SubState");
-    s.fragment_path = p.str(unit_iface, "FragmentPath");
-    s.drop_in_paths = p.strv(unit_iface, "DropInPaths");
     s.need_daemon_reload = p.trivial<int>(unit_iface, "NeedDaemonReload", 'b') != 0;
     s.result = p.str(service_iface, "Result");
     s.environment = p.strv(service_iface, "Environment");

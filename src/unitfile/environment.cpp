@@ -25,7 +25,7 @@ bool valid_name(std::string_view n) {
 
 // Assignments on one Environment= line. As in systemd, a syntax error
 // drops the rest of the line but keeps the words before it.
-std::vector<EnvAssignment> line_assignments(const Line& line, std::size_t index) {
+std::vector<EnvAssignment> line_assignments(const Line& line) {
     std::vector<EnvAssignment> out;
     for (const auto& w : split_words_lenient(line.value()).words) {
         auto resolved = resolve_percent(w.value);
@@ -35,10 +35,8 @@ std::vector<EnvAssignment> line_assignments(const Line& line, std::size_t index)
         EnvAssignment a;
         a.name = resolved.value.substr(0, eq);
         a.value = resolved.value.substr(eq + 1);
-        a.has_other_specifiers = resolved.has_other_specifiers;
         a.begin = line.file_offset(line.value_pos + w.begin);
         a.end = line.file_offset(line.value_pos + w.end - 1) + 1;
-        a.line = index;
         out.push_back(std::move(a));
     }
     return out;
@@ -54,7 +52,7 @@ std::optional<std::string> effective_in(const Document& doc, std::string_view na
             value.reset(); // an empty Environment= clears the list
             continue;
         }
-        for (auto& a : line_assignments(line, i))
+        for (auto& a : line_assignments(line))
             if (a.name == name)
                 value = a.value;
     }
@@ -129,7 +127,7 @@ std::vector<EnvAssignment> environment_assignments(std::string_view content) {
     for (std::size_t i = 0; i < doc.lines.size(); ++i) {
         if (!is_environment_line(doc.lines[i]))
             continue;
-        auto found = line_assignments(doc.lines[i], i);
+        auto found = line_assignments(doc.lines[i]);
         out.insert(out.end(), found.begin(), found.end());
     }
     return out;
@@ -175,7 +173,7 @@ Edit unset_variable(std::string_view content, std::string_view name) {
         const auto& line = doc.lines[i];
         if (!is_environment_line(line))
             continue;
-        auto all = line_assignments(line, i);
+        auto all = line_assignments(line);
         auto words = split_words(line.value());
         bool ours_only =
             words && !all.empty() && words->size() == all.size() &&

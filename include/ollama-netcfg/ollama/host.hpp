@@ -21,7 +21,6 @@ struct HostSetting {
     std::uint16_t port = default_port;
 
     Family family() const;
-    bool is_wildcard() const; // "", 0.0.0.0 or ::
     // host:port as net.Listen gets it: ":11434", "0.0.0.0:11434", "[::]:11434".
     std::string listen_address() const;
     // Where a client on this host connects: wildcards become loopback.

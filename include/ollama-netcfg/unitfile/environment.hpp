@@ -12,10 +12,8 @@ namespace netcfg::unitfile {
 struct EnvAssignment {
     std::string name;
     std::string value; // after unescaping and %% resolution
-    bool has_other_specifiers = false;
     std::size_t begin = 0; // file span of the word
     std::size_t end = 0;
-    std::size_t line = 0; // index into Document::lines
 };
 
 // Every valid NAME=value word of Environment= in [Service], in file order.
