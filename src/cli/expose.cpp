@@ -121,7 +121,6 @@ Status write_drop_in(const Plan& plan, const std::optional<std::string>& content
 struct Prover {
     Manager& manager;
     const Plan& plan;
-    ollama::HostSetting want;
     std::vector<std::string> resolved;
     bool bindv6only = probe::ipv6_bindv6only();
 
@@ -129,7 +128,7 @@ struct Prover {
         auto v = s.environment_value(host_var);
         if (!v)
             return {"systemd", false, "OLLAMA_HOST is not in the unit's Environment"};
-        return {"systemd", same_listener(v, want),
+        return {"systemd", same_listener(v, plan.want),
                 fmt::format("unit Environment has {}", quoted(v))};
     }
 
@@ -140,27 +139,31 @@ struct Prover {
         auto v = probe::process_environment_value(static_cast<pid_t>(s.main_pid), host_var);
         if (!v)
             return {"process", false, v.error().message};
-        return {"process", same_listener(*v, want),
+        return {"process", same_listener(*v, plan.want),
                 fmt::format("main PID {} has {}", s.main_pid, quoted(*v))};
     }
 
     Proof listener_proof(const UnitState& s) const {
-        auto sockets = probe::listening_sockets(want.port);
+        auto sockets = probe::listening_sockets(plan.want.port);
         probe::find_holders(sockets, probe::cgroup_pids(s.control_group));
         for (const auto& sock : sockets) {
             if (sock.pids.empty() ||
-                !probe::listener_covers(sock.address, want.host, resolved, bindv6only))
+                !probe::listener_covers(sock.address, plan.want.host, resolved, bindv6only))
                 continue;
             return {"listener", true,
                     fmt::format("{} LISTEN, held by {} (PID {}) of {}", sock.endpoint(),
                                 probe::process_name(sock.pids.front()), sock.pids.front(),
                                 plan.unit)};
         }
-        return {"listener", false, describe_missing_listener()};
+        return {"listener", false, describe_missing_listener(std::move(sockets))};
     }
 
-    std::string describe_missing_listener() const {
-        auto sockets = probe::listening_sockets(want.port);
+    // `sockets` are those on the port, with the unit's own processes found.
+    std::string describe_missing_listener(std::vector<probe::ListenSocket> sockets) const {
+        for (const auto& sock : sockets)
+            if (!sock.pids.empty())
+                return fmt::format("{} listens on {}, not on {}", plan.unit, sock.endpoint(),
+                                   plan.want.listen_address());
         probe::find_holders(sockets, {});
         for (const auto& sock : sockets)
             if (!sock.pids.empty())
@@ -170,11 +173,11 @@ struct Prover {
         if (!sockets.empty())
             return fmt::format("{} is held by a process outside {}", sockets.front().endpoint(),
                                plan.unit);
-        return fmt::format("nothing listens on {}", want.listen_address());
+        return fmt::format("nothing listens on {}", plan.want.listen_address());
     }
 
     Proof api_proof(Deadline deadline) const {
-        auto url = want.connect_url() + "/api/version";
+        auto url = plan.want.connect_url() + "/api/version";
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         auto timeout =
             std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
@@ -289,6 +292,15 @@ void roll_back(Manager& m, const Plan& plan, Deadline deadline, ExposeReport& re
         {{"OLLAMA_NETCFG_UNIT", plan.unit}, {"OLLAMA_NETCFG_FILE", plan.drop_in.string()}});
 }
 
+// The failure after a write: unless told otherwise, the old drop-in goes back.
+Error rolled_back(Error error, Manager& m, const Plan& plan, bool no_rollback, ExposeReport& rep) {
+    if (!plan.write || no_rollback)
+        return error;
+    roll_back(m, plan, Clock::now() + std::chrono::seconds(30), rep);
+    error.message += "; the previous setting was put back";
+    return error;
+}
+
 Error proof_failure(const ExposeReport& rep, const Plan& plan) {
     std::string failed;
     for (const auto& p : rep.proofs)
@@ -330,15 +342,11 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
     if (auto st = plan_edit(*plan, o.address, rep); !st)
         return st;
 
-    Prover prover{*manager, *plan, plan->want, {}};
+    Prover prover{*manager, *plan, {}};
     if (plan->want.family() == ollama::Family::name)
         prover.resolved = probe::resolve_host(plan->want.host);
 
-    bool running_ok = state->main_pid != 0 && state->active_state == "active";
-    if (running_ok) {
-        auto v = probe::process_environment_value(static_cast<pid_t>(state->main_pid), host_var);
-        running_ok = v && same_listener(*v, plan->want);
-    }
+    const bool running_ok = state->active_state == "active" && prover.process_proof(*state).ok;
     const bool reload = plan->write || state->need_daemon_reload;
     const bool restart = reload || !running_ok;
 
@@ -357,14 +365,8 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
     if (restart) {
         rep.changed = true;
         auto applied = reload_and_restart(*manager, plan->unit, reload, deadline, rep);
-        if (!applied) {
-            auto error = applied.error();
-            if (plan->write && !o.no_rollback) {
-                roll_back(*manager, *plan, Clock::now() + std::chrono::seconds(30), rep);
-                error.message += "; the previous setting was put back";
-            }
-            return error;
-        }
+        if (!applied)
+            return rolled_back(applied.error(), *manager, *plan, o.no_rollback, rep);
         restarts_before = applied->restarts_before;
     }
 
@@ -375,13 +377,8 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
     if (rep.proven())
         return Ok{};
 
-    auto error = proof_failure(rep, *plan);
     rep.journal = systemd::last_journal_lines(plan->unit, 10);
-    if (plan->write && !o.no_rollback) {
-        roll_back(*manager, *plan, Clock::now() + std::chrono::seconds(30), rep);
-        error.message += "; the previous setting was put back";
-    }
-    return error;
+    return rolled_back(proof_failure(rep, *plan), *manager, *plan, o.no_rollback, rep);
 }
 
 void print_report(const ExposeReport& rep, const GlobalOptions& g) {
