@@ -1,6 +1,9 @@
 // ollama-netcfg: expose Ollama's systemd service on the network, and prove it.
+#include "ollama-netcfg/cli/check.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/cli/expose.hpp"
+#include "ollama-netcfg/cli/reset.hpp"
+#include "ollama-netcfg/cli/status.hpp"
 
 #include <curl/curl.h>
 #include <exception>
@@ -19,6 +22,13 @@ void print_error(const Error& e) {
 } // namespace netcfg::cli
 
 namespace netcfg::cli {
+
+bool is_check_command(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (argv[i][0] != '-')
+            return std::string_view(argv[i]) == "check";
+    return false;
+}
 
 void apply_verbosity(const GlobalOptions& global) {
     spdlog::set_level(global.verbose >= 2   ? spdlog::level::trace
@@ -49,6 +59,9 @@ int main(int argc, char** argv) {
 
     int exit_status = 0;
     cli::register_expose(app, global, exit_status);
+    cli::register_reset(app, global, exit_status);
+    cli::register_status(app, global, exit_status);
+    cli::register_check(app, global, exit_status);
 
     try {
         app.parse(argc, argv);
@@ -60,7 +73,9 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
-        return static_cast<int>(ExitStatus::usage);
+        // A monitoring system reads any other status as a verdict on Ollama.
+        return cli::is_check_command(argc, argv) ? cli::check_unknown_status
+                                                 : static_cast<int>(ExitStatus::usage);
     } catch (const std::exception& e) {
         fmt::print(stderr, "ollama-netcfg: internal error: {}\n", e.what());
         return static_cast<int>(ExitStatus::failure);

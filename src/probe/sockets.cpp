@@ -85,7 +85,7 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
         if (colon == std::string::npos)
             continue;
         auto p = static_cast<std::uint16_t>(hex32(std::string_view(local).substr(colon + 1)));
-        if (p != port)
+        if (port != 0 && p != port)
             continue;
         ListenSocket s;
         s.family = family;

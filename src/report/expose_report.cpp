@@ -12,14 +12,18 @@ bool ExposeReport::proven() const {
 
 std::string to_text(const ExposeReport& r) {
     std::string out;
-    auto old_text = r.old_value ? fmt::format("\"{}\"", *r.old_value) : std::string("unset");
+    auto text = [](const std::optional<std::string>& v) {
+        return v ? fmt::format("\"{}\"", *v) : std::string("unset");
+    };
+    auto now = r.new_value ? "OLLAMA_HOST=" + text(r.new_value) : std::string("OLLAMA_HOST unset");
     if (r.changed)
-        out += fmt::format("{}: OLLAMA_HOST=\"{}\" (was {}), listening on {}\n", r.unit,
-                           r.new_value, old_text, r.listen);
+        out += fmt::format("{}: {} (was {}), listening on {}\n", r.unit, now, text(r.old_value),
+                           r.listen);
     else
-        out += fmt::format("{}: OLLAMA_HOST=\"{}\" already in effect, listening on {}; "
-                           "nothing changed\n",
-                           r.unit, r.new_value, r.listen);
+        out += fmt::format("{}: {} already in effect, listening on {}; nothing changed\n", r.unit,
+                           now, r.listen);
+    for (const auto& n : r.notes)
+        out += fmt::format("  note: {}\n", n);
     for (const auto& a : r.actions)
         out += fmt::format("  {}\n", a);
     for (const auto& p : r.proofs)
@@ -29,14 +33,17 @@ std::string to_text(const ExposeReport& r) {
 
 nlohmann::json to_json(const ExposeReport& r) {
     nlohmann::json j;
+    j["command"] = r.command;
     j["unit"] = r.unit;
     j["drop_in"] = r.drop_in;
     j["old_value"] = r.old_value ? nlohmann::json(*r.old_value) : nlohmann::json(nullptr);
-    j["new_value"] = r.new_value;
+    j["new_value"] = r.new_value ? nlohmann::json(*r.new_value) : nlohmann::json(nullptr);
     j["listen"] = r.listen;
     j["connect_url"] = r.connect_url;
     j["changed"] = r.changed;
     j["actions"] = r.actions;
+    j["backups"] = r.backups;
+    j["notes"] = r.notes;
     auto proofs = nlohmann::json::array();
     for (const auto& p : r.proofs)
         proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});

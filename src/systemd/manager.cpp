@@ -64,6 +64,24 @@ struct PropertyReader {
         return out;
     }
 
+    std::vector<UnitState::EnvironmentFile> environment_files() {
+        BusError err;
+        sd_bus_message* raw = nullptr;
+        int r = sd_bus_get_property(bus, destination, path.c_str(), service_iface,
+                                    "EnvironmentFiles", err.get(), &raw, "a(sb)");
+        MessagePtr reply(raw);
+        std::vector<UnitState::EnvironmentFile> out;
+        if (r >= 0)
+            r = sd_bus_message_enter_container(reply.get(), 'a', "(sb)");
+        const char* file = nullptr;
+        int optional = 0;
+        while (r >= 0 && (r = sd_bus_message_read(reply.get(), "(sb)", &file, &optional)) > 0)
+            out.push_back({file, optional != 0});
+        if (r < 0)
+            note("EnvironmentFiles", err.describe(r));
+        return out;
+    }
+
     void note(const char* name, const std::string& why) {
         if (failed.empty())
             failed = fmt::format("{}: {}", name, why);
@@ -145,6 +163,10 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     s.main_pid = p.trivial<std::uint32_t>(service_iface, "MainPID", 'u');
     s.n_restarts = p.trivial<std::uint32_t>(service_iface, "NRestarts", 'u');
     s.exec_main_status = p.trivial<std::int32_t>(service_iface, "ExecMainStatus", 'i');
+    s.fragment_path = p.str(unit_iface, "FragmentPath");
+    s.drop_in_paths = p.strv(unit_iface, "DropInPaths");
+    s.environment_files = p.environment_files();
+    s.active_enter_usec = p.trivial<std::uint64_t>(unit_iface, "ActiveEnterTimestamp", 't');
     if (!p.failed.empty())
         return failure(fmt::format("cannot read properties of {}: {}", unit, p.failed));
     return s;
@@ -155,6 +177,15 @@ Status Manager::reload(Deadline deadline) {
     if (!reply)
         return reply.error();
     return Ok{};
+}
+
+Result<std::vector<std::string>> Manager::environment() {
+    const std::string path = manager_path;
+    PropertyReader p{conn_.bus.get(), path, {}};
+    auto env = p.strv(manager_iface, "Environment");
+    if (!p.failed.empty())
+        return failure(fmt::format("cannot read the manager's environment: {}", p.failed));
+    return env;
 }
 
 Result<std::string> Manager::restart(const std::string& unit, Deadline deadline) {

@@ -42,21 +42,30 @@ std::vector<EnvAssignment> line_assignments(const Line& line) {
     return out;
 }
 
-std::optional<std::string> effective_in(const Document& doc, std::string_view name) {
-    std::optional<std::string> value;
+EnvironmentEffect effect_in(const Document& doc, std::string_view name,
+                            std::optional<std::string> before) {
+    EnvironmentEffect e;
+    e.value = std::move(before);
     for (std::size_t i = 0; i < doc.lines.size(); ++i) {
         const auto& line = doc.lines[i];
         if (!is_environment_line(line))
             continue;
         if (line.value_len == 0) {
-            value.reset(); // an empty Environment= clears the list
+            e.value.reset(); // an empty Environment= clears the whole list
+            e.resets = e.decided_here = true;
             continue;
         }
         for (auto& a : line_assignments(line))
-            if (a.name == name)
-                value = a.value;
+            if (a.name == name) {
+                e.value = a.value;
+                e.assigns = e.decided_here = true;
+            }
     }
-    return value;
+    return e;
+}
+
+std::optional<std::string> effective_in(const Document& doc, std::string_view name) {
+    return effect_in(doc, name, std::nullopt).value;
 }
 
 std::string assignment_line(std::string_view name, std::string_view value, const std::string& eol) {
@@ -135,6 +144,11 @@ std::vector<EnvAssignment> environment_assignments(std::string_view content) {
 
 std::optional<std::string> effective_value(std::string_view content, std::string_view name) {
     return effective_in(lex(content), name);
+}
+
+EnvironmentEffect environment_effect(std::string_view content, std::string_view name,
+                                     std::optional<std::string> before) {
+    return effect_in(lex(content), name, std::move(before));
 }
 
 Edit set_variable(std::string_view content, std::string_view name, std::string_view value) {

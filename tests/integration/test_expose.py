@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """`ollama-netcfg expose` against a real systemd, checked from outside the
 tool: systemctl show, ss, curl and /proc, never the tool's own word."""
-import hashlib
 import shlex
 import json
 import os
@@ -11,97 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
 from sandbox import OLLAMA_UNIT  # noqa: E402
 
-UNIT = "ollama.service"
-DROPIN_DIR = "/etc/systemd/system/ollama.service.d"
-OVERRIDE = DROPIN_DIR + "/override.conf"
-FIXTURE_CONF = DROPIN_DIR + "/fixture.conf"
-
-
-# --- checks from outside the tool ----------------------------------------
-
-def listeners(sb, port):
-    """(local address, pid) of LISTEN sockets on port, as ss shows them."""
-    out = sb.run(["ss", "-Htlnp", "sport = :%d" % port]).stdout
-    found = []
-    for line in out.splitlines():
-        cols = line.split()
-        local = cols[3]
-        pid = None
-        if "pid=" in line:
-            pid = int(line.split("pid=")[1].split(",")[0])
-        found.append((local, pid))
-    return found
-
-
-def main_pid(sb):
-    return int(sb.show(UNIT, "MainPID"))
-
-
-def unit_env(sb):
-    return sb.show(UNIT, "Environment")
-
-
-def process_env(sb, pid):
-    raw = sb.run(["cat", "/proc/%d/environ" % pid]).stdout
-    return dict(e.split("=", 1) for e in raw.split("\0") if "=" in e)
-
-
-def api_version(sb, url):
-    r = sb.run(["curl", "-sS", "--noproxy", "*", "-m", "5", url + "/api/version"], check=False)
-    assert r.returncode == 0, "curl %s failed: %s" % (url, r.stderr)
-    return json.loads(r.stdout)["version"]
-
-
-def wait_listening(sb, port, local_addresses):
-    sb.wait_until(lambda: any(l in local_addresses for l, _ in listeners(sb, port)),
-                  what="a listener on %s" % (local_addresses,))
-
-
-def assert_exposed(sb, value, port, local_addresses, connect_url):
-    """The full proof, independently: systemd, the process, the socket, the API."""
-    assert "OLLAMA_HOST=%s" % value in shlex.split(unit_env(sb)), unit_env(sb)
-    pid = main_pid(sb)
-    assert pid > 0
-    assert process_env(sb, pid).get("OLLAMA_HOST") == value
-    socks = listeners(sb, port)
-    assert any(l in local_addresses and p == pid for l, p in socks), \
-        "no %s listener owned by PID %d: %s" % (local_addresses, pid, socks)
-    assert api_version(sb, connect_url) == "0.12.6"
-
-
-def sha(sb, path):
-    content = sb.read(path)
-    return None if content is None else hashlib.sha256(content.encode()).hexdigest()
-
-
-def snapshot(sb):
-    """What a no-op must leave alone."""
-    return {
-        "invocation": sb.show(UNIT, "InvocationID"),
-        "pid": main_pid(sb),
-        "stat": sb.run(["stat", "-c", "%i %Y %Z", OVERRIDE], check=False).stdout,
-        "restarts": sb.show(UNIT, "NRestarts"),
-    }
-
-
-def expose_ok(sb, *args):
-    r = sb.tool("expose", *args)
-    assert r.returncode == 0, "expose %s exited %d\n%s\n%s" % (args, r.returncode, r.stdout,
-                                                               r.stderr)
-    return r
-
-
-# --- state between cases -------------------------------------------------
-
-def restore(sb):
-    sb.write("/etc/systemd/system/ollama.service", OLLAMA_UNIT)
-    sb.sh("rm -rf %s && systemctl daemon-reload && systemctl reset-failed ollama.service; "
-          "systemctl restart ollama.service" % DROPIN_DIR)
-    wait_listening(sb, 11434, ("127.0.0.1:11434",))
-
-
-def setup(sb):
-    restore(sb)
+from checks import (DROPIN_DIR, FIXTURE_CONF, OVERRIDE, UNIT, assert_exposed,  # noqa: E402
+                    expose_ok, restore, setup, sha, snapshot, unit_env, wait_listening)
 
 
 # --- cases ---------------------------------------------------------------

@@ -17,6 +17,10 @@ struct GlobalOptions {
 // Prints an error and its hint to stderr as "ollama-netcfg: ...".
 void print_error(const Error& e);
 
+// Whether the command line names the `check` subcommand (whose usage errors
+// exit 3, UNKNOWN, rather than 2).
+bool is_check_command(int argc, char** argv);
+
 // Sets the diagnostic level from -v/-q.
 void apply_verbosity(const GlobalOptions& global);
 

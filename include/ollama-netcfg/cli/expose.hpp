@@ -1,6 +1,7 @@
 // `ollama-netcfg expose ADDR`: set OLLAMA_HOST in a drop-in, apply, prove.
 #pragma once
 
+#include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,10 +11,7 @@ namespace netcfg::cli {
 
 struct ExposeOptions {
     std::string address;
-    std::string unit = "ollama.service";
-    std::string drop_in = "override.conf";
-    double timeout_seconds = 60;
-    bool no_rollback = false;
+    ChangeArgs change;
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

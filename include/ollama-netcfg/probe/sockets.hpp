@@ -18,11 +18,12 @@ struct ListenSocket {
     std::string endpoint() const; // "0.0.0.0:11434", "[::]:11434"
 };
 
-// Parses the text of /proc/net/tcp or /proc/net/tcp6: LISTEN sockets on `port`.
+// Parses the text of /proc/net/tcp or /proc/net/tcp6: LISTEN sockets on `port`
+// (on any port when `port` is 0).
 std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
                                              std::uint16_t port);
 
-// LISTEN sockets on `port` in this network namespace.
+// LISTEN sockets on `port` (0: any) in this network namespace.
 std::vector<ListenSocket> listening_sockets(std::uint16_t port);
 
 // Fills ListenSocket::pids from the open files of `pids` (all processes when

@@ -1,4 +1,5 @@
-// What `expose` did and proved, as text for people and JSON for machines.
+// What `expose` or `reset` did and proved, as text for people and JSON for
+// machines.
 #pragma once
 
 #include "ollama-netcfg/util/result.hpp"
@@ -18,14 +19,17 @@ struct Proof {
 };
 
 struct ExposeReport {
+    std::string command = "expose"; // or "reset"
     std::string unit;
-    std::string drop_in;                  // full path
-    std::optional<std::string> old_value; // OLLAMA_HOST in the drop-in before
-    std::string new_value;                // OLLAMA_HOST wanted
+    std::string drop_in;                  // full path of the managed drop-in
+    std::optional<std::string> old_value; // OLLAMA_HOST in effect before
+    std::optional<std::string> new_value; // OLLAMA_HOST in effect after (nullopt: unset)
     std::string listen;                   // where Ollama listens for new_value
     std::string connect_url;              // where a client connects
     bool changed = false;                 // anything written, reloaded or restarted
     std::vector<std::string> actions;     // "wrote ...", "reloaded ...", ...
+    std::vector<std::string> backups;     // copies kept of files edited besides the drop-in
+    std::vector<std::string> notes;       // things the admin should know, e.g. other layers
     std::vector<Proof> proofs;
     std::vector<std::string> journal; // the unit's last lines, on failure
     std::optional<Error> error;

@@ -18,16 +18,24 @@ using Deadline = Clock::time_point;
 
 struct UnitState {
     std::string name;
-    std::string load_state;   // loaded, not-found, masked, ...
-    std::string active_state; // active, activating, failed, ...
-    std::string sub_state;    // running, auto-restart, ...
-    std::string result;       // Service.Result: success, exit-code, timeout, ...
+    std::string load_state;               // loaded, not-found, masked, ...
+    std::string active_state;             // active, activating, failed, ...
+    std::string sub_state;                // running, auto-restart, ...
+    std::string result;                   // Service.Result: success, exit-code, timeout, ...
     std::vector<std::string> environment; // Service.Environment, NAME=value
     std::string control_group;
     std::uint32_t main_pid = 0;
     std::uint32_t n_restarts = 0;
     std::int32_t exec_main_status = 0;
     bool need_daemon_reload = false;
+    std::string fragment_path;              // the main unit file
+    std::vector<std::string> drop_in_paths; // as loaded, in systemd's order
+    struct EnvironmentFile {
+        std::string path;
+        bool optional = false; // EnvironmentFile=-/path
+    };
+    std::vector<EnvironmentFile> environment_files;
+    std::uint64_t active_enter_usec = 0; // CLOCK_REALTIME, 0 when never active
 
     // The last NAME=... in `environment`.
     std::optional<std::string> environment_value(std::string_view var) const;
@@ -41,6 +49,8 @@ class Manager {
 
     Result<UnitState> unit_state(const std::string& unit);
     Status reload(Deadline deadline);
+    // The manager's own environment (DefaultEnvironment= and the like).
+    Result<std::vector<std::string>> environment();
     // RestartUnit(unit, "replace"), then waits for that job's JobRemoved.
     // Returns the job result: done, failed, timeout, dependency, canceled, ...
     Result<std::string> restart(const std::string& unit, Deadline deadline);

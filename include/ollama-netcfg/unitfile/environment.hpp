@@ -11,7 +11,7 @@ namespace netcfg::unitfile {
 
 struct EnvAssignment {
     std::string name;
-    std::string value; // after unescaping and %% resolution
+    std::string value;     // after unescaping and %% resolution
     std::size_t begin = 0; // file span of the word
     std::size_t end = 0;
 };
@@ -23,6 +23,18 @@ std::vector<EnvAssignment> environment_assignments(std::string_view content);
 // The value this file leaves `name` with: the last assignment, unless an empty
 // `Environment=` later resets the list. nullopt when unset.
 std::optional<std::string> effective_value(std::string_view content, std::string_view name);
+
+// What one file does to `name` when systemd reads it after the files before
+// it (whose result is `before`): Environment= lines accumulate across the unit
+// file and its drop-ins, and an empty one clears everything set so far.
+struct EnvironmentEffect {
+    std::optional<std::string> value; // the value after this file
+    bool assigns = false;             // the file sets `name`
+    bool resets = false;              // the file has an empty Environment=
+    bool decided_here = false;        // `value` comes from this file
+};
+EnvironmentEffect environment_effect(std::string_view content, std::string_view name,
+                                     std::optional<std::string> before);
 
 struct Edit {
     std::string content;

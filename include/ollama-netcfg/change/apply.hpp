@@ -1,0 +1,56 @@
+// Applying a change to a unit's files and proving it: write (with backups),
+// reload, restart only when the running process needs it, prove, and put
+// every file back when the proof does not hold. `expose` and `reset` plan
+// the edits; this carries them out.
+#pragma once
+
+#include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/systemd/manager.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netcfg::change {
+
+struct FileEdit {
+    std::filesystem::path path;
+    std::optional<std::string> old_content; // nullopt: the file did not exist
+    std::optional<std::string> new_content; // nullopt: remove the file
+    bool keep_backup = false;               // copy the old file to backup_dir first
+    std::string log_message;                // for the journal
+    std::map<std::string, std::string> log_fields;
+
+    bool changes() const { return old_content != new_content; }
+};
+
+// Where Ollama must listen afterwards, and what the unit's Environment= must
+// then read as (they differ only when an EnvironmentFile= sets OLLAMA_HOST).
+struct Target {
+    ollama::HostSetting listen;
+    ollama::HostSetting environment;
+};
+
+struct ApplyOptions {
+    std::string unit;
+    systemd::Deadline deadline;
+    bool no_rollback = false;
+    Target previous; // what a rollback must bring back, and prove
+};
+
+inline const std::filesystem::path backup_dir = "/var/backups/ollama-netcfg";
+
+// `before` is the unit's state read before planning. Fills rep.actions,
+// rep.proofs, rep.journal and rep.changed.
+Status apply(systemd::Manager& manager, const systemd::UnitState& before,
+             const std::vector<FileEdit>& edits, const Target& target, const ApplyOptions& options,
+             report::ExposeReport& rep);
+
+// The backup file name for `path`: its path flattened, plus a UTC time stamp.
+std::filesystem::path backup_path(const std::filesystem::path& path, std::time_t now);
+
+} // namespace netcfg::change

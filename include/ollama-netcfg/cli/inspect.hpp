@@ -1,0 +1,24 @@
+// What `status` and `check` share: their options and the read-only look.
+#pragma once
+
+#include "ollama-netcfg/health/facts.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace netcfg::cli {
+
+struct InspectArgs {
+    std::string unit = "ollama.service";
+    std::string drop_in = "override.conf";
+    std::string expect; // empty: the configured value
+    double timeout_seconds = 5;
+};
+
+void add_inspect_options(CLI::App& sub, InspectArgs& args);
+
+// Validates the arguments (usage errors), connects, inspects.
+Result<health::Facts> inspect_unit(const InspectArgs& args);
+
+} // namespace netcfg::cli

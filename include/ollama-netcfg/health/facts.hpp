@@ -1,0 +1,56 @@
+// What `status` and `check` saw, as plain data. Gathered by health::inspect,
+// judged by health::find_problems, printed by report/status_report.
+#pragma once
+
+#include "ollama-netcfg/config/layers.hpp"
+#include "ollama-netcfg/ollama/host.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace netcfg::health {
+
+struct SocketSeen {
+    std::string endpoint; // "0.0.0.0:11434"
+    pid_t pid = 0;        // 0 when the holder could not be seen
+    std::string process;  // comm of pid
+    bool unit_owned = false;
+    bool covers_want = false; // accepts connections for the wanted address
+};
+
+struct Facts {
+    std::string unit;
+    std::string managed_drop_in; // the drop-in this tool writes
+
+    std::string load_state, active_state, sub_state, result;
+    std::uint32_t main_pid = 0;
+    std::uint32_t n_restarts = 0;
+    std::uint64_t active_since_usec = 0;
+    bool need_daemon_reload = false;
+
+    config::Resolution layers;              // on disk now
+    std::optional<std::string> systemd_env; // the unit's Environment= as loaded
+    std::optional<std::string> in_effect;   // what systemd gives a process it starts now
+
+    bool process_visible = false;
+    std::string process_error;
+    std::optional<std::string> process_value;
+
+    ollama::HostSetting want; // --expect, else in_effect as Ollama reads it
+    bool expect_given = false;
+
+    std::vector<SocketSeen> sockets; // on the wanted port, and the unit's own elsewhere
+    bool owners_visible = true;
+
+    bool api_tried = false;
+    std::string api_url;
+    long api_status = 0;
+    std::string api_error;
+    std::optional<std::string> version;
+    double api_seconds = 0;
+};
+
+} // namespace netcfg::health

@@ -1,0 +1,24 @@
+// Gathers the Facts about one unit: systemd, the files on disk, /proc, the
+// sockets and the API. Read-only; as much as an unprivileged user can see.
+#pragma once
+
+#include "ollama-netcfg/health/facts.hpp"
+#include "ollama-netcfg/systemd/manager.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace netcfg::health {
+
+struct InspectOptions {
+    std::string unit;
+    std::string managed_drop_in;
+    std::optional<ollama::HostSetting> expect;
+    std::chrono::milliseconds api_timeout{3000};
+};
+
+Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& options);
+
+} // namespace netcfg::health

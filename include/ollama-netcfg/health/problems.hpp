@@ -1,0 +1,31 @@
+// Problems found in Facts, each with a stable code (docs/problem-codes.md), a
+// severity in monitoring-plugin terms and one line of advice.
+#pragma once
+
+#include "ollama-netcfg/health/facts.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netcfg::health {
+
+// Ordered: the overall result is the worst one. `info` never fails a check.
+enum class Severity { ok, info, warning, critical, unknown };
+
+std::string_view severity_name(Severity s); // "OK", "INFO", "WARNING", ...
+int plugin_exit_status(Severity s);         // 0, 0, 1, 2, 3
+
+struct Problem {
+    std::string code;
+    Severity severity = Severity::warning;
+    std::string message;
+    std::string advice;
+};
+
+std::vector<Problem> find_problems(const Facts& facts);
+
+// The worst severity among the problems; info counts as OK.
+Severity overall(const std::vector<Problem>& problems);
+
+} // namespace netcfg::health

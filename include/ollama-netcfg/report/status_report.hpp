@@ -1,0 +1,27 @@
+// `status` and `check` output: the readable report, the JSON object both
+// share, and the monitoring-plugin line.
+#pragma once
+
+#include "ollama-netcfg/health/facts.hpp"
+#include "ollama-netcfg/health/problems.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace netcfg::report {
+
+std::string status_text(const health::Facts& f, const std::vector<health::Problem>& problems);
+
+nlohmann::json status_json(const health::Facts& f, const std::vector<health::Problem>& problems,
+                           double seconds);
+
+// "OLLAMA-NETCFG OK - ... | time=0.012s;;;0 problems=0;;;0"
+std::string plugin_line(const health::Facts& f, const std::vector<health::Problem>& problems,
+                        double seconds);
+
+// The line and object for a check that could not look at all (UNKNOWN).
+std::string plugin_unknown_line(const std::string& why, double seconds);
+nlohmann::json unknown_json(const std::string& unit, const std::string& why, double seconds);
+
+} // namespace netcfg::report

@@ -1,0 +1,357 @@
+#include "ollama-netcfg/change/apply.hpp"
+
+#include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/systemd/journal.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <thread>
+
+namespace netcfg::change {
+namespace {
+
+namespace fs = std::filesystem;
+using report::ExposeReport;
+using report::Proof;
+using systemd::Clock;
+using systemd::Deadline;
+using systemd::Manager;
+using systemd::UnitState;
+
+constexpr std::string_view host_var = ollama::variable;
+
+std::string quoted(const std::optional<std::string>& v) {
+    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("OLLAMA_HOST unset");
+}
+
+bool listens_as(const std::optional<std::string>& value, const ollama::HostSetting& want) {
+    return ollama::read_ollama_host(value.value_or("")).same_listener(want);
+}
+
+Status put_file(const fs::path& path, const std::optional<std::string>& content) {
+    if (!content)
+        return remove_file_durable(path);
+    if (auto st = ensure_directory(path.parent_path(), 0755); !st)
+        return st;
+    return write_file_atomic(path, *content, 0644);
+}
+
+Result<fs::path> keep_backup(const FileEdit& e) {
+    std::error_code ec;
+    fs::create_directories(backup_dir.parent_path(), ec);
+    if (auto st = ensure_directory(backup_dir, 0700); !st)
+        return st.error();
+    auto path = backup_path(e.path, std::time(nullptr));
+    if (auto st = write_file_atomic(path, *e.old_content, 0600); !st)
+        return st.error();
+    return path;
+}
+
+// --- proving -------------------------------------------------------------
+
+struct Prover {
+    Manager& manager;
+    const std::string& unit;
+    const Target& target;
+    std::vector<std::string> resolved;
+    bool bindv6only = probe::ipv6_bindv6only();
+
+    Proof systemd_proof(const UnitState& s) const {
+        auto v = s.environment_value(host_var);
+        return {"systemd", listens_as(v, target.environment),
+                fmt::format("unit Environment has {}", quoted(v))};
+    }
+
+    Proof process_proof(const UnitState& s) const {
+        if (s.main_pid == 0)
+            return {"process", false,
+                    fmt::format("no main process (unit is {}/{})", s.active_state, s.sub_state)};
+        auto v = probe::process_environment_value(static_cast<pid_t>(s.main_pid), host_var);
+        if (!v)
+            return {"process", false, v.error().message};
+        return {"process", listens_as(*v, target.listen),
+                fmt::format("main PID {} has {}", s.main_pid, quoted(*v))};
+    }
+
+    Proof listener_proof(const UnitState& s) const {
+        auto sockets = probe::listening_sockets(target.listen.port);
+        probe::find_holders(sockets, probe::cgroup_pids(s.control_group));
+        for (const auto& sock : sockets) {
+            if (sock.pids.empty() ||
+                !probe::listener_covers(sock.address, target.listen.host, resolved, bindv6only))
+                continue;
+            return {"listener", true,
+                    fmt::format("{} LISTEN, held by {} (PID {}) of {}", sock.endpoint(),
+                                probe::process_name(sock.pids.front()), sock.pids.front(), unit)};
+        }
+        return {"listener", false, describe_missing_listener(std::move(sockets))};
+    }
+
+    // `sockets` are those on the port, with the unit's own processes found.
+    std::string describe_missing_listener(std::vector<probe::ListenSocket> sockets) const {
+        for (const auto& sock : sockets)
+            if (!sock.pids.empty())
+                return fmt::format("{} listens on {}, not on {}", unit, sock.endpoint(),
+                                   target.listen.listen_address());
+        probe::find_holders(sockets, {});
+        for (const auto& sock : sockets)
+            if (!sock.pids.empty())
+                return fmt::format("{} is held by {} (PID {}), not by {}", sock.endpoint(),
+                                   probe::process_name(sock.pids.front()), sock.pids.front(), unit);
+        if (!sockets.empty())
+            return fmt::format("{} is held by a process outside {}", sockets.front().endpoint(),
+                               unit);
+        return fmt::format("nothing listens on {}", target.listen.listen_address());
+    }
+
+    Proof api_proof(Deadline deadline) const {
+        auto url = target.listen.connect_url() + "/api/version";
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        auto timeout =
+            std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
+        auto a = probe::http_get(url, timeout);
+        if (!a.error.empty())
+            return {"api", false, fmt::format("GET {}: {}", url, a.error)};
+        auto version = probe::parse_version(a.body);
+        if (a.status != 200 || !version) {
+            auto detail =
+                fmt::format("GET {}: HTTP {}, not an Ollama version answer", url, a.status);
+            if (a.status == 403)
+                detail += " (Ollama refuses this Host header)";
+            return {"api", false, detail, true};
+        }
+        return {"api", true,
+                fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", url, *version,
+                            a.seconds * 1000)};
+    }
+
+    // The four proofs, cheapest first; the API is only asked once something
+    // listens.
+    Result<std::vector<Proof>> prove_once(Deadline deadline, UnitState& state) const {
+        auto s = manager.unit_state(unit);
+        if (!s)
+            return s.error();
+        state = *s;
+        std::vector<Proof> proofs{systemd_proof(state), process_proof(state),
+                                  listener_proof(state)};
+        if (proofs[2].ok)
+            proofs.push_back(api_proof(deadline));
+        else
+            proofs.push_back({"api", false, "not tried: no listener yet"});
+        return proofs;
+    }
+};
+
+bool all_ok(const std::vector<Proof>& proofs) {
+    return std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
+}
+
+// Polls the proofs with bounded back-off until they all hold, the deadline
+// passes, or the service visibly died (systemd restarted it or gave up).
+Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadline,
+                                          std::uint32_t restarts_before) {
+    auto delay = std::chrono::milliseconds(5);
+    for (;;) {
+        UnitState state;
+        auto proofs = prover.prove_once(deadline, state);
+        if (!proofs || all_ok(*proofs))
+            return proofs;
+        if (std::any_of(proofs->begin(), proofs->end(), [](const Proof& p) { return p.final; }))
+            return proofs;
+        bool died = state.n_restarts > restarts_before || state.sub_state == "auto-restart" ||
+                    state.active_state == "failed" || state.active_state == "inactive";
+        if (died) {
+            proofs->push_back({"service", false,
+                               fmt::format("{} is {}/{} (Result: {}, exit status {}) after the "
+                                           "restart",
+                                           state.name, state.active_state, state.sub_state,
+                                           state.result, state.exec_main_status)});
+            return proofs;
+        }
+        if (Clock::now() + delay >= deadline)
+            return proofs;
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(250));
+    }
+}
+
+// --- applying ------------------------------------------------------------
+
+Status reload(Manager& m, Deadline deadline, ExposeReport& rep) {
+    if (auto st = m.reload(deadline); !st)
+        return st;
+    rep.actions.push_back(fmt::format("reloaded systemd ({})", m.transport()));
+    return Ok{};
+}
+
+// Restarts the unit; returns its NRestarts afterwards.
+Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline deadline,
+                              ExposeReport& rep) {
+    auto job = m.restart(unit, deadline);
+    if (!job)
+        return job.error();
+    auto s = m.unit_state(unit);
+    if (!s)
+        return s.error();
+    if (*job != "done") {
+        rep.journal = systemd::last_journal_lines(unit, 10);
+        return failure(fmt::format("restarting {} failed: job {}, Service.Result {}, unit {}/{}",
+                                   unit, *job, s->result, s->active_state, s->sub_state),
+                       fmt::format("see `journalctl -u {}`", unit));
+    }
+    rep.actions.push_back(fmt::format("restarted {} (job done, main PID {})", unit, s->main_pid));
+    return s->n_restarts;
+}
+
+Status write_edits(const std::vector<FileEdit>& edits, ExposeReport& rep) {
+    for (const auto& e : edits) {
+        if (!e.changes())
+            continue;
+        auto fields = e.log_fields;
+        if (e.keep_backup && e.old_content) {
+            auto backup = keep_backup(e);
+            if (!backup)
+                return backup.error();
+            rep.backups.push_back(backup->string());
+            rep.actions.push_back(
+                fmt::format("kept a copy of {} in {}", e.path.string(), backup->string()));
+            fields["OLLAMA_NETCFG_BACKUP"] = backup->string();
+        }
+        if (auto st = put_file(e.path, e.new_content); !st)
+            return st;
+        rep.actions.push_back(
+            fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
+        fields["OLLAMA_NETCFG_FILE"] = e.path.string();
+        systemd::log_change(e.log_message, fields);
+    }
+    return Ok{};
+}
+
+// Puts every file back as it was and brings the old state up again.
+void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& edits,
+               bool restarted, ExposeReport& rep) {
+    const std::string& unit = o.unit;
+    const Deadline deadline = Clock::now() + std::chrono::seconds(30);
+    for (const auto& e : edits) {
+        if (!e.changes())
+            continue;
+        if (auto st = put_file(e.path, e.old_content); !st) {
+            rep.actions.push_back("rollback FAILED: " + st.error().message);
+            return;
+        }
+        rep.actions.push_back(
+            fmt::format("{} {}", e.old_content ? "restored" : "removed", e.path.string()));
+        systemd::log_change(fmt::format("{}: rolled back {}", unit, e.path.string()),
+                            {{"OLLAMA_NETCFG_UNIT", unit},
+                             {"OLLAMA_NETCFG_FILE", e.path.string()},
+                             {"OLLAMA_NETCFG_ACTION", "rollback"}});
+    }
+    if (auto st = reload(m, deadline, rep); !st) {
+        rep.actions.push_back("rollback reload FAILED: " + st.error().message);
+        return;
+    }
+    if (!restarted)
+        return;
+    auto r = restart(m, unit, deadline, rep);
+    if (!r) {
+        rep.actions.push_back("rollback restart FAILED: " + r.error().message);
+        return;
+    }
+    Prover prover{m, unit, o.previous, {}};
+    if (o.previous.listen.family() == ollama::Family::name)
+        prover.resolved = probe::resolve_host(o.previous.listen.host);
+    auto proofs = wait_for_proof(prover, deadline, *r);
+    if (proofs && all_ok(*proofs)) {
+        rep.actions.push_back(fmt::format("the previous setting is back: {} listens on {}", unit,
+                                          o.previous.listen.listen_address()));
+        return;
+    }
+    std::string why = proofs ? "" : proofs.error().message;
+    if (proofs)
+        for (const auto& p : *proofs)
+            if (!p.ok && why.empty())
+                why = fmt::format("{}: {}", p.name, p.detail);
+    rep.actions.push_back("the previous setting did NOT come back: " + why);
+}
+
+Error proof_failure(const ExposeReport& rep, const std::string& unit, const Target& target) {
+    std::string failed;
+    for (const auto& p : rep.proofs)
+        if (!p.ok) {
+            failed = fmt::format("{}: {}", p.name, p.detail);
+            break;
+        }
+    return failure(
+        fmt::format("{} did not come up on {}: {}", unit, target.listen.listen_address(), failed),
+        fmt::format("see `journalctl -u {}`", unit));
+}
+
+} // namespace
+
+fs::path backup_path(const fs::path& path, std::time_t now) {
+    auto flat = path.relative_path().string();
+    std::replace(flat.begin(), flat.end(), '/', '_');
+    return backup_dir / fmt::format("{}.{:%Y%m%dT%H%M%SZ}", flat, fmt::gmtime(now));
+}
+
+Status apply(Manager& manager, const UnitState& before, const std::vector<FileEdit>& edits,
+             const Target& target, const ApplyOptions& o, ExposeReport& rep) {
+    const bool writes =
+        std::any_of(edits.begin(), edits.end(), [](const FileEdit& e) { return e.changes(); });
+    Prover prover{manager, o.unit, target, {}};
+    if (target.listen.family() == ollama::Family::name)
+        prover.resolved = probe::resolve_host(target.listen.host);
+
+    bool restarted = false;
+    // Any failure after the first write puts every file back, unless told not to.
+    auto undo = [&](Error error) {
+        if (!writes || o.no_rollback)
+            return error;
+        roll_back(manager, o, edits, restarted, rep);
+        error.message += "; the previous setting was put back";
+        return error;
+    };
+
+    if (auto st = write_edits(edits, rep); !st)
+        return undo(st.error());
+    UnitState state = before;
+    if (writes || before.need_daemon_reload) {
+        rep.changed = true;
+        if (auto st = reload(manager, o.deadline, rep); !st)
+            return undo(st.error());
+        auto s = manager.unit_state(o.unit);
+        if (!s)
+            return undo(s.error());
+        state = *s;
+    }
+    // A restart unloads Ollama's models: only when the process does not
+    // already run with the wanted setting.
+    const bool running_ok = state.active_state == "active" && prover.systemd_proof(state).ok &&
+                            prover.process_proof(state).ok;
+    std::uint32_t restarts_before = state.n_restarts;
+    if (!running_ok) {
+        rep.changed = true;
+        restarted = true;
+        auto r = restart(manager, o.unit, o.deadline, rep);
+        if (!r)
+            return undo(r.error());
+        restarts_before = *r;
+    }
+
+    auto proofs = wait_for_proof(prover, o.deadline, restarts_before);
+    if (!proofs)
+        return proofs.error();
+    rep.proofs = std::move(*proofs);
+    if (rep.proven())
+        return Ok{};
+    rep.journal = systemd::last_journal_lines(o.unit, 10);
+    return undo(proof_failure(rep, o.unit, target));
+}
+
+} // namespace netcfg::change

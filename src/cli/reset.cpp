@@ -1,0 +1,97 @@
+#include "ollama-netcfg/cli/reset.hpp"
+
+#include "ollama-netcfg/change/apply.hpp"
+#include "ollama-netcfg/cli/change.hpp"
+#include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/unitfile/environment.hpp"
+
+#include <fmt/format.h>
+
+namespace netcfg::cli {
+namespace {
+
+using change::FileEdit;
+using report::ExposeReport;
+
+constexpr std::string_view host_var = ollama::variable;
+
+// The managed drop-in without OLLAMA_HOST; removed when nothing else is left.
+FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
+    FileEdit e{layer.path, layer.content, layer.content, false, {}, {}};
+    if (!layer.content)
+        return e;
+    auto edit = unitfile::unset_variable(*layer.content, host_var);
+    if (!edit.changed)
+        return e;
+    e.new_content = edit.content;
+    if (unitfile::is_effectively_empty(edit.content))
+        e.new_content.reset();
+    e.log_message = fmt::format("{}: removed OLLAMA_HOST=\"{}\" from {}", unit,
+                                edit.old_value.value_or(""), layer.path);
+    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
+                    {"OLLAMA_NETCFG_ACTION", "reset"},
+                    {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")},
+                    {"OLLAMA_NETCFG_NEW", ""}};
+    return e;
+}
+
+Status reset(const ChangeArgs& args, ExposeReport& rep) {
+    rep.command = "reset";
+    auto target = read_change_args(args);
+    if (!target)
+        return target.error();
+    rep.unit = target->unit;
+    rep.drop_in = target->drop_in.string();
+
+    auto session = open_session(*target, "reset");
+    if (!session)
+        return session.error();
+    std::vector<FileEdit> edits;
+    for (const auto& l : session->layers)
+        if (l.kind == config::LayerKind::drop_in && l.path == rep.drop_in)
+            edits.push_back(reset_edit(l, target->unit));
+    auto layers = session->layers;
+    for (const auto& e : edits)
+        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
+
+    auto after = config::resolve(layers, host_var);
+    auto before = config::resolve(session->layers, host_var);
+    rep.old_value = before.effective;
+    change::Target previous{ollama::read_ollama_host(before.effective.value_or("")),
+                            ollama::read_ollama_host(before.environment.value_or(""))};
+    rep.new_value = after.effective;
+    change::Target t{ollama::read_ollama_host(after.effective.value_or("")),
+                     ollama::read_ollama_host(after.environment.value_or(""))};
+    rep.listen = t.listen.listen_address();
+    rep.connect_url = t.listen.connect_url();
+    if (after.winner) {
+        const auto& w = after.layers[*after.winner];
+        rep.notes.push_back(fmt::format(
+            "OLLAMA_HOST=\"{}\" is still set by {} {}, which reset leaves alone; remove it there "
+            "for Ollama's default",
+            after.effective.value_or(""), config::kind_name(w.kind),
+            w.path.empty() ? "(manager environment)" : w.path));
+    }
+    return change::apply(*session->manager, session->state, edits, t,
+                         {target->unit, session->deadline, args.no_rollback, previous}, rep);
+}
+
+} // namespace
+
+void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status) {
+    auto args = std::make_shared<ChangeArgs>();
+    auto* sub = app.add_subcommand(
+        "reset", "Remove the OLLAMA_HOST this tool manages (back to 127.0.0.1:11434) and prove it");
+    add_change_options(*sub, *args);
+    sub->callback([args, &global, &exit_status] {
+        apply_verbosity(global);
+        ExposeReport rep;
+        if (auto st = reset(*args, rep); !st)
+            rep.error = st.error();
+        print_change_report(rep, global);
+        exit_status = rep.error ? static_cast<int>(rep.error->status) : 0;
+    });
+}
+
+} // namespace netcfg::cli

@@ -1,0 +1,152 @@
+#include "ollama-netcfg/health/inspect.hpp"
+
+#include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fmt/format.h>
+
+namespace netcfg::health {
+namespace {
+
+constexpr std::string_view host_var = ollama::variable;
+
+// Socket holders are visible when we may list the main process's fds.
+bool can_see_fds(std::uint32_t pid) {
+    if (pid == 0)
+        return true;
+    DIR* d = opendir(fmt::format("/proc/{}/fd", pid).c_str());
+    if (d) {
+        closedir(d);
+        return true;
+    }
+    return errno != EACCES && errno != EPERM;
+}
+
+// Whether a socket on the wanted port keeps Ollama from binding there.
+bool conflicts(const probe::ListenSocket& s, const ollama::HostSetting& want,
+               const std::vector<std::string>& resolved, bool v6only) {
+    const bool wildcard = s.address == "0.0.0.0" || s.address == "::";
+    return wildcard || want.host.empty() || want.host == "0.0.0.0" || want.host == "::" ||
+           probe::listener_covers(s.address, want.host, resolved, v6only);
+}
+
+void read_process(Facts& f) {
+    if (f.main_pid == 0)
+        return;
+    auto v = probe::process_environment_value(static_cast<pid_t>(f.main_pid), host_var);
+    if (v) {
+        f.process_visible = true;
+        f.process_value = *v;
+    } else {
+        f.process_error = v.error().message;
+    }
+}
+
+void read_sockets(Facts& f, const std::string& control_group) {
+    const auto unit_pids = probe::cgroup_pids(control_group);
+    std::vector<std::string> resolved;
+    if (f.want.family() == ollama::Family::name)
+        resolved = probe::resolve_host(f.want.host);
+    const bool v6only = probe::ipv6_bindv6only();
+    f.owners_visible = can_see_fds(f.main_pid);
+
+    auto all = probe::listening_sockets(0);
+    probe::find_holders(all, unit_pids);
+    std::vector<probe::ListenSocket> others;
+    for (auto& s : all) {
+        const bool covers = s.port == f.want.port &&
+                            probe::listener_covers(s.address, f.want.host, resolved, v6only);
+        if (!s.pids.empty()) {
+            f.sockets.push_back(
+                {s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
+        } else if (s.port == f.want.port && conflicts(s, f.want, resolved, v6only)) {
+            others.push_back(s);
+        }
+    }
+    if (others.empty())
+        return;
+    if (f.owners_visible)
+        probe::find_holders(others, {});
+    for (const auto& s : others) {
+        pid_t pid = s.pids.empty() ? 0 : s.pids.front();
+        f.sockets.push_back({s.endpoint(), pid, pid ? probe::process_name(pid) : std::string(),
+                             false,
+                             probe::listener_covers(s.address, f.want.host, resolved, v6only)});
+    }
+}
+
+void read_api(Facts& f, std::chrono::milliseconds timeout) {
+    bool served = std::any_of(f.sockets.begin(), f.sockets.end(), [&](const SocketSeen& s) {
+        return s.covers_want && (s.unit_owned || !f.owners_visible);
+    });
+    if (!served)
+        return;
+    f.api_tried = true;
+    f.api_url = f.want.connect_url() + "/api/version";
+    auto a = probe::http_get(f.api_url, timeout);
+    f.api_status = a.status;
+    f.api_error = a.error;
+    f.api_seconds = a.seconds;
+    if (a.status == 200)
+        f.version = probe::parse_version(a.body);
+}
+
+// What a process started now gets: EnvironmentFile= beats Environment=, which
+// beats the manager's environment.
+std::optional<std::string> in_effect(const Facts& f) {
+    for (auto i = f.layers.layers.size(); i-- > 0;) {
+        const auto& l = f.layers.layers[i];
+        if (l.kind == config::LayerKind::environment_file && l.assigns)
+            return l.value;
+    }
+    if (f.systemd_env)
+        return f.systemd_env;
+    for (const auto& l : f.layers.layers)
+        if (l.kind == config::LayerKind::manager && l.assigns)
+            return l.value;
+    return std::nullopt;
+}
+
+} // namespace
+
+Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
+    Facts f;
+    f.unit = o.unit;
+    f.managed_drop_in = o.managed_drop_in;
+    auto state = manager.unit_state(o.unit);
+    if (!state)
+        return state.error();
+    const auto& s = *state;
+    f.load_state = s.load_state;
+    if (s.load_state != "loaded")
+        return f;
+    f.active_state = s.active_state;
+    f.sub_state = s.sub_state;
+    f.result = s.result;
+    f.main_pid = s.main_pid;
+    f.n_restarts = s.n_restarts;
+    f.active_since_usec = s.active_enter_usec;
+    f.need_daemon_reload = s.need_daemon_reload;
+    f.systemd_env = s.environment_value(host_var);
+
+    auto manager_env = manager.environment();
+    if (!manager_env)
+        return manager_env.error();
+    f.layers = config::resolve(config::read_layers(s, *manager_env, o.managed_drop_in, host_var),
+                               host_var);
+    f.in_effect = in_effect(f);
+    f.expect_given = o.expect.has_value();
+    f.want = o.expect ? *o.expect : ollama::read_ollama_host(f.in_effect.value_or(""));
+
+    read_process(f);
+    read_sockets(f, s.control_group);
+    read_api(f, o.api_timeout);
+    return f;
+}
+
+} // namespace netcfg::health

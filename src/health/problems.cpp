@@ -1,0 +1,260 @@
+#include "ollama-netcfg/health/problems.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace netcfg::health {
+namespace {
+
+using config::LayerKind;
+
+std::string shown(const std::optional<std::string>& v) {
+    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("OLLAMA_HOST unset");
+}
+
+std::string listen_of(const std::optional<std::string>& v) {
+    return ollama::read_ollama_host(v.value_or("")).listen_address();
+}
+
+bool same(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+    return ollama::read_ollama_host(a.value_or(""))
+        .same_listener(ollama::read_ollama_host(b.value_or("")));
+}
+
+std::string expose_hint(const Facts& f) {
+    return fmt::format("ollama-netcfg expose {}{}", f.want.listen_address(),
+                       f.unit == "ollama.service" ? "" : " --unit " + f.unit);
+}
+
+struct Finder {
+    const Facts& f;
+    std::vector<Problem> out;
+
+    void add(std::string code, Severity s, std::string message, std::string advice) {
+        out.push_back({std::move(code), s, std::move(message), std::move(advice)});
+    }
+
+    void service() {
+        if (f.active_state == "active")
+            return;
+        auto state = fmt::format("{} is {} ({})", f.unit, f.active_state, f.sub_state);
+        if (!f.result.empty() && f.result != "success")
+            state += fmt::format(", result {}", f.result);
+        if (f.n_restarts > 0)
+            state += fmt::format(", restarted {} times", f.n_restarts);
+        add("service-inactive", Severity::critical, state,
+            fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit,
+                        f.unit));
+    }
+
+    void reload_pending() {
+        if (!f.need_daemon_reload)
+            return;
+        auto msg = fmt::format("{}'s unit files changed on disk and systemd has not reloaded them",
+                               f.unit);
+        auto disk = f.layers.environment;
+        if (!same(disk, f.systemd_env))
+            msg += fmt::format(" (on disk {}, loaded {})", shown(disk), shown(f.systemd_env));
+        add("reload-pending", Severity::warning, msg,
+            fmt::format("run `systemctl daemon-reload` and restart {}, or `{}`, which does both",
+                        f.unit, expose_hint(f)));
+    }
+
+    void stale() {
+        if (f.active_state != "active" || !f.process_visible || same(f.process_value, f.in_effect))
+            return;
+        add("stale-environment", Severity::warning,
+            fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
+                        "after the next restart)",
+                        f.main_pid, shown(f.process_value), shown(f.in_effect),
+                        listen_of(f.in_effect)),
+            fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
+    }
+
+    void main_unit() {
+        for (auto i : f.layers.assigning(LayerKind::unit_file)) {
+            const auto& l = f.layers.layers[i];
+            if (f.layers.winner == i)
+                add("set-in-main-unit", Severity::warning,
+                    fmt::format("{} is set in the main unit file {}, which the next Ollama "
+                                "update overwrites",
+                                shown(l.value), l.path),
+                    fmt::format("move it into a drop-in: `{}`", expose_hint(f)));
+            else
+                add("set-in-main-unit", Severity::info,
+                    fmt::format("{} in the main unit file {} is overridden by a later layer; "
+                                "the next Ollama update removes it",
+                                shown(l.value), l.path),
+                    "nothing to do; `ollama-netcfg expose` removes it from there");
+        }
+    }
+
+    void drop_ins() {
+        auto set = f.layers.assigning(LayerKind::drop_in);
+        if (set.size() > 1) {
+            std::string where;
+            for (auto i : set)
+                where += fmt::format("{}{} ({})", where.empty() ? "" : ", ",
+                                     f.layers.layers[i].path, shown(f.layers.layers[i].value));
+            add("duplicate-setting", Severity::warning,
+                fmt::format("OLLAMA_HOST is set in {} drop-ins: {}", set.size(), where),
+                fmt::format("keep one: `{}` moves it into {}", expose_hint(f), f.managed_drop_in));
+        }
+        auto managed = std::find_if(set.begin(), set.end(), [&](std::size_t i) {
+            return f.layers.layers[i].path == f.managed_drop_in;
+        });
+        if (managed == set.end() || f.layers.winner == *managed)
+            return;
+        std::string by = "an empty Environment= in a later drop-in";
+        if (f.layers.winner) {
+            const auto& w = f.layers.layers[*f.layers.winner];
+            by = fmt::format("{} {} ({})", config::kind_name(w.kind), w.path, shown(w.value));
+        } else {
+            for (std::size_t i = *managed + 1; i < f.layers.layers.size(); ++i)
+                if (f.layers.layers[i].resets)
+                    by = fmt::format("an empty Environment= in {}", f.layers.layers[i].path);
+        }
+        add("shadowed-drop-in", Severity::warning,
+            fmt::format("{} in {} is overridden by {}", shown(f.layers.layers[*managed].value),
+                        f.managed_drop_in, by),
+            "remove OLLAMA_HOST there, or run `" + expose_hint(f) + "`, which consolidates it");
+    }
+
+    void listener() {
+        const bool active = f.active_state == "active";
+        bool served = false, held_elsewhere = false;
+        const SocketSeen* unit_socket = nullptr;
+        const SocketSeen* foreign = nullptr;
+        for (const auto& s : f.sockets) {
+            if (s.covers_want && (s.unit_owned || !f.owners_visible))
+                served = true;
+            if (s.unit_owned && !unit_socket)
+                unit_socket = &s;
+            if (!s.unit_owned && f.owners_visible && s.pid != 0 && !foreign)
+                foreign = &s;
+            held_elsewhere = held_elsewhere || (!s.unit_owned && f.owners_visible);
+        }
+        if (served)
+            return api();
+        if (foreign || (held_elsewhere && !unit_socket)) {
+            auto who = foreign ? fmt::format("{} (PID {})", foreign->process, foreign->pid)
+                               : std::string("a process outside the unit");
+            auto ep = foreign ? foreign->endpoint : f.want.listen_address();
+            add("port-in-use", Severity::critical,
+                fmt::format("{} is held by {}, not by {}", ep, who, f.unit),
+                fmt::format("stop that process, or move Ollama to another port: `ollama-netcfg "
+                            "expose {}:PORT`",
+                            f.want.host.find(':') != std::string::npos ? "[" + f.want.host + "]"
+                                                                       : f.want.host));
+            return;
+        }
+        if (!active)
+            return; // service-inactive says it all
+        if (unit_socket) {
+            add("unexpected-address", Severity::critical,
+                fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,
+                            f.want.listen_address(),
+                            f.expect_given ? fmt::format(" (configured: {})", shown(f.in_effect))
+                                           : ""),
+                f.expect_given ? fmt::format("`{}`", expose_hint(f))
+                               : fmt::format("restart it: `systemctl restart {}`", f.unit));
+            return;
+        }
+        add("not-listening", Severity::critical,
+            fmt::format("nothing listens on {} (main PID {})", f.want.listen_address(), f.main_pid),
+            fmt::format("see `journalctl -u {}`", f.unit));
+    }
+
+    void api() {
+        if (!f.api_tried || (f.api_status == 200 && f.version))
+            return;
+        std::string what = !f.api_error.empty()
+                               ? f.api_error
+                               : fmt::format("HTTP {}, not an Ollama version answer", f.api_status);
+        std::string advice = fmt::format("see `journalctl -u {}`", f.unit);
+        if (f.api_status == 403)
+            advice = "Ollama refuses this request's Host header (it does so on a loopback "
+                     "listener); connect with a local Host name or listen on another address";
+        add("api-unreachable", Severity::critical, fmt::format("GET {}: {}", f.api_url, what),
+            advice);
+    }
+
+    void visibility() {
+        if (f.active_state == "active" && !f.process_visible)
+            add("not-visible", Severity::info,
+                fmt::format("cannot read the environment of main PID {} ({}); stale-environment "
+                            "was not checked",
+                            f.main_pid, f.process_error),
+                "run as root to see it");
+        if (!f.owners_visible)
+            add("not-visible", Severity::info,
+                "cannot see which processes hold the listening sockets; sockets on the port "
+                "were taken as the unit's",
+                "run as root to see it");
+        for (const auto& l : f.layers.layers)
+            if (!l.read_error.empty())
+                add("not-visible", Severity::info, fmt::format("cannot read {}", l.read_error),
+                    "run as root to see it");
+    }
+};
+
+} // namespace
+
+std::string_view severity_name(Severity s) {
+    switch (s) {
+    case Severity::ok:
+        return "OK";
+    case Severity::info:
+        return "INFO";
+    case Severity::warning:
+        return "WARNING";
+    case Severity::critical:
+        return "CRITICAL";
+    case Severity::unknown:
+        return "UNKNOWN";
+    }
+    return "UNKNOWN";
+}
+
+int plugin_exit_status(Severity s) {
+    switch (s) {
+    case Severity::ok:
+    case Severity::info:
+        return 0;
+    case Severity::warning:
+        return 1;
+    case Severity::critical:
+        return 2;
+    case Severity::unknown:
+        return 3;
+    }
+    return 3;
+}
+
+std::vector<Problem> find_problems(const Facts& f) {
+    Finder finder{f, {}};
+    if (f.load_state != "loaded") {
+        finder.add("unit-not-found", Severity::critical,
+                   fmt::format("unit {} is {}", f.unit, f.load_state.empty() ? "?" : f.load_state),
+                   "is Ollama installed as a systemd service? name another unit with --unit");
+        return finder.out;
+    }
+    finder.service();
+    finder.reload_pending();
+    finder.stale();
+    finder.main_unit();
+    finder.drop_ins();
+    finder.listener();
+    finder.visibility();
+    return finder.out;
+}
+
+Severity overall(const std::vector<Problem>& problems) {
+    Severity worst = Severity::ok;
+    for (const auto& p : problems)
+        if (p.severity != Severity::info)
+            worst = std::max(worst, p.severity);
+    return worst;
+}
+
+} // namespace netcfg::health

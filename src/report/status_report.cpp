@@ -1,0 +1,217 @@
+#include "ollama-netcfg/report/status_report.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace netcfg::report {
+namespace {
+
+using health::Facts;
+using health::Problem;
+using health::Severity;
+
+std::string shown(const std::optional<std::string>& v) {
+    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("unset");
+}
+
+std::string since(std::uint64_t usec) {
+    if (usec == 0)
+        return {};
+    auto t = static_cast<std::time_t>(usec / 1000000);
+    return fmt::format(" since {:%Y-%m-%d %H:%M:%S %Z}", fmt::localtime(t));
+}
+
+std::string unit_line(const Facts& f) {
+    if (f.load_state != "loaded")
+        return fmt::format("{}: {}\n", f.unit, f.load_state);
+    return fmt::format("{}: {} ({}){}; main PID {}; {} restarts\n", f.unit, f.active_state,
+                       f.sub_state, since(f.active_since_usec), f.main_pid, f.n_restarts);
+}
+
+std::string layer_lines(const Facts& f) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < f.layers.layers.size(); ++i) {
+        const auto& l = f.layers.layers[i];
+        std::string where = l.kind == config::LayerKind::manager ? "manager environment" : l.path;
+        if (l.path == f.managed_drop_in)
+            where += " [managed]";
+        std::string what;
+        if (!l.read_error.empty())
+            what = "not readable";
+        else if (!l.exists && l.kind != config::LayerKind::manager)
+            what = "(no such file)";
+        else if (l.assigns)
+            what = fmt::format("\"{}\"", *l.value);
+        else
+            what = "-";
+        if (l.resets)
+            what += " (an empty Environment= clears earlier settings)";
+        if (f.layers.winner == i)
+            what += "  <- in effect";
+        width = std::max(width, where.size());
+        rows.emplace_back(std::move(where), std::move(what));
+    }
+    std::string out = "OLLAMA_HOST, layer by layer (later wins):\n";
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        out += fmt::format("  {:<16} {:<{}}  {}\n", config::kind_name(f.layers.layers[i].kind),
+                           rows[i].first, width, rows[i].second);
+    return out;
+}
+
+std::string socket_lines(const Facts& f) {
+    std::string out;
+    for (const auto& s : f.sockets) {
+        auto who = s.pid ? fmt::format("{} (PID {})", s.process, s.pid) : std::string("?");
+        out += fmt::format("  {:<16} {:<24} {}{}\n", s.unit_owned ? f.unit : "other", s.endpoint,
+                           who, s.covers_want ? "  <- serves the wanted address" : "");
+    }
+    return out.empty() ? "  none\n" : out;
+}
+
+std::string api_line(const Facts& f) {
+    if (!f.api_tried)
+        return "not tried (no listener)";
+    if (!f.api_error.empty())
+        return fmt::format("GET {}: {}", f.api_url, f.api_error);
+    if (f.api_status == 200 && f.version)
+        return fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", f.api_url, *f.version,
+                           f.api_seconds * 1000);
+    return fmt::format("GET {}: HTTP {}", f.api_url, f.api_status);
+}
+
+nlohmann::json opt(const std::optional<std::string>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json problems_json(const std::vector<Problem>& problems) {
+    auto out = nlohmann::json::array();
+    for (const auto& p : problems)
+        out.push_back({{"code", p.code},
+                       {"severity", std::string(health::severity_name(p.severity))},
+                       {"message", p.message},
+                       {"advice", p.advice}});
+    return out;
+}
+
+std::string perfdata(const Facts* f, std::size_t problems, double seconds) {
+    auto out = fmt::format("time={:.3f}s;;;0 problems={};;;0", seconds, problems);
+    if (f && f->api_tried && f->api_error.empty())
+        out += fmt::format(" api_time={:.3f}s;;;0", f->api_seconds);
+    return out;
+}
+
+} // namespace
+
+std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
+    std::string out = unit_line(f);
+    if (f.load_state == "loaded") {
+        out += layer_lines(f);
+        out += fmt::format("systemd gives:     {}\n", shown(f.in_effect));
+        if (f.process_visible)
+            out += fmt::format("main process has:  {}\n", shown(f.process_value));
+        else if (f.main_pid)
+            out += fmt::format("main process has:  not visible ({})\n", f.process_error);
+        out +=
+            fmt::format("Ollama listens on: {}{}; clients connect to {}\n", f.want.listen_address(),
+                        f.expect_given ? " (--expect)" : "", f.want.connect_url());
+        out += "listening sockets:\n" + socket_lines(f);
+        out += fmt::format("API:               {}\n", api_line(f));
+    }
+    auto worst = health::overall(problems);
+    out += fmt::format("verdict: {}\n", health::severity_name(worst));
+    for (const auto& p : problems)
+        out += fmt::format("  {:<8} {}: {}\n           advice: {}\n",
+                           health::severity_name(p.severity), p.code, p.message, p.advice);
+    return out;
+}
+
+nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems, double seconds) {
+    auto worst = health::overall(problems);
+    nlohmann::json j;
+    j["status"] = std::string(health::severity_name(worst));
+    j["exit_status"] = health::plugin_exit_status(worst);
+    j["unit"] = f.unit;
+    j["load_state"] = f.load_state;
+    j["active_state"] = f.active_state;
+    j["sub_state"] = f.sub_state;
+    j["result"] = f.result;
+    j["main_pid"] = f.main_pid;
+    j["restarts"] = f.n_restarts;
+    j["active_since_usec"] = f.active_since_usec;
+    j["need_daemon_reload"] = f.need_daemon_reload;
+    j["managed_drop_in"] = f.managed_drop_in;
+    auto layers = nlohmann::json::array();
+    for (std::size_t i = 0; i < f.layers.layers.size(); ++i) {
+        const auto& l = f.layers.layers[i];
+        layers.push_back({{"kind", std::string(config::kind_name(l.kind))},
+                          {"path", l.path},
+                          {"exists", l.exists},
+                          {"readable", l.read_error.empty()},
+                          {"value", l.assigns ? opt(l.value) : nlohmann::json(nullptr)},
+                          {"resets", l.resets},
+                          {"in_effect", f.layers.winner == i}});
+    }
+    j["layers"] = layers;
+    j["systemd_environment"] = opt(f.systemd_env);
+    j["in_effect"] = opt(f.in_effect);
+    j["process"] = f.process_visible
+                       ? nlohmann::json{{"visible", true}, {"value", opt(f.process_value)}}
+                       : nlohmann::json{{"visible", false}, {"error", f.process_error}};
+    j["listen"] = f.want.listen_address();
+    j["connect_url"] = f.want.connect_url();
+    j["expected_from"] = f.expect_given ? "--expect" : "configuration";
+    auto sockets = nlohmann::json::array();
+    for (const auto& s : f.sockets)
+        sockets.push_back({{"endpoint", s.endpoint},
+                           {"pid", s.pid},
+                           {"process", s.process},
+                           {"unit", s.unit_owned},
+                           {"serves_wanted_address", s.covers_want}});
+    j["sockets"] = sockets;
+    j["api"] = {{"tried", f.api_tried}, {"url", f.api_url},          {"http_status", f.api_status},
+                {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
+    j["problems"] = problems_json(problems);
+    j["time_seconds"] = seconds;
+    return j;
+}
+
+std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, double seconds) {
+    auto worst = health::overall(problems);
+    std::string text;
+    if (worst == Severity::ok) {
+        text = fmt::format("{} listens on {}", f.unit, f.want.listen_address());
+        if (f.version)
+            text += fmt::format(", Ollama {} answers at {}", *f.version, f.want.connect_url());
+    } else {
+        for (const auto& p : problems)
+            if (p.severity != Severity::info)
+                text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", p.code, p.message);
+    }
+    std::replace(text.begin(), text.end(), '|', '/'); // '|' starts perfdata
+    auto counted = std::count_if(problems.begin(), problems.end(),
+                                 [](const Problem& p) { return p.severity != Severity::info; });
+    return fmt::format("OLLAMA-NETCFG {} - {} | {}", health::severity_name(worst), text,
+                       perfdata(&f, static_cast<std::size_t>(counted), seconds));
+}
+
+std::string plugin_unknown_line(const std::string& why, double seconds) {
+    auto text = why;
+    std::replace(text.begin(), text.end(), '|', '/');
+    return fmt::format("OLLAMA-NETCFG UNKNOWN - {} | {}", text, perfdata(nullptr, 0, seconds));
+}
+
+nlohmann::json unknown_json(const std::string& unit, const std::string& why, double seconds) {
+    return {{"status", "UNKNOWN"},
+            {"exit_status", 3},
+            {"unit", unit},
+            {"problems", nlohmann::json::array({{{"code", "check-failed"},
+                                                 {"severity", "UNKNOWN"},
+                                                 {"message", why},
+                                                 {"advice", ""}}})},
+            {"time_seconds", seconds}};
+}
+
+} // namespace netcfg::report

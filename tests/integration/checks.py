@@ -1,0 +1,117 @@
+"""Checks from outside the tool (systemctl show, ss, curl, /proc) and the
+state every case starts from. Shared by the integration test files."""
+import hashlib
+import json
+import shlex
+
+from sandbox import OLLAMA_UNIT
+
+UNIT = "ollama.service"
+DROPIN_DIR = "/etc/systemd/system/ollama.service.d"
+OVERRIDE = DROPIN_DIR + "/override.conf"
+FIXTURE_CONF = DROPIN_DIR + "/fixture.conf"
+MAIN_UNIT = "/etc/systemd/system/ollama.service"
+BACKUPS = "/var/backups/ollama-netcfg"
+
+
+# --- checks from outside the tool ----------------------------------------
+
+def listeners(sb, port):
+    """(local address, pid) of LISTEN sockets on port, as ss shows them."""
+    out = sb.run(["ss", "-Htlnp", "sport = :%d" % port]).stdout
+    found = []
+    for line in out.splitlines():
+        cols = line.split()
+        local = cols[3]
+        pid = None
+        if "pid=" in line:
+            pid = int(line.split("pid=")[1].split(",")[0])
+        found.append((local, pid))
+    return found
+
+
+def main_pid(sb):
+    return int(sb.show(UNIT, "MainPID"))
+
+
+def unit_env(sb):
+    return sb.show(UNIT, "Environment")
+
+
+def process_env(sb, pid):
+    raw = sb.run(["cat", "/proc/%d/environ" % pid]).stdout
+    return dict(e.split("=", 1) for e in raw.split("\0") if "=" in e)
+
+
+def api_version(sb, url):
+    r = sb.run(["curl", "-sS", "--noproxy", "*", "-m", "5", url + "/api/version"], check=False)
+    assert r.returncode == 0, "curl %s failed: %s" % (url, r.stderr)
+    return json.loads(r.stdout)["version"]
+
+
+def wait_listening(sb, port, local_addresses):
+    sb.wait_until(lambda: any(l in local_addresses for l, _ in listeners(sb, port)),
+                  what="a listener on %s" % (local_addresses,))
+
+
+def assert_exposed(sb, value, port, local_addresses, connect_url):
+    """The full proof, independently: systemd, the process, the socket, the API."""
+    assert "OLLAMA_HOST=%s" % value in shlex.split(unit_env(sb)), unit_env(sb)
+    pid = main_pid(sb)
+    assert pid > 0
+    assert process_env(sb, pid).get("OLLAMA_HOST") == value
+    socks = listeners(sb, port)
+    assert any(l in local_addresses and p == pid for l, p in socks), \
+        "no %s listener owned by PID %d: %s" % (local_addresses, pid, socks)
+    assert api_version(sb, connect_url) == "0.12.6"
+
+
+def sha(sb, path):
+    content = sb.read(path)
+    return None if content is None else hashlib.sha256(content.encode()).hexdigest()
+
+
+def snapshot(sb):
+    """What a no-op must leave alone."""
+    return {
+        "invocation": sb.show(UNIT, "InvocationID"),
+        "pid": main_pid(sb),
+        "stat": sb.run(["stat", "-c", "%i %Y %Z", OVERRIDE], check=False).stdout,
+        "restarts": sb.show(UNIT, "NRestarts"),
+    }
+
+
+def expose_ok(sb, *args):
+    r = sb.tool("expose", *args)
+    assert r.returncode == 0, "expose %s exited %d\n%s\n%s" % (args, r.returncode, r.stdout,
+                                                               r.stderr)
+    return r
+
+
+# --- state between cases -------------------------------------------------
+
+def restore(sb):
+    sb.write("/etc/systemd/system/ollama.service", OLLAMA_UNIT)
+    sb.sh("systemctl stop 'aux-*' 2>/dev/null; rm -rf %s %s && systemctl daemon-reload && "
+          "systemctl reset-failed ollama.service; systemctl restart ollama.service"
+          % (DROPIN_DIR, BACKUPS))
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+
+
+def setup(sb):
+    restore(sb)
+
+
+
+
+def check(sb, *args):
+    """check --json: (exit status, the object, the set of problem codes)."""
+    r = sb.tool("check", "--json", *args)
+    j = json.loads(r.stdout)
+    return r.returncode, j, {p["code"] for p in j["problems"] if p["severity"] != "INFO"}
+
+
+def check_ok(sb, *args):
+    rc, j, codes = check(sb, *args)
+    assert rc == 0 and j["status"] == "OK" and not codes, (rc, j["problems"])
+    return j

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""The operator's loop against a real systemd: `status`, `check` and `reset`,
+drift after hand edits and Ollama updates, and `expose` repairing it. Every
+verdict of the tool is set against what systemctl, ss, curl and /proc show."""
+import json
+import os
+import shlex
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, run  # noqa: E402
+from sandbox import OLLAMA_UNIT  # noqa: E402
+from checks import (BACKUPS, DROPIN_DIR, MAIN_UNIT, OVERRIDE, UNIT, api_version,  # noqa: E402
+                    assert_exposed, check, check_ok, expose_ok, listeners, main_pid,
+                    process_env, restore, setup, snapshot, unit_env, wait_listening)
+
+ALL_V4 = ("0.0.0.0:11434",)
+
+
+def hand_edit(sb, path, content, reload=True, restart=True):
+    sb.write(path, content)
+    if reload:
+        sb.run(["systemctl", "daemon-reload"])
+    if restart:
+        sb.run(["systemctl", "restart", UNIT])
+
+
+def exposed_by_hand(sb, value, path=OVERRIDE, **kw):
+    hand_edit(sb, path, '[Service]\nEnvironment="OLLAMA_HOST=%s"\n' % value, **kw)
+
+
+# --- status ----------------------------------------------------------------
+
+@case
+def status_shows_layers_process_sockets_and_api(sb):
+    sb.write(DROPIN_DIR + "/10-models.conf", "[Service]\nEnvironment=OLLAMA_MODELS=/srv/m\n")
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("status", "--json")
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    pid = main_pid(sb)
+    assert j["active_state"] == "active" and j["main_pid"] == pid
+    paths = [(l["kind"], l["path"]) for l in j["layers"]]
+    assert paths == [("manager", ""), ("unit-file", MAIN_UNIT),
+                     ("drop-in", DROPIN_DIR + "/10-models.conf"), ("drop-in", OVERRIDE)], paths
+    win = [l for l in j["layers"] if l["in_effect"]]
+    assert [l["path"] for l in win] == [OVERRIDE] and win[0]["value"] == "0.0.0.0"
+    assert j["in_effect"] == "0.0.0.0"
+    assert j["process"] == {"visible": True,
+                            "value": process_env(sb, pid)["OLLAMA_HOST"]}
+    assert j["listen"] == "0.0.0.0:11434"
+    assert any(s["endpoint"] == l and s["pid"] == p and s["unit"]
+               for s in j["sockets"] for l, p in listeners(sb, 11434)), j["sockets"]
+    assert j["api"]["version"] == api_version(sb, "http://127.0.0.1:11434")
+    assert j["problems"] == [] and j["status"] == "OK"
+    text = sb.tool("status").stdout
+    assert OVERRIDE + " [managed]" in text and "<- in effect" in text, text
+    assert "verdict: OK" in text, text
+
+
+@case
+def status_lists_environment_files_and_their_value_wins(sb):
+    sb.write("/etc/ollama.env", "# site settings\nOLLAMA_HOST='0.0.0.0:11437'\n")
+    hand_edit(sb, DROPIN_DIR + "/env.conf", "[Service]\nEnvironmentFile=-/etc/ollama.env\n")
+    wait_listening(sb, 11437, ("0.0.0.0:11437",))
+    j = json.loads(sb.tool("status", "--json").stdout)
+    files = [l for l in j["layers"] if l["kind"] == "environment-file"]
+    assert files and files[0]["path"] == "/etc/ollama.env" and files[0]["in_effect"], files
+    assert j["in_effect"] == "0.0.0.0:11437" and j["listen"] == "0.0.0.0:11437"
+    check_ok(sb)
+    # expose cannot win against it and says so, changing nothing.
+    r = sb.tool("expose", "0.0.0.0")
+    assert r.returncode == 1 and "environment-file /etc/ollama.env" in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) is None
+    sb.run(["rm", "-f", "/etc/ollama.env"])
+
+
+# --- check -------------------------------------------------------------------
+
+@case
+def check_is_ok_for_a_healthy_exposed_server(sb):
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("check")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    line = r.stdout.strip()
+    assert line.startswith("OLLAMA-NETCFG OK - ") and "\n" not in line, line
+    assert " | time=" in line and "problems=0" in line, line
+    check_ok(sb, "--expect", "0.0.0.0")
+    check_ok(sb, "--expect", "0.0.0.0:11434")
+    before = snapshot(sb)
+    for _ in range(3):
+        check_ok(sb)
+    assert snapshot(sb) == before  # read-only
+
+
+@case
+def check_expect_elsewhere_is_unexpected_address(sb):
+    expose_ok(sb, "0.0.0.0")
+    rc, j, codes = check(sb, "--expect", "127.0.0.1:11434")
+    assert rc == 2 and j["status"] == "CRITICAL" and codes == {"unexpected-address"}, j
+    rc, _, codes = check(sb, "--expect", "0.0.0.0:11500")
+    assert rc == 2 and "unexpected-address" in codes
+    r = sb.tool("check", "--expect", "127.0.0.1")
+    assert r.stdout.startswith("OLLAMA-NETCFG CRITICAL - unexpected-address: "), r.stdout
+
+
+@case
+def stopped_service_is_service_inactive(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.run(["systemctl", "stop", UNIT])
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"service-inactive"}, j["problems"]
+    # expose brings it back up (without touching the file).
+    r = expose_ok(sb, "0.0.0.0")
+    assert "wrote" not in r.stdout, r.stdout
+    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+
+
+@case
+def hand_edit_without_reload_is_reload_pending_and_expose_repairs_it(sb):
+    expose_ok(sb, "0.0.0.0")
+    content = sb.read(OVERRIDE) + "# changed by hand\n"
+    hand_edit(sb, OVERRIDE, content, reload=False, restart=False)
+    assert sb.show(UNIT, "NeedDaemonReload") == "yes"
+    rc, _, codes = check(sb)
+    assert rc == 1 and codes == {"reload-pending"}, codes
+    before = snapshot(sb)
+    r = expose_ok(sb, "0.0.0.0")
+    assert "reloaded systemd" in r.stdout and "restarted" not in r.stdout, r.stdout
+    assert sb.show(UNIT, "NeedDaemonReload") == "no"
+    assert sb.show(UNIT, "InvocationID") == before["invocation"]  # models stay loaded
+    assert sb.read(OVERRIDE) == content  # the admin's comment stays
+    check_ok(sb)
+
+
+@case
+def reload_without_restart_is_stale_environment_and_expose_repairs_it(sb):
+    expose_ok(sb, "0.0.0.0")
+    exposed_by_hand(sb, "0.0.0.0:11436", restart=False)
+    rc, j, codes = check(sb)
+    assert "stale-environment" in codes and rc == 2, j["problems"]  # also not on :11436
+    stale = [p for p in j["problems"] if p["code"] == "stale-environment"][0]
+    assert stale["severity"] == "WARNING" and "0.0.0.0:11436" in stale["message"], stale
+    r = expose_ok(sb, "0.0.0.0:11436")
+    assert "wrote" not in r.stdout and "restarted" in r.stdout, r.stdout
+    assert_exposed(sb, "0.0.0.0:11436", 11436, ("0.0.0.0:11436",), "http://127.0.0.1:11436")
+    check_ok(sb)
+
+
+@case
+def setting_in_main_unit_is_moved_into_the_drop_in_and_survives_an_update(sb):
+    by_hand = OLLAMA_UNIT.replace('Environment="PATH=',
+                                 'Environment="OLLAMA_HOST=0.0.0.0"\nEnvironment="PATH=')
+    hand_edit(sb, MAIN_UNIT, by_hand)
+    wait_listening(sb, 11434, ALL_V4)
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"set-in-main-unit"}, j["problems"]
+    before = snapshot(sb)
+    r = expose_ok(sb, "0.0.0.0")
+    assert sb.read(MAIN_UNIT) == OLLAMA_UNIT  # exactly the installer's file again
+    assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
+    backups = sb.run(["ls", BACKUPS]).stdout.split()
+    assert len(backups) == 1 and backups[0].startswith("etc_systemd_system_ollama.service."), backups
+    assert sb.read(BACKUPS + "/" + backups[0]) == by_hand
+    assert BACKUPS + "/" + backups[0] in r.stdout, r.stdout
+    # The process already had the value: reloaded, not restarted.
+    assert sb.show(UNIT, "InvocationID") == before["invocation"], r.stdout
+    check_ok(sb)
+    # The next Ollama update rewrites the main unit and restarts: still exposed.
+    hand_edit(sb, MAIN_UNIT, OLLAMA_UNIT)
+    wait_listening(sb, 11434, ALL_V4)
+    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+    check_ok(sb)
+    journal = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg",
+                      "OLLAMA_NETCFG_ACTION=expose-move"]).stdout
+    assert "OLLAMA_NETCFG_FILE=" + MAIN_UNIT in journal, journal[-1500:]
+    assert "OLLAMA_NETCFG_BACKUP=" + BACKUPS in journal
+
+
+@case
+def later_drop_in_overriding_is_shadowed_drop_in(sb):
+    expose_ok(sb, "0.0.0.0")
+    exposed_by_hand(sb, "127.0.0.1", path=DROPIN_DIR + "/zz-local.conf")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"shadowed-drop-in", "duplicate-setting"}, j["problems"]
+    shadow = [p for p in j["problems"] if p["code"] == "shadowed-drop-in"][0]
+    assert "zz-local.conf" in shadow["message"], shadow
+    # expose takes the setting out of the later drop-in, which is left empty and goes.
+    expose_ok(sb, "0.0.0.0")
+    assert sb.read(DROPIN_DIR + "/zz-local.conf") is None
+    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+    check_ok(sb)
+
+
+@case
+def second_drop_in_with_the_same_value_is_duplicate_setting(sb):
+    env_conf = DROPIN_DIR + "/environment.conf"
+    sb.write(env_conf, '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
+                       'Environment="OLLAMA_ORIGINS=*"\n')
+    exposed_by_hand(sb, "0.0.0.0")
+    wait_listening(sb, 11434, ALL_V4)
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"duplicate-setting"}, j["problems"]
+    before = snapshot(sb)
+    expose_ok(sb, "0.0.0.0")
+    assert sb.read(env_conf) == '[Service]\nEnvironment="OLLAMA_ORIGINS=*"\n'
+    assert sb.show(UNIT, "InvocationID") == before["invocation"]
+    assert "OLLAMA_ORIGINS=*" in shlex.split(unit_env(sb))
+    check_ok(sb)
+
+
+@case
+def value_only_ollamas_reader_gets_right_checks_ok(sb):
+    exposed_by_hand(sb, "http://0.0.0.0:11434/")
+    wait_listening(sb, 11434, ALL_V4)
+    j = check_ok(sb)
+    assert j["listen"] == "0.0.0.0:11434" and j["in_effect"] == "http://0.0.0.0:11434/"
+    check_ok(sb, "--expect", "0.0.0.0")
+    before = snapshot(sb)
+    r = expose_ok(sb, "0.0.0.0")
+    assert "nothing changed" in r.stdout and snapshot(sb) == before, r.stdout
+
+
+@case
+def port_held_by_another_process_is_port_in_use(sb):
+    sb.run(["systemctl", "stop", UNIT])
+    sb.run(["systemd-run", "--unit=aux-squatter", "python3", "-m", "http.server", "--bind",
+            "127.0.0.1", "11434"])
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    squatter = [p for _, p in listeners(sb, 11434)][0]
+    sb.run(["systemctl", "start", UNIT])
+    rc, j, codes = check(sb)
+    assert rc == 2 and "port-in-use" in codes, j["problems"]
+    msg = [p for p in j["problems"] if p["code"] == "port-in-use"][0]["message"]
+    assert "PID %d" % squatter in msg and "python3" in msg, msg
+
+
+@case
+def active_but_not_listening_is_not_listening(sb):
+    hand_edit(sb, DROPIN_DIR + "/slow.conf", "[Service]\nEnvironment=FAKE_OLLAMA_START_DELAY=60\n")
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"not-listening"}, j["problems"]
+    assert listeners(sb, 11434) == []
+
+
+@case
+def broken_api_is_api_unreachable(sb):
+    hand_edit(sb, DROPIN_DIR + "/broken.conf", "[Service]\nEnvironment=FAKE_OLLAMA_API_STATUS=500\n")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"api-unreachable"}, j["problems"]
+    assert "HTTP 500" in j["problems"][0]["message"]
+
+
+@case
+def check_works_without_root_and_says_what_it_cannot_see(sb):
+    expose_ok(sb, "0.0.0.0")
+    r = sb.run(["runuser", "-u", "nobody", "--", "/opt/netcfg/ollama-netcfg", "check", "--json"],
+               check=False)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    j = json.loads(r.stdout)
+    info = [p for p in j["problems"] if p["code"] == "not-visible"]
+    assert info and all(p["severity"] == "INFO" for p in info), j["problems"]
+    assert j["process"]["visible"] is False
+
+
+@case
+def check_usage_errors_are_unknown(sb):
+    for args in (["--bogus"], ["--expect", "0.0.0.0:99999"], ["--unit", "a/b"],
+                 ["--timeout", "0"]):
+        r = sb.tool("check", *args)
+        assert r.returncode == 3, (args, r.returncode, r.stdout, r.stderr)
+    r = sb.tool("check", "--expect", "1.2.3.4:x")
+    assert r.stdout.startswith("OLLAMA-NETCFG UNKNOWN - "), r.stdout
+    r = sb.tool("check", "--unit", "nosuch")
+    assert r.returncode == 2 and "unit-not-found" in r.stdout, r.stdout
+
+
+# --- reset -------------------------------------------------------------------
+
+@case
+def reset_removes_only_the_managed_setting(sb):
+    sb.write(OVERRIDE, "[Service]\n# GPUs for Ollama\nEnvironment=CUDA_VISIBLE_DEVICES=0\n")
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("reset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(OVERRIDE) == "[Service]\n# GPUs for Ollama\nEnvironment=CUDA_VISIBLE_DEVICES=0\n"
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    pid = main_pid(sb)
+    assert "OLLAMA_HOST" not in process_env(sb, pid)
+    assert [(l, p) for l, p in listeners(sb, 11434)] == [("127.0.0.1:11434", pid)]
+    assert api_version(sb, "http://127.0.0.1:11434") == "0.12.6"
+    check_ok(sb)
+    journal = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg",
+                      "OLLAMA_NETCFG_ACTION=reset"]).stdout
+    assert "OLLAMA_NETCFG_OLD=0.0.0.0" in journal, journal[-1500:]
+
+
+@case
+def reset_removes_a_drop_in_left_empty_and_is_then_a_no_op(sb):
+    expose_ok(sb, "[::]")
+    r = sb.tool("reset", "--json")
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    assert j["command"] == "reset" and j["old_value"] == "[::]" and j["new_value"] is None
+    assert sb.read(OVERRIDE) is None
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    before = snapshot(sb)
+    r = sb.tool("reset")
+    assert r.returncode == 0 and "nothing changed" in r.stdout, r.stdout
+    assert snapshot(sb) == before
+
+
+@case
+def reset_says_when_another_layer_still_sets_it(sb):
+    exposed_by_hand(sb, "0.0.0.0:11438", path=DROPIN_DIR + "/10-site.conf")
+    expose_ok(sb, "0.0.0.0")  # moves it into override.conf, keeps a backup
+    assert sb.read(DROPIN_DIR + "/10-site.conf") is None
+    exposed_by_hand(sb, "0.0.0.0:11438", path=DROPIN_DIR + "/10-site.conf")
+    r = sb.tool("reset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "10-site.conf" in r.stdout and "still set" in r.stdout, r.stdout
+    assert_exposed(sb, "0.0.0.0:11438", 11438, ("0.0.0.0:11438",), "http://127.0.0.1:11438")
+
+
+@case
+def failing_reset_is_rolled_back(sb):
+    expose_ok(sb, "0.0.0.0:11440")
+    content = sb.read(OVERRIDE)
+    # The stand-in will fail to bind the default port, and only that one.
+    hand_edit(sb, DROPIN_DIR + "/fail.conf", "[Service]\nEnvironment=FAKE_OLLAMA_FAIL_PORTS=11434\n",
+              restart=False)
+    r = sb.tool("reset", "--timeout", "20")
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert "put back" in r.stderr, r.stderr
+    assert "the previous setting is back" in r.stdout, r.stdout
+    assert sb.read(OVERRIDE) == content
+    assert_exposed(sb, "0.0.0.0:11440", 11440, ("0.0.0.0:11440",), "http://127.0.0.1:11440")
+
+
+if __name__ == "__main__":
+    run(setup=setup, teardown_each=restore)
