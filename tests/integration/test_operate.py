@@ -75,6 +75,41 @@ def status_lists_environment_files_and_their_value_wins(sb):
     sb.run(["rm", "-f", "/etc/ollama.env"])
 
 
+@case
+def drop_in_in_run_wins_and_expose_refuses_to_fight_it(sb):
+    run_dir = "/run/systemd/system/ollama.service.d"
+    try:
+        expose_ok(sb, "0.0.0.0")
+        exposed_by_hand(sb, "127.0.0.1:11439", path=run_dir + "/zz-runtime.conf")
+        wait_listening(sb, 11439, ("127.0.0.1:11439",))
+        rc, j, codes = check(sb)
+        assert rc == 1 and "shadowed-drop-in" in codes, j["problems"]
+        before = sb.read(OVERRIDE)
+        r = sb.tool("expose", "0.0.0.0:11441")
+        assert r.returncode == 1 and run_dir + "/zz-runtime.conf" in r.stderr, r.stderr
+        assert sb.read(OVERRIDE) == before  # refused before any write
+        assert sb.read(run_dir + "/zz-runtime.conf") is not None
+    finally:
+        sb.run(["rm", "-rf", run_dir])
+
+
+@case
+def manager_environment_is_the_lowest_layer(sb):
+    try:
+        sb.run(["systemctl", "set-environment", "OLLAMA_HOST=0.0.0.0:11442"])
+        sb.run(["systemctl", "restart", UNIT])
+        wait_listening(sb, 11442, ("0.0.0.0:11442",))
+        j = check_ok(sb)
+        assert j["layers"][0]["kind"] == "manager" and j["layers"][0]["in_effect"], j["layers"]
+        assert j["in_effect"] == "0.0.0.0:11442"
+        # A drop-in replaces it; nothing shadows the drop-in.
+        expose_ok(sb, "0.0.0.0")
+        j = check_ok(sb)
+        assert [l["path"] for l in j["layers"] if l["in_effect"]] == [OVERRIDE]
+    finally:
+        sb.run(["systemctl", "unset-environment", "OLLAMA_HOST"])
+
+
 # --- check -------------------------------------------------------------------
 
 @case
