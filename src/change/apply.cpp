@@ -3,6 +3,7 @@
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/systemd/journal.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -209,8 +210,11 @@ Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline dead
     return s->n_restarts;
 }
 
-Status write_edits(const std::vector<FileEdit>& edits, ExposeReport& rep) {
-    for (const auto& e : edits) {
+// Writes the edits in order; edits[0, written) reached the disk, so a
+// failure part way rolls back only those.
+Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, ExposeReport& rep) {
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        const auto& e = edits[i];
         if (!e.changes())
             continue;
         auto fields = e.log_fields;
@@ -223,10 +227,13 @@ Status write_edits(const std::vector<FileEdit>& edits, ExposeReport& rep) {
                 fmt::format("kept a copy of {} in {}", e.path.string(), backup->string()));
             fields["OLLAMA_NETCFG_BACKUP"] = backup->string();
         }
+        remove_stale_temp_files(e.path);
         if (auto st = put_file(e.path, e.new_content); !st)
             return st;
+        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
         rep.actions.push_back(
             fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
+        written = i + 1;
         fields["OLLAMA_NETCFG_FILE"] = e.path.string();
         systemd::log_change(e.log_message, fields);
     }
@@ -309,16 +316,17 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
         prover.resolved = probe::resolve_host(target.listen.host);
 
     bool restarted = false;
+    std::size_t written = 0;
     // Any failure after the first write puts every file back, unless told not to.
     auto undo = [&](Error error) {
-        if (!writes || o.no_rollback)
+        if (written == 0 || o.no_rollback)
             return error;
-        roll_back(manager, o, edits, restarted, rep);
+        roll_back(manager, o, {edits.begin(), edits.begin() + written}, restarted, rep);
         error.message += "; the previous setting was put back";
         return error;
     };
 
-    if (auto st = write_edits(edits, rep); !st)
+    if (auto st = write_edits(edits, written, rep); !st)
         return undo(st.error());
     UnitState state = before;
     if (writes || before.need_daemon_reload) {

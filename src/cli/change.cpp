@@ -2,8 +2,11 @@
 
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/run_lock.hpp"
 
 #include <fmt/format.h>
@@ -21,6 +24,11 @@ void add_change_options(CLI::App& sub, ChangeArgs& a) {
         ->capture_default_str();
     sub.add_flag("--no-rollback", a.no_rollback,
                  "Keep the new setting even when it does not come up");
+    sub.add_flag("--dry-run", a.dry_run,
+                 "Print the diff of every file that would change and what would follow; change "
+                 "nothing (works without root)");
+    sub.add_option("--root", a.root,
+                   "Edit the drop-in inside the image tree DIR (no bus, no restart, no proof)");
 }
 
 Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
@@ -34,24 +42,38 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 86400)
         return usage_error("--timeout must be a number of seconds between 0 and 86400");
     t.timeout = std::chrono::duration<double>(a.timeout_seconds);
-    t.drop_in = std::filesystem::path("/etc/systemd/system") / (t.unit + ".d") / a.drop_in;
+    std::filesystem::path base = "/etc/systemd/system";
+    if (!a.root.empty()) {
+        std::filesystem::path root(a.root);
+        if (!root.is_absolute())
+            root = std::filesystem::absolute(root);
+        std::error_code ec;
+        if (!std::filesystem::is_directory(root, ec))
+            return usage_error(fmt::format("--root {}: not a directory", a.root));
+        base = root / "etc/systemd/system";
+    }
+    t.drop_in = base / (t.unit + ".d") / a.drop_in;
     return t;
 }
 
-Result<Session> open_session(const ChangeTarget& t, std::string_view command) {
-    if (geteuid() != 0)
+Result<Session> open_session(const ChangeTarget& t, std::string_view command, bool dry_run) {
+    if (geteuid() != 0 && !dry_run)
         return failure(fmt::format("{} changes a systemd unit and must run as root", command),
-                       fmt::format("run it with sudo: sudo ollama-netcfg {} ...", command));
+                       fmt::format("run it with sudo: sudo ollama-netcfg {} ...; --dry-run "
+                                   "shows what it would do without root",
+                                   command));
     if (sd_booted() <= 0)
         return failure("systemd is not running on this machine (PID 1 is not systemd)",
-                       "run this on the host that runs the Ollama service");
+                       "to edit an image or a container tree offline, use --root DIR");
     Session s;
     s.deadline =
         systemd::Clock::now() + std::chrono::duration_cast<systemd::Clock::duration>(t.timeout);
-    auto lock = take_run_lock(default_lock_path, s.deadline);
-    if (!lock)
-        return lock.error();
-    s.lock = std::move(*lock);
+    if (!dry_run) {
+        auto lock = take_run_lock(default_lock_path, s.deadline);
+        if (!lock)
+            return lock.error();
+        s.lock = std::move(*lock);
+    }
     auto manager = systemd::Manager::connect();
     if (!manager)
         return manager.error();
@@ -71,6 +93,74 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command) {
         if (!l.read_error.empty())
             return failure(l.read_error);
     return s;
+}
+
+void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
+                      const change::Target& target, report::ExposeReport& rep) {
+    rep.dry_run = true;
+    bool writes = false;
+    for (const auto& e : edits) {
+        if (!e.changes())
+            continue;
+        writes = true;
+        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
+        if (e.keep_backup && e.old_content)
+            rep.actions.push_back(fmt::format("would keep a copy of {} in {}", e.path.string(),
+                                              change::backup_dir.string()));
+        rep.actions.push_back(
+            fmt::format("would {} {}", e.new_content ? "write" : "remove", e.path.string()));
+    }
+    if (writes || state.need_daemon_reload)
+        rep.actions.push_back("would reload systemd");
+    if (state.active_state != "active") {
+        rep.actions.push_back(
+            fmt::format("would restart {} (it is {})", state.name, state.active_state));
+    } else if (state.main_pid != 0) {
+        auto v =
+            probe::process_environment_value(static_cast<pid_t>(state.main_pid), ollama::variable);
+        if (!v)
+            rep.actions.push_back(fmt::format(
+                "would restart {} unless main PID {} already has the setting (not visible: {})",
+                state.name, state.main_pid, v.error().message));
+        else if (!ollama::read_ollama_host(v->value_or("")).same_listener(target.listen))
+            rep.actions.push_back(
+                fmt::format("would restart {} (main PID {} has {})", state.name, state.main_pid,
+                            *v ? "OLLAMA_HOST=\"" + **v + "\"" : std::string("OLLAMA_HOST unset")));
+    }
+    if (rep.actions.empty())
+        rep.actions.push_back("nothing to do");
+    rep.actions.push_back(fmt::format("would prove: {} listening on {}, GET {}/api/version",
+                                      state.name, target.listen.listen_address(),
+                                      target.listen.connect_url()));
+}
+
+Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep) {
+    rep.offline = true;
+    for (const auto& e : edits) {
+        if (!e.changes())
+            continue;
+        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
+        if (!e.new_content) {
+            if (auto st = remove_file_durable(e.path); !st)
+                return st;
+            rep.actions.push_back(fmt::format("removed {}", e.path.string()));
+            continue;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(e.path.parent_path(), ec);
+        if (ec)
+            return failure(
+                fmt::format("cannot create {}: {}", e.path.parent_path().string(), ec.message()));
+        if (auto st = write_file_atomic(e.path, *e.new_content, 0644); !st)
+            return st;
+        rep.changed = true;
+        rep.actions.push_back(fmt::format("wrote {}", e.path.string()));
+    }
+    if (rep.actions.empty())
+        rep.actions.push_back("nothing to do: the image already has this setting");
+    rep.actions.push_back("offline (--root): no reload, no restart, no proof; the setting takes "
+                          "effect when the image boots");
+    return Ok{};
 }
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g) {

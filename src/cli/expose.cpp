@@ -5,10 +5,16 @@
 #include "ollama-netcfg/cli/expose.hpp"
 
 #include "ollama-netcfg/change/apply.hpp"
+#include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/interfaces.hpp"
+#include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -105,6 +111,79 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
     return plan;
 }
 
+constexpr std::string_view bind_capability = "CAP_NET_BIND_SERVICE";
+
+// What would keep Ollama from listening on `want`, checked before any write.
+// Skipped when the running service already listens as wanted. Returns
+// whether the drop-in must grant CAP_NET_BIND_SERVICE.
+Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool grant,
+                       const std::string& unit, ExposeReport& rep) {
+    if (s.state.active_state == "active" && s.state.main_pid != 0) {
+        auto v = probe::process_environment_value(static_cast<pid_t>(s.state.main_pid), host_var);
+        if (v && ollama::read_ollama_host(v->value_or("")).same_listener(want))
+            return false;
+    }
+    std::vector<std::string> resolved;
+    if (want.family() == ollama::Family::name)
+        resolved = probe::resolve_host(want.host);
+    if (auto st = change::check_address_is_local(want, resolved, probe::local_addresses()); !st)
+        return st.error();
+
+    change::LowPortFacts low{want.port,
+                             s.state.user,
+                             s.state.ambient_capabilities,
+                             probe::unprivileged_port_start(),
+                             grant,
+                             {}};
+    if (!probe::can_see_open_files(static_cast<pid_t>(s.state.main_pid))) {
+        rep.notes.push_back(fmt::format("not checked without root: whether another process "
+                                        "holds port {}",
+                                        want.port));
+        return change::check_low_port(low);
+    }
+    const bool v6only = probe::ipv6_bindv6only();
+    auto sockets = probe::listening_sockets(want.port);
+    probe::find_holders(sockets, probe::cgroup_pids(s.state.control_group));
+    std::vector<probe::ListenSocket> others;
+    for (auto& sock : sockets)
+        if (sock.pids.empty() && probe::bind_conflicts(sock.address, want.host, resolved, v6only))
+            others.push_back(sock);
+    probe::find_holders(others, {});
+    std::vector<change::Holder> foreign;
+    for (const auto& sock : others) {
+        pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
+        foreign.push_back({sock.endpoint(), pid, pid ? probe::process_name(pid) : ""});
+    }
+    if (auto st = change::check_port_is_free(want, unit, foreign); !st)
+        return st.error();
+    return change::check_low_port(low);
+}
+
+// --root: only the managed drop-in inside the image; nothing to prove.
+Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
+                      const ollama::HostSetting& want, ExposeReport& rep) {
+    auto content = read_file(t.drop_in);
+    if (!content)
+        return content.error();
+    config::LayerInput layer{LayerKind::drop_in, t.drop_in.string(), *content, {}};
+    auto edit = managed_edit(layer, t.unit, o.address, want);
+    rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
+    if (o.grant_low_port && want.port < 1024)
+        edit.new_content = unitfile::add_service_setting(edit.new_content.value_or(""),
+                                                         "AmbientCapabilities", bind_capability)
+                               .content;
+    else if (want.port != 0 && want.port < 1024)
+        rep.notes.push_back("port below 1024: unless the service runs as root, add "
+                            "--grant-low-port");
+    if (o.change.dry_run) {
+        rep.dry_run = true;
+        rep.diffs.push_back(
+            report::unified_diff(edit.path.string(), edit.old_content, edit.new_content));
+        return Ok{};
+    }
+    return write_offline({edit}, rep);
+}
+
 Status expose(const ExposeOptions& o, ExposeReport& rep) {
     auto want = ollama::parse_expose_address(o.address);
     if (!want)
@@ -118,12 +197,29 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
     rep.listen = want->listen_address();
     rep.connect_url = want->connect_url();
 
-    auto session = open_session(*target, "expose");
+    if (!o.change.root.empty())
+        return expose_offline(o, *target, *want, rep);
+
+    auto session = open_session(*target, "expose", o.change.dry_run);
     if (!session)
         return session.error();
     auto plan = plan_expose(*session, *target, o.address, *want, rep);
     if (!plan)
         return plan.error();
+    auto grant = preflight(*session, *want, o.grant_low_port, target->unit, rep);
+    if (!grant)
+        return grant.error();
+    if (*grant)
+        for (auto& e : plan->edits)
+            if (e.path == target->drop_in)
+                e.new_content =
+                    unitfile::add_service_setting(e.new_content.value_or(""), "AmbientCapabilities",
+                                                  bind_capability)
+                        .content;
+    if (o.change.dry_run) {
+        describe_dry_run(plan->edits, session->state, plan->target, rep);
+        return Ok{};
+    }
     return change::apply(*session->manager, session->state, plan->edits, plan->target,
                          {target->unit, session->deadline, o.change.no_rollback, plan->previous},
                          rep);
@@ -149,6 +245,9 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
                     "Where Ollama listens: 0.0.0.0, [::], 192.168.1.10:8080, :11434, ...")
         ->required();
     add_change_options(*sub, options->change);
+    sub->add_flag("--grant-low-port", options->grant_low_port,
+                  "For a port below 1024: grant the service CAP_NET_BIND_SERVICE in the drop-in "
+                  "(reset removes it)");
     sub->callback([options, &global, &exit_status] { exit_status = run_expose(*options, global); });
 }
 

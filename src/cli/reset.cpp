@@ -4,7 +4,9 @@
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -16,16 +18,19 @@ using report::ExposeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
-// The managed drop-in without OLLAMA_HOST; removed when nothing else is left.
+// The managed drop-in without OLLAMA_HOST and without the capability
+// `expose --grant-low-port` adds; removed when nothing else is left.
 FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
     FileEdit e{layer.path, layer.content, layer.content, false, {}, {}};
     if (!layer.content)
         return e;
     auto edit = unitfile::unset_variable(*layer.content, host_var);
-    if (!edit.changed)
+    auto cap = unitfile::remove_service_setting(edit.content, "AmbientCapabilities",
+                                                "CAP_NET_BIND_SERVICE");
+    if (!edit.changed && !cap.changed)
         return e;
-    e.new_content = edit.content;
-    if (unitfile::is_effectively_empty(edit.content))
+    e.new_content = cap.content;
+    if (unitfile::is_effectively_empty(cap.content))
         e.new_content.reset();
     e.log_message = fmt::format("{}: removed OLLAMA_HOST=\"{}\" from {}", unit,
                                 edit.old_value.value_or(""), layer.path);
@@ -44,7 +49,21 @@ Status reset(const ChangeArgs& args, ExposeReport& rep) {
     rep.unit = target->unit;
     rep.drop_in = target->drop_in.string();
 
-    auto session = open_session(*target, "reset");
+    if (!args.root.empty()) {
+        auto content = read_file(target->drop_in);
+        if (!content)
+            return content.error();
+        auto e = reset_edit({config::LayerKind::drop_in, rep.drop_in, *content, {}}, rep.unit);
+        rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
+        rep.listen = ollama::read_ollama_host("").listen_address();
+        if (args.dry_run) {
+            rep.dry_run = true;
+            rep.diffs.push_back(report::unified_diff(rep.drop_in, e.old_content, e.new_content));
+            return Ok{};
+        }
+        return write_offline({e}, rep);
+    }
+    auto session = open_session(*target, "reset", args.dry_run);
     if (!session)
         return session.error();
     std::vector<FileEdit> edits;
@@ -72,6 +91,10 @@ Status reset(const ChangeArgs& args, ExposeReport& rep) {
             "for Ollama's default",
             after.effective.value_or(""), config::kind_name(w.kind),
             w.path.empty() ? "(manager environment)" : w.path));
+    }
+    if (args.dry_run) {
+        describe_dry_run(edits, session->state, t, rep);
+        return Ok{};
     }
     return change::apply(*session->manager, session->state, edits, t,
                          {target->unit, session->deadline, args.no_rollback, previous}, rep);

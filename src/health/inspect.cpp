@@ -6,34 +6,12 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <dirent.h>
 #include <fmt/format.h>
 
 namespace netcfg::health {
 namespace {
 
 constexpr std::string_view host_var = ollama::variable;
-
-// Socket holders are visible when we may list the main process's fds.
-bool can_see_fds(std::uint32_t pid) {
-    if (pid == 0)
-        return true;
-    DIR* d = opendir(fmt::format("/proc/{}/fd", pid).c_str());
-    if (d) {
-        closedir(d);
-        return true;
-    }
-    return errno != EACCES && errno != EPERM;
-}
-
-// Whether a socket on the wanted port keeps Ollama from binding there.
-bool conflicts(const probe::ListenSocket& s, const ollama::HostSetting& want,
-               const std::vector<std::string>& resolved, bool v6only) {
-    const bool wildcard = s.address == "0.0.0.0" || s.address == "::";
-    return wildcard || want.host.empty() || want.host == "0.0.0.0" || want.host == "::" ||
-           probe::listener_covers(s.address, want.host, resolved, v6only);
-}
 
 void read_process(Facts& f) {
     if (f.main_pid == 0)
@@ -53,7 +31,7 @@ void read_sockets(Facts& f, const std::string& control_group) {
     if (f.want.family() == ollama::Family::name)
         resolved = probe::resolve_host(f.want.host);
     const bool v6only = probe::ipv6_bindv6only();
-    f.owners_visible = can_see_fds(f.main_pid);
+    f.owners_visible = probe::can_see_open_files(static_cast<pid_t>(f.main_pid));
 
     auto all = probe::listening_sockets(0);
     probe::find_holders(all, unit_pids);
@@ -64,7 +42,8 @@ void read_sockets(Facts& f, const std::string& control_group) {
         if (!s.pids.empty()) {
             f.sockets.push_back(
                 {s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
-        } else if (s.port == f.want.port && conflicts(s, f.want, resolved, v6only)) {
+        } else if (s.port == f.want.port &&
+                   probe::bind_conflicts(s.address, f.want.host, resolved, v6only)) {
             others.push_back(s);
         }
     }

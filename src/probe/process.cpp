@@ -3,6 +3,8 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <array>
+#include <cerrno>
+#include <dirent.h>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -27,6 +29,17 @@ Result<std::optional<std::string>> process_environment_value(pid_t pid, std::str
         all.remove_prefix(end + 1);
     }
     return value;
+}
+
+bool can_see_open_files(pid_t pid) {
+    if (pid == 0)
+        return true;
+    DIR* d = opendir(fmt::format("/proc/{}/fd", pid).c_str());
+    if (d) {
+        closedir(d);
+        return true;
+    }
+    return errno != EACCES && errno != EPERM;
 }
 
 std::string process_name(pid_t pid) {

@@ -156,6 +156,25 @@ bool listener_covers(const std::string& socket_address, const std::string& want_
     return std::find(resolved.begin(), resolved.end(), socket_address) != resolved.end();
 }
 
+bool bind_conflicts(const std::string& socket_address, const std::string& want_host,
+                    const std::vector<std::string>& resolved, bool bindv6only) {
+    std::string want = want_host.empty() ? "::" : want_host; // Go: "" is dual-stack ::
+    const bool is_ip = want.find(':') != std::string::npos ||
+                       want.find_first_not_of("0123456789.") == std::string::npos;
+    if (!is_ip) {
+        if (resolved.empty())
+            return false;
+        want = resolved.front();
+    }
+    auto wildcard = [](const std::string& a) { return a == "0.0.0.0" || a == "::"; };
+    const bool sock_v6 = socket_address.find(':') != std::string::npos;
+    const bool want_v6 = want.find(':') != std::string::npos;
+    if (sock_v6 == want_v6)
+        return wildcard(socket_address) || wildcard(want) || socket_address == want;
+    const std::string& v6 = sock_v6 ? socket_address : want;
+    return v6 == "::" && !bindv6only;
+}
+
 std::vector<std::string> resolve_host(const std::string& name) {
     std::vector<std::string> out;
     addrinfo hints{};

@@ -16,7 +16,14 @@ std::string to_text(const ExposeReport& r) {
         return v ? fmt::format("\"{}\"", *v) : std::string("unset");
     };
     auto now = r.new_value ? "OLLAMA_HOST=" + text(r.new_value) : std::string("OLLAMA_HOST unset");
-    if (r.changed)
+    if (r.dry_run)
+        out += fmt::format("{}: would make it {} (now {}), listening on {}; dry run, nothing "
+                           "changed\n",
+                           r.unit, now, text(r.old_value), r.listen);
+    else if (r.offline)
+        out += fmt::format("{}: {} in the image (was {}), Ollama will listen on {}\n", r.unit, now,
+                           text(r.old_value), r.listen);
+    else if (r.changed)
         out += fmt::format("{}: {} (was {}), listening on {}\n", r.unit, now, text(r.old_value),
                            r.listen);
     else
@@ -24,6 +31,9 @@ std::string to_text(const ExposeReport& r) {
                            now, r.listen);
     for (const auto& n : r.notes)
         out += fmt::format("  note: {}\n", n);
+    if (r.dry_run || r.offline)
+        for (const auto& d : r.diffs)
+            out += d;
     for (const auto& a : r.actions)
         out += fmt::format("  {}\n", a);
     for (const auto& p : r.proofs)
@@ -43,12 +53,15 @@ nlohmann::json to_json(const ExposeReport& r) {
     j["changed"] = r.changed;
     j["actions"] = r.actions;
     j["backups"] = r.backups;
+    j["dry_run"] = r.dry_run;
+    j["offline"] = r.offline;
+    j["diffs"] = r.diffs;
     j["notes"] = r.notes;
     auto proofs = nlohmann::json::array();
     for (const auto& p : r.proofs)
         proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});
     j["proofs"] = proofs;
-    j["ok"] = !r.error && r.proven();
+    j["ok"] = !r.error && (r.proven() || r.dry_run || r.offline);
     if (r.error) {
         j["error"] = {{"message", r.error->message},
                       {"hint", r.error->hint},

@@ -167,6 +167,8 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     s.drop_in_paths = p.strv(unit_iface, "DropInPaths");
     s.environment_files = p.environment_files();
     s.active_enter_usec = p.trivial<std::uint64_t>(unit_iface, "ActiveEnterTimestamp", 't');
+    s.user = p.str(service_iface, "User");
+    s.ambient_capabilities = p.trivial<std::uint64_t>(service_iface, "AmbientCapabilities", 't');
     if (!p.failed.empty())
         return failure(fmt::format("cannot read properties of {}: {}", unit, p.failed));
     return s;

@@ -95,8 +95,8 @@ std::optional<std::size_t> insertion_point(const Document& doc) {
     return at;
 }
 
-std::string insert_line(std::string_view content, const Document& doc, std::string_view name,
-                        std::string_view value) {
+// Adds `text` (a whole line with its EOL) to the last [Service] section.
+std::string insert_service_line(std::string_view content, const Document& doc, std::string text) {
     std::string out(content);
     auto at = insertion_point(doc);
     if (!at) {
@@ -104,11 +104,10 @@ std::string insert_line(std::string_view content, const Document& doc, std::stri
             out += doc.eol;
         if (!out.empty())
             out += doc.eol;
-        out += "[Service]" + doc.eol + assignment_line(name, value, doc.eol);
+        out += "[Service]" + doc.eol + text;
         return out;
     }
     const auto& line = doc.lines[*at];
-    std::string text = assignment_line(name, value, doc.eol);
     if (!line.has_eol)
         text = doc.eol + text;
     out.insert(line.end, text);
@@ -172,7 +171,8 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
     // A later empty Environment= may still clear what was rewritten in place.
     auto after = lex(edit.content);
     if (effective_in(after, name) != value)
-        edit.content = insert_line(edit.content, after, name, value);
+        edit.content =
+            insert_service_line(edit.content, after, assignment_line(name, value, after.eol));
     edit.changed = edit.content != content;
     return edit;
 }
@@ -213,6 +213,34 @@ Edit unset_variable(std::string_view content, std::string_view name) {
     }
     edit.content = replace_spans(content, spans, "");
     edit.changed = edit.content != content;
+    return edit;
+}
+
+Edit add_service_setting(std::string_view content, std::string_view key, std::string_view value) {
+    auto doc = lex(content);
+    Edit edit;
+    edit.content = std::string(content);
+    for (const auto& l : doc.lines)
+        if (l.kind == LineKind::assignment && l.section == "Service" && l.key == key &&
+            l.value() == value)
+            return edit;
+    edit.content =
+        insert_service_line(content, doc, std::string(key) + "=" + std::string(value) + doc.eol);
+    edit.changed = true;
+    return edit;
+}
+
+Edit remove_service_setting(std::string_view content, std::string_view key,
+                            std::string_view value) {
+    auto doc = lex(content);
+    std::vector<Span> spans;
+    for (const auto& l : doc.lines)
+        if (l.kind == LineKind::assignment && l.section == "Service" && l.key == key &&
+            l.value() == value)
+            spans.push_back({l.begin, l.end});
+    Edit edit;
+    edit.content = replace_spans(content, spans, "");
+    edit.changed = !spans.empty();
     return edit;
 }
 

@@ -140,4 +140,14 @@ Status remove_file_durable(const std::filesystem::path& path) {
     return Ok{};
 }
 
+void remove_stale_temp_files(const std::filesystem::path& path) {
+    const std::string prefix = ".#" + path.filename().string();
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(path.parent_path(), ec)) {
+        auto name = e.path().filename().string();
+        if (name.size() > prefix.size() && name.starts_with(prefix))
+            std::filesystem::remove(e.path(), ec);
+    }
+}
+
 } // namespace netcfg

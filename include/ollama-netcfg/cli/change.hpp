@@ -2,6 +2,7 @@
 // change, the lock, the look at the unit's layers, and the report.
 #pragma once
 
+#include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
@@ -21,6 +22,8 @@ struct ChangeArgs {
     std::string drop_in = "override.conf";
     double timeout_seconds = 60;
     bool no_rollback = false;
+    bool dry_run = false;
+    std::string root; // --root DIR: edit an image tree offline
 };
 
 void add_change_options(CLI::App& sub, ChangeArgs& args);
@@ -28,7 +31,7 @@ void add_change_options(CLI::App& sub, ChangeArgs& args);
 // The validated names: refused with exit 2 before anything is touched.
 struct ChangeTarget {
     std::string unit;
-    std::filesystem::path drop_in;
+    std::filesystem::path drop_in; // under --root when given
     std::chrono::duration<double> timeout{};
 };
 Result<ChangeTarget> read_change_args(const ChangeArgs& args);
@@ -41,7 +44,17 @@ struct Session {
     std::vector<config::LayerInput> layers;
     systemd::Deadline deadline;
 };
-Result<Session> open_session(const ChangeTarget& target, std::string_view command);
+// Without `dry_run`: root, and the run lock. With it: neither, and nothing
+// will be written.
+Result<Session> open_session(const ChangeTarget& target, std::string_view command, bool dry_run);
+
+// --dry-run: the diffs of `edits` and what would follow (reload, restart),
+// judged from the unit's state and its main process's environment.
+void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
+                      const change::Target& target, report::ExposeReport& rep);
+
+// --root: writes `edits` into the image (creating directories), no bus.
+Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep);
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
 

@@ -12,6 +12,7 @@ namespace netcfg::cli {
 struct ExposeOptions {
     std::string address;
     ChangeArgs change;
+    bool grant_low_port = false;
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

@@ -14,6 +14,10 @@ namespace netcfg::probe {
 // Fails when the process is gone or its environment is not readable.
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name);
 
+// Whether this process may list PID's open files (/proc/PID/fd), which is
+// what finding a socket's holder needs. True for pid 0 (nothing to see).
+bool can_see_open_files(pid_t pid);
+
 // /proc/PID/comm, or "?" when the process is gone.
 std::string process_name(pid_t pid);
 

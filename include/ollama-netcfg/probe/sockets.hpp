@@ -42,6 +42,12 @@ namespace netcfg::probe {
 bool listener_covers(const std::string& socket_address, const std::string& want_host,
                      const std::vector<std::string>& resolved, bool bindv6only);
 
+// Whether a LISTEN socket on `socket_address` (same port) makes Ollama's
+// bind for `want_host` fail: same family and either side a wildcard or the
+// same address, or across families a dual-stack :: on one side.
+bool bind_conflicts(const std::string& socket_address, const std::string& want_host,
+                    const std::vector<std::string>& resolved, bool bindv6only);
+
 // The addresses a host name resolves to, as text.
 std::vector<std::string> resolve_host(const std::string& name);
 

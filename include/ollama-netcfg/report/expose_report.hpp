@@ -27,6 +27,9 @@ struct ExposeReport {
     std::string listen;                   // where Ollama listens for new_value
     std::string connect_url;              // where a client connects
     bool changed = false;                 // anything written, reloaded or restarted
+    bool dry_run = false;                 // --dry-run: actions say what would happen
+    bool offline = false;                 // --root: files written into an image, no bus
+    std::vector<std::string> diffs;       // unified diffs of the files changed (or to change)
     std::vector<std::string> actions;     // "wrote ...", "reloaded ...", ...
     std::vector<std::string> backups;     // copies kept of files edited besides the drop-in
     std::vector<std::string> notes;       // things the admin should know, e.g. other layers

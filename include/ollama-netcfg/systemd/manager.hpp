@@ -35,7 +35,9 @@ struct UnitState {
         bool optional = false; // EnvironmentFile=-/path
     };
     std::vector<EnvironmentFile> environment_files;
-    std::uint64_t active_enter_usec = 0; // CLOCK_REALTIME, 0 when never active
+    std::uint64_t active_enter_usec = 0;    // CLOCK_REALTIME, 0 when never active
+    std::string user;                       // User=, empty for root
+    std::uint64_t ambient_capabilities = 0; // bit mask, bit N = capability N
 
     // The last NAME=... in `environment`.
     std::optional<std::string> environment_value(std::string_view var) const;

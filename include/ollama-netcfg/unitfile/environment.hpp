@@ -50,6 +50,13 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
 // Removes every assignment of `name`; a line left without words goes too.
 Edit unset_variable(std::string_view content, std::string_view name);
 
+// Adds the line KEY=VALUE to the last [Service] section unless a line with
+// exactly that key and value is there already.
+Edit add_service_setting(std::string_view content, std::string_view key, std::string_view value);
+
+// Removes every [Service] line KEY=VALUE with exactly that value.
+Edit remove_service_setting(std::string_view content, std::string_view key, std::string_view value);
+
 // True when the file holds nothing but blank lines and empty section headers.
 bool is_effectively_empty(std::string_view content);
 

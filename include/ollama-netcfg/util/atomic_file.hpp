@@ -23,6 +23,11 @@ Status ensure_directory(const std::filesystem::path& dir, mode_t mode = 0755);
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
                          mode_t mode = 0644);
 
+// Removes temporary files a killed write_file_atomic() for `path` left in
+// its directory (".#NAME" followed by random characters). Call it only
+// while holding the run lock, when no other write can be in progress.
+void remove_stale_temp_files(const std::filesystem::path& path);
+
 // Removes `path` (missing is fine) and fsyncs its directory.
 Status remove_file_durable(const std::filesystem::path& path);
 

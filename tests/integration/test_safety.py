@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Faults and refusals against a real systemd: preflight refusals that
+change nothing, --dry-run, --root, environment problems (no systemd,
+read-only /etc, full disk) and a loop that kills the tool at random moments.
+Each case checks the files byte for byte and the service from outside."""
+import json
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, run  # noqa: E402
+from sandbox import BINARY_IN_CONTAINER as TOOL, OLLAMA_UNIT  # noqa: E402
+from checks import (DROPIN_DIR, MAIN_UNIT, OVERRIDE, UNIT, assert_exposed,  # noqa: E402
+                    expose_ok, listeners, restore, setup, snapshot, wait_listening)
+
+ADMIN_FILE = '[Service]\n# set by the admin\nEnvironment="OLLAMA_HOST=127.0.0.1" "OLLAMA_KEEP_ALIVE=1h"\n'
+
+
+def refused(sb, args, *expect_in_stderr, status=1):
+    """Runs the tool, expects a refusal, and checks that nothing changed."""
+    before = snapshot(sb)
+    content = sb.read(OVERRIDE)
+    r = sb.tool(*args)
+    assert r.returncode == status, (args, r.returncode, r.stdout, r.stderr)
+    for text in expect_in_stderr:
+        assert text in r.stderr, (text, r.stderr)
+    assert sb.read(OVERRIDE) == content
+    assert snapshot(sb) == before
+    return r
+
+
+def tmp_files(sb, directory=DROPIN_DIR):
+    out = sb.run(["ls", "-A", directory], check=False).stdout.split()
+    return [f for f in out if f.startswith(".#")]
+
+
+# --- refused before any write ---------------------------------------------
+
+@case
+def port_held_by_another_process_is_refused(sb):
+    sb.write(OVERRIDE, ADMIN_FILE)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    sb.run(["systemd-run", "--unit=aux-squatter", "python3", "-m", "http.server", "--bind",
+            "0.0.0.0", "11450"])
+    wait_listening(sb, 11450, ("0.0.0.0:11450",))
+    pid = [p for _, p in listeners(sb, 11450)][0]
+    refused(sb, ["expose", "0.0.0.0:11450"], "0.0.0.0:11450 is already held by python3 (PID %d)"
+            % pid)
+    # A specific address on the same port conflicts with a wildcard holder too.
+    refused(sb, ["expose", "127.0.0.1:11450"], "PID %d" % pid)
+    # The port the service itself holds is not "in use": moving within it works.
+    expose_ok(sb, "0.0.0.0:11434")
+
+
+@case
+def address_not_on_this_host_is_refused(sb):
+    sb.write(OVERRIDE, ADMIN_FILE)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    refused(sb, ["expose", "192.0.2.10"], "192.0.2.10 is not an address of this host",
+            "127.0.0.1")
+    refused(sb, ["expose", "[2001:db8::1]:11434"], "not an address of this host")
+
+
+@case
+def low_port_is_refused_then_granted_and_reset_removes_the_grant(sb):
+    r = refused(sb, ["expose", "0.0.0.0:80"], "port 80 is below 1024", "--grant-low-port",
+                "setcap")
+    r = expose_ok(sb, "0.0.0.0:80", "--grant-low-port")
+    assert sb.read(OVERRIDE) == ('[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:80"\n'
+                                 'AmbientCapabilities=CAP_NET_BIND_SERVICE\n')
+    assert_exposed(sb, "0.0.0.0:80", 80, ("0.0.0.0:80",), "http://127.0.0.1:80")
+    assert sb.run(["runuser", "-u", "ollama", "--", "true"]).returncode == 0
+    expose_ok(sb, "0.0.0.0:80")  # the unit can bind it now: no refusal, no change
+    r = sb.tool("reset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(OVERRIDE) is None
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+
+
+# --- show before doing ----------------------------------------------------
+
+@case
+def dry_run_as_an_unprivileged_user_shows_the_diff_and_changes_nothing(sb):
+    sb.write(OVERRIDE, ADMIN_FILE)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    before = snapshot(sb)
+    r = sb.run(["runuser", "-u", "nobody", "--", TOOL, "expose", "0.0.0.0", "--dry-run"],
+               check=False)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert ("--- a" + OVERRIDE + "\n+++ b" + OVERRIDE + "\n@@ -1,3 +1,3 @@\n [Service]\n"
+            " # set by the admin\n"
+            '-Environment="OLLAMA_HOST=127.0.0.1" "OLLAMA_KEEP_ALIVE=1h"\n'
+            '+Environment="OLLAMA_HOST=0.0.0.0" "OLLAMA_KEEP_ALIVE=1h"\n') in r.stdout, r.stdout
+    assert "would reload systemd" in r.stdout and "would restart" in r.stdout, r.stdout
+    assert sb.read(OVERRIDE) == ADMIN_FILE and snapshot(sb) == before
+    # The same as root, in JSON; then reset --dry-run.
+    j = json.loads(sb.tool("expose", "0.0.0.0", "--dry-run", "--json").stdout)
+    assert j["dry_run"] is True and j["ok"] is True and len(j["diffs"]) == 1, j
+    r = sb.tool("reset", "--dry-run")
+    assert r.returncode == 0 and '-Environment="OLLAMA_HOST=127.0.0.1"' in r.stdout, r.stdout
+    assert sb.read(OVERRIDE) == ADMIN_FILE and snapshot(sb) == before
+    # A real run without root is refused and points to --dry-run.
+    r = sb.run(["runuser", "-u", "nobody", "--", TOOL, "expose", "0.0.0.0"], check=False)
+    assert r.returncode == 1 and "sudo" in r.stderr and "--dry-run" in r.stderr, r.stderr
+
+
+@case
+def dry_run_shows_the_move_out_of_the_main_unit(sb):
+    by_hand = OLLAMA_UNIT.replace('Environment="PATH=',
+                                  'Environment="OLLAMA_HOST=0.0.0.0"\nEnvironment="PATH=')
+    sb.write(MAIN_UNIT, by_hand)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    r = sb.tool("expose", "0.0.0.0", "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "--- a" + MAIN_UNIT in r.stdout and '-Environment="OLLAMA_HOST=0.0.0.0"' in r.stdout
+    assert "--- /dev/null\n+++ b" + OVERRIDE in r.stdout, r.stdout
+    assert "would keep a copy of " + MAIN_UNIT in r.stdout
+    assert "would restart" not in r.stdout, r.stdout  # the process has the value already
+    assert sb.read(MAIN_UNIT) == by_hand and sb.read(OVERRIDE) is None
+
+
+# --- offline ----------------------------------------------------------------
+
+@case
+def root_dir_edits_an_image_without_touching_the_running_system(sb):
+    image = "/var/tmp/image"
+    sb.run(["rm", "-rf", image])
+    sb.run(["mkdir", "-p", image])
+    before = snapshot(sb)
+    r = sb.tool("expose", "[::]", "--root", image)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    in_image = image + OVERRIDE
+    assert sb.read(in_image) == '[Service]\nEnvironment="OLLAMA_HOST=[::]"\n'
+    assert "wrote " + in_image in r.stdout and "no reload" in r.stdout, r.stdout
+    assert sb.read(OVERRIDE) is None and snapshot(sb) == before
+    r = sb.tool("expose", "[::]", "--root", image)
+    assert r.returncode == 0 and "nothing to do" in r.stdout, r.stdout
+    r = sb.tool("reset", "--root", image)
+    assert r.returncode == 0 and sb.read(in_image) is None, (r.stdout, r.stderr)
+    # Where systemd does not run, --root is the way, and the error says so.
+    script = ("mount -t tmpfs none /run/systemd && %s expose 0.0.0.0; echo rc=$?; "
+              "%s expose 0.0.0.0 --root %s" % (TOOL, TOOL, image))
+    r = sb.run(["unshare", "-m", "sh", "-c", script], check=False)
+    assert "PID 1 is not systemd" in r.stderr and "--root" in r.stderr, r.stderr
+    assert "rc=1" in r.stdout and r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(in_image) is not None
+    refused(sb, ["expose", "0.0.0.0", "--root", "/nonexistent"], "not a directory", status=2)
+
+
+# --- file systems -------------------------------------------------------------
+
+@case
+def read_only_etc_fails_clearly_and_changes_nothing(sb):
+    sb.write(OVERRIDE, ADMIN_FILE)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    before = snapshot(sb)
+    # Read-only for the tool only (its own mount namespace); systemd is unaffected.
+    script = ("mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec {t} expose 0.0.0.0"
+              .format(d=DROPIN_DIR, t=TOOL))
+    r = sb.run(["unshare", "-m", "sh", "-c", script], check=False)
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert "Read-only file system" in r.stderr and DROPIN_DIR in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) == ADMIN_FILE and snapshot(sb) == before
+    assert tmp_files(sb) == []
+
+
+@case
+def full_disk_fails_clearly_and_leaves_the_file_whole(sb):
+    # A full tmpfs over the drop-in directory, in the tool's mount namespace.
+    script = """set -e
+mkdir -p {d}
+mount -t tmpfs -o size=16k none {d}
+printf '%s' '{content}' > {d}/override.conf
+dd if=/dev/zero of={d}/fill bs=1k 2>/dev/null || true
+set +e
+{t} expose 0.0.0.0
+echo "rc=$?"
+echo "--- file"; cat {d}/override.conf
+echo "--- dir"; ls -A {d}
+""".format(d=DROPIN_DIR, t=TOOL, content=ADMIN_FILE)
+    r = sb.run(["unshare", "-m", "sh", "-c", script], check=False)
+    out = r.stdout
+    assert "rc=1" in out, (out, r.stderr)
+    assert "No space left on device" in r.stderr, r.stderr
+    file_part = out.split("--- file\n", 1)[1].split("--- dir\n", 1)
+    assert file_part[0] == ADMIN_FILE, file_part[0]
+    assert sorted(file_part[1].split()) == ["fill", "override.conf"], file_part[1]
+
+
+# --- killed at any moment -------------------------------------------------------
+
+@case
+def killed_at_random_moments_leaves_each_file_old_or_new(sb):
+    rng = random.Random(20261124)
+    old = ADMIN_FILE
+    sb.write(OVERRIDE, old)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    seen_new = 0
+    for i in range(20):
+        port = 11460 + i % 2
+        new = old.replace("127.0.0.1", "0.0.0.0:%d" % port).replace(
+            "OLLAMA_HOST=0.0.0.0:%d" % (11460 + (i + 1) % 2), "OLLAMA_HOST=0.0.0.0:%d" % port)
+        before = sb.read(OVERRIDE)
+        delay = rng.uniform(0.0, 0.25)
+        sb.run(["timeout", "-s", "KILL", "%.3f" % delay, TOOL, "expose", "-q",
+                "0.0.0.0:%d" % port], check=False)
+        after = sb.read(OVERRIDE)
+        expected_new = _with_host(before, "0.0.0.0:%d" % port)
+        assert after in (before, expected_new), (i, delay, before, after)
+        seen_new += after != before
+    # The next normal run finishes the job and leaves no temporary files.
+    expose_ok(sb, "0.0.0.0:11462")
+    assert tmp_files(sb) == [], tmp_files(sb)
+    assert_exposed(sb, "0.0.0.0:11462", 11462, ("0.0.0.0:11462",), "http://127.0.0.1:11462")
+    assert sb.read(OVERRIDE) == _with_host(ADMIN_FILE, "0.0.0.0:11462")
+    print("  (%d of 20 killed runs had written the new file)" % seen_new)
+
+
+def _with_host(content, value):
+    """The admin's file with OLLAMA_HOST set to value, as the tool writes it."""
+    import re
+    return re.sub(r'OLLAMA_HOST=[^"]*"', 'OLLAMA_HOST=%s"' % value, content, count=1)
+
+
+if __name__ == "__main__":
+    run(setup=setup, teardown_each=restore)
