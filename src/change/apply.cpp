@@ -61,6 +61,7 @@ struct Prover {
     const std::string& unit;
     const Target& target;
     std::vector<std::string> resolved;
+    Progress* progress = nullptr;
     bool bindv6only = probe::ipv6_bindv6only();
 
     Proof systemd_proof(const UnitState& s) const {
@@ -158,7 +159,12 @@ bool all_ok(const std::vector<Proof>& proofs) {
 Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadline,
                                           std::uint32_t restarts_before) {
     auto delay = std::chrono::milliseconds(5);
+    if (prover.progress)
+        prover.progress->phase(fmt::format("waiting for {} to listen on {} and answer", prover.unit,
+                                           prover.target.listen.listen_address()));
     for (;;) {
+        if (prover.progress)
+            prover.progress->tick();
         UnitState state;
         auto proofs = prover.prove_once(deadline, state);
         if (!proofs || all_ok(*proofs))
@@ -193,8 +199,13 @@ Status reload(Manager& m, Deadline deadline, ExposeReport& rep) {
 
 // Restarts the unit; returns its NRestarts afterwards.
 Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline deadline,
-                              ExposeReport& rep) {
-    auto job = m.restart(unit, deadline);
+                              ExposeReport& rep, Progress* progress) {
+    std::function<void()> tick;
+    if (progress) {
+        progress->phase(fmt::format("restarting {}, waiting for its job", unit));
+        tick = [progress] { progress->tick(); };
+    }
+    auto job = m.restart(unit, deadline, tick);
     if (!job)
         return job.error();
     auto s = m.unit_state(unit);
@@ -265,12 +276,14 @@ void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
     }
     if (!restarted)
         return;
-    auto r = restart(m, unit, deadline, rep);
+    if (o.progress)
+        o.progress->phase("rolling back");
+    auto r = restart(m, unit, deadline, rep, o.progress);
     if (!r) {
         rep.actions.push_back("rollback restart FAILED: " + r.error().message);
         return;
     }
-    Prover prover{m, unit, o.previous, {}};
+    Prover prover{m, unit, o.previous, {}, o.progress};
     if (o.previous.listen.family() == ollama::Family::name)
         prover.resolved = probe::resolve_host(o.previous.listen.host);
     auto proofs = wait_for_proof(prover, deadline, *r);
@@ -311,7 +324,7 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
              const Target& target, const ApplyOptions& o, ExposeReport& rep) {
     const bool writes =
         std::any_of(edits.begin(), edits.end(), [](const FileEdit& e) { return e.changes(); });
-    Prover prover{manager, o.unit, target, {}};
+    Prover prover{manager, o.unit, target, {}, o.progress};
     if (target.listen.family() == ollama::Family::name)
         prover.resolved = probe::resolve_host(target.listen.host);
 
@@ -331,6 +344,8 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
     UnitState state = before;
     if (writes || before.need_daemon_reload) {
         rep.changed = true;
+        if (o.progress)
+            o.progress->phase("reloading systemd");
         if (auto st = reload(manager, o.deadline, rep); !st)
             return undo(st.error());
         auto s = manager.unit_state(o.unit);
@@ -346,7 +361,7 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
     if (!running_ok) {
         rep.changed = true;
         restarted = true;
-        auto r = restart(manager, o.unit, o.deadline, rep);
+        auto r = restart(manager, o.unit, o.deadline, rep, o.progress);
         if (!r)
             return undo(r.error());
         restarts_before = *r;

@@ -184,7 +184,7 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     return write_offline({edit}, rep);
 }
 
-Status expose(const ExposeOptions& o, ExposeReport& rep) {
+Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     auto want = ollama::parse_expose_address(o.address);
     if (!want)
         return want.error();
@@ -220,9 +220,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
         return Ok{};
     }
-    return change::apply(*session->manager, session->state, plan->edits, plan->target,
-                         {target->unit, session->deadline, o.change.no_rollback, plan->previous},
-                         rep);
+    return change::apply(
+        *session->manager, session->state, plan->edits, plan->target,
+        {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}, rep);
 }
 
 } // namespace
@@ -230,8 +230,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep) {
 int run_expose(const ExposeOptions& options, const GlobalOptions& global) {
     apply_verbosity(global);
     ExposeReport rep;
-    if (auto st = expose(options, rep); !st)
+    Progress progress(!global.quiet);
+    if (auto st = expose(options, rep, &progress); !st)
         rep.error = st.error();
+    progress.clear();
     print_change_report(rep, global);
     return rep.error ? static_cast<int>(rep.error->status) : 0;
 }

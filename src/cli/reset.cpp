@@ -41,7 +41,7 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
     return e;
 }
 
-Status reset(const ChangeArgs& args, ExposeReport& rep) {
+Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     rep.command = "reset";
     auto target = read_change_args(args);
     if (!target)
@@ -97,7 +97,8 @@ Status reset(const ChangeArgs& args, ExposeReport& rep) {
         return Ok{};
     }
     return change::apply(*session->manager, session->state, edits, t,
-                         {target->unit, session->deadline, args.no_rollback, previous}, rep);
+                         {target->unit, session->deadline, args.no_rollback, previous, progress},
+                         rep);
 }
 
 } // namespace
@@ -110,8 +111,10 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
     sub->callback([args, &global, &exit_status] {
         apply_verbosity(global);
         ExposeReport rep;
-        if (auto st = reset(*args, rep); !st)
+        Progress progress(!global.quiet);
+        if (auto st = reset(*args, rep, &progress); !st)
             rep.error = st.error();
+        progress.clear();
         print_change_report(rep, global);
         exit_status = rep.error ? static_cast<int>(rep.error->status) : 0;
     });

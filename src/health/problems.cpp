@@ -249,6 +249,14 @@ std::vector<Problem> find_problems(const Facts& f) {
     return finder.out;
 }
 
+const std::vector<std::string>& known_problem_codes() {
+    static const std::vector<std::string> codes{
+        "unit-not-found",     "service-inactive", "reload-pending",   "stale-environment",
+        "unexpected-address", "not-listening",    "port-in-use",      "api-unreachable",
+        "set-in-main-unit",   "shadowed-drop-in", "duplicate-setting", "not-visible"};
+    return codes;
+}
+
 Severity overall(const std::vector<Problem>& problems) {
     Severity worst = Severity::ok;
     for (const auto& p : problems)

@@ -1,9 +1,13 @@
 #include "ollama-netcfg/systemd/journal.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <memory>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
+#include <unistd.h>
 
 namespace netcfg::systemd {
 namespace {
@@ -51,9 +55,11 @@ std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t
     return {lines.rbegin(), lines.rend()};
 }
 
-void log_change(const std::string& message, const std::map<std::string, std::string>& fields) {
+void log_change(const std::string& message, const std::map<std::string, std::string>& fields,
+                int priority) {
     std::vector<std::string> items;
     items.push_back("MESSAGE=" + message);
+    items.push_back(fmt::format("PRIORITY={}", priority));
     items.push_back("SYSLOG_IDENTIFIER=ollama-netcfg");
     for (const auto& [k, v] : fields)
         items.push_back(k + "=" + v);
@@ -61,6 +67,19 @@ void log_change(const std::string& message, const std::map<std::string, std::str
     for (auto& s : items)
         iov.push_back({s.data(), s.size()});
     sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+}
+
+bool stdout_is_journal() {
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    if (!stream)
+        return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2)
+        return false;
+    struct stat st {};
+    if (fstat(STDOUT_FILENO, &st) != 0)
+        return false;
+    return st.st_dev == dev && st.st_ino == ino;
 }
 
 } // namespace netcfg::systemd

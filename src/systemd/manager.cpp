@@ -190,7 +190,8 @@ Result<std::vector<std::string>> Manager::environment() {
     return env;
 }
 
-Result<std::string> Manager::restart(const std::string& unit, Deadline deadline) {
+Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
+                                     const std::function<void()>& on_wait) {
     // Match JobRemoved before enqueuing the job, so its end cannot be missed.
     // The manager always tells the client that enqueued a job when it ends.
     std::map<std::string, std::string> removed;
@@ -221,7 +222,9 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline)
             continue;
         if (Clock::now() >= deadline)
             return std::string("timeout-waiting");
-        r = sd_bus_wait(conn_.bus.get(), usec_until(deadline));
+        if (on_wait)
+            on_wait();
+        r = sd_bus_wait(conn_.bus.get(), std::min<std::uint64_t>(usec_until(deadline), 100000));
         if (r < 0)
             return failure(fmt::format("waiting for job {}: {}", job, std::strerror(-r)));
     }

@@ -7,6 +7,7 @@
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
+#include "ollama-netcfg/util/progress.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
 #include <filesystem>
@@ -40,6 +41,7 @@ struct ApplyOptions {
     systemd::Deadline deadline;
     bool no_rollback = false;
     Target previous; // what a rollback must bring back, and prove
+    Progress* progress = nullptr;
 };
 
 inline const std::filesystem::path backup_dir = "/var/backups/ollama-netcfg";

@@ -25,6 +25,9 @@ struct Problem {
 
 std::vector<Problem> find_problems(const Facts& facts);
 
+// Every code find_problems() can report, in docs/problem-codes.md order.
+const std::vector<std::string>& known_problem_codes();
+
 // The worst severity among the problems; info counts as OK.
 Severity overall(const std::vector<Problem>& problems);
 

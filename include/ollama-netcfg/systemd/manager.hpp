@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,7 +56,9 @@ class Manager {
     Result<std::vector<std::string>> environment();
     // RestartUnit(unit, "replace"), then waits for that job's JobRemoved.
     // Returns the job result: done, failed, timeout, dependency, canceled, ...
-    Result<std::string> restart(const std::string& unit, Deadline deadline);
+    // `on_wait` is called about every 100 ms while waiting.
+    Result<std::string> restart(const std::string& unit, Deadline deadline,
+                                const std::function<void()>& on_wait = {});
 
   private:
     explicit Manager(Connection c) : conn_(std::move(c)) {}
