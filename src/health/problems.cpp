@@ -251,8 +251,8 @@ std::vector<Problem> find_problems(const Facts& f) {
 
 const std::vector<std::string>& known_problem_codes() {
     static const std::vector<std::string> codes{
-        "unit-not-found",     "service-inactive", "reload-pending",   "stale-environment",
-        "unexpected-address", "not-listening",    "port-in-use",      "api-unreachable",
+        "unit-not-found",     "service-inactive", "reload-pending",    "stale-environment",
+        "unexpected-address", "not-listening",    "port-in-use",       "api-unreachable",
         "set-in-main-unit",   "shadowed-drop-in", "duplicate-setting", "not-visible"};
     return codes;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`ollama-netcfg expose` against a real systemd, checked from outside the
 tool: systemctl show, ss, curl and /proc, never the tool's own word."""
+import re
 import shlex
 import json
 import os
@@ -326,6 +327,26 @@ def concurrent_runs_wait_for_the_lock(sb):
     assert port in (11450, 11451, 11452)
     assert_exposed(sb, "0.0.0.0:%d" % port, port, ("0.0.0.0:%d" % port,),
                    "http://127.0.0.1:%d" % port)
+
+
+@case
+def progress_line_only_on_a_terminal(sb):
+    sb.write(DROPIN_DIR + "/slow.conf", "[Service]\nEnvironment=FAKE_OLLAMA_START_DELAY=0.6\n")
+    sb.run(["systemctl", "daemon-reload"])
+    # Under a pseudo-terminal (script(1)): one line, redrawn in place, then
+    # erased. CR and ESC are made visible as "<CR>" and "<ESC>".
+    r = sb.sh("script -qec '/opt/netcfg/ollama-netcfg expose 0.0.0.0:11470 >/dev/null' "
+              "/dev/null | sed -e 's/\\r/<CR>/g' -e 's/\\x1b/<ESC>/g'")
+    out = r.stdout
+    erase = "<CR><ESC>[K"
+    assert erase + "ollama-netcfg: restarting ollama.service" in out, out
+    assert erase + "ollama-netcfg: waiting for ollama.service to listen on 0.0.0.0:11470" in out
+    assert re.search(r"\((0\.[1-9]|[1-9][0-9]*\.[0-9])s\)", out), out  # elapsed time
+    assert out.endswith(erase), out[-60:]
+    assert "\n" not in out, out  # a single line
+    # Without a terminal: nothing on stderr.
+    r = sb.tool("expose", "0.0.0.0:11471")
+    assert r.returncode == 0 and r.stderr == "", repr(r.stderr)
 
 
 @case

@@ -4,6 +4,7 @@ drift after hand edits and Ollama updates, and `expose` repairing it. Every
 verdict of the tool is set against what systemctl, ss, curl and /proc show."""
 import json
 import os
+import re
 import shlex
 import sys
 
@@ -310,6 +311,51 @@ def check_usage_errors_are_unknown(sb):
     assert r.stdout.startswith("OLLAMA-NETCFG UNKNOWN - "), r.stdout
     r = sb.tool("check", "--unit", "nosuch")
     assert r.returncode == 2 and "unit-not-found" in r.stdout, r.stdout
+
+
+PROM_LINE = re.compile(r'^([a-z_]+)\{((?:[a-z_]+="(?:[^"\\\n]|\\.)*",?)*)\} (-?[0-9.eE+-]+)$')
+
+
+def parse_prometheus(text):
+    """Every sample line, checked against the text exposition format."""
+    samples = {}
+    for line in text.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            continue
+        m = PROM_LINE.match(line)
+        assert m, "not a sample line: %r" % line
+        labels = dict(re.findall(r'([a-z_]+)="((?:[^"\\]|\\.)*)"', m.group(2)))
+        samples[(m.group(1), tuple(sorted(labels.items())))] = float(m.group(3))
+    return samples
+
+
+@case
+def prometheus_file_matches_the_check(sb):
+    prom = "/var/lib/node-exporter/ollama.prom"
+    sb.run(["mkdir", "-p", "/var/lib/node-exporter"])
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("check", "--prometheus", prom)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    s = parse_prometheus(sb.read(prom))
+    u = ("unit", "ollama.service")
+    assert s[("ollama_netcfg_up", (u,))] == 1 and s[("ollama_netcfg_status", (u,))] == 0
+    codes = [k for k in s if k[0] == "ollama_netcfg_problem"]
+    assert len(codes) == 12 and all(s[k] == 0 for k in codes), codes
+    assert s[("ollama_netcfg_ollama_info", (("listen", "0.0.0.0:11434"), u,
+                                            ("version", "0.12.6")))] == 1
+    assert 0 < s[("ollama_netcfg_check_duration_seconds", (u,))] < 5
+    assert sb.run(["ls", "-A", "/var/lib/node-exporter"]).stdout.split() == ["ollama.prom"]
+    # A broken state shows in the series.
+    sb.run(["systemctl", "stop", UNIT])
+    r = sb.tool("check", "--prometheus", prom)
+    assert r.returncode == 2
+    s = parse_prometheus(sb.read(prom))
+    assert s[("ollama_netcfg_up", (u,))] == 0 and s[("ollama_netcfg_status", (u,))] == 2
+    assert s[("ollama_netcfg_problem", (("code", "service-inactive"), u))] == 1
+    assert not any(k[0] == "ollama_netcfg_ollama_info" for k in s)
+    # Cannot write the file: UNKNOWN, and says why.
+    r = sb.tool("check", "--prometheus", "/nonexistent/dir/x.prom")
+    assert r.returncode == 3 and "/nonexistent/dir" in r.stderr, r.stderr
 
 
 # --- reset -------------------------------------------------------------------

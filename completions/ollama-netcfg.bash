@@ -1,0 +1,53 @@
+# bash completion for ollama-netcfg(8)
+
+_ollama_netcfg_units() {
+    # Installed Ollama service units, loaded or not (not this tool's own).
+    {
+        systemctl list-unit-files --no-legend --type=service 'ollama*' 2>/dev/null
+        systemctl list-units --all --no-legend --plain --type=service 'ollama*' 2>/dev/null
+    } | awk '$1 !~ /^ollama-netcfg/ {print $1}' | sort -u
+}
+
+_ollama_netcfg() {
+    local cur prev words cword
+    _init_completion || return
+
+    local global="--json -q --quiet -v --verbose -h --help --version"
+    local cmd="" i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            expose | reset | status | check) cmd=${words[i]}; break ;;
+        esac
+    done
+
+    case $prev in
+        --unit)
+            mapfile -t COMPREPLY < <(compgen -W "$(_ollama_netcfg_units)" -- "$cur")
+            return ;;
+        --root) _filedir -d; return ;;
+        --prometheus) _filedir; return ;;
+        --drop-in)
+            mapfile -t COMPREPLY < <(compgen -W "override.conf" -- "$cur")
+            return ;;
+        --timeout | --expect) return ;;
+    esac
+
+    if [[ -z $cmd ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "expose reset status check $global" -- "$cur")
+        return
+    fi
+
+    local opts="--unit --drop-in --timeout -h --help"
+    case $cmd in
+        expose) opts+=" --no-rollback --dry-run --root --grant-low-port" ;;
+        reset) opts+=" --no-rollback --dry-run --root" ;;
+        status) opts+=" --expect" ;;
+        check) opts+=" --expect --prometheus" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    elif [[ $cmd == expose ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "0.0.0.0 [::] 127.0.0.1" -- "$cur")
+    fi
+}
+complete -F _ollama_netcfg ollama-netcfg

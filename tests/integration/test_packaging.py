@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The packages as an admin meets them: packaging/build-packages builds the
+.deb and the .rpm, lintian checks the .deb, and in the real-systemd sandbox
+the .deb is installed with dpkg -i and used (man page, completions, the
+check's service, timer and path units, journal entries), then removed."""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, main  # noqa: E402
+from checks import MAIN_UNIT, OVERRIDE, restore, setup  # noqa: E402
+from sandbox import OLLAMA_UNIT, prerequisites  # noqa: E402
+
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PKG_DIR = None  # set in __main__: <build dir>/packages, seen as /opt/netcfg/packages inside
+TOOL = "/usr/sbin/ollama-netcfg"
+
+DEB_FILES = [
+    "/lib/systemd/system/ollama-netcfg-check.path",
+    "/lib/systemd/system/ollama-netcfg-check.service",
+    "/lib/systemd/system/ollama-netcfg-check.timer",
+    "/usr/sbin/ollama-netcfg",
+    "/usr/share/bash-completion/completions/ollama-netcfg",
+    "/usr/share/doc/ollama-netcfg/ARCHITECTURE.md",
+    "/usr/share/doc/ollama-netcfg/README.md",
+    "/usr/share/doc/ollama-netcfg/changelog.Debian.gz",
+    "/usr/share/doc/ollama-netcfg/copyright",
+    "/usr/share/doc/ollama-netcfg/problem-codes.md",
+    "/usr/share/man/man8/ollama-netcfg.8.gz",
+    "/usr/share/zsh/vendor-completions/_ollama-netcfg",
+]
+RPM_FILES = [
+    "/usr/lib/systemd/system/ollama-netcfg-check.path",
+    "/usr/lib/systemd/system/ollama-netcfg-check.service",
+    "/usr/lib/systemd/system/ollama-netcfg-check.timer",
+    "/usr/sbin/ollama-netcfg",
+    "/usr/share/bash-completion/completions/ollama-netcfg",
+    "/usr/share/doc/ollama-netcfg/ARCHITECTURE.md",
+    "/usr/share/doc/ollama-netcfg/LICENSE",
+    "/usr/share/doc/ollama-netcfg/README.md",
+    "/usr/share/doc/ollama-netcfg/problem-codes.md",
+    "/usr/share/man/man8/ollama-netcfg.8.gz",
+    "/usr/share/zsh/site-functions/_ollama-netcfg",
+]
+
+
+def package(pattern):
+    found = glob.glob(os.path.join(PKG_DIR, pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def inside(path):
+    return "/opt/netcfg/packages/" + os.path.basename(path)
+
+
+def check_entries(sb):
+    out = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg",
+                  "OLLAMA_NETCFG_ACTION=check"], check=False).stdout
+    return [m for m in re.findall(r"OLLAMA_NETCFG_STATUS=(\w+)", out)]
+
+
+@case
+def deb_passes_lintian_without_errors(sb):
+    deb = package("*.deb")
+    r = subprocess.run(["lintian", "--tag-display-limit", "0", deb], capture_output=True,
+                       text=True)
+    errors = [l for l in r.stdout.splitlines() if l.startswith("E:")]
+    assert r.returncode == 0 and not errors, r.stdout + r.stderr
+
+
+@case
+def rpm_holds_the_expected_files(sb):
+    rpm = package("*.rpm")
+    files = subprocess.run(["rpm", "-qlp", rpm], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert files == RPM_FILES, files
+    requires = subprocess.run(["rpm", "-qp", "--requires", rpm], capture_output=True,
+                              text=True, check=True).stdout
+    assert "libsystemd.so.0" in requires and "libcurl.so.4" in requires, requires
+
+
+@case
+def deb_installs_and_everything_is_in_place(sb):
+    deb = package("*.deb")
+    listed = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True,
+                            check=True).stdout
+    files = sorted(l.split()[-1].lstrip(".") for l in listed.splitlines()
+                   if not l.startswith("d"))
+    assert files == DEB_FILES, files
+    sb.run(["dpkg", "-i", inside(deb)])
+    try:
+        assert sb.run(["man", "-w", "ollama-netcfg"]).stdout.strip() == \
+            "/usr/share/man/man8/ollama-netcfg.8.gz"
+        page = sb.run(["sh", "-c", "MANWIDTH=100 man ollama-netcfg 2>/dev/null"]).stdout
+        for word in ("expose", "reset", "status", "check", "--grant-low-port", "EXIT STATUS",
+                     "shadowed-drop-in", "/var/backups/ollama-netcfg", "EXAMPLES"):
+            assert word in page, word
+        # bash completes the subcommands and --unit with the system's ollama* units.
+        script = ("source /usr/share/bash-completion/bash_completion; _completion_loader ollama-netcfg; "
+                  "COMP_WORDS=(ollama-netcfg %s); COMP_CWORD=%d; COMP_LINE='ollama-netcfg %s'; "
+                  "COMP_POINT=${#COMP_LINE}; _ollama_netcfg; printf '%%s\\n' \"${COMPREPLY[@]}\"")
+        words = sb.run(["bash", "-c", script % ("ch", 1, "ch")]).stdout.split()
+        assert words == ["check"], words
+        words = sb.run(["bash", "-c", script % ("expose --unit ''", 3,
+                                                "expose --unit ")]).stdout.split()
+        assert words == ["ollama.service"], words
+        words = sb.run(["bash", "-c", script % ("expose --d", 2, "expose --d")]).stdout.split()
+        assert words == ["--drop-in", "--dry-run"], words
+        sb.run(["zsh", "-n", "/usr/share/zsh/vendor-completions/_ollama-netcfg"])
+        # The packaged binary works.
+        r = sb.run([TOOL, "expose", "0.0.0.0"])
+        assert "ok   api" in r.stdout, r.stdout
+        # Units shipped, not enabled.
+        for unit in ("ollama-netcfg-check.timer", "ollama-netcfg-check.path"):
+            state = sb.run(["systemctl", "is-enabled", unit], check=False).stdout.strip()
+            assert state == "disabled", (unit, state)
+        # The timer's service, run once: a structured journal entry.
+        before = len(check_entries(sb))
+        sb.run(["systemctl", "start", "ollama-netcfg-check.service"])
+        assert sb.show("ollama-netcfg-check.service", "Result") == "success"
+        sb.wait_until(lambda: len(check_entries(sb)) > before, what="a check journal entry")
+        assert check_entries(sb)[-1] == "OK"
+        # The path unit runs it when the main unit file changes (an update).
+        sb.run(["systemctl", "enable", "--now", "ollama-netcfg-check.timer",
+                "ollama-netcfg-check.path"])
+        before = len(check_entries(sb))
+        sb.write(MAIN_UNIT, OLLAMA_UNIT + "\n")
+        sb.wait_until(lambda: len(check_entries(sb)) > before, what="a path-triggered check")
+    finally:
+        sb.run(["systemctl", "disable", "--now", "ollama-netcfg-check.timer",
+                "ollama-netcfg-check.path"], check=False)
+        sb.run(["dpkg", "--purge", "ollama-netcfg"], check=False)
+    # Removed: nothing of the package is left; the drop-in the admin made stays.
+    left = [f for f in DEB_FILES if sb.run(["test", "-e", f], check=False).returncode == 0]
+    assert left == [], left
+    assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
+
+
+if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--binary", required=True)
+    known, _ = ap.parse_known_args()
+    PKG_DIR = os.path.join(os.path.dirname(os.path.abspath(known.binary)), "packages")
+    if prerequisites() is None:
+        subprocess.run(["rm", "-rf", PKG_DIR], check=True)
+        subprocess.run([os.path.join(SRC, "packaging", "build-packages"), PKG_DIR], check=True)
+    sys.exit(main(setup=setup, teardown_each=restore))
