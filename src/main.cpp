@@ -5,7 +5,6 @@
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
 
-#include <curl/curl.h>
 #include <exception>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -55,7 +54,6 @@ int main(int argc, char** argv) {
     auto logger = spdlog::stderr_color_mt("ollama-netcfg");
     logger->set_pattern("ollama-netcfg: %l: %v");
     spdlog::set_default_logger(logger);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
 
     int exit_status = 0;
     cli::register_expose(app, global, exit_status);

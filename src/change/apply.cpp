@@ -184,7 +184,9 @@ Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadlin
         if (Clock::now() + delay >= deadline)
             return proofs;
         std::this_thread::sleep_for(delay);
-        delay = std::min(delay * 2, std::chrono::milliseconds(250));
+        // Short steps: Ollama usually listens within ~100 ms of the restart,
+        // and a long step would add its whole length to every run.
+        delay = std::min(delay * 2, std::chrono::milliseconds(20));
     }
 }
 

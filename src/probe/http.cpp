@@ -22,7 +22,9 @@ size_t collect(char* data, size_t size, size_t n, void* userdata) {
 
 HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout) {
     HttpAnswer a;
-    std::unique_ptr<CURL, CurlCleanup> c(curl_easy_init());
+    // Initialised on first use: commands that make no request skip its cost.
+    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    std::unique_ptr<CURL, CurlCleanup> c(initialised ? curl_easy_init() : nullptr);
     if (!c) {
         a.error = "cannot initialise libcurl";
         return a;

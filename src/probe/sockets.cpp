@@ -1,14 +1,21 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
 #include "ollama-netcfg/util/atomic_file.hpp"
+#include "ollama-netcfg/util/fd.hpp"
 
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
 #include <dirent.h>
 #include <fmt/format.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <memory>
+#include <netinet/in.h>
+#include <optional>
 #include <sstream>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace netcfg::probe {
@@ -97,7 +104,60 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
     return out;
 }
 
-std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
+namespace {
+
+// LISTEN sockets from the kernel's sock_diag netlink interface, as ss(8)
+// asks for them. /proc/net/tcp walks every hash bucket and takes
+// milliseconds on a big host; this asks for the LISTEN state only.
+std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint16_t port) {
+    UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+    if (!fd)
+        return std::nullopt;
+    struct {
+        nlmsghdr nlh;
+        inet_diag_req_v2 req;
+    } request{};
+    request.nlh.nlmsg_len = sizeof request;
+    request.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    request.req.sdiag_family = static_cast<std::uint8_t>(family);
+    request.req.sdiag_protocol = IPPROTO_TCP;
+    request.req.idiag_states = 1U << 10; // TCP_LISTEN
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    if (::sendto(fd.get(), &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel),
+                 sizeof kernel) < 0)
+        return std::nullopt;
+
+    std::vector<ListenSocket> out;
+    alignas(nlmsghdr) char buf[32768];
+    for (;;) {
+        ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+        if (n < 0)
+            return std::nullopt;
+        auto len = static_cast<unsigned>(n);
+        for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+            if (h->nlmsg_type == NLMSG_DONE)
+                return out;
+            if (h->nlmsg_type == NLMSG_ERROR)
+                return std::nullopt;
+            const auto* msg = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+            const std::uint16_t p = ntohs(msg->id.idiag_sport);
+            if (port != 0 && p != port)
+                continue;
+            ListenSocket sock;
+            sock.family = msg->idiag_family;
+            char text[INET6_ADDRSTRLEN] = {};
+            inet_ntop(msg->idiag_family, msg->id.idiag_src, text, sizeof text);
+            sock.address = text;
+            sock.port = p;
+            sock.inode = msg->idiag_inode;
+            out.push_back(std::move(sock));
+        }
+    }
+}
+
+std::vector<ListenSocket> proc_listening(std::uint16_t port) {
     std::vector<ListenSocket> out;
     for (auto [path, family] :
          {std::pair{"/proc/net/tcp", AF_INET}, {"/proc/net/tcp6", AF_INET6}}) {
@@ -108,6 +168,17 @@ std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
         out.insert(out.end(), found.begin(), found.end());
     }
     return out;
+}
+
+} // namespace
+
+std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
+    auto v4 = netlink_listening(AF_INET, port);
+    auto v6 = netlink_listening(AF_INET6, port);
+    if (!v4 || !v6)
+        return proc_listening(port); // sock_diag unavailable (old kernel, seccomp)
+    v4->insert(v4->end(), v6->begin(), v6->end());
+    return std::move(*v4);
 }
 
 void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& pids) {

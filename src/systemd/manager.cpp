@@ -1,7 +1,9 @@
 #include "ollama-netcfg/systemd/manager.hpp"
 
+#include <cstring>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 namespace netcfg::systemd {
 namespace {
@@ -61,24 +63,6 @@ struct PropertyReader {
                                             type, &out);
         if (r < 0)
             note(name, err.describe(r));
-        return out;
-    }
-
-    std::vector<UnitState::EnvironmentFile> environment_files() {
-        BusError err;
-        sd_bus_message* raw = nullptr;
-        int r = sd_bus_get_property(bus, destination, path.c_str(), service_iface,
-                                    "EnvironmentFiles", err.get(), &raw, "a(sb)");
-        MessagePtr reply(raw);
-        std::vector<UnitState::EnvironmentFile> out;
-        if (r >= 0)
-            r = sd_bus_message_enter_container(reply.get(), 'a', "(sb)");
-        const char* file = nullptr;
-        int optional = 0;
-        while (r >= 0 && (r = sd_bus_message_read(reply.get(), "(sb)", &file, &optional)) > 0)
-            out.push_back({file, optional != 0});
-        if (r < 0)
-            note("EnvironmentFiles", err.describe(r));
         return out;
     }
 
@@ -148,30 +132,124 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     auto path = unit_path(unit);
     if (!path)
         return path.error();
-    PropertyReader p{conn_.bus.get(), *path, {}};
+    // Two GetAll calls rather than one Get per property: each is a round
+    // trip to PID 1, and `check` runs every minute on many hosts.
+    auto u = get_all(*path, unit_iface,
+                     {"LoadState", "ActiveState", "SubState", "NeedDaemonReload", "FragmentPath",
+                      "DropInPaths", "ActiveEnterTimestamp"});
+    if (!u)
+        return failure(fmt::format("cannot read properties of {}: {}", unit, u.error().message));
     UnitState s;
     s.name = unit;
-    s.load_state = p.str(unit_iface, "LoadState");
+    s.load_state = (*u)["LoadState"].s;
     if (s.load_state != "loaded")
         return s;
-    s.active_state = p.str(unit_iface, "ActiveState");
-    s.sub_state = p.str(unit_iface, "SubState");
-    s.need_daemon_reload = p.trivial<int>(unit_iface, "NeedDaemonReload", 'b') != 0;
-    s.result = p.str(service_iface, "Result");
-    s.environment = p.strv(service_iface, "Environment");
-    s.control_group = p.str(service_iface, "ControlGroup");
-    s.main_pid = p.trivial<std::uint32_t>(service_iface, "MainPID", 'u');
-    s.n_restarts = p.trivial<std::uint32_t>(service_iface, "NRestarts", 'u');
-    s.exec_main_status = p.trivial<std::int32_t>(service_iface, "ExecMainStatus", 'i');
-    s.fragment_path = p.str(unit_iface, "FragmentPath");
-    s.drop_in_paths = p.strv(unit_iface, "DropInPaths");
-    s.environment_files = p.environment_files();
-    s.active_enter_usec = p.trivial<std::uint64_t>(unit_iface, "ActiveEnterTimestamp", 't');
-    s.user = p.str(service_iface, "User");
-    s.ambient_capabilities = p.trivial<std::uint64_t>(service_iface, "AmbientCapabilities", 't');
-    if (!p.failed.empty())
-        return failure(fmt::format("cannot read properties of {}: {}", unit, p.failed));
+    s.active_state = (*u)["ActiveState"].s;
+    s.sub_state = (*u)["SubState"].s;
+    s.need_daemon_reload = (*u)["NeedDaemonReload"].u != 0;
+    s.fragment_path = (*u)["FragmentPath"].s;
+    s.drop_in_paths = (*u)["DropInPaths"].strv;
+    s.active_enter_usec = (*u)["ActiveEnterTimestamp"].u;
+
+    auto v = get_all(*path, service_iface,
+                     {"Result", "Environment", "ControlGroup", "MainPID", "NRestarts",
+                      "ExecMainStatus", "EnvironmentFiles", "User", "AmbientCapabilities"});
+    if (!v)
+        return failure(fmt::format("cannot read properties of {}: {}", unit, v.error().message));
+    s.result = (*v)["Result"].s;
+    s.environment = (*v)["Environment"].strv;
+    s.control_group = (*v)["ControlGroup"].s;
+    s.main_pid = static_cast<std::uint32_t>((*v)["MainPID"].u);
+    s.n_restarts = static_cast<std::uint32_t>((*v)["NRestarts"].u);
+    s.exec_main_status = static_cast<std::int32_t>((*v)["ExecMainStatus"].i);
+    s.environment_files = (*v)["EnvironmentFiles"].files;
+    s.user = (*v)["User"].s;
+    s.ambient_capabilities = (*v)["AmbientCapabilities"].u;
     return s;
+}
+
+namespace {
+
+// Reads one property value of a type this tool uses into `out`.
+int read_value(sd_bus_message* m, const char* contents, PropertyValue& out) {
+    std::string_view sig(contents);
+    int r = sd_bus_message_enter_container(m, 'v', contents);
+    if (r < 0)
+        return r;
+    if (sig == "s" || sig == "o") {
+        const char* str = nullptr;
+        r = sd_bus_message_read_basic(m, sig[0], &str);
+        out.s = str ? str : "";
+    } else if (sig == "b") {
+        int b = 0;
+        r = sd_bus_message_read_basic(m, 'b', &b);
+        out.u = b != 0;
+    } else if (sig == "u") {
+        std::uint32_t x = 0;
+        r = sd_bus_message_read_basic(m, 'u', &x);
+        out.u = x;
+    } else if (sig == "t") {
+        std::uint64_t x = 0;
+        r = sd_bus_message_read_basic(m, 't', &x);
+        out.u = x;
+    } else if (sig == "i") {
+        std::int32_t x = 0;
+        r = sd_bus_message_read_basic(m, 'i', &x);
+        out.i = x;
+    } else if (sig == "as") {
+        char** strv = nullptr;
+        r = sd_bus_message_read_strv(m, &strv);
+        for (char** p = strv; p && *p; ++p) {
+            out.strv.emplace_back(*p);
+            free(*p);
+        }
+        free(strv);
+    } else if (sig == "a(sb)") {
+        r = sd_bus_message_enter_container(m, 'a', "(sb)");
+        const char* file = nullptr;
+        int optional = 0;
+        while (r >= 0 && (r = sd_bus_message_read(m, "(sb)", &file, &optional)) > 0)
+            out.files.push_back({file, optional != 0});
+        if (r >= 0)
+            r = sd_bus_message_exit_container(m);
+    } else {
+        r = sd_bus_message_skip(m, contents);
+    }
+    if (r < 0)
+        return r;
+    return sd_bus_message_exit_container(m);
+}
+
+} // namespace
+
+Result<std::map<std::string, PropertyValue>>
+Manager::get_all(const std::string& path, const char* iface, std::set<std::string> wanted) {
+    BusError err;
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_call_method(conn_.bus.get(), destination, path.c_str(),
+                               "org.freedesktop.DBus.Properties", "GetAll", err.get(), &raw, "s",
+                               iface);
+    MessagePtr reply(raw);
+    if (r < 0)
+        return failure(fmt::format("GetAll {}: {}", iface, err.describe(r)));
+    std::map<std::string, PropertyValue> out;
+    r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
+    while (r >= 0 && (r = sd_bus_message_enter_container(reply.get(), 'e', "sv")) > 0) {
+        const char* name = nullptr;
+        r = sd_bus_message_read_basic(reply.get(), 's', &name);
+        const char* contents = nullptr;
+        if (r >= 0)
+            r = sd_bus_message_peek_type(reply.get(), nullptr, &contents);
+        if (r >= 0 && wanted.count(name))
+            r = read_value(reply.get(), contents, out[name]);
+        else if (r >= 0)
+            r = sd_bus_message_skip(reply.get(), "v");
+        if (r >= 0)
+            r = sd_bus_message_exit_container(reply.get());
+    }
+    if (r < 0)
+        return failure(fmt::format("bad GetAll {} reply: {}", iface, std::strerror(-r)));
+    return out;
 }
 
 Status Manager::reload(Deadline deadline) {

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,15 @@ struct UnitState {
     std::optional<std::string> environment_value(std::string_view var) const;
 };
 
+// One property as read from GetAll; the member matching its type is set.
+struct PropertyValue {
+    std::string s;
+    std::vector<std::string> strv;
+    std::uint64_t u = 0; // b, u, t
+    std::int64_t i = 0;  // i
+    std::vector<UnitState::EnvironmentFile> files;
+};
+
 class Manager {
   public:
     static Result<Manager> connect();
@@ -63,6 +74,8 @@ class Manager {
   private:
     explicit Manager(Connection c) : conn_(std::move(c)) {}
     Result<std::string> unit_path(const std::string& unit);
+    Result<std::map<std::string, PropertyValue>> get_all(const std::string& path, const char* iface,
+                                                         std::set<std::string> wanted);
     Result<MessagePtr> call(const char* member, Deadline deadline, const char* types = nullptr,
                             const char* a = nullptr, const char* b = nullptr);
 
