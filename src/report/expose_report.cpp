@@ -23,6 +23,9 @@ std::string to_text(const ExposeReport& r) {
     else if (r.offline)
         out += fmt::format("{}: {} in the image (was {}), Ollama will listen on {}\n", r.unit, now,
                            text(r.old_value), r.listen);
+    else if (r.changed && r.old_value == r.new_value)
+        out += fmt::format("{}: {} (the same value, brought in line), listening on {}\n", r.unit,
+                           now, r.listen);
     else if (r.changed)
         out += fmt::format("{}: {} (was {}), listening on {}\n", r.unit, now, text(r.old_value),
                            r.listen);
