@@ -8,10 +8,13 @@
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/interfaces.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/reach/open.hpp"
+#include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -184,10 +187,72 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     return write_offline({edit}, rep);
 }
 
+reach::Firewall look_at_firewall(systemd::Manager& m, const ollama::HostSetting& want,
+                                 const std::string& from) {
+    auto firewalld = m.unit_state("firewalld.service");
+    const bool firewalld_active = firewalld && firewalld->active_state == "active";
+    return reach::inspect_firewall(want.port, want.family() == ollama::Family::ipv6 ? 6 : 4, from,
+                                   firewalld_active);
+}
+
+bool loopback_only(const ollama::HostSetting& want) {
+    return want.host.starts_with("127.") || want.host == "::1" || want.host == "localhost";
+}
+
+// After the proof: the other addresses the listener covers, containers, and
+// the firewall (opened with --open-firewall). Informational, except that a
+// failed --open-firewall is an error.
+Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
+                    ExposeReport& rep) {
+    auto all = reach::interfaces();
+    auto covered = reach::covered(want, all, probe::ipv6_bindv6only());
+    for (const auto& a : reach::probe_addresses(want, covered, std::chrono::milliseconds(2000)))
+        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}): {}", a.ok ? "ok" : "FAIL", "address",
+                                        a.url, a.interface, a.detail));
+    for (const auto& b : reach::bridges(all, covered))
+        rep.reach.push_back(
+            b.reachable
+                ? fmt::format("ok   container containers on {} reach it at http://{}:{}",
+                              b.interface, b.address, want.port)
+                : fmt::format("--   container containers on {} cannot reach it", b.interface));
+    if (loopback_only(want))
+        return Ok{};
+    auto fw = look_at_firewall(m, want, o.from);
+    if (o.open_firewall) {
+        auto change = reach::open_firewall(fw, want.port, o.from, false);
+        if (!change)
+            return change.error();
+        rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
+        rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
+        if (!change->actions.empty())
+            fw = look_at_firewall(m, want, o.from);
+    }
+    if (!fw.visible) {
+        rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
+        return Ok{};
+    }
+    const bool open = fw.verdict.decision == firewall::Decision::accept;
+    rep.reach.push_back(
+        fmt::format("{:<4} firewall  {}: new connections from {} to port {} {} ({})",
+                    open                                                   ? "ok"
+                    : fw.verdict.decision == firewall::Decision::undecided ? "??"
+                                                                           : "FAIL",
+                    fw.verdict.backend, o.from.empty() ? "other hosts" : o.from, want.port,
+                    firewall::decision_name(fw.verdict.decision), fw.verdict.reason));
+    if (!open && !o.open_firewall && !fw.open_command_text.empty())
+        rep.notes.push_back(
+            fmt::format("to let clients in: sudo {}{}", fw.open_command_text,
+                        fw.open_command.empty() ? "" : ", or add --open-firewall [--from CIDR]"));
+    return Ok{};
+}
+
 Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     auto want = ollama::parse_expose_address(o.address);
     if (!want)
         return want.error();
+    if (!o.from.empty() && !firewall::valid_cidr(o.from))
+        return usage_error(fmt::format("--from {}: not an address or network (CIDR)", o.from),
+                           "e.g. --from 192.168.1.0/24");
     auto target = read_change_args(o.change);
     if (!target)
         return target.error();
@@ -218,11 +283,22 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                         .content;
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
+        if (o.open_firewall && !loopback_only(*want)) {
+            auto change = reach::open_firewall(look_at_firewall(*session->manager, *want, o.from),
+                                               want->port, o.from, true);
+            if (!change)
+                return change.error();
+            rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
+            rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
+        }
         return Ok{};
     }
-    return change::apply(
+    auto applied = change::apply(
         *session->manager, session->state, plan->edits, plan->target,
         {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}, rep);
+    if (!applied)
+        return applied;
+    return report_reach(*session->manager, o, *want, rep);
 }
 
 } // namespace
@@ -247,6 +323,11 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
                     "Where Ollama listens: 0.0.0.0, [::], 192.168.1.10:8080, :11434, ...")
         ->required();
     add_change_options(*sub, options->change);
+    sub->add_flag("--open-firewall", options->open_firewall,
+                  "Let clients in: add a persistent rule with ufw or firewalld (reset removes "
+                  "it); for plain nftables/iptables, print the rule");
+    sub->add_option("--from", options->from,
+                    "The clients' network (CIDR) for --open-firewall and the firewall check");
     sub->add_flag("--grant-low-port", options->grant_low_port,
                   "For a port below 1024: grant the service CAP_NET_BIND_SERVICE in the drop-in "
                   "(reset removes it)");

@@ -1,9 +1,11 @@
 #include "ollama-netcfg/cli/inspect.hpp"
 
+#include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/health/inspect.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 
 #include <filesystem>
+#include <fmt/format.h>
 
 namespace netcfg::cli {
 
@@ -16,6 +18,14 @@ void add_inspect_options(CLI::App& sub, InspectArgs& a) {
                    "configured OLLAMA_HOST");
     sub.add_option("--timeout", a.timeout_seconds, "Seconds to wait for the API answer")
         ->capture_default_str();
+    sub.add_option("--from", a.from,
+                   "The clients' network (CIDR): the firewall is judged for it, and the "
+                   "command that opens it names it");
+    sub.add_option("--url", a.urls,
+                   "Also GET URL/api/version through whatever stands there (a reverse proxy); "
+                   "repeatable");
+    sub.add_option("--cacert", a.cacert, "CA bundle for --url over https");
+    sub.add_flag("--insecure", a.insecure, "Do not verify TLS certificates for --url");
 }
 
 Result<health::Facts> inspect_unit(const InspectArgs& a) {
@@ -34,6 +44,16 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
             return want.error();
         o.expect = *want;
     }
+    if (!a.from.empty() && !firewall::valid_cidr(a.from))
+        return usage_error(fmt::format("--from {}: not an address or network (CIDR)", a.from),
+                           "e.g. --from 192.168.1.0/24");
+    for (const auto& u : a.urls)
+        if (!u.starts_with("http://") && !u.starts_with("https://"))
+            return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u));
+    o.from = a.from;
+    o.urls = a.urls;
+    o.cacert = a.cacert;
+    o.insecure = a.insecure;
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 3600)
         return usage_error("--timeout must be a number of seconds between 0 and 3600");
     o.api_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout_seconds * 1000));

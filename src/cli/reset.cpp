@@ -4,6 +4,7 @@
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -94,11 +95,24 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     }
     if (args.dry_run) {
         describe_dry_run(edits, session->state, t, rep);
+        auto closed = reach::close_recorded_rules(true);
+        if (!closed)
+            return closed.error();
+        rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
         return Ok{};
     }
-    return change::apply(*session->manager, session->state, edits, t,
-                         {target->unit, session->deadline, args.no_rollback, previous, progress},
-                         rep);
+    auto applied =
+        change::apply(*session->manager, session->state, edits, t,
+                      {target->unit, session->deadline, args.no_rollback, previous, progress}, rep);
+    if (!applied)
+        return applied;
+    // Only after the default is proven: a failed reset keeps its firewall rule.
+    auto closed = reach::close_recorded_rules(false);
+    if (!closed)
+        return closed.error();
+    rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
+    rep.changed = rep.changed || !closed->actions.empty();
+    return Ok{};
 }
 
 } // namespace

@@ -75,6 +75,56 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
         f.version = probe::parse_version(a.body);
 }
 
+bool is_loopback_host(const ollama::HostSetting& h) {
+    return h.host.starts_with("127.") || h.host == "::1" || h.host == "localhost";
+}
+
+void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
+    const bool served = std::any_of(f.sockets.begin(), f.sockets.end(), [&](const SocketSeen& s) {
+        return s.covers_want && (s.unit_owned || !f.owners_visible);
+    });
+    if (!served)
+        return;
+    f.reach_checked = true;
+    auto all = reach::interfaces();
+    auto covered = reach::covered(f.want, all, probe::ipv6_bindv6only());
+    f.addresses = reach::probe_addresses(f.want, covered, o.api_timeout);
+    f.bridges = reach::bridges(all, covered);
+    if (is_loopback_host(f.want))
+        return; // nothing from outside can connect: the firewall does not matter
+    auto firewalld = manager.unit_state("firewalld.service");
+    const bool firewalld_active = firewalld && firewalld->active_state == "active";
+    const int family = f.want.family() == ollama::Family::ipv6 ? 6 : 4;
+    f.firewall = reach::inspect_firewall(f.want.port, family, o.from, firewalld_active);
+}
+
+void read_urls(Facts& f, const InspectOptions& o) {
+    for (auto url : o.urls) {
+        while (!url.empty() && url.back() == '/')
+            url.pop_back();
+        UrlProbe u;
+        u.url = url + "/api/version";
+        u.host = probe::url_authority(url);
+        probe::HttpOptions opts;
+        opts.timeout = o.api_timeout;
+        opts.cacert = o.cacert;
+        opts.insecure = o.insecure;
+        auto a = probe::http_get(u.url, opts);
+        u.status = a.status;
+        u.error = a.error;
+        if (a.status == 200)
+            u.version = probe::parse_version(a.body);
+        if (a.status == 403 && !u.host.empty() && f.api_tried) {
+            // Does Ollama itself refuse that Host? Ask it directly with it.
+            probe::HttpOptions direct;
+            direct.timeout = o.api_timeout;
+            direct.host_header = u.host;
+            u.refused_host = probe::http_get(f.api_url, direct).status == 403;
+        }
+        f.urls.push_back(std::move(u));
+    }
+}
+
 // What a process started now gets: EnvironmentFile= beats Environment=, which
 // beats the manager's environment.
 std::optional<std::string> in_effect(const Facts& f) {
@@ -125,6 +175,9 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     read_process(f);
     read_sockets(f, s.control_group);
     read_api(f, o.api_timeout);
+    f.from = o.from;
+    read_reach(f, manager, o);
+    read_urls(f, o);
     return f;
 }
 

@@ -179,6 +179,90 @@ struct Finder {
             advice);
     }
 
+    void reach() {
+        if (!f.reach_checked)
+            return;
+        for (const auto& a : f.addresses)
+            if (!a.ok)
+                add("address-unreachable", Severity::warning,
+                    fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
+                    "the listener covers this address but it does not answer there; check "
+                    "the firewall's rules for local traffic");
+        const bool any_bridge_reachable =
+            std::any_of(f.bridges.begin(), f.bridges.end(), [](auto& b) { return b.reachable; });
+        if (!f.bridges.empty() && !any_bridge_reachable) {
+            std::string names;
+            for (const auto& b : f.bridges)
+                names += (names.empty() ? "" : ", ") + b.interface;
+            add("containers-cannot-reach", Severity::info,
+                fmt::format("containers on {} cannot reach Ollama: it listens on {} only", names,
+                            f.want.listen_address()),
+                fmt::format("to serve containers, `ollama-netcfg expose {}` (the bridge's "
+                            "address) or 0.0.0.0, and use host.docker.internal with "
+                            "--add-host=host.docker.internal:host-gateway",
+                            f.bridges.front().address));
+        }
+        if (!f.firewall)
+            return;
+        const auto& fw = *f.firewall;
+        if (!fw.visible) {
+            add("not-visible", Severity::info, "the firewall was not inspected: " + fw.why_not,
+                "run as root to see it");
+            return;
+        }
+        using firewall::Decision;
+        const auto& v = fw.verdict;
+        auto who = f.from.empty() ? std::string("other hosts") : f.from;
+        if (v.decision == Decision::drop || v.decision == Decision::reject) {
+            std::string how = fw.open_command.empty() && !fw.open_command_text.empty()
+                                  ? fmt::format("`sudo {}`", fw.open_command_text)
+                                  : fmt::format("`sudo {}`, or `sudo ollama-netcfg expose {} "
+                                                "--open-firewall{}`",
+                                                fw.open_command_text, f.want.listen_address(),
+                                                f.from.empty() ? "" : " --from " + f.from);
+            add("firewall-blocks", Severity::critical,
+                fmt::format("{} {} new connections from {} to port {} ({})", v.backend,
+                            v.decision == Decision::drop ? "drops" : "rejects", who, f.want.port,
+                            v.reason),
+                "open it " +
+                    (f.from.empty() ? std::string("(better: only to the networks that "
+                                                  "need it, with --from CIDR) ")
+                                    : std::string()) +
+                    "with " + how);
+        } else if (v.decision == Decision::undecided) {
+            add("firewall-undecided", Severity::info,
+                fmt::format("cannot decide whether {} lets {} reach port {}: {}", v.backend, who,
+                            f.want.port, v.reason),
+                "test from a client: curl http://SERVER:" + std::to_string(f.want.port) +
+                    "/api/version");
+        }
+    }
+
+    void urls() {
+        for (const auto& u : f.urls) {
+            if (u.error.empty() && u.status == 200 && u.version)
+                continue;
+            std::string what = !u.error.empty()
+                                   ? u.error
+                                   : fmt::format("HTTP {}{}", u.status,
+                                                 u.status == 200 ? ", not an Ollama answer" : "");
+            std::string advice = "check the proxy's configuration and its error log";
+            if (u.refused_host)
+                advice = fmt::format(
+                    "Ollama refuses the Host header \"{}\" that the proxy forwards (its "
+                    "listener {} is on loopback); send a local one (nginx: proxy_set_header "
+                    "Host localhost:{}; Caddy: header_up Host localhost:{}), see `ollama-netcfg "
+                    "proxy-config`",
+                    u.host, f.want.listen_address(), f.want.port, f.want.port);
+            else if (!u.error.empty() && (u.error.find("SSL") != std::string::npos ||
+                                          u.error.find("certificate") != std::string::npos))
+                advice = "a TLS problem: give the CA with --cacert FILE (or --insecure to look "
+                         "past it)";
+            add("url-unreachable", Severity::critical, fmt::format("GET {}: {}", u.url, what),
+                advice);
+        }
+    }
+
     void visibility() {
         if (f.active_state == "active" && !f.process_visible)
             add("not-visible", Severity::info,
@@ -245,15 +329,30 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.main_unit();
     finder.drop_ins();
     finder.listener();
+    finder.reach();
+    finder.urls();
     finder.visibility();
     return finder.out;
 }
 
 const std::vector<std::string>& known_problem_codes() {
-    static const std::vector<std::string> codes{
-        "unit-not-found",     "service-inactive", "reload-pending",    "stale-environment",
-        "unexpected-address", "not-listening",    "port-in-use",       "api-unreachable",
-        "set-in-main-unit",   "shadowed-drop-in", "duplicate-setting", "not-visible"};
+    static const std::vector<std::string> codes{"unit-not-found",
+                                                "service-inactive",
+                                                "reload-pending",
+                                                "stale-environment",
+                                                "unexpected-address",
+                                                "not-listening",
+                                                "port-in-use",
+                                                "api-unreachable",
+                                                "set-in-main-unit",
+                                                "shadowed-drop-in",
+                                                "duplicate-setting",
+                                                "address-unreachable",
+                                                "containers-cannot-reach",
+                                                "firewall-blocks",
+                                                "firewall-undecided",
+                                                "url-unreachable",
+                                                "not-visible"};
     return codes;
 }
 

@@ -18,13 +18,43 @@ size_t collect(char* data, size_t size, size_t n, void* userdata) {
     return size * n;
 }
 
+// libcurl is initialised on first use: commands that make no request skip
+// its cost.
+bool curl_ready() {
+    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    return initialised;
+}
+
 } // namespace
 
 HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout) {
+    HttpOptions o;
+    o.timeout = timeout;
+    return http_get(url, o);
+}
+
+std::string url_authority(const std::string& url) {
+    if (!curl_ready())
+        return {};
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return {};
+    char* host = nullptr;
+    char* port = nullptr;
+    std::string out;
+    if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host)
+        out = host;
+    if (curl_url_get(u.get(), CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
+        out += std::string(":") + port;
+    curl_free(host);
+    curl_free(port);
+    return out;
+}
+
+HttpAnswer http_get(const std::string& url, const HttpOptions& o) {
+    const auto timeout = o.timeout;
     HttpAnswer a;
-    // Initialised on first use: commands that make no request skip its cost.
-    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    std::unique_ptr<CURL, CurlCleanup> c(initialised ? curl_easy_init() : nullptr);
+    std::unique_ptr<CURL, CurlCleanup> c(curl_ready() ? curl_easy_init() : nullptr);
     if (!c) {
         a.error = "cannot initialise libcurl";
         return a;
@@ -39,6 +69,18 @@ HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout) {
     curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &a.body);
     curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c.get(), CURLOPT_USERAGENT, "ollama-netcfg");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
+                                                                        curl_slist_free_all);
+    if (!o.host_header.empty()) {
+        headers.reset(curl_slist_append(nullptr, ("Host: " + o.host_header).c_str()));
+        curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
+    }
+    if (!o.cacert.empty())
+        curl_easy_setopt(c.get(), CURLOPT_CAINFO, o.cacert.c_str());
+    if (o.insecure) {
+        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     CURLcode rc = curl_easy_perform(c.get());
     if (rc != CURLE_OK) {
         a.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);

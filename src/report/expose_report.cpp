@@ -41,6 +41,8 @@ std::string to_text(const ExposeReport& r) {
         out += fmt::format("  {}\n", a);
     for (const auto& p : r.proofs)
         out += fmt::format("  {:<4} {:<9} {}\n", p.ok ? "ok" : "FAIL", p.name, p.detail);
+    for (const auto& line : r.reach)
+        out += fmt::format("  {}\n", line);
     return out;
 }
 
@@ -64,6 +66,7 @@ nlohmann::json to_json(const ExposeReport& r) {
     for (const auto& p : r.proofs)
         proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});
     j["proofs"] = proofs;
+    j["reach"] = r.reach;
     j["ok"] = !r.error && (r.proven() || r.dry_run || r.offline);
     if (r.error) {
         j["error"] = {{"message", r.error->message},

@@ -82,6 +82,41 @@ std::string api_line(const Facts& f) {
     return fmt::format("GET {}: HTTP {}", f.api_url, f.api_status);
 }
 
+std::string reach_lines(const Facts& f) {
+    if (!f.reach_checked)
+        return {};
+    std::string out = "reachable at:\n";
+    for (const auto& a : f.addresses)
+        out += fmt::format("  {:<4} {:<16} {}: {}\n", a.ok ? "ok" : "FAIL", a.interface, a.url,
+                           a.detail);
+    if (f.addresses.empty())
+        out += "  loopback only\n";
+    for (const auto& b : f.bridges)
+        out += b.reachable
+                   ? fmt::format("containers on {} reach it at http://{}:{} (host.docker.internal "
+                                 "with host-gateway)\n",
+                                 b.interface, b.address, f.want.port)
+                   : fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
+                                 b.interface, b.address);
+    if (f.firewall) {
+        const auto& fw = *f.firewall;
+        if (!fw.visible)
+            out += fmt::format("firewall:          not inspected ({})\n", fw.why_not);
+        else
+            out += fmt::format("firewall:          {}: new connections from {} to port {} {} "
+                               "({})\n",
+                               fw.verdict.backend, f.from.empty() ? "other hosts" : f.from,
+                               f.want.port, firewall::decision_name(fw.verdict.decision),
+                               fw.verdict.reason);
+    }
+    for (const auto& u : f.urls)
+        out += fmt::format("URL:               GET {}: {}\n", u.url,
+                           !u.error.empty() ? u.error
+                           : u.version      ? fmt::format("HTTP 200, version {}", *u.version)
+                                            : fmt::format("HTTP {}", u.status));
+    return out;
+}
+
 nlohmann::json opt(const std::optional<std::string>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
@@ -119,6 +154,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
                         f.expect_given ? " (--expect)" : "", f.want.connect_url());
         out += "listening sockets:\n" + socket_lines(f);
         out += fmt::format("API:               {}\n", api_line(f));
+        out += reach_lines(f);
     }
     auto worst = health::overall(problems);
     out += fmt::format("verdict: {}\n", health::severity_name(worst));
@@ -173,6 +209,36 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["sockets"] = sockets;
     j["api"] = {{"tried", f.api_tried}, {"url", f.api_url},          {"http_status", f.api_status},
                 {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
+    auto addresses = nlohmann::json::array();
+    for (const auto& a : f.addresses)
+        addresses.push_back(
+            {{"interface", a.interface}, {"url", a.url}, {"ok", a.ok}, {"detail", a.detail}});
+    j["addresses"] = addresses;
+    auto bridges = nlohmann::json::array();
+    for (const auto& b : f.bridges)
+        bridges.push_back(
+            {{"interface", b.interface}, {"address", b.address}, {"reachable", b.reachable}});
+    j["bridges"] = bridges;
+    if (f.firewall) {
+        const auto& fw = *f.firewall;
+        j["firewall"] = {{"visible", fw.visible},
+                         {"why_not", fw.why_not},
+                         {"backend", fw.verdict.backend},
+                         {"decision", std::string(firewall::decision_name(fw.verdict.decision))},
+                         {"reason", fw.verdict.reason},
+                         {"from", f.from},
+                         {"open_command", fw.open_command_text}};
+    } else {
+        j["firewall"] = nullptr;
+    }
+    auto urls = nlohmann::json::array();
+    for (const auto& u : f.urls)
+        urls.push_back({{"url", u.url},
+                        {"http_status", u.status},
+                        {"error", u.error},
+                        {"version", opt(u.version)},
+                        {"ollama_refuses_host", u.refused_host}});
+    j["urls"] = urls;
     j["problems"] = problems_json(problems);
     j["time_seconds"] = seconds;
     return j;

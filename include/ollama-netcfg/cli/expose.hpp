@@ -13,6 +13,8 @@ struct ExposeOptions {
     std::string address;
     ChangeArgs change;
     bool grant_low_port = false;
+    bool open_firewall = false;
+    std::string from; // --from CIDR
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

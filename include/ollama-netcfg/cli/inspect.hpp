@@ -14,6 +14,10 @@ struct InspectArgs {
     std::string drop_in = "override.conf";
     std::string expect; // empty: the configured value
     double timeout_seconds = 5;
+    std::string from;              // --from CIDR
+    std::vector<std::string> urls; // --url
+    std::string cacert;
+    bool insecure = false;
 };
 
 void add_inspect_options(CLI::App& sub, InspectArgs& args);

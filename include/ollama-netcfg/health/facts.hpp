@@ -4,6 +4,7 @@
 
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/reach/reach.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,16 @@ struct SocketSeen {
     std::string process;  // comm of pid
     bool unit_owned = false;
     bool covers_want = false; // accepts connections for the wanted address
+};
+
+// A URL in front of Ollama (--url), e.g. a reverse proxy.
+struct UrlProbe {
+    std::string url; // the /api/version URL asked
+    long status = 0;
+    std::string error;
+    std::optional<std::string> version;
+    bool refused_host = false; // a 403 that Ollama's Host check explains
+    std::string host;          // the Host the proxy forwards (the URL's)
 };
 
 struct Facts {
@@ -51,6 +62,13 @@ struct Facts {
     std::string api_error;
     std::optional<std::string> version;
     double api_seconds = 0;
+
+    bool reach_checked = false; // the listener was found, so reachability was probed
+    std::vector<reach::AddressProbe> addresses;
+    std::vector<reach::Bridge> bridges;
+    std::optional<reach::Firewall> firewall;
+    std::string from; // --from CIDR: the clients' network
+    std::vector<UrlProbe> urls;
 };
 
 } // namespace netcfg::health

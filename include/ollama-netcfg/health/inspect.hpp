@@ -17,6 +17,10 @@ struct InspectOptions {
     std::string managed_drop_in;
     std::optional<ollama::HostSetting> expect;
     std::chrono::milliseconds api_timeout{3000};
+    std::string from;              // --from CIDR
+    std::vector<std::string> urls; // --url
+    std::string cacert;
+    bool insecure = false;
 };
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& options);

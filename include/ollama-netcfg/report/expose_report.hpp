@@ -34,6 +34,7 @@ struct ExposeReport {
     std::vector<std::string> backups;     // copies kept of files edited besides the drop-in
     std::vector<std::string> notes;       // things the admin should know, e.g. other layers
     std::vector<Proof> proofs;
+    std::vector<std::string> reach;   // other addresses, containers, the firewall: informational
     std::vector<std::string> journal; // the unit's last lines, on failure
     std::optional<Error> error;
 

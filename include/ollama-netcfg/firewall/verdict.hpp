@@ -1,0 +1,52 @@
+// Whether the host's firewall lets a new TCP connection from another host
+// reach a port, decided from the firewall's own rules (pure: the callers
+// pass the rules in). "Cannot decide" is an answer: a guess is not.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netcfg::firewall {
+
+enum class Decision { accept, drop, reject, undecided };
+std::string_view decision_name(Decision d); // "accepted", "dropped", "rejected", "undecided"
+
+struct Verdict {
+    std::string backend; // "ufw", "firewalld", "nftables", "iptables-legacy", "none"
+    Decision decision = Decision::undecided;
+    std::string reason; // the rule or chain policy that decides, or why it cannot be decided
+    std::string chain;  // nftables: "family table chain" of the base chain that decided
+};
+
+// A new inbound connection from another host.
+struct Packet {
+    int family = 4; // 4 or 6
+    std::uint16_t dport = 0;
+    std::optional<std::string> saddr; // unknown when not given
+};
+
+// `nft -j list ruleset`: every base chain on the input hook of the packet's
+// family, in priority order, rules in order, jumps followed.
+Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet);
+
+// `ufw status verbose`: the first user rule that matches, else the default
+// incoming policy.
+Verdict evaluate_ufw(const std::string& status_verbose, const Packet& packet);
+
+// Whether `address` lies in `cidr` ("192.0.2.0/24", "2001:db8::/32", or one
+// address). False for anything unparsable.
+bool address_in(const std::string& address, const std::string& cidr);
+
+// Whether `cidr` is an IPv4 or IPv6 address with an optional /prefix.
+bool valid_cidr(const std::string& cidr);
+
+// The commands that open `port` for `from` (a CIDR; empty: everyone), per
+// backend; `nft_chain` is "family table chain" of the chain that decided.
+std::vector<std::string> ufw_allow(std::uint16_t port, const std::string& from);
+std::vector<std::string> firewalld_allow(std::uint16_t port, const std::string& from);
+std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const std::string& from);
+
+} // namespace netcfg::firewall

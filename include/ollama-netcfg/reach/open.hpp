@@ -1,0 +1,29 @@
+// `expose --open-firewall`: add the rule that lets clients in, with ufw or
+// firewalld (persistent, nothing added twice), and record it so that
+// `reset` removes exactly that. A bare nftables or iptables ruleset is not
+// changed: the rule is printed instead.
+#pragma once
+
+#include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/util/result.hpp"
+
+#include <string>
+#include <vector>
+
+namespace netcfg::reach {
+
+inline constexpr const char* firewall_record = "/var/lib/ollama-netcfg/firewall.json";
+
+struct FirewallChange {
+    std::vector<std::string> actions; // what was done (or would be)
+    std::vector<std::string> notes;   // what the admin must do by hand
+};
+
+// `fw` is the firewall as inspected for `port` and `from`.
+Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
+                                     const std::string& from, bool dry_run);
+
+// Removes every rule open_firewall() recorded.
+Result<FirewallChange> close_recorded_rules(bool dry_run);
+
+} // namespace netcfg::reach

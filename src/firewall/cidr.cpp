@@ -1,0 +1,79 @@
+#include "ollama-netcfg/firewall/verdict.hpp"
+
+#include <arpa/inet.h>
+#include <charconv>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace netcfg::firewall {
+
+std::string_view decision_name(Decision d) {
+    switch (d) {
+    case Decision::accept:
+        return "accepted";
+    case Decision::drop:
+        return "dropped";
+    case Decision::reject:
+        return "rejected";
+    case Decision::undecided:
+        return "undecided";
+    }
+    return "undecided";
+}
+
+bool address_in(const std::string& address, const std::string& cidr) {
+    auto slash = cidr.find('/');
+    std::string net = cidr.substr(0, slash);
+    unsigned char a[16] = {}, n[16] = {};
+    int family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    if ((net.find(':') != std::string::npos ? AF_INET6 : AF_INET) != family)
+        return false;
+    if (inet_pton(family, address.c_str(), a) != 1 || inet_pton(family, net.c_str(), n) != 1)
+        return false;
+    const int bits_total = family == AF_INET ? 32 : 128;
+    int bits = bits_total;
+    if (slash != std::string::npos) {
+        auto len = std::string_view(cidr).substr(slash + 1);
+        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), bits);
+        if (ec != std::errc{} || p != len.data() + len.size() || bits < 0 || bits > bits_total)
+            return false;
+    }
+    for (int i = 0; i < bits; ++i) {
+        int byte = i / 8, bit = 7 - i % 8;
+        if (((a[byte] >> bit) & 1) != ((n[byte] >> bit) & 1))
+            return false;
+    }
+    return true;
+}
+
+bool valid_cidr(const std::string& cidr) {
+    auto net = cidr.substr(0, cidr.find('/'));
+    return address_in(net, cidr);
+}
+
+std::vector<std::string> ufw_allow(std::uint16_t port, const std::string& from) {
+    return {"ufw",     "allow",
+            "proto",   "tcp",
+            "from",    from.empty() ? "any" : from,
+            "to",      "any",
+            "port",    std::to_string(port),
+            "comment", "ollama-netcfg"};
+}
+
+std::vector<std::string> firewalld_allow(std::uint16_t port, const std::string& from) {
+    if (from.empty())
+        return {"firewall-cmd", "--permanent", fmt::format("--add-port={}/tcp", port)};
+    return {"firewall-cmd", "--permanent",
+            fmt::format("--add-rich-rule=rule family=\"{}\" source address=\"{}\" port "
+                        "port=\"{}\" protocol=\"tcp\" accept",
+                        from.find(':') != std::string::npos ? "ipv6" : "ipv4", from, port)};
+}
+
+std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const std::string& from) {
+    std::string src;
+    if (!from.empty())
+        src = fmt::format("{} saddr {} ", from.find(':') != std::string::npos ? "ip6" : "ip", from);
+    return fmt::format("nft insert rule {} {}tcp dport {} accept", nft_chain, src, port);
+}
+
+} // namespace netcfg::firewall

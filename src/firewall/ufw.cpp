@@ -1,0 +1,155 @@
+// Deciding a new inbound TCP connection from `ufw status verbose`: ufw
+// applies its user rules in order (first match wins), then the default
+// incoming policy.
+#include "ollama-netcfg/firewall/verdict.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+#include <regex>
+#include <sstream>
+
+namespace netcfg::firewall {
+namespace {
+
+enum class Tri { no, yes, unknown };
+
+std::string trim(std::string s) {
+    auto b = s.find_first_not_of(" \t");
+    auto e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::string strip_v6(std::string s, bool& v6) {
+    auto at = s.find(" (v6)");
+    if (at != std::string::npos) {
+        v6 = true;
+        s.erase(at, 5);
+    }
+    return trim(s);
+}
+
+// "11434/tcp", "11434", "80,443/tcp", "8000:9000/tcp", "Anywhere",
+// "192.0.2.1 11434/tcp"; an application profile name is unknown.
+Tri to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
+    if (to == "Anywhere")
+        return Tri::yes;
+    std::string spec = to;
+    auto space = to.rfind(' ');
+    if (space != std::string::npos)
+        spec = to.substr(space + 1); // "ADDR PORT": the address is one of ours, or not; be generous
+    std::string proto;
+    if (auto slash = spec.find('/'); slash != std::string::npos) {
+        proto = spec.substr(slash + 1);
+        spec = spec.substr(0, slash);
+    }
+    if (!proto.empty() && proto != "tcp")
+        return Tri::no;
+    if (spec.find_first_not_of("0123456789,:") != std::string::npos) {
+        if (space == std::string::npos && spec.find_first_of(".:") != std::string::npos)
+            return Tri::yes; // "to ADDR" with any port
+        unsure = fmt::format("the application profile \"{}\"", to);
+        return Tri::unknown;
+    }
+    std::stringstream items(spec);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        int lo = 0, hi = 0;
+        auto colon = item.find(':');
+        std::from_chars(item.data(),
+                        item.data() + (colon == std::string::npos ? item.size() : colon), lo);
+        hi = lo;
+        if (colon != std::string::npos)
+            std::from_chars(item.data() + colon + 1, item.data() + item.size(), hi);
+        if (port >= lo && port <= hi)
+            return Tri::yes;
+    }
+    return Tri::no;
+}
+
+Tri from_matches(const std::string& from, const Packet& p, std::string& unsure) {
+    if (from == "Anywhere")
+        return Tri::yes;
+    auto addr = from.substr(0, from.find(' '));
+    if (!p.saddr) {
+        unsure = fmt::format("the source address (a rule for {})", addr);
+        return Tri::unknown;
+    }
+    return address_in(*p.saddr, addr) ? Tri::yes : Tri::no;
+}
+
+} // namespace
+
+Verdict evaluate_ufw(const std::string& status, const Packet& p) {
+    Verdict v{"ufw", Decision::undecided, "no default incoming policy in `ufw status verbose`", {}};
+    std::istringstream in(status);
+    std::string line;
+    std::string policy;
+    bool in_rules = false;
+    const std::regex columns(R"(\s{2,})");
+    while (std::getline(in, line)) {
+        if (line.starts_with("Default:")) {
+            std::smatch m;
+            if (std::regex_search(line, m, std::regex(R"((\w+) \(incoming\))")))
+                policy = m[1];
+            continue;
+        }
+        if (line.starts_with("--")) {
+            in_rules = true;
+            continue;
+        }
+        if (!in_rules || trim(line).empty())
+            continue;
+        std::string comment;
+        if (auto hash = line.find(" # "); hash != std::string::npos) {
+            comment = trim(line.substr(hash + 3));
+            line = line.substr(0, hash);
+        }
+        std::vector<std::string> cols;
+        std::sregex_token_iterator it(line.begin(), line.end(), columns, -1), end;
+        for (; it != end; ++it)
+            if (!trim(*it).empty())
+                cols.push_back(trim(*it));
+        if (cols.size() < 3)
+            continue;
+        bool v6 = false;
+        auto to = strip_v6(cols[0], v6);
+        auto from = strip_v6(cols[2], v6);
+        if (v6 != (p.family == 6))
+            continue;
+        std::istringstream action_words(cols[1]);
+        std::string action, direction = "IN";
+        action_words >> action >> direction;
+        if (direction != "IN")
+            continue;
+        std::string unsure;
+        Tri t = to_matches(to, p.dport, unsure);
+        if (t != Tri::no) {
+            Tri f = from_matches(from, p, unsure);
+            t = f == Tri::no ? Tri::no
+                             : (t == Tri::unknown || f == Tri::unknown ? Tri::unknown : Tri::yes);
+        }
+        if (t == Tri::no)
+            continue;
+        auto rule = fmt::format("ufw rule \"{}  {}  {}\"{}", cols[0], cols[1], cols[2],
+                                comment.empty() ? "" : " (" + comment + ")");
+        if (t == Tri::unknown) {
+            v.decision = Decision::undecided;
+            v.reason = fmt::format("{} applies depending on {}", rule, unsure);
+            return v;
+        }
+        v.decision = action == "DENY"     ? Decision::drop
+                     : action == "REJECT" ? Decision::reject
+                                          : Decision::accept; // ALLOW, LIMIT
+        v.reason = rule;
+        return v;
+    }
+    if (policy.empty())
+        return v;
+    v.decision = policy == "allow"    ? Decision::accept
+                 : policy == "reject" ? Decision::reject
+                                      : Decision::drop;
+    v.reason = fmt::format("ufw default incoming policy {}", policy);
+    return v;
+}
+
+} // namespace netcfg::firewall

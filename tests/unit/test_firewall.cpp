@@ -1,0 +1,206 @@
+#include "ollama-netcfg/firewall/verdict.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace netcfg::firewall;
+using nlohmann::json;
+
+namespace {
+
+// The shape `nft -j list ruleset` prints.
+json ruleset(const std::string& policy, std::vector<json> rules, std::vector<json> more = {}) {
+    json items = json::array();
+    items.push_back({{"metainfo", {{"json_schema_version", 1}}}});
+    items.push_back({{"table", {{"family", "inet"}, {"name", "filter"}, {"handle", 1}}}});
+    items.push_back({{"chain",
+                      {{"family", "inet"},
+                       {"table", "filter"},
+                       {"name", "input"},
+                       {"handle", 1},
+                       {"type", "filter"},
+                       {"hook", "input"},
+                       {"prio", 0},
+                       {"policy", policy}}}});
+    int handle = 2;
+    for (auto& r : rules)
+        items.push_back({{"rule",
+                          {{"family", "inet"},
+                           {"table", "filter"},
+                           {"chain", r.value("chain", "input")},
+                           {"handle", handle++},
+                           {"expr", r["expr"]}}}});
+    for (auto& m : more)
+        items.push_back(m);
+    return {{"nftables", items}};
+}
+
+json match(json left, json right, const std::string& op = "==") {
+    return {{"match", {{"op", op}, {"left", left}, {"right", right}}}};
+}
+json dport() {
+    return {{"payload", {{"protocol", "tcp"}, {"field", "dport"}}}};
+}
+json saddr() {
+    return {{"payload", {{"protocol", "ip"}, {"field", "saddr"}}}};
+}
+json meta(const char* k) {
+    return {{"meta", {{"key", k}}}};
+}
+json ct_state() {
+    return {{"ct", {{"key", "state"}}}};
+}
+json verdict(const char* v) {
+    return {{v, nullptr}};
+}
+json rule(std::vector<json> expr) {
+    return {{"expr", expr}};
+}
+
+const json common_head[] = {
+    rule({match(meta("iifname"), "lo"), verdict("accept")}),
+    rule({match(ct_state(), json::array({"established", "related"}), "in"), verdict("accept")}),
+};
+
+Packet from(std::optional<std::string> src, std::uint16_t port = 11434) {
+    return Packet{4, port, std::move(src)};
+}
+
+} // namespace
+
+TEST_CASE("nft: policy decides when no rule matches", "[firewall]") {
+    auto v = evaluate_nft(ruleset("drop", {common_head[0], common_head[1],
+                                           rule({match(dport(), 22), verdict("accept")})}),
+                          from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+    CHECK(v.reason == "policy drop of chain inet filter input");
+    CHECK(v.chain == "inet filter input");
+    CHECK(evaluate_nft(ruleset("accept", {}), from(std::nullopt)).decision == Decision::accept);
+}
+
+TEST_CASE("nft: a port rule decides; sets and ranges match", "[firewall]") {
+    auto v = evaluate_nft(
+        ruleset("accept", {rule({match(dport(), 11434), json{{"counter", {}}}, verdict("drop")})}),
+        from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+    CHECK_THAT(v.reason, Catch::Contains("rule 2"));
+    v = evaluate_nft(ruleset("drop", {rule({match(dport(), json{{"set", json::array({22, 11434})}}),
+                                            verdict("accept")})}),
+                     from(std::nullopt));
+    CHECK(v.decision == Decision::accept);
+    v = evaluate_nft(ruleset("drop", {rule({match(dport(), json{{"range", {11000, 12000}}}),
+                                            verdict("reject")})}),
+                     from(std::nullopt));
+    CHECK(v.decision == Decision::reject);
+    v = evaluate_nft(ruleset("drop", {rule({match(dport(), 11434, "!="), verdict("accept")})}),
+                     from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+}
+
+TEST_CASE("nft: a source rule decides only when the source is known", "[firewall]") {
+    auto rs = ruleset("drop",
+                      {rule({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"}, {"len", 24}}}}),
+                             match(dport(), 11434), verdict("accept")})});
+    CHECK(evaluate_nft(rs, from("192.0.2.11")).decision == Decision::accept);
+    CHECK(evaluate_nft(rs, from("198.51.100.7")).decision == Decision::drop);
+    auto unknown = evaluate_nft(rs, from(std::nullopt));
+    CHECK(unknown.decision == Decision::undecided);
+    CHECK_THAT(unknown.reason, Catch::Contains("source address"));
+    // IPv6 packets skip ip saddr rules.
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::drop);
+}
+
+TEST_CASE("nft: jumps, returns, named sets and unknown matches", "[firewall]") {
+    json jump = rule({match(meta("l4proto"), "tcp"), json{{"jump", {{"target", "svc"}}}}});
+    json in_svc = {{"chain", "svc"},
+                   {"expr", json::array({match(dport(), "@ports"), verdict("accept")})}};
+    json svc_chain = {{"chain", {{"family", "inet"}, {"table", "filter"}, {"name", "svc"}}}};
+    json set = {{"set",
+                 {{"family", "inet"},
+                  {"table", "filter"},
+                  {"name", "ports"},
+                  {"elem", json::array({22, 11434})}}}};
+    auto v = evaluate_nft(ruleset("drop", {jump, in_svc}, {svc_chain, set}), from(std::nullopt));
+    CHECK(v.decision == Decision::accept);
+    CHECK_THAT(v.reason, Catch::Contains("chain inet filter svc"));
+    // An interface other than lo, and an xt match, are unknown.
+    v = evaluate_nft(ruleset("drop", {rule({match(meta("iifname"), "eth0"), verdict("accept")})}),
+                     from(std::nullopt));
+    CHECK(v.decision == Decision::undecided);
+    CHECK_THAT(v.reason, Catch::Contains("input interface"));
+    v = evaluate_nft(
+        ruleset("accept",
+                {rule({json{{"xt", {{"type", "match"}, {"name", "addrtype"}}}}, verdict("drop")})}),
+        from(std::nullopt));
+    CHECK(v.decision == Decision::undecided);
+    // ct state new matches; established alone does not.
+    v = evaluate_nft(ruleset("accept", {rule({match(ct_state(), "new"), verdict("drop")})}),
+                     from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+}
+
+TEST_CASE("nft: every input base chain must accept, in priority order", "[firewall]") {
+    auto rs = ruleset("accept", {});
+    rs["nftables"].push_back({{"chain",
+                               {{"family", "ip"},
+                                {"table", "other"},
+                                {"name", "in2"},
+                                {"type", "filter"},
+                                {"hook", "input"},
+                                {"prio", 10},
+                                {"policy", "drop"}}}});
+    auto v = evaluate_nft(rs, from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+    CHECK(v.chain == "ip other in2");
+    // An ip (IPv4) table does not see IPv6.
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::accept);
+}
+
+TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]") {
+    const std::string status = "Status: active\n"
+                               "Logging: on (low)\n"
+                               "Default: deny (incoming), allow (outgoing), disabled (routed)\n"
+                               "New profiles: skip\n\n"
+                               "To                         Action      From\n"
+                               "--                         ------      ----\n"
+                               "22/tcp                     ALLOW IN    Anywhere\n"
+                               "11434/tcp                  ALLOW IN    192.0.2.0/28               "
+                               "# ollama-netcfg\n"
+                               "11000:12000/tcp            REJECT IN   Anywhere\n"
+                               "22/tcp (v6)                ALLOW IN    Anywhere (v6)\n";
+    auto v = evaluate_ufw(status, from("192.0.2.11"));
+    CHECK(v.decision == Decision::accept);
+    CHECK_THAT(v.reason, Catch::Contains("ollama-netcfg"));
+    v = evaluate_ufw(status, from("192.0.2.200"));
+    CHECK(v.decision == Decision::reject);
+    v = evaluate_ufw(status, from(std::nullopt));
+    CHECK(v.decision == Decision::undecided);
+    v = evaluate_ufw(status, from("192.0.2.11", 8080));
+    CHECK(v.decision == Decision::drop);
+    CHECK(v.reason == "ufw default incoming policy deny");
+    v = evaluate_ufw(status, Packet{6, 11434, std::nullopt});
+    CHECK(v.decision == Decision::drop);
+    auto allow_all = evaluate_ufw("Default: allow (incoming), allow (outgoing)\n\nTo Action From\n"
+                                  "--  ------  ----\n",
+                                  from(std::nullopt));
+    CHECK(allow_all.decision == Decision::accept);
+}
+
+TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
+    CHECK(address_in("192.0.2.11", "192.0.2.0/24"));
+    CHECK_FALSE(address_in("192.0.3.1", "192.0.2.0/24"));
+    CHECK(address_in("2001:db8::5", "2001:db8::/32"));
+    CHECK_FALSE(address_in("192.0.2.1", "2001:db8::/32"));
+    CHECK(address_in("192.0.2.1", "192.0.2.1"));
+    CHECK(valid_cidr("10.0.0.0/8"));
+    CHECK_FALSE(valid_cidr("10.0.0.0/33"));
+    CHECK_FALSE(valid_cidr("nonsense"));
+    CHECK(ufw_allow(11434, "192.0.2.0/24") ==
+          std::vector<std::string>{"ufw", "allow", "proto", "tcp", "from", "192.0.2.0/24", "to",
+                                   "any", "port", "11434", "comment", "ollama-netcfg"});
+    CHECK(firewalld_allow(11434, "") ==
+          std::vector<std::string>{"firewall-cmd", "--permanent", "--add-port=11434/tcp"});
+    CHECK_THAT(firewalld_allow(11434, "192.0.2.0/24").back(),
+               Catch::Contains("source address=\"192.0.2.0/24\""));
+    CHECK(nft_allow("inet filter input", 11434, "192.0.2.0/24") ==
+          "nft insert rule inet filter input ip saddr 192.0.2.0/24 tcp dport 11434 accept");
+}
