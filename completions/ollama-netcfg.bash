@@ -16,7 +16,7 @@ _ollama_netcfg() {
     local cmd="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            expose | reset | status | check) cmd=${words[i]}; break ;;
+            expose | reset | status | check | proxy-config) cmd=${words[i]}; break ;;
         esac
     done
 
@@ -25,29 +25,33 @@ _ollama_netcfg() {
             mapfile -t COMPREPLY < <(compgen -W "$(_ollama_netcfg_units)" -- "$cur")
             return ;;
         --root) _filedir -d; return ;;
-        --prometheus) _filedir; return ;;
+        --prometheus | --cacert | --cert | --key) _filedir; return ;;
         --drop-in)
             mapfile -t COMPREPLY < <(compgen -W "override.conf" -- "$cur")
             return ;;
-        --timeout | --expect) return ;;
+        --timeout | --expect | --from | --url | --server-name) return ;;
     esac
 
     if [[ -z $cmd ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "expose reset status check $global" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "expose reset status check proxy-config $global" \
+            -- "$cur")
         return
     fi
 
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
-        expose) opts+=" --no-rollback --dry-run --root --grant-low-port" ;;
+        expose) opts+=" --no-rollback --dry-run --root --grant-low-port --open-firewall --from" ;;
         reset) opts+=" --no-rollback --dry-run --root" ;;
-        status) opts+=" --expect" ;;
-        check) opts+=" --expect --prometheus" ;;
+        status) opts+=" --expect --from --url --cacert --insecure" ;;
+        check) opts+=" --expect --from --url --cacert --insecure --prometheus" ;;
+        proxy-config) opts="--server-name --cert --key --unit --expect -h --help" ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     elif [[ $cmd == expose ]]; then
         mapfile -t COMPREPLY < <(compgen -W "0.0.0.0 [::] 127.0.0.1" -- "$cur")
+    elif [[ $cmd == proxy-config ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "nginx caddy" -- "$cur")
     fi
 }
 complete -F _ollama_netcfg ollama-netcfg
