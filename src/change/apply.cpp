@@ -186,7 +186,7 @@ Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadlin
         std::this_thread::sleep_for(delay);
         // Short steps: Ollama usually listens within ~100 ms of the restart,
         // and a long step would add its whole length to every run.
-        delay = std::min(delay * 2, std::chrono::milliseconds(20));
+        delay = std::min(delay * 2, std::chrono::milliseconds(10));
     }
 }
 

@@ -189,8 +189,7 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
 
 reach::Firewall look_at_firewall(systemd::Manager& m, const ollama::HostSetting& want,
                                  const std::string& from) {
-    auto firewalld = m.unit_state("firewalld.service");
-    const bool firewalld_active = firewalld && firewalld->active_state == "active";
+    const bool firewalld_active = m.is_active("firewalld.service");
     return reach::inspect_firewall(want.port, want.family() == ollama::Family::ipv6 ? 6 : 4, from,
                                    firewalld_active);
 }
@@ -215,7 +214,9 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
                 ? fmt::format("ok   container containers on {} reach it at http://{}:{}",
                               b.interface, b.address, want.port)
                 : fmt::format("--   container containers on {} cannot reach it", b.interface));
-    if (loopback_only(want))
+    // A run that changed nothing (a post-update script) skips the firewall
+    // unless asked about it: it stays a few milliseconds.
+    if (loopback_only(want) || (!rep.changed && !o.open_firewall && o.from.empty()))
         return Ok{};
     auto fw = look_at_firewall(m, want, o.from);
     if (o.open_firewall) {

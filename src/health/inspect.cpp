@@ -92,8 +92,7 @@ void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     f.bridges = reach::bridges(all, covered);
     if (is_loopback_host(f.want))
         return; // nothing from outside can connect: the firewall does not matter
-    auto firewalld = manager.unit_state("firewalld.service");
-    const bool firewalld_active = firewalld && firewalld->active_state == "active";
+    const bool firewalld_active = manager.is_active("firewalld.service");
     const int family = f.want.family() == ollama::Family::ipv6 ? 6 : 4;
     f.firewall = reach::inspect_firewall(f.want.port, family, o.from, firewalld_active);
 }

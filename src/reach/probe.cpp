@@ -154,8 +154,11 @@ Firewall inspect_firewall(std::uint16_t port, int family, const std::string& fro
     }
     if (fw.verdict.chain.empty()) {
         fw.verdict.backend = "none";
-        // Nothing in nftables; rules loaded with iptables-legacy do not show there.
-        if (have_command("iptables-legacy")) {
+        // Nothing in nftables; rules loaded with iptables-legacy do not show
+        // there. The kernel lists the legacy tables in use: ask only then.
+        auto legacy_tables = read_file("/proc/net/ip_tables_names");
+        const bool legacy_in_use = legacy_tables && *legacy_tables && !(*legacy_tables)->empty();
+        if (legacy_in_use && have_command("iptables-legacy")) {
             auto legacy = run_command({"iptables-legacy", "-S", "INPUT"}, command_timeout);
             if (legacy && legacy->exit_status == 0 && legacy->out.find("-P INPUT ACCEPT\n") != 0) {
                 fw.verdict = {"iptables-legacy",

@@ -128,6 +128,20 @@ Result<std::string> Manager::unit_path(const std::string& unit) {
     return std::string(path);
 }
 
+bool Manager::is_active(const std::string& unit) {
+    // GetUnit, unlike LoadUnit, does not make systemd search the disk for a
+    // unit that is not loaded, and a unit that is not loaded is not active.
+    auto reply = call("GetUnit", Clock::now() + std::chrono::seconds(5), "s", unit.c_str());
+    if (!reply)
+        return false;
+    const char* path = nullptr;
+    if (sd_bus_message_read(reply->get(), "o", &path) < 0)
+        return false;
+    const std::string p = path;
+    PropertyReader r{conn_.bus.get(), p, {}};
+    return r.str(unit_iface, "ActiveState") == "active";
+}
+
 Result<UnitState> Manager::unit_state(const std::string& unit) {
     auto path = unit_path(unit);
     if (!path)

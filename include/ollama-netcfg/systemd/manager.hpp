@@ -62,6 +62,8 @@ class Manager {
     const std::string& transport() const { return conn_.transport; }
 
     Result<UnitState> unit_state(const std::string& unit);
+    // Whether `unit` is loaded and active (false on any error).
+    bool is_active(const std::string& unit);
     Status reload(Deadline deadline);
     // The manager's own environment (DefaultEnvironment= and the like).
     Result<std::vector<std::string>> environment();
