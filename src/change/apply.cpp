@@ -27,10 +27,6 @@ using systemd::UnitState;
 
 constexpr std::string_view host_var = ollama::variable;
 
-std::string quoted(const std::optional<std::string>& v) {
-    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("OLLAMA_HOST unset");
-}
-
 bool listens_as(const std::optional<std::string>& value, const ollama::HostSetting& want) {
     return ollama::read_ollama_host(value.value_or("")).same_listener(want);
 }
@@ -67,7 +63,7 @@ struct Prover {
     Proof systemd_proof(const UnitState& s) const {
         auto v = s.environment_value(host_var);
         return {"systemd", listens_as(v, target.environment),
-                fmt::format("unit Environment has {}", quoted(v))};
+                fmt::format("unit Environment has {}", ollama::describe_value(v))};
     }
 
     Proof process_proof(const UnitState& s) const {
@@ -78,7 +74,7 @@ struct Prover {
         if (!v)
             return {"process", false, v.error().message};
         return {"process", listens_as(*v, target.listen),
-                fmt::format("main PID {} has {}", s.main_pid, quoted(*v))};
+                fmt::format("main PID {} has {}", s.main_pid, ollama::describe_value(*v))};
     }
 
     Proof listener_proof(const UnitState& s) const {

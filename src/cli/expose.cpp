@@ -31,10 +31,6 @@ using report::ExposeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
-std::string quoted(const std::optional<std::string>& v) {
-    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("OLLAMA_HOST unset");
-}
-
 bool editable(const config::LayerInput& l) {
     return (l.kind == LayerKind::unit_file || l.kind == LayerKind::drop_in) &&
            l.path.starts_with("/etc/systemd/system/");
@@ -51,7 +47,7 @@ FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
         return e;
     e.new_content = unitfile::set_variable(old, host_var, address).content;
     e.log_message = fmt::format("{}: set OLLAMA_HOST=\"{}\" in {} (was {})", unit, address,
-                                layer.path, quoted(current));
+                                layer.path, ollama::describe_value(current));
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "expose"},
                     {"OLLAMA_NETCFG_OLD", current.value_or("")},
@@ -67,7 +63,7 @@ FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit) {
     if (layer.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
         e.new_content.reset();
     e.log_message = fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
-                                quoted(edit.old_value), layer.path);
+                                ollama::describe_value(edit.old_value), layer.path);
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "expose-move"},
                     {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")}};

@@ -8,10 +8,6 @@ namespace {
 
 using config::LayerKind;
 
-std::string shown(const std::optional<std::string>& v) {
-    return v ? fmt::format("OLLAMA_HOST=\"{}\"", *v) : std::string("OLLAMA_HOST unset");
-}
-
 std::string listen_of(const std::optional<std::string>& v) {
     return ollama::read_ollama_host(v.value_or("")).listen_address();
 }
@@ -54,7 +50,8 @@ struct Finder {
                                f.unit);
         auto disk = f.layers.environment;
         if (!same(disk, f.systemd_env))
-            msg += fmt::format(" (on disk {}, loaded {})", shown(disk), shown(f.systemd_env));
+            msg += fmt::format(" (on disk {}, loaded {})", ollama::describe_value(disk),
+                               ollama::describe_value(f.systemd_env));
         add("reload-pending", Severity::warning, msg,
             fmt::format("run `systemctl daemon-reload` and restart {}, or `{}`, which does both",
                         f.unit, expose_hint(f)));
@@ -66,8 +63,8 @@ struct Finder {
         add("stale-environment", Severity::warning,
             fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
                         "after the next restart)",
-                        f.main_pid, shown(f.process_value), shown(f.in_effect),
-                        listen_of(f.in_effect)),
+                        f.main_pid, ollama::describe_value(f.process_value),
+                        ollama::describe_value(f.in_effect), listen_of(f.in_effect)),
             fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
     }
 
@@ -78,13 +75,13 @@ struct Finder {
                 add("set-in-main-unit", Severity::warning,
                     fmt::format("{} is set in the main unit file {}, which the next Ollama "
                                 "update overwrites",
-                                shown(l.value), l.path),
+                                ollama::describe_value(l.value), l.path),
                     fmt::format("move it into a drop-in: `{}`", expose_hint(f)));
             else
                 add("set-in-main-unit", Severity::info,
                     fmt::format("{} in the main unit file {} is overridden by a later layer; "
                                 "the next Ollama update removes it",
-                                shown(l.value), l.path),
+                                ollama::describe_value(l.value), l.path),
                     "nothing to do; `ollama-netcfg expose` removes it from there");
         }
     }
@@ -94,8 +91,9 @@ struct Finder {
         if (set.size() > 1) {
             std::string where;
             for (auto i : set)
-                where += fmt::format("{}{} ({})", where.empty() ? "" : ", ",
-                                     f.layers.layers[i].path, shown(f.layers.layers[i].value));
+                where +=
+                    fmt::format("{}{} ({})", where.empty() ? "" : ", ", f.layers.layers[i].path,
+                                ollama::describe_value(f.layers.layers[i].value));
             add("duplicate-setting", Severity::warning,
                 fmt::format("OLLAMA_HOST is set in {} drop-ins: {}", set.size(), where),
                 fmt::format("keep one: `{}` moves it into {}", expose_hint(f), f.managed_drop_in));
@@ -108,15 +106,17 @@ struct Finder {
         std::string by = "an empty Environment= in a later drop-in";
         if (f.layers.winner) {
             const auto& w = f.layers.layers[*f.layers.winner];
-            by = fmt::format("{} {} ({})", config::kind_name(w.kind), w.path, shown(w.value));
+            by = fmt::format("{} {} ({})", config::kind_name(w.kind), w.path,
+                             ollama::describe_value(w.value));
         } else {
             for (std::size_t i = *managed + 1; i < f.layers.layers.size(); ++i)
                 if (f.layers.layers[i].resets)
                     by = fmt::format("an empty Environment= in {}", f.layers.layers[i].path);
         }
         add("shadowed-drop-in", Severity::warning,
-            fmt::format("{} in {} is overridden by {}", shown(f.layers.layers[*managed].value),
-                        f.managed_drop_in, by),
+            fmt::format("{} in {} is overridden by {}",
+                        ollama::describe_value(f.layers.layers[*managed].value), f.managed_drop_in,
+                        by),
             "remove OLLAMA_HOST there, or run `" + expose_hint(f) + "`, which consolidates it");
     }
 
@@ -154,7 +154,8 @@ struct Finder {
             add("unexpected-address", Severity::critical,
                 fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,
                             f.want.listen_address(),
-                            f.expect_given ? fmt::format(" (configured: {})", shown(f.in_effect))
+                            f.expect_given ? fmt::format(" (configured: {})",
+                                                         ollama::describe_value(f.in_effect))
                                            : ""),
                 f.expect_given ? fmt::format("`{}`", expose_hint(f))
                                : fmt::format("restart it: `systemctl restart {}`", f.unit));

@@ -325,4 +325,8 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
     return read_ollama_host(addr);
 }
 
+std::string describe_value(const std::optional<std::string>& value) {
+    return value ? fmt::format("OLLAMA_HOST=\"{}\"", *value) : std::string("OLLAMA_HOST unset");
+}
+
 } // namespace netcfg::ollama

@@ -45,6 +45,18 @@ Status run(const std::vector<std::string>& argv) {
     return Ok{};
 }
 
+// Runs `cmd` (or, in a dry run, says it would) and notes it in `c`.
+Status run_noted(const std::vector<std::string>& cmd, bool dry_run, FirewallChange& c) {
+    if (dry_run) {
+        c.actions.push_back("would run: " + shell_words(cmd));
+        return Ok{};
+    }
+    if (auto st = run(cmd); !st)
+        return st;
+    c.actions.push_back("ran: " + shell_words(cmd));
+    return Ok{};
+}
+
 std::vector<std::vector<std::string>> removal(const json& rule) {
     const std::string backend = rule.value("backend", "");
     const auto port = rule.value("port", 0);
@@ -83,15 +95,9 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
     std::vector<std::vector<std::string>> commands{fw.open_command};
     if (v.backend == "firewalld")
         commands.push_back({"firewall-cmd", "--reload"});
-    for (const auto& cmd : commands) {
-        if (dry_run) {
-            c.actions.push_back("would run: " + shell_words(cmd));
-            continue;
-        }
-        if (auto st = run(cmd); !st)
+    for (const auto& cmd : commands)
+        if (auto st = run_noted(cmd, dry_run, c); !st)
             return st.error();
-        c.actions.push_back("ran: " + shell_words(cmd));
-    }
     if (dry_run)
         return c;
     auto rules = read_record();
@@ -119,15 +125,9 @@ Result<FirewallChange> close_recorded_rules(bool dry_run) {
     if (!rules)
         return rules.error();
     for (const auto& rule : *rules) {
-        for (const auto& cmd : removal(rule)) {
-            if (dry_run) {
-                c.actions.push_back("would run: " + shell_words(cmd));
-                continue;
-            }
-            if (auto st = run(cmd); !st)
+        for (const auto& cmd : removal(rule))
+            if (auto st = run_noted(cmd, dry_run, c); !st)
                 return st.error();
-            c.actions.push_back("ran: " + shell_words(cmd));
-        }
     }
     if (!dry_run && !rules->empty()) {
         if (auto st = write_record(json::array()); !st)

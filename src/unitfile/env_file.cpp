@@ -1,5 +1,7 @@
 #include "ollama-netcfg/unitfile/env_file.hpp"
 
+#include "ollama-netcfg/unitfile/environment.hpp"
+
 #include <algorithm>
 
 namespace netcfg::unitfile {
@@ -10,15 +12,6 @@ bool is_newline(char c) {
 }
 bool is_space(char c) {
     return c == ' ' || c == '\t' || is_newline(c);
-}
-
-bool valid_name(std::string_view n) {
-    if (n.empty() || (n[0] >= '0' && n[0] <= '9'))
-        return false;
-    return std::all_of(n.begin(), n.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_';
-    });
 }
 
 // systemd's parse_env_file_internal() as a state machine over characters.
@@ -148,7 +141,7 @@ class EnvFileParser {
             key_.resize(key_space_);
         if (state_ == State::value && value_space_ != std::string::npos)
             value_.resize(value_space_);
-        if (valid_name(key_))
+        if (valid_env_name(key_))
             out_.emplace_back(key_, value_);
         key_.clear();
         value_.clear();

@@ -13,16 +13,6 @@ bool is_environment_line(const Line& line) {
            line.key == "Environment";
 }
 
-// systemd's env_name_is_valid(): a shell variable name.
-bool valid_name(std::string_view n) {
-    if (n.empty() || (n[0] >= '0' && n[0] <= '9'))
-        return false;
-    return std::all_of(n.begin(), n.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_';
-    });
-}
-
 // Assignments on one Environment= line. As in systemd, a syntax error
 // drops the rest of the line but keeps the words before it.
 std::vector<EnvAssignment> line_assignments(const Line& line) {
@@ -30,7 +20,8 @@ std::vector<EnvAssignment> line_assignments(const Line& line) {
     for (const auto& w : split_words_lenient(line.value()).words) {
         auto resolved = resolve_percent(w.value);
         auto eq = resolved.value.find('=');
-        if (eq == std::string::npos || !valid_name(std::string_view(resolved.value).substr(0, eq)))
+        if (eq == std::string::npos ||
+            !valid_env_name(std::string_view(resolved.value).substr(0, eq)))
             continue;
         EnvAssignment a;
         a.name = resolved.value.substr(0, eq);
@@ -128,6 +119,15 @@ std::string replace_spans(std::string_view content, std::vector<Span> spans,
 }
 
 } // namespace
+
+bool valid_env_name(std::string_view n) {
+    if (n.empty() || (n[0] >= '0' && n[0] <= '9'))
+        return false;
+    return std::all_of(n.begin(), n.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
 
 std::vector<EnvAssignment> environment_assignments(std::string_view content) {
     auto doc = lex(content);

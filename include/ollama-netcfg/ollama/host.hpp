@@ -5,6 +5,7 @@
 #include "ollama-netcfg/util/result.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ struct HostSetting {
     // Two settings that make Ollama listen on the same socket.
     bool same_listener(const HostSetting& other) const;
 };
+
+// For messages: OLLAMA_HOST="value", or "OLLAMA_HOST unset".
+std::string describe_value(const std::optional<std::string>& value);
 
 // Ollama's own reading, warts and all: never fails, as Ollama never does.
 HostSetting read_ollama_host(std::string_view raw);

@@ -9,6 +9,9 @@
 
 namespace netcfg::unitfile {
 
+// systemd's env_name_is_valid(): a shell variable name.
+bool valid_env_name(std::string_view name);
+
 struct EnvAssignment {
     std::string name;
     std::string value;     // after unescaping and %% resolution
