@@ -45,6 +45,9 @@ def main():
         print()
         step(sb, "ollama-netcfg expose %s    # again: nothing to do, no restart" % args.address,
              ["/opt/netcfg/ollama-netcfg", "expose", args.address])
+        print()
+        step(sb, "ollama-netcfg check    # what cron and monitoring run",
+             ["/opt/netcfg/ollama-netcfg", "check"])
         print("\n(exit status of the first expose: %d; the container is gone now)"
               % r.returncode)
         return r.returncode
