@@ -202,6 +202,10 @@ class Evaluator {
             const std::string k = left["ct"].value("key", "");
             if (k == "state")
                 return json("new");
+            if (k == "status")
+                return json::array(); // a new connection from a client: not NATed
+            if (k == "direction")
+                return json("original");
             what = "ct " + k;
             return std::nullopt;
         }
@@ -219,6 +223,9 @@ class Evaluator {
 
     // Does `v` equal one element of the right side?
     Tri member(const json& v, const json& right) {
+        if (v.is_array()) { // flags: none of the right side's is set
+            return Tri::no;
+        }
         if (right.is_string() && right.get<std::string>().starts_with("@")) {
             // a named set in the same table: any table with that name will do here
             const auto name = right.get<std::string>().substr(1);

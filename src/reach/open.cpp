@@ -66,7 +66,7 @@ std::vector<std::vector<std::string>> removal(const json& rule) {
                  "to", "any", "port", std::to_string(port)}};
     auto add = firewall::firewalld_allow(static_cast<std::uint16_t>(port), from);
     auto& opt = add.back();
-    opt.replace(0, 6, "--remove"); // --add-port / --add-rich-rule
+    opt.replace(0, 5, "--remove"); // --add-port / --add-rich-rule
     return {add, {"firewall-cmd", "--reload"}};
 }
 

@@ -38,7 +38,10 @@ def firewall_of(sb, *args):
 
 
 def clean(sb):
-    sb.sh("ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
+    sb.sh("systemctl stop firewalld 2>/dev/null; "
+          "ln -sf /dev/null /etc/systemd/system/firewalld.service; "
+          "rm -rf /etc/firewalld/zones/*.xml*; systemctl daemon-reload; "
+          "ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
           "nft flush ruleset; for n in c1 c2 box; do ip netns del $n 2>/dev/null; done; "
           "ip link del clientnet0 2>/dev/null; ip link del docker0 2>/dev/null; "
           "rm -rf /var/lib/ollama-netcfg; true")
@@ -152,6 +155,37 @@ def ufw_default_deny_then_open_firewall_from_one_client_then_reset(sb):
     status = sb.run(["ufw", "status"]).stdout
     assert "11434" not in status and "22/tcp" in status, status
     assert sb.read("/var/lib/ollama-netcfg/firewall.json") is None
+
+
+@case
+def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
+    start(sb)
+    sb.sh("rm -f /etc/systemd/system/firewalld.service && systemctl daemon-reload && "
+          "systemctl start firewalld")
+    sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
+                  what="firewalld")
+    r = expose_ok(sb, "0.0.0.0")
+    assert "FAIL firewall  firewalld: new connections from other hosts to port 11434 rejected" \
+        in r.stdout, r.stdout
+    assert not client_sees(sb, "c1")
+    fw, codes, rc = firewall_of(sb, "--from", "192.0.2.11/32")
+    assert rc == 2 and "firewall-blocks" in codes and fw["backend"] == "firewalld", fw
+    assert fw["open_command"].endswith("firewall-cmd --reload"), fw
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
+    assert "ran: firewall-cmd --permanent" in r.stdout and "ran: firewall-cmd --reload" \
+        in r.stdout, r.stdout
+    assert client_sees(sb, "c1") and not client_sees(sb, "c2")
+    assert firewall_of(sb, "--from", "192.0.2.11/32")[0]["decision"] == "accepted"
+    assert firewall_of(sb, "--from", "192.0.2.12/32")[0]["decision"] == "rejected"
+    # Persistent: it survives a firewalld reload, and is added only once.
+    sb.run(["firewall-cmd", "--reload"])
+    assert client_sees(sb, "c1")
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
+    assert "nothing added" in r.stdout, r.stdout
+    r = sb.tool("reset")
+    assert r.returncode == 0 and "--remove-rich-rule" in r.stdout, (r.stdout, r.stderr)
+    assert "192.0.2.11" not in sb.run(["firewall-cmd", "--list-rich-rules"]).stdout
+    assert not client_sees(sb, "c1", "http://%s:11434/api/version" % SERVER)
 
 
 # --- a reverse proxy ----------------------------------------------------------

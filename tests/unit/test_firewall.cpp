@@ -138,6 +138,33 @@ TEST_CASE("nft: jumps, returns, named sets and unknown matches", "[firewall]") {
     CHECK(v.decision == Decision::drop);
 }
 
+TEST_CASE("nft: firewalld's shape (goto into the zone, ct status, final reject)", "[firewall]") {
+    json zones_chain = {{"chain", {{"family", "inet"}, {"table", "filter"}, {"name", "zones"}}}};
+    json pub_chain = {{"chain", {{"family", "inet"}, {"table", "filter"}, {"name", "pub"}}}};
+    json ct_status = {{"ct", {{"key", "status"}}}};
+    auto rs = ruleset(
+        "accept",
+        {rule({match(ct_state(), json{{"set", json::array({"established", "related"})}}, "in"),
+               verdict("accept")}),
+         rule({match(ct_status, "dnat", "in"), verdict("accept")}),
+         rule({match(meta("iifname"), "lo"), verdict("accept")}),
+         rule({json{{"jump", {{"target", "zones"}}}}}),
+         rule({json{{"reject", {{"type", "icmpx"}}}}}),
+         {{"chain", "zones"}, {"expr", json::array({json{{"goto", {{"target", "pub"}}}}})}},
+         {{"chain", "pub"}, {"expr", json::array({match(dport(), 22), verdict("accept")})}},
+         {{"chain", "pub"},
+          {"expr",
+           json::array({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"}, {"len", 24}}}}),
+                        match(dport(), 11434),
+                        match(ct_state(), json{{"set", json::array({"new", "untracked"})}}, "in"),
+                        verdict("accept")})}}},
+        {zones_chain, pub_chain});
+    CHECK(evaluate_nft(rs, from("198.51.100.1")).decision == Decision::reject);
+    auto v = evaluate_nft(rs, from("192.0.2.11"));
+    CHECK(v.decision == Decision::accept);
+    CHECK_THAT(v.reason, Catch::Contains("chain inet filter pub"));
+}
+
 TEST_CASE("nft: every input base chain must accept, in priority order", "[firewall]") {
     auto rs = ruleset("accept", {});
     rs["nftables"].push_back({{"chain",
