@@ -143,11 +143,7 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
     const bool v6only = probe::ipv6_bindv6only();
     auto sockets = probe::listening_sockets(want.port);
     probe::find_holders(sockets, probe::cgroup_pids(s.state.control_group));
-    std::vector<probe::ListenSocket> others;
-    for (auto& sock : sockets)
-        if (sock.pids.empty() && probe::bind_conflicts(sock.address, want.host, resolved, v6only))
-            others.push_back(sock);
-    probe::find_holders(others, {});
+    auto others = probe::foreign_conflicts(sockets, want.port, want.host, resolved, v6only, true);
     std::vector<change::Holder> foreign;
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
@@ -183,28 +179,16 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     return write_offline({edit}, rep);
 }
 
-reach::Firewall look_at_firewall(systemd::Manager& m, const ollama::HostSetting& want,
-                                 const std::string& from) {
-    const bool firewalld_active = m.is_active("firewalld.service");
-    return reach::inspect_firewall(want.port, want.family() == ollama::Family::ipv6 ? 6 : 4, from,
-                                   firewalld_active);
-}
-
-bool loopback_only(const ollama::HostSetting& want) {
-    return want.host.starts_with("127.") || want.host == "::1" || want.host == "localhost";
-}
-
 // After the proof: the other addresses the listener covers, containers, and
 // the firewall (opened with --open-firewall). Informational, except that a
 // failed --open-firewall is an error.
 Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
                     ExposeReport& rep) {
-    auto all = reach::interfaces();
-    auto covered = reach::covered(want, all, probe::ipv6_bindv6only());
-    for (const auto& a : reach::probe_addresses(want, covered, std::chrono::milliseconds(2000)))
+    auto seen = reach::survey(want, std::chrono::milliseconds(2000));
+    for (const auto& a : seen.addresses)
         rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}): {}", a.ok ? "ok" : "FAIL", "address",
                                         a.url, a.interface, a.detail));
-    for (const auto& b : reach::bridges(all, covered))
+    for (const auto& b : seen.bridges)
         rep.reach.push_back(
             b.reachable
                 ? fmt::format("ok   container containers on {} reach it at http://{}:{}",
@@ -212,9 +196,9 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
                 : fmt::format("--   container containers on {} cannot reach it", b.interface));
     // A run that changed nothing (a post-update script) skips the firewall
     // unless asked about it: it stays a few milliseconds.
-    if (loopback_only(want) || (!rep.changed && !o.open_firewall && o.from.empty()))
+    if (want.loopback() || (!rep.changed && !o.open_firewall && o.from.empty()))
         return Ok{};
-    auto fw = look_at_firewall(m, want, o.from);
+    auto fw = reach::inspect_firewall(m, want, o.from);
     if (o.open_firewall) {
         auto change = reach::open_firewall(fw, want.port, o.from, false);
         if (!change)
@@ -222,7 +206,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
         rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
         if (!change->actions.empty())
-            fw = look_at_firewall(m, want, o.from);
+            fw = reach::inspect_firewall(m, want, o.from);
     }
     if (!fw.visible) {
         rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
@@ -280,9 +264,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                         .content;
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
-        if (o.open_firewall && !loopback_only(*want)) {
-            auto change = reach::open_firewall(look_at_firewall(*session->manager, *want, o.from),
-                                               want->port, o.from, true);
+        if (o.open_firewall && !want->loopback()) {
+            auto change =
+                reach::open_firewall(reach::inspect_firewall(*session->manager, *want, o.from),
+                                     want->port, o.from, true);
             if (!change)
                 return change.error();
             rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());

@@ -35,22 +35,16 @@ void read_sockets(Facts& f, const std::string& control_group) {
 
     auto all = probe::listening_sockets(0);
     probe::find_holders(all, unit_pids);
-    std::vector<probe::ListenSocket> others;
-    for (auto& s : all) {
+    for (const auto& s : all) {
+        if (s.pids.empty())
+            continue;
         const bool covers = s.port == f.want.port &&
                             probe::listener_covers(s.address, f.want.host, resolved, v6only);
-        if (!s.pids.empty()) {
-            f.sockets.push_back(
-                {s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
-        } else if (s.port == f.want.port &&
-                   probe::bind_conflicts(s.address, f.want.host, resolved, v6only)) {
-            others.push_back(s);
-        }
+        f.sockets.push_back(
+            {s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
     }
-    if (others.empty())
-        return;
-    if (f.owners_visible)
-        probe::find_holders(others, {});
+    auto others =
+        probe::foreign_conflicts(all, f.want.port, f.want.host, resolved, v6only, f.owners_visible);
     for (const auto& s : others) {
         pid_t pid = s.pids.empty() ? 0 : s.pids.front();
         f.sockets.push_back({s.endpoint(), pid, pid ? probe::process_name(pid) : std::string(),
@@ -60,10 +54,7 @@ void read_sockets(Facts& f, const std::string& control_group) {
 }
 
 void read_api(Facts& f, std::chrono::milliseconds timeout) {
-    bool served = std::any_of(f.sockets.begin(), f.sockets.end(), [&](const SocketSeen& s) {
-        return s.covers_want && (s.unit_owned || !f.owners_visible);
-    });
-    if (!served)
+    if (!f.served())
         return;
     f.api_tried = true;
     f.api_url = f.want.connect_url() + "/api/version";
@@ -75,26 +66,16 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
         f.version = probe::parse_version(a.body);
 }
 
-bool is_loopback_host(const ollama::HostSetting& h) {
-    return h.host.starts_with("127.") || h.host == "::1" || h.host == "localhost";
-}
-
 void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
-    const bool served = std::any_of(f.sockets.begin(), f.sockets.end(), [&](const SocketSeen& s) {
-        return s.covers_want && (s.unit_owned || !f.owners_visible);
-    });
-    if (!served)
+    if (!f.served())
         return;
     f.reach_checked = true;
-    auto all = reach::interfaces();
-    auto covered = reach::covered(f.want, all, probe::ipv6_bindv6only());
-    f.addresses = reach::probe_addresses(f.want, covered, o.api_timeout);
-    f.bridges = reach::bridges(all, covered);
-    if (is_loopback_host(f.want))
+    auto seen = reach::survey(f.want, o.api_timeout);
+    f.addresses = std::move(seen.addresses);
+    f.bridges = std::move(seen.bridges);
+    if (f.want.loopback())
         return; // nothing from outside can connect: the firewall does not matter
-    const bool firewalld_active = manager.is_active("firewalld.service");
-    const int family = f.want.family() == ollama::Family::ipv6 ? 6 : 4;
-    f.firewall = reach::inspect_firewall(f.want.port, family, o.from, firewalld_active);
+    f.firewall = reach::inspect_firewall(manager, f.want, o.from);
 }
 
 void read_urls(Facts& f, const InspectOptions& o) {

@@ -122,20 +122,18 @@ struct Finder {
 
     void listener() {
         const bool active = f.active_state == "active";
-        bool served = false, held_elsewhere = false;
+        if (f.served())
+            return api();
+        bool held_elsewhere = false;
         const SocketSeen* unit_socket = nullptr;
         const SocketSeen* foreign = nullptr;
         for (const auto& s : f.sockets) {
-            if (s.covers_want && (s.unit_owned || !f.owners_visible))
-                served = true;
             if (s.unit_owned && !unit_socket)
                 unit_socket = &s;
             if (!s.unit_owned && f.owners_visible && s.pid != 0 && !foreign)
                 foreign = &s;
             held_elsewhere = held_elsewhere || (!s.unit_owned && f.owners_visible);
         }
-        if (served)
-            return api();
         if (foreign || (held_elsewhere && !unit_socket)) {
             auto who = foreign ? fmt::format("{} (PID {})", foreign->process, foreign->pid)
                                : std::string("a process outside the unit");

@@ -325,6 +325,10 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
     return read_ollama_host(addr);
 }
 
+bool HostSetting::loopback() const {
+    return host.starts_with("127.") || host == "::1" || host == "localhost";
+}
+
 std::string describe_value(const std::optional<std::string>& value) {
     return value ? fmt::format("OLLAMA_HOST=\"{}\"", *value) : std::string("OLLAMA_HOST unset");
 }

@@ -246,6 +246,20 @@ bool bind_conflicts(const std::string& socket_address, const std::string& want_h
     return v6 == "::" && !bindv6only;
 }
 
+std::vector<ListenSocket> foreign_conflicts(const std::vector<ListenSocket>& sockets,
+                                            std::uint16_t port, const std::string& want_host,
+                                            const std::vector<std::string>& resolved,
+                                            bool bindv6only, bool find_owners) {
+    std::vector<ListenSocket> out;
+    for (const auto& s : sockets)
+        if (s.port == port && s.pids.empty() &&
+            bind_conflicts(s.address, want_host, resolved, bindv6only))
+            out.push_back(s);
+    if (find_owners)
+        find_holders(out, {});
+    return out;
+}
+
 std::vector<std::string> resolve_host(const std::string& name) {
     std::vector<std::string> out;
     addrinfo hints{};

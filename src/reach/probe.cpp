@@ -1,5 +1,7 @@
 #include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
 
@@ -171,6 +173,18 @@ Firewall inspect_firewall(std::uint16_t port, int family, const std::string& fro
     }
     fw.open_command_text = firewall::nft_allow(fw.verdict.chain, port, open_from);
     return fw;
+}
+
+Survey survey(const ollama::HostSetting& want, std::chrono::milliseconds timeout) {
+    auto all = interfaces();
+    auto on = covered(want, all, probe::ipv6_bindv6only());
+    return {probe_addresses(want, on, timeout), bridges(all, on)};
+}
+
+Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
+                          const std::string& from) {
+    return inspect_firewall(want.port, want.family() == ollama::Family::ipv6 ? 6 : 4, from,
+                            manager.is_active("firewalld.service"));
 }
 
 } // namespace netcfg::reach

@@ -69,6 +69,15 @@ struct Facts {
     std::optional<reach::Firewall> firewall;
     std::string from; // --from CIDR: the clients' network
     std::vector<UrlProbe> urls;
+
+    // A socket that accepts connections for `want` is the unit's (or, when
+    // owners are not visible, is taken as the unit's).
+    bool served() const {
+        for (const auto& s : sockets)
+            if (s.covers_want && (s.unit_owned || !owners_visible))
+                return true;
+        return false;
+    }
 };
 
 } // namespace netcfg::health

@@ -28,6 +28,9 @@ struct HostSetting {
     std::string connect_host() const;
     std::string connect_url() const; // e.g. http://127.0.0.1:11434
 
+    // A listener only this host can connect to (127.x, ::1, localhost).
+    bool loopback() const;
+
     // Two settings that make Ollama listen on the same socket.
     bool same_listener(const HostSetting& other) const;
 };

@@ -48,6 +48,15 @@ bool listener_covers(const std::string& socket_address, const std::string& want_
 bool bind_conflicts(const std::string& socket_address, const std::string& want_host,
                     const std::vector<std::string>& resolved, bool bindv6only);
 
+// Of `sockets` (whose holders in the unit are already filled in), those on
+// `port` that no process of the unit holds and that would make Ollama's bind
+// for `want_host` fail. Their holders are looked up among all processes when
+// `find_owners` (it needs root to see other users' processes).
+std::vector<ListenSocket> foreign_conflicts(const std::vector<ListenSocket>& sockets,
+                                            std::uint16_t port, const std::string& want_host,
+                                            const std::vector<std::string>& resolved,
+                                            bool bindv6only, bool find_owners);
+
 // The addresses a host name resolves to, as text.
 std::vector<std::string> resolve_host(const std::string& name);
 

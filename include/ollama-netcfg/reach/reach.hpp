@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace netcfg::systemd {
+class Manager;
+}
+
 namespace netcfg::reach {
 
 struct Interface {
@@ -70,5 +74,18 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
 // `from` (a CIDR; empty: any other host).
 Firewall inspect_firewall(std::uint16_t port, int family, const std::string& from,
                           bool firewalld_active);
+
+// The other addresses and the bridges for a listener on `want`: what
+// `expose` reports after its proof and `status`/`check` show.
+struct Survey {
+    std::vector<AddressProbe> addresses;
+    std::vector<Bridge> bridges;
+};
+Survey survey(const ollama::HostSetting& want, std::chrono::milliseconds timeout);
+
+// inspect_firewall() for a listener on `want`, asking systemd whether
+// firewalld runs.
+Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
+                          const std::string& from);
 
 } // namespace netcfg::reach
