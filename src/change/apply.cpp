@@ -146,6 +146,14 @@ struct Prover {
     }
 };
 
+// A host name is resolved once, not at every poll.
+Prover prover_for(Manager& m, const std::string& unit, const Target& target, Progress* progress) {
+    Prover p{m, unit, target, {}, progress};
+    if (target.listen.family() == ollama::Family::name)
+        p.resolved = probe::resolve_host(target.listen.host);
+    return p;
+}
+
 bool all_ok(const std::vector<Proof>& proofs) {
     return std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
 }
@@ -281,9 +289,7 @@ void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
         rep.actions.push_back("rollback restart FAILED: " + r.error().message);
         return;
     }
-    Prover prover{m, unit, o.previous, {}, o.progress};
-    if (o.previous.listen.family() == ollama::Family::name)
-        prover.resolved = probe::resolve_host(o.previous.listen.host);
+    auto prover = prover_for(m, unit, o.previous, o.progress);
     auto proofs = wait_for_proof(prover, deadline, *r);
     if (proofs && all_ok(*proofs)) {
         rep.actions.push_back(fmt::format("the previous setting is back: {} listens on {}", unit,
@@ -312,6 +318,11 @@ Error proof_failure(const ExposeReport& rep, const std::string& unit, const Targ
 
 } // namespace
 
+Target target_of(const config::Resolution& layers) {
+    return {ollama::read_ollama_host(layers.effective.value_or("")),
+            ollama::read_ollama_host(layers.environment.value_or(""))};
+}
+
 fs::path backup_path(const fs::path& path, std::time_t now) {
     auto flat = path.relative_path().string();
     std::replace(flat.begin(), flat.end(), '/', '_');
@@ -322,9 +333,7 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
              const Target& target, const ApplyOptions& o, ExposeReport& rep) {
     const bool writes =
         std::any_of(edits.begin(), edits.end(), [](const FileEdit& e) { return e.changes(); });
-    Prover prover{manager, o.unit, target, {}, o.progress};
-    if (target.listen.family() == ollama::Family::name)
-        prover.resolved = probe::resolve_host(target.listen.host);
+    auto prover = prover_for(manager, o.unit, target, o.progress);
 
     bool restarted = false;
     std::size_t written = 0;

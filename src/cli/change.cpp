@@ -123,9 +123,8 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
                 "would restart {} unless main PID {} already has the setting (not visible: {})",
                 state.name, state.main_pid, v.error().message));
         else if (!ollama::read_ollama_host(v->value_or("")).same_listener(target.listen))
-            rep.actions.push_back(
-                fmt::format("would restart {} (main PID {} has {})", state.name, state.main_pid,
-                            *v ? "OLLAMA_HOST=\"" + **v + "\"" : std::string("OLLAMA_HOST unset")));
+            rep.actions.push_back(fmt::format("would restart {} (main PID {} has {})", state.name,
+                                              state.main_pid, ollama::describe_value(*v)));
     }
     if (rep.actions.empty())
         rep.actions.push_back("nothing to do");

@@ -102,11 +102,10 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
             "remove OLLAMA_HOST there (or the empty Environment= line), then run expose again");
     auto before = config::resolve(s.layers, host_var);
     rep.old_value = before.effective;
-    plan.previous.listen = ollama::read_ollama_host(before.effective.value_or(""));
-    plan.previous.environment = ollama::read_ollama_host(before.environment.value_or(""));
+    plan.previous = change::target_of(before);
     rep.new_value = after.effective;
-    plan.target.listen = want;
-    plan.target.environment = ollama::read_ollama_host(after.environment.value_or(""));
+    plan.target = change::target_of(after);
+    plan.target.listen = want; // the same listener, in the form the admin gave
     return plan;
 }
 
@@ -125,7 +124,10 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
     std::vector<std::string> resolved;
     if (want.family() == ollama::Family::name)
         resolved = probe::resolve_host(want.host);
-    if (auto st = change::check_address_is_local(want, resolved, probe::local_addresses()); !st)
+    std::vector<std::string> mine;
+    for (const auto& i : reach::interfaces())
+        mine.push_back(i.address);
+    if (auto st = change::check_address_is_local(want, resolved, mine); !st)
         return st.error();
 
     change::LowPortFacts low{want.port,

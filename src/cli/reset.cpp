@@ -78,11 +78,9 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     auto after = config::resolve(layers, host_var);
     auto before = config::resolve(session->layers, host_var);
     rep.old_value = before.effective;
-    change::Target previous{ollama::read_ollama_host(before.effective.value_or("")),
-                            ollama::read_ollama_host(before.environment.value_or(""))};
+    auto previous = change::target_of(before);
     rep.new_value = after.effective;
-    change::Target t{ollama::read_ollama_host(after.effective.value_or("")),
-                     ollama::read_ollama_host(after.environment.value_or(""))};
+    auto t = change::target_of(after);
     rep.listen = t.listen.listen_address();
     rep.connect_url = t.listen.connect_url();
     if (after.winner) {

@@ -33,22 +33,14 @@ std::vector<std::string> drop_ins_on_disk(const std::string& unit) {
     return out;
 }
 
-std::optional<std::string> manager_value(const std::vector<std::string>& env,
-                                         std::string_view name) {
-    std::optional<std::string> v;
-    for (const auto& e : env)
-        if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
-            v = e.substr(name.size() + 1);
-    return v;
-}
-
 } // namespace
 
 std::vector<LayerInput> read_layers(const systemd::UnitState& state,
                                     const std::vector<std::string>& manager_env,
                                     const std::string& managed_drop_in, std::string_view name) {
     std::vector<LayerInput> layers;
-    layers.push_back({LayerKind::manager, "", manager_value(manager_env, name), {}});
+    layers.push_back(
+        {LayerKind::manager, "", systemd::environment_list_value(manager_env, name), {}});
     if (!state.fragment_path.empty())
         layers.push_back(read_layer(LayerKind::unit_file, state.fragment_path));
 

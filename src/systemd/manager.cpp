@@ -56,16 +56,6 @@ struct PropertyReader {
         return v;
     }
 
-    template <class T> T trivial(const char* iface, const char* name, char type) {
-        BusError err;
-        T out{};
-        int r = sd_bus_get_property_trivial(bus, destination, path.c_str(), iface, name, err.get(),
-                                            type, &out);
-        if (r < 0)
-            note(name, err.describe(r));
-        return out;
-    }
-
     void note(const char* name, const std::string& why) {
         if (failed.empty())
             failed = fmt::format("{}: {}", name, why);
@@ -83,12 +73,17 @@ int on_job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
 
 } // namespace
 
-std::optional<std::string> UnitState::environment_value(std::string_view var) const {
+std::optional<std::string> environment_list_value(const std::vector<std::string>& env,
+                                                  std::string_view name) {
     std::optional<std::string> v;
-    for (const auto& e : environment)
-        if (e.size() > var.size() && e.compare(0, var.size(), var) == 0 && e[var.size()] == '=')
-            v = e.substr(var.size() + 1);
+    for (const auto& e : env)
+        if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+            v = e.substr(name.size() + 1);
     return v;
+}
+
+std::optional<std::string> UnitState::environment_value(std::string_view var) const {
+    return environment_list_value(environment, var);
 }
 
 Result<Manager> Manager::connect() {

@@ -4,6 +4,7 @@
 // the edits; this carries them out.
 #pragma once
 
+#include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
@@ -35,6 +36,9 @@ struct Target {
     ollama::HostSetting listen;
     ollama::HostSetting environment;
 };
+
+// What the layers, once resolved, make Ollama listen on and Environment= read as.
+Target target_of(const config::Resolution& layers);
 
 struct ApplyOptions {
     std::string unit;

@@ -1,14 +1,10 @@
-// The host's own addresses and the sysctls that decide what may be bound.
+// The sysctl that decides which ports an unprivileged service may bind.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace netcfg::probe {
-
-// Every address of every interface (getifaddrs), as text; IPv6 link-local
-// addresses without their zone.
-std::vector<std::string> local_addresses();
 
 // net.ipv4.ip_unprivileged_port_start (1024 when unreadable).
 int unprivileged_port_start();

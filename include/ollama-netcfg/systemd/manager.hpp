@@ -19,6 +19,11 @@ namespace netcfg::systemd {
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
 
+// The value of the last NAME=value for `name` in an environment list (as
+// systemd's Environment properties hold it).
+std::optional<std::string> environment_list_value(const std::vector<std::string>& env,
+                                                  std::string_view name);
+
 struct UnitState {
     std::string name;
     std::string load_state;               // loaded, not-found, masked, ...
