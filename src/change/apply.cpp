@@ -58,7 +58,6 @@ struct Prover {
     const Target& target;
     std::vector<std::string> resolved;
     Progress* progress = nullptr;
-    bool bindv6only = probe::ipv6_bindv6only();
 
     Proof systemd_proof(const UnitState& s) const {
         auto v = s.environment_value(host_var);
@@ -81,12 +80,12 @@ struct Prover {
         auto sockets = probe::listening_sockets(target.listen.port);
         probe::find_holders(sockets, probe::cgroup_pids(s.control_group));
         for (const auto& sock : sockets) {
-            if (sock.pids.empty() ||
-                !probe::listener_covers(sock.address, target.listen.host, resolved, bindv6only))
+            if (sock.pids.empty() || !probe::listener_covers(sock, target.listen.host, resolved))
                 continue;
             return {"listener", true,
-                    fmt::format("{} LISTEN, held by {} (PID {}) of {}", sock.endpoint(),
-                                probe::process_name(sock.pids.front()), sock.pids.front(), unit)};
+                    fmt::format("{} LISTEN ({}), held by {} (PID {}) of {}", sock.endpoint(),
+                                sock.covers(), probe::process_name(sock.pids.front()),
+                                sock.pids.front(), unit)};
         }
         return {"listener", false, describe_missing_listener(std::move(sockets))};
     }

@@ -142,10 +142,11 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
                                         want.port));
         return change::check_low_port(low);
     }
-    const bool v6only = probe::ipv6_bindv6only();
     auto sockets = probe::listening_sockets(want.port);
     probe::find_holders(sockets, probe::cgroup_pids(s.state.control_group));
-    auto others = probe::foreign_conflicts(sockets, want.port, want.host, resolved, v6only, true);
+    auto others = probe::foreign_conflicts(
+        sockets, probe::expected_socket(want.host, want.port, resolved, probe::kernel_has_ipv6()),
+        true);
     std::vector<change::Holder> foreign;
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
@@ -185,8 +186,9 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
 // the firewall (opened with --open-firewall). Informational, except that a
 // failed --open-firewall is an error.
 Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
-                    ExposeReport& rep) {
-    auto seen = reach::survey(want, std::chrono::milliseconds(2000));
+                    const std::string& control_group, ExposeReport& rep) {
+    const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
+    auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
     for (const auto& a : seen.addresses)
         rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}): {}", a.ok ? "ok" : "FAIL", "address",
                                         a.url, a.interface, a.detail));
@@ -200,7 +202,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
     // unless asked about it: it stays a few milliseconds.
     if (want.loopback() || (!rep.changed && !o.open_firewall && o.from.empty()))
         return Ok{};
-    auto fw = reach::inspect_firewall(m, want, o.from);
+    auto fw = reach::inspect_firewall(m, want, sockets, o.from);
     if (o.open_firewall) {
         auto change = reach::open_firewall(fw, want.port, o.from, false);
         if (!change)
@@ -208,7 +210,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
         rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
         if (!change->actions.empty())
-            fw = reach::inspect_firewall(m, want, o.from);
+            fw = reach::inspect_firewall(m, want, sockets, o.from);
     }
     if (!fw.visible) {
         rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
@@ -267,9 +269,12 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
         if (o.open_firewall && !want->loopback()) {
-            auto change =
-                reach::open_firewall(reach::inspect_firewall(*session->manager, *want, o.from),
-                                     want->port, o.from, true);
+            // Nothing listens as wanted yet: judge the socket Go will open.
+            const std::vector<probe::ListenSocket> expected{probe::expected_socket(
+                want->host, want->port, {}, probe::kernel_has_ipv6())};
+            auto change = reach::open_firewall(
+                reach::inspect_firewall(*session->manager, *want, expected, o.from), want->port,
+                o.from, true);
             if (!change)
                 return change.error();
             rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
@@ -282,7 +287,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}, rep);
     if (!applied)
         return applied;
-    return report_reach(*session->manager, o, *want, rep);
+    return report_reach(*session->manager, o, *want, session->state.control_group, rep);
 }
 
 } // namespace

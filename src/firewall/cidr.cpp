@@ -17,6 +17,8 @@ std::string_view decision_name(Decision d) {
         return "rejected";
     case Decision::undecided:
         return "undecided";
+    case Decision::partial:
+        return "partial";
     }
     return "undecided";
 }

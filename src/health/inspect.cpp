@@ -30,7 +30,8 @@ void read_sockets(Facts& f, const std::string& control_group) {
     std::vector<std::string> resolved;
     if (f.want.family() == ollama::Family::name)
         resolved = probe::resolve_host(f.want.host);
-    const bool v6only = probe::ipv6_bindv6only();
+    f.expected =
+        probe::expected_socket(f.want.host, f.want.port, resolved, probe::kernel_has_ipv6());
     f.owners_visible = probe::can_see_open_files(static_cast<pid_t>(f.main_pid));
 
     auto all = probe::listening_sockets(0);
@@ -38,18 +39,14 @@ void read_sockets(Facts& f, const std::string& control_group) {
     for (const auto& s : all) {
         if (s.pids.empty())
             continue;
-        const bool covers = s.port == f.want.port &&
-                            probe::listener_covers(s.address, f.want.host, resolved, v6only);
-        f.sockets.push_back(
-            {s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
+        const bool covers = s.port == f.want.port && probe::listener_covers(s, f.want.host, resolved);
+        f.sockets.push_back({s, s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()),
+                             true, covers});
     }
-    auto others =
-        probe::foreign_conflicts(all, f.want.port, f.want.host, resolved, v6only, f.owners_visible);
-    for (const auto& s : others) {
+    for (const auto& s : probe::foreign_conflicts(all, f.expected, f.owners_visible)) {
         pid_t pid = s.pids.empty() ? 0 : s.pids.front();
-        f.sockets.push_back({s.endpoint(), pid, pid ? probe::process_name(pid) : std::string(),
-                             false,
-                             probe::listener_covers(s.address, f.want.host, resolved, v6only)});
+        f.sockets.push_back({s, s.endpoint(), pid, pid ? probe::process_name(pid) : std::string(),
+                             false, probe::listener_covers(s, f.want.host, resolved)});
     }
 }
 
@@ -70,12 +67,13 @@ void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     if (!f.served())
         return;
     f.reach_checked = true;
-    auto seen = reach::survey(f.want, o.api_timeout);
+    const auto serving = f.serving();
+    auto seen = reach::survey(f.want, serving, o.api_timeout);
     f.addresses = std::move(seen.addresses);
     f.bridges = std::move(seen.bridges);
     if (f.want.loopback())
         return; // nothing from outside can connect: the firewall does not matter
-    f.firewall = reach::inspect_firewall(manager, f.want, o.from);
+    f.firewall = reach::inspect_firewall(manager, f.want, serving, o.from);
 }
 
 void read_urls(Facts& f, const InspectOptions& o) {

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/health/problems.hpp"
 
+#include "ollama-netcfg/reach/scope.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -194,8 +196,8 @@ struct Finder {
             for (const auto& b : f.bridges)
                 names += (names.empty() ? "" : ", ") + b.interface;
             add("containers-cannot-reach", Severity::info,
-                fmt::format("containers on {} cannot reach Ollama: it listens on {} only", names,
-                            f.want.listen_address()),
+                fmt::format("containers on {} cannot reach Ollama: it listens on {} ({})", names,
+                            f.listen_endpoint(), f.listen_covers()),
                 fmt::format("to serve containers, `ollama-netcfg expose {}` (the bridge's "
                             "address) or 0.0.0.0, and use host.docker.internal with "
                             "--add-host=host.docker.internal:host-gateway",
@@ -209,31 +211,99 @@ struct Finder {
                 "run as root to see it");
             return;
         }
+        firewall_verdicts(fw);
+        open_to_internet(fw);
+    }
+
+    static bool blocked(firewall::Decision d) {
+        return d == firewall::Decision::drop || d == firewall::Decision::reject;
+    }
+
+    std::string open_advice(const reach::Firewall& fw) const {
+        std::string how = fw.open_command.empty() && !fw.open_command_text.empty()
+                              ? fmt::format("`sudo {}`", fw.open_command_text)
+                              : fmt::format("`sudo {}`, or `sudo ollama-netcfg expose {} "
+                                            "--open-firewall{}`",
+                                            fw.open_command_text, f.want.listen_address(),
+                                            f.from.empty() ? "" : " --from " + f.from);
+        return "open it " +
+               (f.from.empty() ? std::string("(better: only to the networks that need it, "
+                                             "with --from CIDR) ")
+                               : std::string()) +
+               "with " + how;
+    }
+
+    // firewall-blocks when every IP version the listener covers is blocked,
+    // firewall-partial when one gets in and another does not.
+    void firewall_verdicts(const reach::Firewall& fw) {
         using firewall::Decision;
-        const auto& v = fw.verdict;
         auto who = f.from.empty() ? std::string("other hosts") : f.from;
-        if (v.decision == Decision::drop || v.decision == Decision::reject) {
-            std::string how = fw.open_command.empty() && !fw.open_command_text.empty()
-                                  ? fmt::format("`sudo {}`", fw.open_command_text)
-                                  : fmt::format("`sudo {}`, or `sudo ollama-netcfg expose {} "
-                                                "--open-firewall{}`",
-                                                fw.open_command_text, f.want.listen_address(),
-                                                f.from.empty() ? "" : " --from " + f.from);
+        std::vector<const reach::FamilyVerdict*> shut, open, unsure;
+        for (const auto& v : fw.families)
+            (blocked(v.verdict.decision)               ? shut
+             : v.verdict.decision == Decision::accept ? open
+                                                       : unsure)
+                .push_back(&v);
+        auto describe = [&](const std::vector<const reach::FamilyVerdict*>& vs) {
+            std::string out;
+            for (const auto* v : vs)
+                out += fmt::format("{}IPv{} {} by {}", out.empty() ? "" : ", ", v->family,
+                                   firewall::decision_name(v->verdict.decision),
+                                   v->verdict.reason);
+            return out;
+        };
+        if (!shut.empty() && shut.size() == fw.families.size()) {
+            const auto& v = shut.front()->verdict;
             add("firewall-blocks", Severity::critical,
                 fmt::format("{} {} new connections from {} to port {} ({})", v.backend,
                             v.decision == Decision::drop ? "drops" : "rejects", who, f.want.port,
-                            v.reason),
-                "open it " +
-                    (f.from.empty() ? std::string("(better: only to the networks that "
-                                                  "need it, with --from CIDR) ")
-                                    : std::string()) +
-                    "with " + how);
-        } else if (v.decision == Decision::undecided) {
+                            describe(shut)),
+                open_advice(fw));
+        } else if (!shut.empty() && !open.empty()) {
+            std::string open_text;
+            for (const auto* v : open)
+                open_text += fmt::format("{}IPv{} open to {} ({})", open_text.empty() ? "" : ", ",
+                                         v->family,
+                                         f.from.empty() ? std::string("every host") : f.from,
+                                         v->verdict.reason);
+            add("firewall-partial", Severity::warning,
+                fmt::format("port {} is filtered for one IP version only: {}; {}", f.want.port,
+                            describe(shut), open_text),
+                fmt::format("decide for both: close IPv{} too (a rule in an `inet` table covers "
+                            "both), or {}",
+                            open.front()->family, open_advice(fw)));
+        }
+        for (const auto* v : unsure)
             add("firewall-undecided", Severity::info,
-                fmt::format("cannot decide whether {} lets {} reach port {}: {}", v.backend, who,
-                            f.want.port, v.reason),
-                "test from a client: curl http://SERVER:" + std::to_string(f.want.port) +
-                    "/api/version");
+                fmt::format("cannot decide whether {} lets {} reach port {} over IPv{}: {}",
+                            v->verdict.backend, who, f.want.port, v->family, v->verdict.reason),
+                fmt::format("test from a client: curl -{} http://SERVER:{}/api/version", v->family,
+                            f.want.port));
+    }
+
+    // A globally routable address the listener covers, and a firewall that
+    // lets any source in on its IP version.
+    void open_to_internet(const reach::Firewall& fw) {
+        for (const auto& a : f.addresses) {
+            const auto scope = reach::address_scope(a.address);
+            if (!scope.global)
+                continue;
+            auto it = std::find_if(fw.any_source.begin(), fw.any_source.end(),
+                                   [&](const auto& v) { return v.family == a.family; });
+            if (it == fw.any_source.end() || it->verdict.decision != firewall::Decision::accept)
+                continue;
+            add("open-to-internet", Severity::warning,
+                fmt::format("{} ({}) is a globally routable address and {} accepts new "
+                            "connections to port {} from any source ({}): anyone on the "
+                            "Internet can use this Ollama, which has no authentication",
+                            a.address, a.interface, it->verdict.backend, f.want.port,
+                            it->verdict.reason),
+                fmt::format("let in only the networks that need it (`sudo ollama-netcfg expose "
+                            "{} --open-firewall --from CIDR` with a firewall that drops the "
+                            "rest), or keep Ollama on 127.0.0.1 behind a proxy with "
+                            "authentication (`ollama-netcfg proxy-config`)",
+                            f.want.listen_address()));
+            return; // one is enough to say it
         }
     }
 
@@ -349,7 +419,9 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "address-unreachable",
                                                 "containers-cannot-reach",
                                                 "firewall-blocks",
+                                                "firewall-partial",
                                                 "firewall-undecided",
+                                                "open-to-internet",
                                                 "url-unreachable",
                                                 "not-visible"};
     return codes;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <memory>
 #include <netinet/in.h>
@@ -68,12 +69,6 @@ std::vector<pid_t> all_pids() {
 
 } // namespace
 
-std::string ListenSocket::endpoint() const {
-    if (family == AF_INET6)
-        return fmt::format("[{}]:{}", address, port);
-    return fmt::format("{}:{}", address, port);
-}
-
 std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
                                              std::uint16_t port) {
     std::vector<ListenSocket> out;
@@ -105,6 +100,16 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 }
 
 namespace {
+
+// INET_DIAG_SKV6ONLY, which the kernel adds for every AF_INET6 socket.
+bool v6only_attribute(const nlmsghdr* h) {
+    const auto* msg = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+    auto len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof *msg));
+    for (auto* a = reinterpret_cast<const rtattr*>(msg + 1); RTA_OK(a, len); a = RTA_NEXT(a, len))
+        if (a->rta_type == INET_DIAG_SKV6ONLY)
+            return *static_cast<const std::uint8_t*>(RTA_DATA(a)) != 0;
+    return false;
+}
 
 // LISTEN sockets from the kernel's sock_diag netlink interface, as ss(8)
 // asks for them. /proc/net/tcp walks every hash bucket and takes
@@ -152,9 +157,15 @@ std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint
             sock.address = text;
             sock.port = p;
             sock.inode = msg->idiag_inode;
+            sock.v6only = v6only_attribute(h);
             out.push_back(std::move(sock));
         }
     }
+}
+
+bool bindv6only_default() {
+    auto v = read_file("/proc/sys/net/ipv6/bindv6only");
+    return v && *v && !(*v)->empty() && (**v)[0] == '1';
 }
 
 std::vector<ListenSocket> proc_listening(std::uint16_t port) {
@@ -165,6 +176,10 @@ std::vector<ListenSocket> proc_listening(std::uint16_t port) {
         if (!text || !*text)
             continue;
         auto found = parse_proc_net_tcp(**text, family, port);
+        // /proc/net/tcp6 does not show IPV6_V6ONLY: a socket that did not
+        // set it has net.ipv6.bindv6only's default. Only this fallback guesses.
+        for (auto& sock : found)
+            sock.v6only = family == AF_INET6 && bindv6only_default();
         out.insert(out.end(), found.begin(), found.end());
     }
     return out;
@@ -215,45 +230,11 @@ void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& 
 
 namespace netcfg::probe {
 
-bool listener_covers(const std::string& socket_address, const std::string& want_host,
-                     const std::vector<std::string>& resolved, bool bindv6only) {
-    const bool dual = socket_address == "::" && !bindv6only;
-    if (want_host.empty())
-        return socket_address == "::" || socket_address == "0.0.0.0";
-    if (want_host == "0.0.0.0")
-        return socket_address == "0.0.0.0" || dual;
-    if (socket_address == want_host)
-        return true;
-    return std::find(resolved.begin(), resolved.end(), socket_address) != resolved.end();
-}
-
-bool bind_conflicts(const std::string& socket_address, const std::string& want_host,
-                    const std::vector<std::string>& resolved, bool bindv6only) {
-    std::string want = want_host.empty() ? "::" : want_host; // Go: "" is dual-stack ::
-    const bool is_ip = want.find(':') != std::string::npos ||
-                       want.find_first_not_of("0123456789.") == std::string::npos;
-    if (!is_ip) {
-        if (resolved.empty())
-            return false;
-        want = resolved.front();
-    }
-    auto wildcard = [](const std::string& a) { return a == "0.0.0.0" || a == "::"; };
-    const bool sock_v6 = socket_address.find(':') != std::string::npos;
-    const bool want_v6 = want.find(':') != std::string::npos;
-    if (sock_v6 == want_v6)
-        return wildcard(socket_address) || wildcard(want) || socket_address == want;
-    const std::string& v6 = sock_v6 ? socket_address : want;
-    return v6 == "::" && !bindv6only;
-}
-
 std::vector<ListenSocket> foreign_conflicts(const std::vector<ListenSocket>& sockets,
-                                            std::uint16_t port, const std::string& want_host,
-                                            const std::vector<std::string>& resolved,
-                                            bool bindv6only, bool find_owners) {
+                                            const ListenSocket& wanted, bool find_owners) {
     std::vector<ListenSocket> out;
     for (const auto& s : sockets)
-        if (s.port == port && s.pids.empty() &&
-            bind_conflicts(s.address, want_host, resolved, bindv6only))
+        if (s.port == wanted.port && s.pids.empty() && bind_conflicts(s, wanted))
             out.push_back(s);
     if (find_owners)
         find_holders(out, {});
@@ -280,9 +261,9 @@ std::vector<std::string> resolve_host(const std::string& name) {
     return out;
 }
 
-bool ipv6_bindv6only() {
-    auto v = read_file("/proc/sys/net/ipv6/bindv6only");
-    return v && *v && !(*v)->empty() && (**v)[0] == '1';
+bool kernel_has_ipv6() {
+    UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    return static_cast<bool>(fd);
 }
 
 } // namespace netcfg::probe

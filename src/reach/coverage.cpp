@@ -1,6 +1,8 @@
 #include "ollama-netcfg/reach/reach.hpp"
 
+#include <algorithm>
 #include <array>
+#include <fmt/format.h>
 
 namespace netcfg::reach {
 
@@ -13,24 +15,113 @@ bool is_container_bridge(const std::string& name) {
     return false;
 }
 
-std::vector<Interface> covered(const ollama::HostSetting& want,
-                               const std::vector<Interface>& interfaces, bool bindv6only) {
+std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
+                               const std::vector<Interface>& interfaces) {
     std::vector<Interface> out;
-    const auto& h = want.host;
-    for (const auto& i : interfaces) {
-        bool yes = false;
-        if (h.empty())
-            yes = true;
-        else if (h == "0.0.0.0")
-            yes = i.family == 4;
-        else if (h == "::")
-            yes = i.family == 6 || !bindv6only;
-        else
-            yes = i.address == h;
-        if (yes)
+    for (const auto& i : interfaces)
+        if (std::any_of(sockets.begin(), sockets.end(),
+                        [&](const auto& s) { return s.accepts(i.address); }))
             out.push_back(i);
-    }
     return out;
+}
+
+std::vector<int> covered_families(const std::vector<probe::ListenSocket>& sockets) {
+    std::vector<int> out;
+    for (int v : {4, 6})
+        if (std::any_of(sockets.begin(), sockets.end(),
+                        [&](const auto& s) { return s.accepts_family(v); }))
+            out.push_back(v);
+    return out;
+}
+
+const FamilyVerdict* Firewall::family(int version) const {
+    for (const auto& f : families)
+        if (f.family == version)
+            return &f;
+    return nullptr;
+}
+
+firewall::Verdict summarize(const std::vector<FamilyVerdict>& families) {
+    using firewall::Decision;
+    firewall::Verdict v{"none", Decision::undecided, "no IP version to judge", {}};
+    if (families.empty())
+        return v;
+    v = families.front().verdict;
+    if (families.size() == 1)
+        return v;
+    auto blocked = [](Decision d) { return d == Decision::drop || d == Decision::reject; };
+    bool any_accept = false, any_blocked = false, any_undecided = false, all_same = true;
+    std::string reason;
+    for (const auto& f : families) {
+        const auto d = f.verdict.decision;
+        any_accept = any_accept || d == Decision::accept;
+        any_blocked = any_blocked || blocked(d);
+        any_undecided = any_undecided || d == Decision::undecided;
+        all_same = all_same && d == families.front().verdict.decision;
+        reason += fmt::format("{}IPv{}: {}", reason.empty() ? "" : "; ", f.family,
+                              f.verdict.reason);
+    }
+    v.reason = reason;
+    v.decision = all_same            ? families.front().verdict.decision
+                 : any_accept && any_blocked ? Decision::partial
+                 : any_undecided             ? Decision::undecided
+                 : any_blocked               ? Decision::drop
+                                             : Decision::accept;
+    return v;
+}
+
+namespace {
+
+std::string family_phrase(const FamilyVerdict& f, const std::string& from) {
+    using firewall::Decision;
+    switch (f.verdict.decision) {
+    case Decision::accept:
+        return from.empty() ? fmt::format("any IPv{} host", f.family)
+                            : fmt::format("IPv{} hosts in {}", f.family, from);
+    case Decision::drop:
+    case Decision::reject:
+        return fmt::format("no other IPv{} host ({} {} it)", f.family, f.verdict.backend,
+                           f.verdict.decision == Decision::drop ? "drops" : "rejects");
+    default:
+        return fmt::format("IPv{} hosts: undecided ({} rules)", f.family, f.verdict.backend);
+    }
+}
+
+} // namespace
+
+std::string who_can_connect(const std::vector<int>& families, const Firewall* fw,
+                            const std::string& from) {
+    constexpr std::string_view no_auth = "; Ollama does not authenticate: whoever connects can "
+                                         "use, pull and delete models";
+    if (families.empty())
+        return "no one: nothing serves the wanted address";
+    if (!fw)
+        return "this host only (a loopback listener)";
+    if (!fw->visible)
+        return fmt::format("every host that can route to it, unless a firewall stops it (not "
+                           "inspected: {}){}",
+                           fw->why_not, no_auth);
+    const auto& f = fw->families;
+    std::string out;
+    if (f.size() == 2 && f[0].verdict.decision == firewall::Decision::accept &&
+        f[1].verdict.decision == firewall::Decision::accept)
+        out = from.empty() ? "any IPv4 and IPv6 host" : "hosts in " + from;
+    else
+        for (const auto& v : f)
+            out += (out.empty() ? "" : ", ") + family_phrase(v, from);
+    if (!from.empty())
+        out += " (judged for --from " + from + ")";
+    return out + std::string(no_auth);
+}
+
+std::string client_export(const ollama::HostSetting& want,
+                          const std::vector<probe::ListenSocket>& sockets) {
+    if (want.port == ollama::default_port &&
+        std::any_of(sockets.begin(), sockets.end(),
+                    [](const auto& s) { return s.accepts("127.0.0.1"); }))
+        return {};
+    auto url = want.connect_url(); // http://HOST:PORT
+    return "export OLLAMA_HOST=" + url.substr(url.find("://") + 3);
 }
 
 } // namespace netcfg::reach

@@ -24,8 +24,11 @@ bool is_bridge(const std::string& name) {
     return stat(("/sys/class/net/" + name + "/bridge").c_str(), &st) == 0;
 }
 
+// A link-local address needs its interface as the zone (RFC 6874: %25).
 std::string url_host(const Interface& i) {
-    return i.family == 6 ? "[" + i.address + "]" : i.address;
+    if (i.family == 4)
+        return i.address;
+    return "[" + i.address + (i.link_local ? "%25" + i.name : std::string()) + "]";
 }
 
 constexpr std::chrono::milliseconds command_timeout{5000};
@@ -74,10 +77,13 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           std::chrono::milliseconds timeout) {
     std::vector<AddressProbe> out;
     for (const auto& i : covered) {
-        if (i.loopback || i.link_local)
+        if (i.loopback)
             continue;
         AddressProbe p;
         p.interface = i.name;
+        p.address = i.address;
+        p.family = i.family;
+        p.link_local = i.link_local;
         p.url = fmt::format("http://{}:{}/api/version", url_host(i), want.port);
         auto a = probe::http_get(p.url, timeout);
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
@@ -104,22 +110,105 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
     return out;
 }
 
-Firewall inspect_firewall(std::uint16_t port, int family, const std::string& from,
-                          bool firewalld_active) {
-    Firewall fw;
+namespace {
+
+// ufw's IPv6 switch: with IPV6=no, ufw's start-up sets ip6tables' INPUT
+// policy to DROP and accepts only loopback.
+bool ufw_ipv6_enabled() {
+    auto conf = read_file("/etc/default/ufw");
+    if (!conf || !*conf)
+        return true; // ufw's default
+    std::string_view text = **conf;
+    auto at = text.rfind("\nIPV6=");
+    if (at == std::string_view::npos)
+        return !text.starts_with("IPV6=") || text.substr(5, 3) == "yes";
+    auto value = text.substr(at + 6, 3);
+    return value == "yes" || value == "YES";
+}
+
+firewall::Packet packet_for(int family, std::uint16_t port, const std::string& from) {
     firewall::Packet packet{family, port, std::nullopt};
-    if (!from.empty()) {
-        // The first address of the network stands for it.
-        auto net = from.substr(0, from.find('/'));
-        packet.saddr = net;
+    if (!from.empty())
+        packet.saddr = from.substr(0, from.find('/')); // the first address stands for the network
+    return packet;
+}
+
+// The IP versions to judge: those covered, or only --from's.
+std::vector<int> judged(const std::vector<int>& families, const std::string& from) {
+    if (from.empty())
+        return families;
+    const int v = from.find(':') != std::string::npos ? 6 : 4;
+    std::vector<int> out;
+    for (int f : families)
+        if (f == v)
+            out.push_back(f);
+    return out;
+}
+
+// Fills fw.families (the versions judged for `from`) and fw.any_source
+// (every covered version, for a source no rule singles out).
+template <typename Judge>
+void judge_all(Firewall& fw, const std::vector<int>& families, const std::string& from,
+               Judge judge) {
+    for (int v : families) {
+        FamilyVerdict any{v, judge(v, std::string()), {}};
+        if (from.empty())
+            fw.families.push_back(any);
+        fw.any_source.push_back(std::move(any));
     }
-    std::string open_from = from;
+    if (!from.empty())
+        for (int v : judged(families, from))
+            fw.families.push_back({v, judge(v, from), {}});
+}
+
+void finish(Firewall& fw) {
+    fw.verdict = summarize(fw.families);
+    if (!fw.open_command.empty())
+        return;
+    std::string text;
+    for (const auto& f : fw.families)
+        if (!f.open_command_text.empty() && f.verdict.decision != firewall::Decision::accept &&
+            text.find(f.open_command_text) == std::string::npos)
+            text += (text.empty() ? "" : " && ") + f.open_command_text;
+    fw.open_command_text = text;
+}
+
+// iptables-legacy rules do not show in nftables; the kernel lists the
+// legacy tables in use: ask only then.
+std::optional<firewall::Verdict> legacy_verdict(int family) {
+    auto names = read_file(family == 4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
+    const bool in_use = names && *names && !(*names)->empty();
+    const char* tool = family == 4 ? "iptables-legacy" : "ip6tables-legacy";
+    if (!in_use || !have_command(tool))
+        return std::nullopt;
+    auto legacy = run_command({tool, "-S", "INPUT"}, command_timeout);
+    if (!legacy || legacy->exit_status != 0 || legacy->out.find("-P INPUT ACCEPT\n") == 0)
+        return std::nullopt;
+    return firewall::Verdict{tool, firewall::Decision::undecided,
+                             fmt::format("{} has INPUT rules; this tool does not evaluate them",
+                                         tool),
+                             {}};
+}
+
+} // namespace
+
+Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
+                          const std::string& from, bool firewalld_active) {
+    Firewall fw;
     if (!firewalld_active && ufw_enabled()) {
         auto r = run_command({"ufw", "status", "verbose"}, command_timeout);
         if (r && r->exit_status == 0 && r->out.find("Status: active") != std::string::npos) {
-            fw.verdict = firewall::evaluate_ufw(r->out, packet);
-            fw.open_command = firewall::ufw_allow(port, open_from);
+            const bool v6 = ufw_ipv6_enabled();
+            judge_all(fw, families, from, [&](int v, const std::string& source) {
+                if (v == 6 && !v6)
+                    return firewall::Verdict{
+                        "ufw", firewall::Decision::drop,
+                        "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback", {}};
+                return firewall::evaluate_ufw(r->out, packet_for(v, port, source));
+            });
+            fw.open_command = firewall::ufw_allow(port, from);
             fw.open_command_text = shell_words(fw.open_command);
+            finish(fw);
             return fw;
         }
         if (r && r->exit_status != 0 && r->err.find("root") != std::string::npos) {
@@ -146,44 +235,52 @@ Firewall inspect_firewall(std::uint16_t port, int family, const std::string& fro
         fw.why_not = "nft -j list ruleset printed no JSON";
         return fw;
     }
-    fw.verdict = firewall::evaluate_nft(json, packet);
-    if (firewalld_active) {
-        fw.verdict.backend = "firewalld";
-        auto cmd = firewall::firewalld_allow(port, open_from);
-        fw.open_command = cmd;
-        fw.open_command_text = shell_words(cmd) + " && firewall-cmd --reload";
-        return fw;
-    }
-    if (fw.verdict.chain.empty()) {
-        fw.verdict.backend = "none";
-        // Nothing in nftables; rules loaded with iptables-legacy do not show
-        // there. The kernel lists the legacy tables in use: ask only then.
-        auto legacy_tables = read_file("/proc/net/ip_tables_names");
-        const bool legacy_in_use = legacy_tables && *legacy_tables && !(*legacy_tables)->empty();
-        if (legacy_in_use && have_command("iptables-legacy")) {
-            auto legacy = run_command({"iptables-legacy", "-S", "INPUT"}, command_timeout);
-            if (legacy && legacy->exit_status == 0 && legacy->out.find("-P INPUT ACCEPT\n") != 0) {
-                fw.verdict = {"iptables-legacy",
-                              firewall::Decision::undecided,
-                              "iptables-legacy has INPUT rules; this tool does not evaluate them",
-                              {}};
-            }
+    judge_all(fw, families, from, [&](int v, const std::string& source) {
+        auto verdict = firewall::evaluate_nft(json, packet_for(v, port, source));
+        if (firewalld_active)
+            verdict.backend = "firewalld";
+        else if (verdict.chain.empty()) {
+            verdict.backend = "none";
+            if (auto legacy = legacy_verdict(v))
+                verdict = *legacy;
         }
-        return fw;
+        return verdict;
+    });
+    for (auto& f : fw.families)
+        if (!firewalld_active && !f.verdict.chain.empty())
+            f.open_command_text = firewall::nft_allow(f.verdict.chain, port, from);
+    if (firewalld_active) {
+        fw.open_command = firewall::firewalld_allow(port, from);
+        fw.open_command_text = shell_words(fw.open_command) + " && firewall-cmd --reload";
     }
-    fw.open_command_text = firewall::nft_allow(fw.verdict.chain, port, open_from);
+    finish(fw);
     return fw;
 }
 
-Survey survey(const ollama::HostSetting& want, std::chrono::milliseconds timeout) {
+std::vector<probe::ListenSocket> serving_sockets(const ollama::HostSetting& want,
+                                                 const std::vector<pid_t>& unit_pids) {
+    std::vector<std::string> resolved;
+    if (want.family() == ollama::Family::name)
+        resolved = probe::resolve_host(want.host);
+    auto all = probe::listening_sockets(want.port);
+    probe::find_holders(all, unit_pids);
+    std::vector<probe::ListenSocket> out;
+    for (auto& s : all)
+        if (!s.pids.empty() && probe::listener_covers(s, want.host, resolved))
+            out.push_back(std::move(s));
+    return out;
+}
+
+Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
+              std::chrono::milliseconds timeout) {
     auto all = interfaces();
-    auto on = covered(want, all, probe::ipv6_bindv6only());
+    auto on = covered(sockets, all);
     return {probe_addresses(want, on, timeout), bridges(all, on)};
 }
 
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
-                          const std::string& from) {
-    return inspect_firewall(want.port, want.family() == ollama::Family::ipv6 ? 6 : 4, from,
+                          const std::vector<probe::ListenSocket>& sockets, const std::string& from) {
+    return inspect_firewall(want.port, covered_families(sockets), from,
                             manager.is_active("firewalld.service"));
 }
 

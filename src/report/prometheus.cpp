@@ -60,7 +60,7 @@ std::string prometheus_text(const std::string& unit, const health::Facts* f,
                "The Ollama version that answered, and where it listens.");
         out +=
             fmt::format("ollama_netcfg_ollama_info{{unit=\"{}\",version=\"{}\",listen=\"{}\"}} 1\n",
-                        u, label(*f->version), label(f->want.listen_address()));
+                        u, label(*f->version), label(f->listen_endpoint()));
     }
     return out;
 }

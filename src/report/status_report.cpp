@@ -1,6 +1,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <algorithm>
+#include <sys/socket.h>
 #include <ctime>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -87,8 +88,8 @@ std::string reach_lines(const Facts& f) {
         return {};
     std::string out = "reachable at:\n";
     for (const auto& a : f.addresses)
-        out += fmt::format("  {:<4} {:<16} {}: {}\n", a.ok ? "ok" : "FAIL", a.interface, a.url,
-                           a.detail);
+        out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n", a.ok ? "ok" : "FAIL", a.family,
+                           a.interface, a.url, a.detail);
     if (f.addresses.empty())
         out += "  loopback only\n";
     for (const auto& b : f.bridges)
@@ -102,12 +103,12 @@ std::string reach_lines(const Facts& f) {
         const auto& fw = *f.firewall;
         if (!fw.visible)
             out += fmt::format("firewall:          not inspected ({})\n", fw.why_not);
-        else
-            out += fmt::format("firewall:          {}: new connections from {} to port {} {} "
+        for (const auto& v : fw.families)
+            out += fmt::format("firewall IPv{}:     {}: new connections from {} to port {} {} "
                                "({})\n",
-                               fw.verdict.backend, f.from.empty() ? "other hosts" : f.from,
-                               f.want.port, firewall::decision_name(fw.verdict.decision),
-                               fw.verdict.reason);
+                               v.family, v.verdict.backend, f.from.empty() ? "other hosts" : f.from,
+                               f.want.port, firewall::decision_name(v.verdict.decision),
+                               v.verdict.reason);
     }
     for (const auto& u : f.urls)
         out += fmt::format("URL:               GET {}: {}\n", u.url,
@@ -115,6 +116,44 @@ std::string reach_lines(const Facts& f) {
                            : u.version      ? fmt::format("HTTP 200, version {}", *u.version)
                                             : fmt::format("HTTP {}", u.status));
     return out;
+}
+
+// Who can open a connection, and what the admin's shell needs.
+std::string closing_lines(const Facts& f) {
+    if (f.load_state != "loaded")
+        return {};
+    const auto serving = f.serving();
+    auto families = reach::covered_families(serving);
+    std::string out = fmt::format("who can connect:   {}\n",
+                                  reach::who_can_connect(families,
+                                                         f.firewall ? &*f.firewall : nullptr,
+                                                         f.from));
+    if (auto line = reach::client_export(f.want, serving.empty() ? std::vector{f.expected}
+                                                                 : serving);
+        !line.empty())
+        out += fmt::format("ollama command:    the local `ollama` command needs `{}` in its "
+                           "shell\n",
+                           line);
+    return out;
+}
+
+// firewall.ipv4 / firewall.ipv6: "not-covered" when the listener does not
+// accept that IP version, "not-judged" when --from names the other one.
+nlohmann::json family_json(const reach::Firewall& fw, int version) {
+    const auto* v = fw.visible ? fw.family(version) : nullptr;
+    if (!v) {
+        const bool covered =
+            std::any_of(fw.any_source.begin(), fw.any_source.end(),
+                        [&](const auto& a) { return a.family == version; });
+        return {{"decision", !fw.visible ? "undecided" : covered ? "not-judged" : "not-covered"},
+                {"backend", ""},
+                {"reason", !fw.visible ? fw.why_not : ""},
+                {"open_command", ""}};
+    }
+    return {{"decision", std::string(firewall::decision_name(v->verdict.decision))},
+            {"backend", v->verdict.backend},
+            {"reason", v->verdict.reason},
+            {"open_command", v->open_command_text}};
 }
 
 nlohmann::json opt(const std::optional<std::string>& v) {
@@ -149,12 +188,16 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
             out += fmt::format("main process has:  {}\n", shown(f.process_value));
         else if (f.main_pid)
             out += fmt::format("main process has:  not visible ({})\n", f.process_error);
-        out +=
-            fmt::format("Ollama listens on: {}{}; clients connect to {}\n", f.want.listen_address(),
-                        f.expect_given ? " (--expect)" : "", f.want.connect_url());
+        out += fmt::format("Ollama listens on: {} ({}){}; clients on this host connect to {}\n",
+                           f.listen_endpoint(), f.listen_covers(),
+                           f.served()       ? ""
+                           : f.expect_given ? ", expected (--expect)"
+                                            : ", expected",
+                           f.want.connect_url());
         out += "listening sockets:\n" + socket_lines(f);
         out += fmt::format("API:               {}\n", api_line(f));
         out += reach_lines(f);
+        out += closing_lines(f);
     }
     auto worst = health::overall(problems);
     out += fmt::format("verdict: {}\n", health::severity_name(worst));
@@ -196,12 +239,18 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["process"] = f.process_visible
                        ? nlohmann::json{{"visible", true}, {"value", opt(f.process_value)}}
                        : nlohmann::json{{"visible", false}, {"error", f.process_error}};
-    j["listen"] = f.want.listen_address();
+    j["listen"] = f.listen_endpoint();
+    j["listen_covers"] = f.listen_covers();
+    j["listen_address"] = f.want.listen_address();
+    j["listening"] = f.served();
     j["connect_url"] = f.want.connect_url();
     j["expected_from"] = f.expect_given ? "--expect" : "configuration";
     auto sockets = nlohmann::json::array();
     for (const auto& s : f.sockets)
         sockets.push_back({{"endpoint", s.endpoint},
+                           {"family", s.socket.family == AF_INET6 ? 6 : 4},
+                           {"dual_stack", s.socket.dual_stack()},
+                           {"covers", s.socket.covers()},
                            {"pid", s.pid},
                            {"process", s.process},
                            {"unit", s.unit_owned},
@@ -211,8 +260,13 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                 {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
     auto addresses = nlohmann::json::array();
     for (const auto& a : f.addresses)
-        addresses.push_back(
-            {{"interface", a.interface}, {"url", a.url}, {"ok", a.ok}, {"detail", a.detail}});
+        addresses.push_back({{"interface", a.interface},
+                             {"address", a.address},
+                             {"family", a.family},
+                             {"link_local", a.link_local},
+                             {"url", a.url},
+                             {"ok", a.ok},
+                             {"detail", a.detail}});
     j["addresses"] = addresses;
     auto bridges = nlohmann::json::array();
     for (const auto& b : f.bridges)
@@ -227,7 +281,9 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                          {"decision", std::string(firewall::decision_name(fw.verdict.decision))},
                          {"reason", fw.verdict.reason},
                          {"from", f.from},
-                         {"open_command", fw.open_command_text}};
+                         {"open_command", fw.open_command_text},
+                         {"ipv4", family_json(fw, 4)},
+                         {"ipv6", family_json(fw, 6)}};
     } else {
         j["firewall"] = nullptr;
     }
@@ -239,6 +295,14 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                         {"version", opt(u.version)},
                         {"ollama_refuses_host", u.refused_host}});
     j["urls"] = urls;
+    if (f.load_state == "loaded") {
+        const auto serving = f.serving();
+        j["who_can_connect"] = reach::who_can_connect(
+            reach::covered_families(serving), f.firewall ? &*f.firewall : nullptr, f.from);
+        auto line = reach::client_export(f.want, serving.empty() ? std::vector{f.expected}
+                                                                 : serving);
+        j["client_export"] = line.empty() ? nlohmann::json(nullptr) : nlohmann::json(line);
+    }
     j["problems"] = problems_json(problems);
     j["time_seconds"] = seconds;
     return j;
@@ -248,7 +312,7 @@ std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, do
     auto worst = health::overall(problems);
     std::string text;
     if (worst == Severity::ok) {
-        text = fmt::format("{} listens on {}", f.unit, f.want.listen_address());
+        text = fmt::format("{} listens on {}", f.unit, f.listen_endpoint());
         if (f.version)
             text += fmt::format(", Ollama {} answers at {}", *f.version, f.want.connect_url());
     } else {

@@ -13,7 +13,6 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
 
 # What install.sh writes, on every install and update (PATH is the installing
 # shell's; this is Debian's default root PATH).
@@ -64,6 +63,9 @@ def prerequisites():
 class Sandbox:
     def __init__(self, binary, name="netcfg-test"):
         self.binary = os.path.abspath(binary)
+        # The stand-in `ollama`, built with Go next to the tool
+        # (tests/fixtures/ollama-standin).
+        self.standin = os.path.join(os.path.dirname(self.binary), "ollama-standin")
         self.name = name
         self.tmp = None
         self.root = None
@@ -84,6 +86,9 @@ class Sandbox:
         why = prerequisites()
         if why:
             raise MissingPrerequisite(why)
+        if not os.path.exists(self.standin):
+            raise MissingPrerequisite("the stand-in ollama was not built at %s (scripts/build "
+                                      "builds it with Go)" % self.standin)
         self.tmp = tempfile.mkdtemp(prefix="netcfg-sandbox-", dir="/var/tmp")
         for d in ("u", "w", "root"):
             os.mkdir(os.path.join(self.tmp, d))
@@ -114,7 +119,7 @@ class Sandbox:
         with open(os.path.join(r, "etc/systemd/system/ollama.service"), "w") as f:
             f.write(OLLAMA_UNIT)
         os.makedirs(os.path.join(r, "usr/local/bin"), exist_ok=True)
-        shutil.copy(os.path.join(FIXTURES, "fake-ollama"), os.path.join(r, "usr/local/bin/ollama"))
+        shutil.copy(self.standin, os.path.join(r, "usr/local/bin/ollama"))
         os.chmod(os.path.join(r, "usr/local/bin/ollama"), 0o755)
         subprocess.run(["chroot", r, "useradd", "-r", "-s", "/bin/false", "-U", "-m", "-d",
                         "/usr/share/ollama", "ollama"], check=True,

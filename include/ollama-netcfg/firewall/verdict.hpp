@@ -11,8 +11,10 @@
 
 namespace netcfg::firewall {
 
-enum class Decision { accept, drop, reject, undecided };
-std::string_view decision_name(Decision d); // "accepted", "dropped", "rejected", "undecided"
+// `partial` is only a summary: one IP version gets in, the other does not.
+enum class Decision { accept, drop, reject, undecided, partial };
+// "accepted", "dropped", "rejected", "undecided", "partial"
+std::string_view decision_name(Decision d);
 
 struct Verdict {
     std::string backend; // "ufw", "firewalld", "nftables", "iptables-legacy", "none"

@@ -4,6 +4,7 @@
 
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 
 #include <cstdint>
@@ -15,7 +16,8 @@
 namespace netcfg::health {
 
 struct SocketSeen {
-    std::string endpoint; // "0.0.0.0:11434"
+    probe::ListenSocket socket;
+    std::string endpoint; // as ss shows it: "*:11434", "0.0.0.0:11434"
     pid_t pid = 0;        // 0 when the holder could not be seen
     std::string process;  // comm of pid
     bool unit_owned = false;
@@ -52,6 +54,7 @@ struct Facts {
 
     ollama::HostSetting want; // --expect, else in_effect as Ollama reads it
     bool expect_given = false;
+    probe::ListenSocket expected; // the socket Go opens for `want`
 
     std::vector<SocketSeen> sockets; // on the wanted port, and the unit's own elsewhere
     bool owners_visible = true;
@@ -77,6 +80,30 @@ struct Facts {
             if (s.covers_want && (s.unit_owned || !owners_visible))
                 return true;
         return false;
+    }
+
+    // As ss shows the listener: the sockets that serve `want`, else the one
+    // Go would open for it.
+    std::string listen_endpoint() const {
+        std::string out;
+        for (const auto& s : serving())
+            out += (out.empty() ? "" : ", ") + s.endpoint();
+        return out.empty() ? expected.endpoint() : out;
+    }
+    std::string listen_covers() const {
+        std::string out;
+        for (const auto& s : serving())
+            out += (out.empty() ? "" : "; ") + s.covers();
+        return out.empty() ? expected.covers() : out;
+    }
+
+    // The sockets that serve `want`: what Ollama listens on.
+    std::vector<probe::ListenSocket> serving() const {
+        std::vector<probe::ListenSocket> out;
+        for (const auto& s : sockets)
+            if (s.covers_want && (s.unit_owned || !owners_visible))
+                out.push_back(s.socket);
+        return out;
     }
 };
 

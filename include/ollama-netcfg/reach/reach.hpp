@@ -6,6 +6,7 @@
 
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
 
 #include <chrono>
 #include <optional>
@@ -30,14 +31,20 @@ struct Interface {
 // Pure: whether a bridge name is one container runtimes create.
 bool is_container_bridge(const std::string& name);
 
-// Pure: the interfaces whose address a listener for `want` accepts
-// connections on (0.0.0.0: every IPv4 address; [::] or "": every address,
-// IPv4 too unless bindv6only; otherwise the address itself).
-std::vector<Interface> covered(const ollama::HostSetting& want,
-                               const std::vector<Interface>& interfaces, bool bindv6only);
+// Pure: the interfaces whose address one of `sockets` (the listener Ollama
+// holds) accepts connections on. A dual-stack :: socket covers every IPv4
+// and IPv6 address; one with IPV6_V6ONLY only IPv6; 0.0.0.0 only IPv4.
+std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
+                               const std::vector<Interface>& interfaces);
+
+// Pure: the IP versions (4, 6) the sockets accept connections over.
+std::vector<int> covered_families(const std::vector<probe::ListenSocket>& sockets);
 
 struct AddressProbe {
     std::string interface;
+    std::string address;
+    int family = 4;
+    bool link_local = false; // asked with its zone: http://[fe80::1%25eth0]:PORT
     std::string url;
     bool ok = false;
     std::string detail; // "HTTP 200, version 0.12.6" or the error
@@ -49,19 +56,49 @@ struct Bridge {
     bool reachable = false; // the listener covers the bridge's address
 };
 
+// The firewall's answer for one IP version.
+struct FamilyVerdict {
+    int family = 4; // 4 or 6
+    firewall::Verdict verdict;
+    std::string open_command_text; // nftables: the rule for the chain that decided
+};
+
 struct Firewall {
     bool visible = true;
     std::string why_not; // when not visible (not root, no nft)
-    firewall::Verdict verdict;
+    // One per IP version the listener covers (only --from's version when
+    // given), IPv4 first. A version the listener does not accept is absent.
+    std::vector<FamilyVerdict> families;
+    // Per covered IP version, for a source the rules do not single out:
+    // `accept` here means every host may connect (open-to-internet).
+    std::vector<FamilyVerdict> any_source;
+    firewall::Verdict verdict; // the summary; `partial` when one version gets in and one not
     std::vector<std::string> open_command; // empty when it cannot be opened by a command
     std::string open_command_text;
+
+    const FamilyVerdict* family(int version) const;
 };
+
+// Pure: the summary of per-version verdicts (the backend of the first).
+firewall::Verdict summarize(const std::vector<FamilyVerdict>& families);
+
+// Pure: one line saying who can open a connection to a listener that
+// covers `families` (4, 6), with the firewall as judged (absent: loopback
+// listener); `from` is --from.
+std::string who_can_connect(const std::vector<int>& families, const Firewall* fw,
+                            const std::string& from);
+
+// Pure: what the admin's shell needs (`export OLLAMA_HOST=...`) so that the
+// local `ollama` command, which connects to 127.0.0.1:11434 by default,
+// finds a server listening on `sockets`; empty when the default works.
+std::string client_export(const ollama::HostSetting& want,
+                          const std::vector<probe::ListenSocket>& sockets);
 
 // getifaddrs, with /sys/class/net/NAME/bridge telling bridges.
 std::vector<Interface> interfaces();
 
-// Probes every covered, non-loopback address (link-local IPv6 is skipped:
-// it needs a zone). Loopback is what the main proof already asks.
+// Probes every covered, non-loopback address (link-local IPv6 with its
+// interface as the zone). Loopback is what the main proof already asks.
 std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           const std::vector<Interface>& covered,
                                           std::chrono::milliseconds timeout);
@@ -70,22 +107,29 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
                             const std::vector<Interface>& covered);
 
 // Finds what filters inbound traffic (firewalld, ufw, nftables,
-// iptables-legacy) and decides for a new TCP connection to `port` from
-// `from` (a CIDR; empty: any other host).
-Firewall inspect_firewall(std::uint16_t port, int family, const std::string& from,
-                          bool firewalld_active);
+// iptables-legacy) and decides, for each IP version in `families`, a new TCP
+// connection to `port` from `from` (a CIDR; empty: any other host). With
+// `from`, only its IP version is judged.
+Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
+                          const std::string& from, bool firewalld_active);
 
-// The other addresses and the bridges for a listener on `want`: what
+// The listener's sockets: those of `unit_pids`' processes on `want`'s port
+// that Ollama opens for it.
+std::vector<probe::ListenSocket> serving_sockets(const ollama::HostSetting& want,
+                                                 const std::vector<pid_t>& unit_pids);
+
+// The other addresses and the bridges for a listener on `sockets`: what
 // `expose` reports after its proof and `status`/`check` show.
 struct Survey {
     std::vector<AddressProbe> addresses;
     std::vector<Bridge> bridges;
 };
-Survey survey(const ollama::HostSetting& want, std::chrono::milliseconds timeout);
+Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
+              std::chrono::milliseconds timeout);
 
-// inspect_firewall() for a listener on `want`, asking systemd whether
+// inspect_firewall() for a listener on `sockets`, asking systemd whether
 // firewalld runs.
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
-                          const std::string& from);
+                          const std::vector<probe::ListenSocket>& sockets, const std::string& from);
 
 } // namespace netcfg::reach

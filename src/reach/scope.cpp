@@ -1,0 +1,92 @@
+#include "ollama-netcfg/reach/scope.hpp"
+
+#include "ollama-netcfg/firewall/verdict.hpp"
+
+#include <array>
+#include <arpa/inet.h>
+
+namespace netcfg::reach {
+namespace {
+
+struct Range {
+    std::string_view cidr;
+    std::string_view kind;
+};
+
+// IANA's IPv4 Special-Purpose Address Registry, the ranges that are not
+// globally reachable, plus multicast and the reserved 240/4. The few
+// registry entries inside these that are globally reachable come first.
+constexpr std::array<Range, 3> v4_global_exceptions{{
+    {"192.0.0.9/32", "global"},  // Port Control Protocol anycast
+    {"192.0.0.10/32", "global"}, // TURN anycast
+    {"192.31.196.0/24", "global"},
+}};
+constexpr std::array<Range, 16> v4_special{{
+    {"0.0.0.0/8", "\"this network\""},
+    {"10.0.0.0/8", "private (RFC 1918)"},
+    {"100.64.0.0/10", "shared address space (carrier-grade NAT, RFC 6598)"},
+    {"127.0.0.0/8", "loopback"},
+    {"169.254.0.0/16", "link-local"},
+    {"172.16.0.0/12", "private (RFC 1918)"},
+    {"192.0.0.0/24", "IETF protocol assignments"},
+    {"192.0.2.0/24", "documentation (TEST-NET-1)"},
+    {"192.88.99.0/24", "deprecated 6to4 relay anycast"},
+    {"192.168.0.0/16", "private (RFC 1918)"},
+    {"198.18.0.0/15", "benchmarking"},
+    {"198.51.100.0/24", "documentation (TEST-NET-2)"},
+    {"203.0.113.0/24", "documentation (TEST-NET-3)"},
+    {"224.0.0.0/4", "multicast"},
+    {"240.0.0.0/4", "reserved"},
+    {"255.255.255.255/32", "broadcast"},
+}};
+
+// IANA's IPv6 Special-Purpose Address Registry (not globally reachable),
+// plus link-local, site-local and multicast.
+constexpr std::array<Range, 3> v6_global_exceptions{{
+    {"2001:1::1/128", "global"}, // Port Control Protocol anycast
+    {"2001:1::2/128", "global"}, // TURN anycast
+    {"2001:3::/32", "global"},   // AMT
+}};
+constexpr std::array<Range, 15> v6_special{{
+    {"::/128", "unspecified"},
+    {"::1/128", "loopback"},
+    {"64:ff9b:1::/48", "local-use IPv4/IPv6 translation"},
+    {"100::/64", "discard-only"},
+    {"2001::/23", "IETF protocol assignments"},
+    {"2001:db8::/32", "documentation"},
+    {"2002::/16", "6to4"},
+    {"3fff::/20", "documentation"},
+    {"5f00::/16", "segment routing (SRv6) SIDs"},
+    {"fc00::/7", "unique local (ULA)"},
+    {"fe80::/10", "link-local"},
+    {"fec0::/10", "site-local (deprecated)"},
+    {"ff00::/8", "multicast"},
+    {"::/96", "IPv4-compatible (deprecated)"},
+    {"::ffff:0:0/96", "IPv4-mapped"},
+}};
+
+template <std::size_t N>
+const Range* find(const std::array<Range, N>& ranges, const std::string& address) {
+    for (const auto& r : ranges)
+        if (firewall::address_in(address, std::string(r.cidr)))
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+AddressScope address_scope(const std::string& address) {
+    const bool v6 = address.find(':') != std::string::npos;
+    unsigned char buf[16];
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, address.c_str(), buf) != 1)
+        return {false, "not an address"};
+    const Range* r = v6 ? find(v6_global_exceptions, address) : find(v4_global_exceptions, address);
+    if (r)
+        return {true, "global"};
+    r = v6 ? find(v6_special, address) : find(v4_special, address);
+    if (r)
+        return {false, r->kind};
+    return {true, "global"};
+}
+
+} // namespace netcfg::reach
