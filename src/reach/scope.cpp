@@ -36,8 +36,8 @@ constexpr std::array<Range, 16> v4_special{{
     {"198.51.100.0/24", "documentation (TEST-NET-2)"},
     {"203.0.113.0/24", "documentation (TEST-NET-3)"},
     {"224.0.0.0/4", "multicast"},
-    {"240.0.0.0/4", "reserved"},
     {"255.255.255.255/32", "broadcast"},
+    {"240.0.0.0/4", "reserved"},
 }};
 
 // IANA's IPv6 Special-Purpose Address Registry (not globally reachable),

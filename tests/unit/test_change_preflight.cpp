@@ -3,6 +3,7 @@
 #include "ollama-netcfg/unitfile/environment.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/socket.h>
 
 using namespace netcfg;
 using namespace netcfg::change;
@@ -61,21 +62,78 @@ TEST_CASE("check_low_port refuses unless the unit can bind, or the grant is aske
     CHECK(*check_low_port(f) == false);
 }
 
+namespace {
+probe::ListenSocket held(const std::string& address, bool v6only = false) {
+    probe::ListenSocket s;
+    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    s.address = address;
+    s.port = 11434;
+    s.v6only = v6only;
+    return s;
+}
+probe::ListenSocket go(const std::string& host, std::vector<std::string> resolved = {},
+                       bool kernel_ipv6 = true) {
+    return probe::expected_socket(host, 11434, resolved, kernel_ipv6);
+}
+} // namespace
+
+TEST_CASE("expected_socket is what Go's net.Listen opens", "[preflight][sockets]") {
+    for (const char* wildcard : {"", "0.0.0.0", "::"}) {
+        auto s = go(wildcard);
+        CHECK(s.family == AF_INET6);
+        CHECK(s.address == "::");
+        CHECK_FALSE(s.v6only); // whatever net.ipv6.bindv6only says
+        CHECK(s.dual_stack());
+        CHECK(s.endpoint() == "*:11434");
+        auto no_v6 = go(wildcard, {}, false);
+        CHECK(no_v6.family == AF_INET);
+        CHECK(no_v6.endpoint() == "0.0.0.0:11434");
+    }
+    CHECK(go("127.0.0.1").endpoint() == "127.0.0.1:11434");
+    CHECK(go("::1").endpoint() == "[::1]:11434");
+    CHECK(go("::1").family == AF_INET6);
+    CHECK(go("box", {"192.168.1.10", "::1"}).endpoint() == "192.168.1.10:11434");
+    CHECK(go("box").address.empty()); // a name that does not resolve
+}
+
 TEST_CASE("bind_conflicts follows Linux's rules for LISTEN sockets", "[preflight]") {
     using probe::bind_conflicts;
-    CHECK(bind_conflicts("0.0.0.0", "0.0.0.0", {}, false));
-    CHECK(bind_conflicts("0.0.0.0", "127.0.0.1", {}, false));
-    CHECK(bind_conflicts("127.0.0.1", "0.0.0.0", {}, false));
-    CHECK(bind_conflicts("127.0.0.1", "127.0.0.1", {}, false));
-    CHECK_FALSE(bind_conflicts("127.0.0.1", "192.168.1.10", {}, false));
-    CHECK(bind_conflicts("::", "127.0.0.1", {}, false)); // dual stack holds IPv4 too
-    CHECK_FALSE(bind_conflicts("::", "127.0.0.1", {}, true));
-    CHECK(bind_conflicts("127.0.0.1", "", {}, false)); // "" is a dual-stack ::
-    CHECK(bind_conflicts("0.0.0.0", "::", {}, false));
-    CHECK_FALSE(bind_conflicts("0.0.0.0", "::1", {}, false));
-    CHECK(bind_conflicts("::1", "::", {}, false));
-    CHECK(bind_conflicts("192.168.1.10", "box", {"192.168.1.10"}, false));
-    CHECK_FALSE(bind_conflicts("192.168.1.10", "box", {}, false));
+    // A wildcard Ollama is dual-stack: every socket on the port is in its way.
+    for (const char* a : {"0.0.0.0", "127.0.0.1", "192.168.1.10", "::", "::1", "2001:db8::1"})
+        CHECK(bind_conflicts(held(a), go("0.0.0.0")));
+    CHECK(bind_conflicts(held("::", true), go("0.0.0.0"))); // [::] V6ONLY: same family, wildcard
+    CHECK(bind_conflicts(held("0.0.0.0"), go("::")));
+    CHECK(bind_conflicts(held("0.0.0.0"), go("")));
+    // Without IPv6 in the kernel, it is an IPv4 socket.
+    CHECK(bind_conflicts(held("127.0.0.1"), go("0.0.0.0", {}, false)));
+    CHECK(bind_conflicts(held("::"), go("0.0.0.0", {}, false))); // dual-stack holder
+    CHECK_FALSE(bind_conflicts(held("::", true), go("0.0.0.0", {}, false)));
+    // A literal address.
+    CHECK(bind_conflicts(held("0.0.0.0"), go("127.0.0.1")));
+    CHECK(bind_conflicts(held("127.0.0.1"), go("127.0.0.1")));
+    CHECK_FALSE(bind_conflicts(held("127.0.0.1"), go("192.168.1.10")));
+    CHECK(bind_conflicts(held("::"), go("127.0.0.1"))); // dual stack holds IPv4 too
+    CHECK_FALSE(bind_conflicts(held("::", true), go("127.0.0.1")));
+    CHECK_FALSE(bind_conflicts(held("0.0.0.0"), go("::1")));
+    CHECK(bind_conflicts(held("::", true), go("::1")));
+    CHECK(bind_conflicts(held("::1"), go("::1")));
+    CHECK_FALSE(bind_conflicts(held("::1"), go("2001:db8::1")));
+    CHECK(bind_conflicts(held("192.168.1.10"), go("box", {"192.168.1.10"})));
+    CHECK_FALSE(bind_conflicts(held("192.168.1.10"), go("box")));
+}
+
+TEST_CASE("foreign_conflicts keeps sockets outside the unit that block the bind",
+          "[preflight]") {
+    auto mine = held("127.0.0.1");
+    mine.pids = {42}; // the unit's own
+    auto other_port = held("0.0.0.0");
+    other_port.port = 8080;
+    std::vector<probe::ListenSocket> all{mine, held("::", true), other_port, held("::1")};
+    auto found = probe::foreign_conflicts(all, go("0.0.0.0"), false);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].endpoint() == "[::]:11434");
+    CHECK(found[1].endpoint() == "[::1]:11434");
+    CHECK(probe::foreign_conflicts(all, go("192.168.1.10"), false).empty());
 }
 
 TEST_CASE("add_service_setting and remove_service_setting edit one line", "[unitfile]") {

@@ -2,6 +2,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/socket.h>
 #include <set>
 
 using namespace netcfg;
@@ -23,7 +24,16 @@ config::Layer layer(LayerKind kind, std::string path, std::optional<std::string>
     return l;
 }
 
-// A healthy server exposed on 0.0.0.0 by this tool.
+SocketSeen seen(const std::string& address, pid_t pid, std::string process, bool unit_owned,
+                bool covers) {
+    probe::ListenSocket s;
+    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    s.address = address;
+    s.port = 11434;
+    return {s, s.endpoint(), pid, std::move(process), unit_owned, covers};
+}
+
+// A healthy server exposed on 0.0.0.0 by this tool: Go's dual-stack socket.
 Facts healthy() {
     Facts f;
     f.unit = "ollama.service";
@@ -42,7 +52,8 @@ Facts healthy() {
     f.process_visible = true;
     f.process_value = "0.0.0.0";
     f.want = ollama::read_ollama_host("0.0.0.0");
-    f.sockets = {{"0.0.0.0:11434", 42, "ollama", true, true}};
+    f.sockets = {seen("::", 42, "ollama", true, true)};
+    f.expected = probe::expected_socket("0.0.0.0", 11434, {}, true);
     f.api_tried = true;
     f.api_url = "http://127.0.0.1:11434/api/version";
     f.api_status = 200;
@@ -179,15 +190,15 @@ TEST_CASE("listener problems: unexpected-address, port-in-use, not-listening", "
     auto f = healthy();
     f.want = ollama::read_ollama_host("0.0.0.0:8080");
     f.expect_given = true;
-    f.sockets = {{"0.0.0.0:11434", 42, "ollama", true, false}};
+    f.sockets = {seen("::", 42, "ollama", true, false)};
     f.api_tried = false;
     auto ps = find_problems(f);
     CHECK(codes(ps) == std::set<std::string>{"unexpected-address"});
-    CHECK_THAT(ps[0].message, Catch::Contains("0.0.0.0:11434") && Catch::Contains("0.0.0.0:8080"));
+    CHECK_THAT(ps[0].message, Catch::Contains("*:11434") && Catch::Contains("0.0.0.0:8080"));
     CHECK(ps[0].severity == Severity::critical);
 
     f = healthy();
-    f.sockets = {{"0.0.0.0:11434", 77, "nginx", false, true}};
+    f.sockets = {seen("0.0.0.0", 77, "nginx", false, true)};
     f.api_tried = false;
     ps = find_problems(f);
     CHECK(codes(ps) == std::set<std::string>{"port-in-use"});
@@ -208,7 +219,7 @@ TEST_CASE("listener problems: unexpected-address, port-in-use, not-listening", "
 TEST_CASE("sockets whose owner cannot be seen count as the unit's, with a note", "[problems]") {
     auto f = healthy();
     f.owners_visible = false;
-    f.sockets = {{"0.0.0.0:11434", 0, "", false, true}};
+    f.sockets = {seen("::", 0, "", false, true)};
     auto ps = find_problems(f);
     CHECK(codes(ps) == std::set<std::string>{"not-visible"});
     CHECK(overall(ps) == Severity::ok);
@@ -231,7 +242,7 @@ TEST_CASE("plugin_line: one line, status, summary, perfdata", "[report]") {
     auto f = healthy();
     f.api_seconds = 0.0012;
     auto line = report::plugin_line(f, {}, 0.0123);
-    CHECK(line == "OLLAMA-NETCFG OK - ollama.service listens on 0.0.0.0:11434, Ollama 0.12.6 "
+    CHECK(line == "OLLAMA-NETCFG OK - ollama.service listens on *:11434, Ollama 0.12.6 "
                   "answers at http://127.0.0.1:11434 | time=0.012s;;;0 problems=0;;;0 "
                   "api_time=0.001s;;;0");
     std::vector<Problem> ps{{"not-listening", Severity::critical, "nothing | here", "x"},
@@ -254,7 +265,11 @@ TEST_CASE("status_json has the documented shape", "[report]") {
     CHECK(j["exit_status"] == 1);
     CHECK(j["unit"] == "ollama.service");
     CHECK(j["in_effect"] == "0.0.0.0");
-    CHECK(j["listen"] == "0.0.0.0:11434");
+    CHECK(j["listen"] == "*:11434");
+    CHECK(j["listen_covers"] == "every IPv4 and IPv6 address");
+    CHECK(j["listen_address"] == "0.0.0.0:11434");
+    CHECK(j["sockets"][0]["dual_stack"] == true);
+    CHECK(j["sockets"][0]["family"] == 6);
     REQUIRE(j["layers"].size() == 3);
     CHECK(j["layers"][2]["in_effect"] == true);
     CHECK(j["layers"][2]["value"] == "0.0.0.0");
@@ -270,4 +285,131 @@ TEST_CASE("status_json has the documented shape", "[report]") {
     auto text = report::status_text(f, ps);
     CHECK_THAT(text, Catch::Contains("[managed]") && Catch::Contains("<- in effect") &&
                          Catch::Contains("verdict: WARNING"));
+}
+
+namespace {
+reach::FamilyVerdict verdict(int family, firewall::Decision d, std::string reason) {
+    return {family, {"nftables", d, std::move(reason), "inet filter input"}, {}};
+}
+reach::AddressProbe address(std::string iface, std::string a, int family) {
+    reach::AddressProbe p;
+    p.interface = std::move(iface);
+    p.address = std::move(a);
+    p.family = family;
+    p.ok = true;
+    return p;
+}
+// healthy(), reach checked, with the firewall's verdicts for other hosts.
+Facts judged(std::vector<reach::FamilyVerdict> families) {
+    auto f = healthy();
+    f.reach_checked = true;
+    f.addresses = {address("eth0", "192.168.1.10", 4), address("eth0", "fd00::10", 6)};
+    reach::Firewall fw;
+    fw.families = families;
+    fw.any_source = families;
+    fw.verdict = reach::summarize(families);
+    fw.open_command_text = "nft insert rule inet filter input tcp dport 11434 accept";
+    f.firewall = fw;
+    return f;
+}
+} // namespace
+
+TEST_CASE("firewall problems are judged per IP version", "[problems][firewall]") {
+    using firewall::Decision;
+    auto open = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::accept, "b")});
+    CHECK(find_problems(open).empty());
+
+    auto both = judged({verdict(4, Decision::drop, "rule 5 in chain ip filter input (drop)"),
+                        verdict(6, Decision::drop, "rule 7 in chain ip6 filter input (drop)")});
+    auto ps = find_problems(both);
+    CHECK(codes(ps) == std::set<std::string>{"firewall-blocks"});
+    CHECK(ps[0].severity == Severity::critical);
+    CHECK_THAT(ps[0].message, Catch::Contains("IPv4 dropped by rule 5") &&
+                                  Catch::Contains("IPv6 dropped by rule 7"));
+
+    auto v4_only = judged({verdict(4, Decision::drop, "rule 5 in chain ip filter input (drop)"),
+                           verdict(6, Decision::accept, "no input chain filters it")});
+    ps = find_problems(v4_only);
+    CHECK(codes(ps) == std::set<std::string>{"firewall-partial"});
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message,
+               Catch::Contains("IPv4 dropped by rule 5 in chain ip filter input") &&
+                   Catch::Contains("IPv6 open to every host (no input chain filters it)"));
+    CHECK(overall(ps) == Severity::warning);
+
+    auto rejected6 = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::reject, "r")});
+    CHECK(codes(find_problems(rejected6)) == std::set<std::string>{"firewall-partial"});
+
+    // Only IPv4 covered (a 0.0.0.0 socket on a kernel without IPv6): blocked is blocked.
+    auto only4 = judged({verdict(4, Decision::reject, "policy")});
+    CHECK(codes(find_problems(only4)) == std::set<std::string>{"firewall-blocks"});
+
+    auto unsure = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::undecided, "?")});
+    ps = find_problems(unsure);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].code == "firewall-undecided");
+    CHECK(ps[0].severity == Severity::info);
+    CHECK_THAT(ps[0].message, Catch::Contains("over IPv6"));
+}
+
+TEST_CASE("open-to-internet: a global address and a firewall open to any source",
+          "[problems][firewall]") {
+    using firewall::Decision;
+    auto f = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::accept, "b")});
+    CHECK(find_problems(f).empty()); // private and ULA addresses only
+    f.addresses.push_back(address("eth1", "2a00:1450::10", 6));
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"open-to-internet"});
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message, Catch::Contains("2a00:1450::10 (eth1) is a globally routable"));
+    CHECK_THAT(ps[0].advice, Catch::Contains("--from CIDR") && Catch::Contains("proxy-config"));
+
+    // The IPv6 firewall drops: not open, though IPv4 is (and has no global address).
+    f.firewall->any_source = {verdict(4, Decision::accept, "a"),
+                              verdict(6, Decision::drop, "policy drop")};
+    f.firewall->families = f.firewall->any_source;
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"firewall-partial"});
+
+    // Open only to one network (a rule on the source address): not the Internet.
+    f.firewall->any_source = {verdict(4, Decision::accept, "a"),
+                              verdict(6, Decision::undecided, "depends on the source")};
+    f.firewall->families = {verdict(6, Decision::accept, "saddr rule")};
+    f.from = "2001:db8::/64";
+    CHECK(codes(find_problems(f)).count("open-to-internet") == 0);
+
+    f = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::accept, "b")});
+    f.addresses.push_back(address("eth1", "8.8.4.4", 4));
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"open-to-internet"});
+}
+
+TEST_CASE("status shows the dual-stack socket, per-version firewall and who can connect",
+          "[report]") {
+    using firewall::Decision;
+    auto f = judged({verdict(4, Decision::drop, "rule 5"), verdict(6, Decision::accept, "none")});
+    auto text = report::status_text(f, find_problems(f));
+    CHECK_THAT(text, Catch::Contains("Ollama listens on: *:11434 (every IPv4 and IPv6 address)"));
+    CHECK_THAT(text, Catch::Contains("firewall IPv4:     nftables: new connections from other "
+                                     "hosts to port 11434 dropped (rule 5)"));
+    CHECK_THAT(text, Catch::Contains("firewall IPv6:     nftables: new connections from other "
+                                     "hosts to port 11434 accepted (none)"));
+    CHECK_THAT(text, Catch::Contains("who can connect:   no other IPv4 host (nftables drops it), "
+                                     "any IPv6 host; Ollama does not authenticate"));
+    CHECK_THAT(text, !Catch::Contains("ollama command:"));
+    auto j = report::status_json(f, find_problems(f), 0.1);
+    CHECK(j["firewall"]["decision"] == "partial");
+    CHECK(j["firewall"]["ipv4"]["decision"] == "dropped");
+    CHECK(j["firewall"]["ipv6"]["decision"] == "accepted");
+    CHECK(j["addresses"][1]["family"] == 6);
+    CHECK(j["client_export"].is_null());
+
+    f.firewall->families = {verdict(4, Decision::accept, "x")};
+    f.firewall->any_source = f.firewall->families;
+    j = report::status_json(f, {}, 0.1);
+    CHECK(j["firewall"]["ipv6"]["decision"] == "not-covered");
+
+    f.want = ollama::read_ollama_host("0.0.0.0:11435");
+    f.sockets[0].socket.port = 11435;
+    text = report::status_text(f, {});
+    CHECK_THAT(text, Catch::Contains("ollama command:    the local `ollama` command needs `export "
+                                     "OLLAMA_HOST=127.0.0.1:11435` in its shell"));
 }

@@ -36,22 +36,68 @@ TEST_CASE("parse_proc_net_tcp decodes IPv6 addresses", "[probe][sockets]") {
     auto s = parse_proc_net_tcp(tcp6, AF_INET6, 11434);
     REQUIRE(s.size() == 2);
     CHECK(s[0].address == "::");
-    CHECK(s[0].endpoint() == "[::]:11434");
+    CHECK(s[0].endpoint() == "*:11434"); // V6ONLY unknown here: the default, 0
     CHECK(s[1].address == "::1");
 }
 
-TEST_CASE("listener_covers matches Ollama's listen host", "[probe][sockets]") {
-    CHECK(listener_covers("0.0.0.0", "0.0.0.0", {}, false));
-    CHECK(listener_covers("::", "0.0.0.0", {}, false));
-    CHECK_FALSE(listener_covers("::", "0.0.0.0", {}, true));
-    CHECK(listener_covers("::", "", {}, false));
-    CHECK(listener_covers("::", "::", {}, false));
-    CHECK_FALSE(listener_covers("0.0.0.0", "::", {}, false));
-    CHECK_FALSE(listener_covers("127.0.0.1", "0.0.0.0", {}, false));
-    CHECK(listener_covers("127.0.0.1", "127.0.0.1", {}, false));
-    CHECK_FALSE(listener_covers("0.0.0.0", "127.0.0.1", {}, false));
-    CHECK(listener_covers("::1", "localhost", {"::1", "127.0.0.1"}, false));
-    CHECK_FALSE(listener_covers("10.0.0.1", "localhost", {"::1", "127.0.0.1"}, false));
+namespace {
+ListenSocket sock(const std::string& address, bool v6only = false) {
+    ListenSocket s;
+    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    s.address = address;
+    s.port = 11434;
+    s.v6only = v6only;
+    return s;
+}
+} // namespace
+
+TEST_CASE("a socket shows as ss shows it and says what it covers", "[probe][sockets]") {
+    CHECK(sock("::").endpoint() == "*:11434");
+    CHECK(sock("::").covers() == "every IPv4 and IPv6 address");
+    CHECK(sock("::", true).endpoint() == "[::]:11434");
+    CHECK(sock("::", true).covers() == "every IPv6 address, no IPv4 (IPV6_V6ONLY)");
+    CHECK(sock("0.0.0.0").endpoint() == "0.0.0.0:11434");
+    CHECK(sock("0.0.0.0").covers() == "every IPv4 address, no IPv6");
+    CHECK(sock("127.0.0.1").endpoint() == "127.0.0.1:11434");
+    CHECK(sock("127.0.0.1").covers() == "127.0.0.1 only");
+    CHECK(sock("::1").endpoint() == "[::1]:11434");
+    CHECK(sock("fe80::1").endpoint() == "[fe80::1]:11434");
+}
+
+TEST_CASE("accepts: which local addresses a socket takes connections on", "[probe][sockets]") {
+    const auto dual = sock("::");
+    for (const char* a : {"127.0.0.1", "192.0.2.1", "::1", "2001:db8::1", "fe80::1"})
+        CHECK(dual.accepts(a));
+    CHECK(dual.accepts_family(4));
+    CHECK(dual.accepts_family(6));
+    const auto v6 = sock("::", true);
+    CHECK_FALSE(v6.accepts("192.0.2.1"));
+    CHECK(v6.accepts("2001:db8::1"));
+    CHECK_FALSE(v6.accepts_family(4));
+    const auto v4 = sock("0.0.0.0");
+    CHECK(v4.accepts("192.0.2.1"));
+    CHECK_FALSE(v4.accepts("::1"));
+    CHECK_FALSE(v4.accepts_family(6));
+    const auto one = sock("192.0.2.1");
+    CHECK(one.accepts("192.0.2.1"));
+    CHECK_FALSE(one.accepts("192.0.2.2"));
+    CHECK_FALSE(sock("::1").accepts("127.0.0.1"));
+    CHECK(sock("::ffff:192.0.2.1").accepts("192.0.2.1")); // an IPv4-mapped bind
+    CHECK_FALSE(sock("::ffff:192.0.2.1", true).accepts("192.0.2.1"));
+}
+
+TEST_CASE("listener_covers: a socket Ollama opens for its listen host", "[probe][sockets]") {
+    for (const char* want : {"", "0.0.0.0", "::"}) {
+        CHECK(listener_covers(sock("::"), want, {}));
+        CHECK(listener_covers(sock("::", true), want, {}));
+        CHECK(listener_covers(sock("0.0.0.0"), want, {}));
+        CHECK_FALSE(listener_covers(sock("127.0.0.1"), want, {}));
+    }
+    CHECK(listener_covers(sock("127.0.0.1"), "127.0.0.1", {}));
+    CHECK_FALSE(listener_covers(sock("0.0.0.0"), "127.0.0.1", {}));
+    CHECK_FALSE(listener_covers(sock("::"), "192.0.2.1", {}));
+    CHECK(listener_covers(sock("::1"), "localhost", {"::1", "127.0.0.1"}));
+    CHECK_FALSE(listener_covers(sock("10.0.0.1"), "localhost", {"::1", "127.0.0.1"}));
 }
 
 TEST_CASE("parse_version reads Ollama's /api/version answer", "[probe][http]") {

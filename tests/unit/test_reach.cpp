@@ -1,7 +1,9 @@
 #include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/reach/scope.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/socket.h>
 
 using namespace netcfg;
 
@@ -25,16 +27,195 @@ ollama::HostSetting at(const char* a) {
 }
 } // namespace
 
-TEST_CASE("covered: which of the host's addresses a listener accepts", "[reach]") {
-    CHECK(names(reach::covered(at("0.0.0.0"), host(), false)) ==
-          std::vector<std::string>{"127.0.0.1", "192.168.1.10", "172.17.0.1"});
-    CHECK(names(reach::covered(at("[::]"), host(), false)).size() == 6);
-    CHECK(names(reach::covered(at("[::]"), host(), true)) ==
+namespace {
+probe::ListenSocket sock(const std::string& address, bool v6only = false) {
+    probe::ListenSocket s;
+    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+    s.address = address;
+    s.port = 11434;
+    s.v6only = v6only;
+    return s;
+}
+using Sockets = std::vector<probe::ListenSocket>;
+} // namespace
+
+TEST_CASE("covered: which of the host's addresses the listener's socket accepts", "[reach]") {
+    // Go's socket for 0.0.0.0, [::] and :11434: dual-stack, every address.
+    CHECK(names(reach::covered(Sockets{sock("::")}, host())).size() == 6);
+    CHECK(names(reach::covered(Sockets{sock("::", true)}, host())) ==
           std::vector<std::string>{"::1", "2001:db8::10", "fe80::1"});
-    CHECK(names(reach::covered(at(":11434"), host(), false)).size() == 6);
-    CHECK(names(reach::covered(at("192.168.1.10"), host(), false)) ==
+    CHECK(names(reach::covered(Sockets{sock("0.0.0.0")}, host())) ==
+          std::vector<std::string>{"127.0.0.1", "192.168.1.10", "172.17.0.1"});
+    CHECK(names(reach::covered(Sockets{sock("192.168.1.10")}, host())) ==
           std::vector<std::string>{"192.168.1.10"});
-    CHECK(reach::covered(at("127.0.0.1"), host(), false).size() == 1);
+    CHECK(names(reach::covered(Sockets{sock("127.0.0.1")}, host())) ==
+          std::vector<std::string>{"127.0.0.1"});
+    CHECK(names(reach::covered(Sockets{sock("127.0.0.1"), sock("::1")}, host())) ==
+          std::vector<std::string>{"127.0.0.1", "::1"});
+    CHECK(reach::covered(Sockets{}, host()).empty());
+}
+
+TEST_CASE("covered_families: the IP versions a listener accepts", "[reach]") {
+    CHECK(reach::covered_families(Sockets{sock("::")}) == std::vector<int>{4, 6});
+    CHECK(reach::covered_families(Sockets{sock("::", true)}) == std::vector<int>{6});
+    CHECK(reach::covered_families(Sockets{sock("0.0.0.0")}) == std::vector<int>{4});
+    CHECK(reach::covered_families(Sockets{sock("0.0.0.0"), sock("::", true)}) ==
+          std::vector<int>{4, 6});
+    CHECK(reach::covered_families(Sockets{sock("2001:db8::1")}) == std::vector<int>{6});
+    CHECK(reach::covered_families(Sockets{}).empty());
+}
+
+namespace {
+reach::FamilyVerdict fv(int family, firewall::Decision d, std::string reason = "r") {
+    return {family, {"nftables", d, std::move(reason), "inet filter input"}, {}};
+}
+} // namespace
+
+TEST_CASE("summarize: one decision for both IP versions", "[reach]") {
+    using firewall::Decision;
+    CHECK(reach::summarize({}).decision == Decision::undecided);
+    CHECK(reach::summarize({fv(4, Decision::drop, "x")}).reason == "x");
+    CHECK(reach::summarize({fv(4, Decision::accept), fv(6, Decision::accept)}).decision ==
+          Decision::accept);
+    CHECK(reach::summarize({fv(4, Decision::drop), fv(6, Decision::drop)}).decision ==
+          Decision::drop);
+    CHECK(reach::summarize({fv(4, Decision::drop), fv(6, Decision::reject)}).decision ==
+          Decision::drop);
+    auto partial = reach::summarize({fv(4, Decision::drop, "rule 3"), fv(6, Decision::accept, "none")});
+    CHECK(partial.decision == Decision::partial);
+    CHECK(partial.reason == "IPv4: rule 3; IPv6: none");
+    CHECK(reach::summarize({fv(4, Decision::accept), fv(6, Decision::undecided)}).decision ==
+          Decision::undecided);
+    CHECK(reach::summarize({fv(4, Decision::reject), fv(6, Decision::accept)}).decision ==
+          Decision::partial);
+    CHECK(firewall::decision_name(Decision::partial) == "partial");
+}
+
+TEST_CASE("who_can_connect: one line for the admin", "[reach]") {
+    using firewall::Decision;
+    CHECK(reach::who_can_connect({}, nullptr, "") == "no one: nothing serves the wanted address");
+    CHECK(reach::who_can_connect({4}, nullptr, "") == "this host only (a loopback listener)");
+    reach::Firewall fw;
+    fw.families = {fv(4, Decision::accept), fv(6, Decision::accept)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""),
+               Catch::StartsWith("any IPv4 and IPv6 host; Ollama does not authenticate"));
+    fw.families = {fv(4, Decision::drop), fv(6, Decision::accept)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""),
+               Catch::StartsWith("no other IPv4 host (nftables drops it), any IPv6 host;"));
+    fw.families = {fv(6, Decision::accept)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "2001:db8::/64"),
+               Catch::StartsWith("IPv6 hosts in 2001:db8::/64 (judged for --from 2001:db8::/64)"));
+    fw.families = {fv(4, Decision::undecided)};
+    CHECK_THAT(reach::who_can_connect({4}, &fw, ""),
+               Catch::StartsWith("IPv4 hosts: undecided (nftables rules)"));
+    fw.visible = false;
+    fw.why_not = "ufw status needs root";
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""), Catch::Contains("ufw status needs root"));
+}
+
+TEST_CASE("client_export: what the local ollama command needs", "[reach]") {
+    CHECK(reach::client_export(at("0.0.0.0"), Sockets{sock("::")}).empty());
+    CHECK(reach::client_export(at("127.0.0.1"), Sockets{sock("127.0.0.1")}).empty());
+    CHECK(reach::client_export(at("0.0.0.0:11435"), Sockets{sock("::")}) ==
+          "export OLLAMA_HOST=127.0.0.1:11435");
+    CHECK(reach::client_export(at("192.168.1.10"), Sockets{sock("192.168.1.10")}) ==
+          "export OLLAMA_HOST=192.168.1.10:11434");
+    CHECK(reach::client_export(at("[::1]"), Sockets{sock("::1")}) ==
+          "export OLLAMA_HOST=[::1]:11434");
+    // [::] with IPV6_V6ONLY does not take 127.0.0.1.
+    CHECK(reach::client_export(at("[::]"), Sockets{sock("::", true)}) ==
+          "export OLLAMA_HOST=[::1]:11434");
+}
+
+TEST_CASE("address_scope follows IANA's special-purpose registries", "[reach][scope]") {
+    struct Row {
+        const char* address;
+        bool global;
+        const char* kind;
+    };
+    const Row rows[] = {
+        {"8.8.8.8", true, "global"},
+        {"1.1.1.1", true, "global"},
+        {"0.0.0.0", false, "\"this network\""},
+        {"0.255.255.255", false, "\"this network\""},
+        {"9.255.255.255", true, "global"},
+        {"10.0.0.0", false, "private (RFC 1918)"},
+        {"10.255.255.255", false, "private (RFC 1918)"},
+        {"11.0.0.0", true, "global"},
+        {"100.63.255.255", true, "global"},
+        {"100.64.0.0", false, "shared address space (carrier-grade NAT, RFC 6598)"},
+        {"100.127.255.255", false, "shared address space (carrier-grade NAT, RFC 6598)"},
+        {"100.128.0.0", true, "global"},
+        {"127.0.0.1", false, "loopback"},
+        {"127.255.255.254", false, "loopback"},
+        {"169.254.1.1", false, "link-local"},
+        {"169.255.0.1", true, "global"},
+        {"172.15.255.255", true, "global"},
+        {"172.16.0.1", false, "private (RFC 1918)"},
+        {"172.31.255.255", false, "private (RFC 1918)"},
+        {"172.32.0.0", true, "global"},
+        {"192.0.0.1", false, "IETF protocol assignments"},
+        {"192.0.0.9", true, "global"},
+        {"192.0.0.10", true, "global"},
+        {"192.0.2.1", false, "documentation (TEST-NET-1)"},
+        {"192.0.3.1", true, "global"},
+        {"192.31.196.1", true, "global"},
+        {"192.88.99.1", false, "deprecated 6to4 relay anycast"},
+        {"192.167.255.255", true, "global"},
+        {"192.168.1.10", false, "private (RFC 1918)"},
+        {"192.169.0.0", true, "global"},
+        {"198.17.255.255", true, "global"},
+        {"198.18.0.1", false, "benchmarking"},
+        {"198.19.255.255", false, "benchmarking"},
+        {"198.20.0.0", true, "global"},
+        {"198.51.100.7", false, "documentation (TEST-NET-2)"},
+        {"203.0.113.9", false, "documentation (TEST-NET-3)"},
+        {"203.0.114.0", true, "global"},
+        {"223.255.255.255", true, "global"},
+        {"224.0.0.1", false, "multicast"},
+        {"239.255.255.255", false, "multicast"},
+        {"240.0.0.1", false, "reserved"},
+        {"255.255.255.254", false, "reserved"},
+        {"255.255.255.255", false, "broadcast"},
+        {"2606:4700::1111", true, "global"},
+        {"2a00:1450::1", true, "global"},
+        {"::", false, "unspecified"},
+        {"::1", false, "loopback"},
+        {"::2", false, "IPv4-compatible (deprecated)"},
+        {"::ffff:8.8.8.8", false, "IPv4-mapped"},
+        {"64:ff9b::8.8.8.8", true, "global"}, // the well-known NAT64 prefix is global
+        {"64:ff9b:1::1", false, "local-use IPv4/IPv6 translation"},
+        {"100::1", false, "discard-only"},
+        {"100:0:0:1::1", true, "global"},
+        {"2001::1", false, "IETF protocol assignments"},
+        {"2001:1::1", true, "global"},
+        {"2001:1::2", true, "global"},
+        {"2001:1::3", false, "IETF protocol assignments"},
+        {"2001:3::1", true, "global"},
+        {"2001:1ff::1", false, "IETF protocol assignments"},
+        {"2001:200::1", true, "global"},
+        {"2001:db8::1", false, "documentation"},
+        {"2001:db9::1", true, "global"},
+        {"2002::1", false, "6to4"},
+        {"3fff::1", false, "documentation"},
+        {"3fff:1000::1", true, "global"},
+        {"5f00::1", false, "segment routing (SRv6) SIDs"},
+        {"fbff::1", true, "global"},
+        {"fc00::1", false, "unique local (ULA)"},
+        {"fd12:3456::1", false, "unique local (ULA)"},
+        {"fe80::1", false, "link-local"},
+        {"febf::1", false, "link-local"},
+        {"fec0::1", false, "site-local (deprecated)"},
+        {"ff02::1", false, "multicast"},
+        {"not-an-ip", false, "not an address"},
+        {"", false, "not an address"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.address);
+        auto s = reach::address_scope(r.address);
+        CHECK(s.global == r.global);
+        CHECK(s.kind == r.kind);
+    }
 }
 
 TEST_CASE("is_container_bridge knows the runtimes' names", "[reach]") {
