@@ -162,6 +162,29 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
     return Ok{};
 }
 
+void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& rep) {
+    std::vector<std::string> resolved;
+    if (want.family() == ollama::Family::name)
+        resolved = probe::resolve_host(want.host);
+    auto s = probe::expected_socket(want.host, want.port, resolved, probe::kernel_has_ipv6());
+    rep.listen = s.endpoint();
+    rep.listen_covers = s.covers();
+    rep.listen_address = want.listen_address();
+    rep.connect_url = want.connect_url();
+}
+
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets,
+                       report::ExposeReport& rep) {
+    if (sockets.empty())
+        return;
+    rep.listen.clear();
+    rep.listen_covers.clear();
+    for (const auto& s : sockets) {
+        rep.listen += (rep.listen.empty() ? "" : ", ") + s.endpoint();
+        rep.listen_covers += (rep.listen_covers.empty() ? "" : "; ") + s.covers();
+    }
+}
+
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g) {
     if (g.json) {
         fmt::print("{}\n", report::to_json(rep).dump(2));

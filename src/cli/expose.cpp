@@ -38,13 +38,27 @@ bool editable(const config::LayerInput& l) {
 
 // The managed drop-in: keep a value that already listens where asked
 // (rewriting it would only restart the service), else set ADDR.
+// Words systemd ignores that try to set OLLAMA_HOST (typographic quotes...)
+// go from every file expose edits; the admin is told which.
+std::string without_ignored(const config::LayerInput& layer, ExposeReport& rep) {
+    const std::string content = layer.content.value_or("");
+    for (const auto& w : unitfile::ignored_assignments(content, host_var))
+        rep.notes.push_back(fmt::format("removed `{}` from {} line {}, which systemd ignored ({})",
+                                        w.word, layer.path, w.line_number, w.why));
+    return unitfile::remove_ignored(content, host_var).content;
+}
+
 FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
-                      const std::string& address, const ollama::HostSetting& want) {
+                      const std::string& address, const ollama::HostSetting& want,
+                      ExposeReport& rep) {
     FileEdit e{layer.path, layer.content, layer.content, false, {}, {}};
-    const std::string old = layer.content.value_or("");
+    const std::string old = without_ignored(layer, rep);
     auto current = unitfile::effective_value(old, host_var);
-    if (current && ollama::read_ollama_host(*current).same_listener(want))
+    if (current && ollama::read_ollama_host(*current).same_listener(want)) {
+        if (old != layer.content.value_or(""))
+            e.new_content = old;
         return e;
+    }
     e.new_content = unitfile::set_variable(old, host_var, address).content;
     e.log_message = fmt::format("{}: set OLLAMA_HOST=\"{}\" in {} (was {})", unit, address,
                                 layer.path, ollama::describe_value(current));
@@ -57,13 +71,17 @@ FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
 
 // Another file in /etc that sets OLLAMA_HOST: the assignment goes (the rest
 // stays), a copy of the file is kept, a drop-in left empty is removed.
-FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit) {
-    auto edit = unitfile::unset_variable(*layer.content, host_var);
+FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit,
+                    ExposeReport& rep) {
+    auto edit = unitfile::unset_variable(without_ignored(layer, rep), host_var);
     FileEdit e{layer.path, layer.content, edit.content, true, {}, {}};
     if (layer.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
         e.new_content.reset();
-    e.log_message = fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
-                                ollama::describe_value(edit.old_value), layer.path);
+    e.log_message =
+        edit.old_value ? fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
+                                     ollama::describe_value(edit.old_value), layer.path)
+                       : fmt::format("{}: removed OLLAMA_HOST words that systemd ignores from {}",
+                                     unit, layer.path);
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "expose-move"},
                     {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")}};
@@ -82,12 +100,13 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
     auto layers = s.layers;
     for (const auto& l : s.layers) {
         if (l.path == t.drop_in.string() && l.kind == LayerKind::drop_in)
-            plan.edits.push_back(managed_edit(l, t.unit, address, want));
+            plan.edits.push_back(managed_edit(l, t.unit, address, want, rep));
         else if (editable(l) && l.content &&
-                 !unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns)
+                 !unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns &&
+                 unitfile::ignored_assignments(*l.content, host_var).empty())
             continue;
         else if (editable(l) && l.content)
-            plan.edits.push_back(moved_edit(l, t.unit));
+            plan.edits.push_back(moved_edit(l, t.unit, rep));
     }
     for (const auto& e : plan.edits)
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
@@ -164,7 +183,7 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     if (!content)
         return content.error();
     config::LayerInput layer{LayerKind::drop_in, t.drop_in.string(), *content, {}};
-    auto edit = managed_edit(layer, t.unit, o.address, want);
+    auto edit = managed_edit(layer, t.unit, o.address, want, rep);
     rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
     if (o.grant_low_port && want.port < 1024)
         edit.new_content = unitfile::add_service_setting(edit.new_content.value_or(""),
@@ -182,26 +201,38 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     return write_offline({edit}, rep);
 }
 
-// After the proof: the other addresses the listener covers, containers, and
-// the firewall (opened with --open-firewall). Informational, except that a
-// failed --open-firewall is an error.
+// After the proof: the other addresses the listener covers, containers, the
+// firewall per IP version (opened with --open-firewall), who can connect.
+// Informational, except that a failed --open-firewall is an error.
 Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
                     const std::string& control_group, ExposeReport& rep) {
     const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
+    set_actual_listen(sockets, rep);
+    rep.client_export = reach::client_export(want, sockets);
     auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
     for (const auto& a : seen.addresses)
-        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}): {}", a.ok ? "ok" : "FAIL", "address",
-                                        a.url, a.interface, a.detail));
+        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", a.ok ? "ok" : "FAIL",
+                                        "address", a.url, a.interface, a.family, a.detail));
     for (const auto& b : seen.bridges)
         rep.reach.push_back(
             b.reachable
                 ? fmt::format("ok   container containers on {} reach it at http://{}:{}",
                               b.interface, b.address, want.port)
                 : fmt::format("--   container containers on {} cannot reach it", b.interface));
+    const auto families = reach::covered_families(sockets);
+    if (want.loopback()) {
+        rep.who_can_connect = reach::who_can_connect(families, nullptr, o.from);
+        return Ok{};
+    }
     // A run that changed nothing (a post-update script) skips the firewall
     // unless asked about it: it stays a few milliseconds.
-    if (want.loopback() || (!rep.changed && !o.open_firewall && o.from.empty()))
+    if (!rep.changed && !o.open_firewall && o.from.empty()) {
+        reach::Firewall skipped;
+        skipped.visible = false;
+        skipped.why_not = "skipped on a run that changed nothing; `ollama-netcfg status` shows it";
+        rep.who_can_connect = reach::who_can_connect(families, &skipped, o.from);
         return Ok{};
+    }
     auto fw = reach::inspect_firewall(m, want, sockets, o.from);
     if (o.open_firewall) {
         auto change = reach::open_firewall(fw, want.port, o.from, false);
@@ -212,18 +243,20 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         if (!change->actions.empty())
             fw = reach::inspect_firewall(m, want, sockets, o.from);
     }
+    rep.who_can_connect = reach::who_can_connect(families, &fw, o.from);
     if (!fw.visible) {
         rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
         return Ok{};
     }
+    for (const auto& v : fw.families)
+        rep.reach.push_back(fmt::format(
+            "{:<4} firewall  IPv{}: {}: new connections from {} to port {} {} ({})",
+            v.verdict.decision == firewall::Decision::accept      ? "ok"
+            : v.verdict.decision == firewall::Decision::undecided ? "??"
+                                                                  : "FAIL",
+            v.family, v.verdict.backend, o.from.empty() ? "other hosts" : o.from, want.port,
+            firewall::decision_name(v.verdict.decision), v.verdict.reason));
     const bool open = fw.verdict.decision == firewall::Decision::accept;
-    rep.reach.push_back(
-        fmt::format("{:<4} firewall  {}: new connections from {} to port {} {} ({})",
-                    open                                                   ? "ok"
-                    : fw.verdict.decision == firewall::Decision::undecided ? "??"
-                                                                           : "FAIL",
-                    fw.verdict.backend, o.from.empty() ? "other hosts" : o.from, want.port,
-                    firewall::decision_name(fw.verdict.decision), fw.verdict.reason));
     if (!open && !o.open_firewall && !fw.open_command_text.empty())
         rep.notes.push_back(
             fmt::format("to let clients in: sudo {}{}", fw.open_command_text,
@@ -237,15 +270,14 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         return want.error();
     if (!o.from.empty() && !firewall::valid_cidr(o.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", o.from),
-                           "e.g. --from 192.168.1.0/24");
+                           "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
     auto target = read_change_args(o.change);
     if (!target)
         return target.error();
     rep.unit = target->unit;
     rep.drop_in = target->drop_in.string();
     rep.new_value = o.address;
-    rep.listen = want->listen_address();
-    rep.connect_url = want->connect_url();
+    set_expected_listen(*want, rep);
 
     if (!o.change.root.empty())
         return expose_offline(o, *target, *want, rep);

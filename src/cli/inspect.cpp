@@ -46,7 +46,7 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     }
     if (!a.from.empty() && !firewall::valid_cidr(a.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", a.from),
-                           "e.g. --from 192.168.1.0/24");
+                           "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
     for (const auto& u : a.urls)
         if (!u.starts_with("http://") && !u.starts_with("https://"))
             return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u));

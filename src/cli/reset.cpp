@@ -56,7 +56,7 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
             return content.error();
         auto e = reset_edit({config::LayerKind::drop_in, rep.drop_in, *content, {}}, rep.unit);
         rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
-        rep.listen = ollama::read_ollama_host("").listen_address();
+        set_expected_listen(ollama::read_ollama_host(""), rep);
         if (args.dry_run) {
             rep.dry_run = true;
             rep.diffs.push_back(report::unified_diff(rep.drop_in, e.old_content, e.new_content));
@@ -81,8 +81,7 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     auto previous = change::target_of(before);
     rep.new_value = after.effective;
     auto t = change::target_of(after);
-    rep.listen = t.listen.listen_address();
-    rep.connect_url = t.listen.connect_url();
+    set_expected_listen(t.listen, rep);
     if (after.winner) {
         const auto& w = after.layers[*after.winner];
         rep.notes.push_back(fmt::format(

@@ -48,7 +48,7 @@ Resolution resolve(const std::vector<LayerInput>& inputs, std::string_view name)
     std::optional<std::size_t> manager_layer, environment_source, file_source;
     std::optional<std::string> manager_value, file_value;
     for (const auto& in : inputs) {
-        Layer l{in.kind, in.path, in.content.has_value(), in.read_error, false, false, {}};
+        Layer l{in.kind, in.path, in.content.has_value(), in.read_error, false, false, {}, {}};
         const std::size_t index = r.layers.size();
         if (in.content) {
             switch (in.kind) {
@@ -61,6 +61,7 @@ Resolution resolve(const std::vector<LayerInput>& inputs, std::string_view name)
             case LayerKind::unit_file:
             case LayerKind::drop_in: {
                 auto e = unitfile::environment_effect(*in.content, name, r.environment);
+                l.ignored = unitfile::ignored_assignments(*in.content, name);
                 l.assigns = e.assigns;
                 l.resets = e.resets;
                 if (e.assigns)

@@ -122,6 +122,19 @@ struct Finder {
             "remove OLLAMA_HOST there, or run `" + expose_hint(f) + "`, which consolidates it");
     }
 
+    // Lines systemd skips with "Invalid environment assignment, ignoring".
+    void ignored() {
+        for (const auto& l : f.layers.layers)
+            for (const auto& w : l.ignored)
+                add("ignored-assignment", Severity::warning,
+                    fmt::format("{} line {}: systemd ignores `{}` ({}), so it does not set "
+                                "OLLAMA_HOST",
+                                l.path, w.line_number, w.word, w.why),
+                    fmt::format("write it with ASCII quotes, as Environment=\"OLLAMA_HOST=ADDR\", "
+                                "or run `ollama-netcfg expose ADDR{}`, which replaces it",
+                                f.unit == "ollama.service" ? "" : " --unit " + f.unit));
+    }
+
     void listener() {
         const bool active = f.active_state == "active";
         if (f.served())
@@ -397,6 +410,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.stale();
     finder.main_unit();
     finder.drop_ins();
+    finder.ignored();
     finder.listener();
     finder.reach();
     finder.urls();
@@ -416,6 +430,7 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "set-in-main-unit",
                                                 "shadowed-drop-in",
                                                 "duplicate-setting",
+                                                "ignored-assignment",
                                                 "address-unreachable",
                                                 "containers-cannot-reach",
                                                 "firewall-blocks",

@@ -16,22 +16,24 @@ std::string to_text(const ExposeReport& r) {
         return v ? fmt::format("\"{}\"", *v) : std::string("unset");
     };
     auto now = r.new_value ? "OLLAMA_HOST=" + text(r.new_value) : std::string("OLLAMA_HOST unset");
+    const auto listen =
+        r.listen_covers.empty() ? r.listen : fmt::format("{} ({})", r.listen, r.listen_covers);
     if (r.dry_run)
         out += fmt::format("{}: would make it {} (now {}), listening on {}; dry run, nothing "
                            "changed\n",
-                           r.unit, now, text(r.old_value), r.listen);
+                           r.unit, now, text(r.old_value), listen);
     else if (r.offline)
         out += fmt::format("{}: {} in the image (was {}), Ollama will listen on {}\n", r.unit, now,
-                           text(r.old_value), r.listen);
+                           text(r.old_value), listen);
     else if (r.changed && r.old_value == r.new_value)
         out += fmt::format("{}: {} (the same value, brought in line), listening on {}\n", r.unit,
-                           now, r.listen);
+                           now, listen);
     else if (r.changed)
         out += fmt::format("{}: {} (was {}), listening on {}\n", r.unit, now, text(r.old_value),
-                           r.listen);
+                           listen);
     else
         out += fmt::format("{}: {} already in effect, listening on {}; nothing changed\n", r.unit,
-                           now, r.listen);
+                           now, listen);
     for (const auto& n : r.notes)
         out += fmt::format("  note: {}\n", n);
     if (r.dry_run || r.offline)
@@ -43,6 +45,11 @@ std::string to_text(const ExposeReport& r) {
         out += fmt::format("  {:<4} {:<9} {}\n", p.ok ? "ok" : "FAIL", p.name, p.detail);
     for (const auto& line : r.reach)
         out += fmt::format("  {}\n", line);
+    if (!r.who_can_connect.empty())
+        out += fmt::format("  who can connect: {}\n", r.who_can_connect);
+    if (!r.client_export.empty())
+        out += fmt::format("  the local `ollama` command needs `{}` in its shell\n",
+                           r.client_export);
     return out;
 }
 
@@ -54,6 +61,8 @@ nlohmann::json to_json(const ExposeReport& r) {
     j["old_value"] = r.old_value ? nlohmann::json(*r.old_value) : nlohmann::json(nullptr);
     j["new_value"] = r.new_value ? nlohmann::json(*r.new_value) : nlohmann::json(nullptr);
     j["listen"] = r.listen;
+    j["listen_covers"] = r.listen_covers;
+    j["listen_address"] = r.listen_address;
     j["connect_url"] = r.connect_url;
     j["changed"] = r.changed;
     j["actions"] = r.actions;
@@ -67,6 +76,10 @@ nlohmann::json to_json(const ExposeReport& r) {
         proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});
     j["proofs"] = proofs;
     j["reach"] = r.reach;
+    j["who_can_connect"] =
+        r.who_can_connect.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.who_can_connect);
+    j["client_export"] =
+        r.client_export.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.client_export);
     j["ok"] = !r.error && (r.proven() || r.dry_run || r.offline);
     if (r.error) {
         j["error"] = {{"message", r.error->message},

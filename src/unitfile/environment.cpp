@@ -4,6 +4,7 @@
 #include "ollama-netcfg/unitfile/words.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 namespace netcfg::unitfile {
 namespace {
@@ -118,7 +119,66 @@ std::string replace_spans(std::string_view content, std::vector<Span> spans,
     return out;
 }
 
+// Why systemd ignores `word` (already unquoted), or "" when it does not.
+std::string why_ignored(const std::string& word) {
+    auto eq = word.find('=');
+    auto name = std::string_view(word).substr(0, eq);
+    if (eq != std::string::npos && valid_env_name(name))
+        return {}; // systemd takes it, whatever the value holds
+    for (std::string_view q : {"\u201c", "\u201d", "\u201e", "\u2018", "\u2019", "\u00ab", "\u00bb"})
+        if (name.find(q) != std::string_view::npos)
+            return fmt::format("typographic quotes ({}) are not quotes to systemd: they become "
+                               "part of the variable's name",
+                               q);
+    if (eq == std::string::npos)
+        return "there is no '=' in it";
+    return fmt::format("\"{}\" is not a valid variable name", name);
+}
+
+std::size_t line_number_at(std::string_view content, std::size_t offset) {
+    return static_cast<std::size_t>(std::count(content.begin(), content.begin() + offset, '\n')) +
+           1;
+}
+
 } // namespace
+
+std::vector<IgnoredWord> ignored_assignments(std::string_view content, std::string_view name) {
+    auto doc = lex(content);
+    std::vector<IgnoredWord> out;
+    for (const auto& line : doc.lines) {
+        if (!is_environment_line(line) || line.value_len == 0)
+            continue;
+        auto split = split_words_lenient(line.value());
+        std::size_t parsed_to = 0;
+        for (const auto& w : split.words) {
+            parsed_to = w.end;
+            auto why = why_ignored(resolve_percent(w.value).value);
+            if (why.empty() || w.value.find(name) == std::string::npos)
+                continue;
+            IgnoredWord i;
+            i.begin = line.file_offset(line.value_pos + w.begin);
+            i.end = line.file_offset(line.value_pos + w.end - 1) + 1;
+            i.word = std::string(content.substr(i.begin, i.end - i.begin));
+            i.why = std::move(why);
+            i.line_number = line_number_at(content, i.begin);
+            out.push_back(std::move(i));
+        }
+        if (split.error.empty())
+            continue;
+        auto rest = line.value().substr(parsed_to);
+        auto skip = rest.find_first_not_of(" \t");
+        if (skip == std::string_view::npos || rest.find(name) == std::string_view::npos)
+            continue;
+        IgnoredWord i;
+        i.begin = line.file_offset(line.value_pos + parsed_to + skip);
+        i.end = line.file_offset(line.value_pos + line.value_len - 1) + 1;
+        i.word = std::string(content.substr(i.begin, i.end - i.begin));
+        i.why = fmt::format("bad quoting ({}): systemd ignores the rest of the line", split.error);
+        i.line_number = line_number_at(content, i.begin);
+        out.push_back(std::move(i));
+    }
+    return out;
+}
 
 bool valid_env_name(std::string_view n) {
     if (n.empty() || (n[0] >= '0' && n[0] <= '9'))
@@ -210,6 +270,43 @@ Edit unset_variable(std::string_view content, std::string_view name) {
                     ++e;
             spans.push_back({b, e});
         }
+    }
+    edit.content = replace_spans(content, spans, "");
+    edit.changed = edit.content != content;
+    return edit;
+}
+
+Edit remove_ignored(std::string_view content, std::string_view name) {
+    Edit edit;
+    auto ignored = ignored_assignments(content, name);
+    if (ignored.empty()) {
+        edit.content = std::string(content);
+        return edit;
+    }
+    auto doc = lex(content);
+    std::vector<Span> spans;
+    for (const auto& line : doc.lines) {
+        if (!is_environment_line(line))
+            continue;
+        const auto value_begin = line.file_offset(line.value_pos);
+        std::vector<Span> here;
+        for (const auto& i : ignored)
+            if (i.begin >= line.begin && i.end <= line.end) {
+                std::size_t b = i.begin; // the word and the blanks before it
+                while (b > value_begin && (content[b - 1] == ' ' || content[b - 1] == '\t'))
+                    --b;
+                std::size_t e = i.end;
+                if (b == value_begin)
+                    while (e < content.size() && (content[e] == ' ' || content[e] == '\t'))
+                        ++e;
+                here.push_back({b, e});
+            }
+        if (here.empty())
+            continue;
+        if (line_assignments(line).empty())
+            spans.push_back({line.begin, line.end}); // nothing on it that systemd takes
+        else
+            spans.insert(spans.end(), here.begin(), here.end());
     }
     edit.content = replace_spans(content, spans, "");
     edit.changed = edit.content != content;

@@ -413,3 +413,19 @@ TEST_CASE("status shows the dual-stack socket, per-version firewall and who can 
     CHECK_THAT(text, Catch::Contains("ollama command:    the local `ollama` command needs `export "
                                      "OLLAMA_HOST=127.0.0.1:11435` in its shell"));
 }
+
+TEST_CASE("ignored-assignment quotes the file, line and word", "[problems]") {
+    auto f = healthy();
+    auto l = layer(LayerKind::drop_in, "/etc/systemd/system/ollama.service.d/guide.conf",
+                   std::nullopt);
+    l.ignored = unitfile::ignored_assignments(
+        "[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n", "OLLAMA_HOST");
+    f.layers.layers.push_back(l);
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"ignored-assignment"});
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message,
+               Catch::Contains("guide.conf line 2: systemd ignores `\u201cOLLAMA_HOST=0.0.0.0\u201d`") &&
+                   Catch::Contains("typographic quotes"));
+    CHECK_THAT(ps[0].advice, Catch::Contains("ollama-netcfg expose ADDR"));
+}

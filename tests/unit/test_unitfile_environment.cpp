@@ -156,3 +156,67 @@ TEST_CASE("lex maps logical lines back to file bytes", "[unitfile][lexer]") {
     CHECK(l.end == s.size());
     CHECK(s[l.file_offset(l.text.find('B'))] == 'B');
 }
+
+TEST_CASE("ignored_assignments finds what systemd skips as an invalid assignment",
+          "[unitfile][environment]") {
+    using namespace netcfg::unitfile;
+    const std::string typographic =
+        "[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n";
+    auto found = ignored_assignments(typographic, "OLLAMA_HOST");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].word == "\u201cOLLAMA_HOST=0.0.0.0\u201d");
+    CHECK(found[0].line_number == 2);
+    CHECK_THAT(found[0].why, Catch::Contains("typographic quotes"));
+    CHECK_FALSE(effective_value(typographic, "OLLAMA_HOST")); // systemd ignores it
+
+    auto no_eq = ignored_assignments("[Service]\nEnvironment=OLLAMA_HOST 0.0.0.0\n", "OLLAMA_HOST");
+    REQUIRE(no_eq.size() == 1);
+    CHECK(no_eq[0].word == "OLLAMA_HOST");
+    CHECK(no_eq[0].why == "there is no '=' in it");
+
+    auto bad_name = ignored_assignments("[Service]\nEnvironment=\"OLLAMA-HOST=x\" OLLAMA_HOST:1=2\n",
+                                        "OLLAMA_HOST");
+    REQUIRE(bad_name.size() == 1); // OLLAMA-HOST does not mention OLLAMA_HOST
+    CHECK(bad_name[0].why == "\"OLLAMA_HOST:1\" is not a valid variable name");
+
+    auto quoting = ignored_assignments("[Service]\nEnvironment=A=1 \"OLLAMA_HOST=0.0.0.0\n",
+                                       "OLLAMA_HOST");
+    REQUIRE(quoting.size() == 1);
+    CHECK(quoting[0].word == "\"OLLAMA_HOST=0.0.0.0");
+    CHECK_THAT(quoting[0].why, Catch::Contains("bad quoting"));
+
+    // Valid lines, other sections, other variables: nothing.
+    CHECK(ignored_assignments("[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\" A=1\n"
+                              "[Unit]\nEnvironment=\u201cOLLAMA_HOST=x\u201d\n",
+                              "OLLAMA_HOST")
+              .empty());
+    // Typographic quotes inside a value are the value's (Ollama then fails
+    // to resolve it): systemd takes the assignment.
+    CHECK(ignored_assignments("[Service]\nEnvironment=OLLAMA_HOST=\u201c0.0.0.0\u201d\n",
+                              "OLLAMA_HOST")
+              .empty());
+}
+
+TEST_CASE("remove_ignored takes out only what systemd ignored", "[unitfile][environment]") {
+    using namespace netcfg::unitfile;
+    CHECK(remove_ignored("[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\nUser=x\n",
+                         "OLLAMA_HOST")
+              .content == "[Service]\nUser=x\n");
+    auto kept = remove_ignored("# mine\n[Service]\nEnvironment=A=1 \u201cOLLAMA_HOST=0.0.0.0\u201d "
+                               "B=2\r\n",
+                               "OLLAMA_HOST");
+    CHECK(kept.changed);
+    CHECK(kept.content == "# mine\n[Service]\nEnvironment=A=1 B=2\r\n");
+    CHECK(effective_value(kept.content, "A") == "1");
+    CHECK(effective_value(kept.content, "B") == "2");
+    const std::string clean = "[Service]\nEnvironment=OLLAMA_HOST=0.0.0.0\n";
+    auto same = remove_ignored(clean, "OLLAMA_HOST");
+    CHECK_FALSE(same.changed);
+    CHECK(same.content == clean);
+    // Then set_variable gives the working line.
+    auto fixed = set_variable(
+        remove_ignored("[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n", "OLLAMA_HOST")
+            .content,
+        "OLLAMA_HOST", "0.0.0.0");
+    CHECK(fixed.content == "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+}

@@ -5,6 +5,7 @@
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/config/layers.hpp"
+#include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/fd.hpp"
@@ -55,6 +56,14 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
 
 // --root: writes `edits` into the image (creating directories), no bus.
 Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep);
+
+// The listener `want` makes, before anything runs: the socket Go will open
+// (rep.listen as ss shows it, what it covers) and net.Listen's argument.
+void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& rep);
+
+// After the proof: the sockets that serve `want` replace the expectation.
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets,
+                       report::ExposeReport& rep);
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
 

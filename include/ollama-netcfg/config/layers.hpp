@@ -7,6 +7,8 @@
 // named by EnvironmentFile=, which override Environment=.
 #pragma once
 
+#include "ollama-netcfg/unitfile/environment.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +37,9 @@ struct Layer {
     bool assigns = false;             // sets the variable
     bool resets = false;              // an empty Environment= that clears earlier settings
     std::optional<std::string> value; // this layer's own (last) value
+    // Environment= words that try to set the variable but that systemd
+    // ignores (typographic quotes, no '=', a bad name, bad quoting).
+    std::vector<unitfile::IgnoredWord> ignored;
 };
 
 struct Resolution {

@@ -24,7 +24,9 @@ struct ExposeReport {
     std::string drop_in;                  // full path of the managed drop-in
     std::optional<std::string> old_value; // OLLAMA_HOST in effect before
     std::optional<std::string> new_value; // OLLAMA_HOST in effect after (nullopt: unset)
-    std::string listen;                   // where Ollama listens for new_value
+    std::string listen;                   // the socket for new_value, as ss shows it: "*:11434"
+    std::string listen_covers;            // what it covers, in words
+    std::string listen_address;           // what Ollama passes to net.Listen: "0.0.0.0:11434"
     std::string connect_url;              // where a client connects
     bool changed = false;                 // anything written, reloaded or restarted
     bool dry_run = false;                 // --dry-run: actions say what would happen
@@ -35,6 +37,8 @@ struct ExposeReport {
     std::vector<std::string> notes;       // things the admin should know, e.g. other layers
     std::vector<Proof> proofs;
     std::vector<std::string> reach;   // other addresses, containers, the firewall: informational
+    std::string who_can_connect;      // one line, after the proof (empty: not judged)
+    std::string client_export;        // what the local `ollama` command needs, or empty
     std::vector<std::string> journal; // the unit's last lines, on failure
     std::optional<Error> error;
 

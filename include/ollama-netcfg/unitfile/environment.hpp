@@ -23,6 +23,22 @@ struct EnvAssignment {
 // A line systemd rejects (bad quoting) contributes nothing, as in systemd.
 std::vector<EnvAssignment> environment_assignments(std::string_view content);
 
+// A word of an Environment= line that systemd ignores ("Invalid environment
+// assignment, ignoring") although it tries to set a variable: typographic
+// quotes, no '=', an invalid name, or bad quoting that drops the rest of the
+// line.
+struct IgnoredWord {
+    std::string word;            // as written in the file
+    std::string why;             // in words, for the admin
+    std::size_t line_number = 0; // 1-based
+    std::size_t begin = 0;       // file span
+    std::size_t end = 0;
+};
+
+// The ignored words of Environment= lines in [Service] that mention `name`.
+std::vector<IgnoredWord> ignored_assignments(std::string_view content, std::string_view name);
+
+
 // The value this file leaves `name` with: the last assignment, unless an empty
 // `Environment=` later resets the list. nullopt when unset.
 std::optional<std::string> effective_value(std::string_view content, std::string_view name);
@@ -52,6 +68,10 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
 
 // Removes every assignment of `name`; a line left without words goes too.
 Edit unset_variable(std::string_view content, std::string_view name);
+
+// Removes the words ignored_assignments() finds (a line left without valid
+// words goes too). systemd ignored them, so what it reads does not change.
+Edit remove_ignored(std::string_view content, std::string_view name);
 
 // Adds the line KEY=VALUE to the last [Service] section unless a line with
 // exactly that key and value is there already.
