@@ -3,6 +3,7 @@
 // incoming policy.
 #include "ollama-netcfg/firewall/verdict.hpp"
 
+#include <arpa/inet.h>
 #include <charconv>
 #include <fmt/format.h>
 #include <regex>
@@ -66,6 +67,12 @@ Tri to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
     return Tri::no;
 }
 
+bool is_v6(const std::string& token) {
+    unsigned char buf[16];
+    auto addr = token.substr(0, token.find('/'));
+    return inet_pton(AF_INET6, addr.c_str(), buf) == 1;
+}
+
 Tri from_matches(const std::string& from, const Packet& p, std::string& unsure) {
     if (from == "Anywhere")
         return Tri::yes;
@@ -114,6 +121,10 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         bool v6 = false;
         auto to = strip_v6(cols[0], v6);
         auto from = strip_v6(cols[2], v6);
+        // A rule for one IPv6 address or network has no "(v6)" mark.
+        v6 = v6 || is_v6(from.substr(0, from.find(' '))) ||
+             (to.find(' ') != std::string::npos && is_v6(to.substr(0, to.find(' ')))) ||
+             is_v6(to);
         if (v6 != (p.family == 6))
             continue;
         std::istringstream action_words(cols[1]);

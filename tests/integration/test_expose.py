@@ -23,7 +23,7 @@ def expose_all_ipv4_writes_drop_in_and_proves_it(sb):
     assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
     mode = sb.run(["stat", "-c", "%a", OVERRIDE]).stdout.strip()
     assert mode == "644", mode
-    assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434", "*:11434"), "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
     for proof in ("systemd", "process", "listener", "api"):
         assert any(l.split()[:2] == ["ok", proof] for l in r.stdout.splitlines()), r.stdout
     leftovers = sb.run(["ls", "-A", DROPIN_DIR]).stdout.split()
@@ -45,13 +45,13 @@ def rerun_changes_nothing(sb):
 
 ADDRESS_FORMS = [
     # ADDR, port, what ss shows, where a client connects
-    ("0.0.0.0:11435", 11435, ("0.0.0.0:11435",), "http://127.0.0.1:11435"),
-    ("[::]:11434", 11434, ("*:11434", "[::]:11434"), "http://[::1]:11434"),
-    ("::", 11434, ("*:11434", "[::]:11434"), "http://127.0.0.1:11434"),
+    ("0.0.0.0:11435", 11435, ("*:11435",), "http://127.0.0.1:11435"),
+    ("[::]:11434", 11434, ("*:11434",), "http://[::1]:11434"),
+    ("::", 11434, ("*:11434",), "http://127.0.0.1:11434"),
     ("::1", 11434, ("[::1]:11434",), "http://[::1]:11434"),
-    (":11436", 11436, ("*:11436", "[::]:11436"), "http://127.0.0.1:11436"),
+    (":11436", 11436, ("*:11436",), "http://127.0.0.1:11436"),
     ("127.0.0.1:8080", 8080, ("127.0.0.1:8080",), "http://127.0.0.1:8080"),
-    ("http://0.0.0.0:11437", 11437, ("0.0.0.0:11437",), "http://127.0.0.1:11437"),
+    ("http://0.0.0.0:11437", 11437, ("*:11437",), "http://127.0.0.1:11437"),
     ("localhost:11438", 11438, ("127.0.0.1:11438", "[::1]:11438"), "http://localhost:11438"),
 ]
 
@@ -93,7 +93,7 @@ def admins_override_keeps_everything_else(sb):
         assert kv in env, (kv, env)
     assert sb.show(UNIT, "LimitNOFILE") == "65536"
     assert sb.show(UNIT, "Description") == "Ollama (our GPU box)"
-    assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434",), "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
 
 
 TRICKY_DROP_INS = [
@@ -121,7 +121,7 @@ def drop_in_edits_read_back_by_systemd(sb):
             assert "A=1" in env, (content, env)
         if "B=2" in content:
             assert "B=2" in env, (content, env)
-        assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434",), "http://127.0.0.1:11434")
+        assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
 
 
 BAD_INPUT = ["0.0.0.0:99999", "0.0.0.0:abc", "0.0.0.0:0", "", '"0.0.0.0"', "0.0.0.0 ",
@@ -163,8 +163,8 @@ def setting_survives_an_ollama_update(sb):
     # What install.sh does on an update.
     sb.write("/etc/systemd/system/ollama.service", OLLAMA_UNIT)
     sb.sh("systemctl daemon-reload && systemctl enable ollama && systemctl restart ollama")
-    wait_listening(sb, 11439, ("0.0.0.0:11439",))
-    assert_exposed(sb, "0.0.0.0:11439", 11439, ("0.0.0.0:11439",), "http://127.0.0.1:11439")
+    wait_listening(sb, 11439, ("*:11439",))
+    assert_exposed(sb, "0.0.0.0:11439", 11439, ("*:11439",), "http://127.0.0.1:11439")
     before = snapshot(sb)
     r = expose_ok(sb, "0.0.0.0:11439")
     assert "nothing changed" in r.stdout
@@ -265,7 +265,7 @@ def slow_start_within_the_timeout_succeeds(sb):
     sb.write(FIXTURE_CONF, "[Service]\nEnvironment=FAKE_OLLAMA_START_DELAY=2\n")
     sb.sh("systemctl daemon-reload && systemctl restart ollama")
     expose_ok(sb, "0.0.0.0", "--timeout", "30")
-    assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434",), "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
 
 
 @case
@@ -276,7 +276,7 @@ def works_with_dbus_daemon_stopped(sb):
             != "active"
         r = expose_ok(sb, "0.0.0.0:11443")
         assert "/run/systemd/private" in r.stdout, r.stdout
-        assert_exposed(sb, "0.0.0.0:11443", 11443, ("0.0.0.0:11443",), "http://127.0.0.1:11443")
+        assert_exposed(sb, "0.0.0.0:11443", 11443, ("*:11443",), "http://127.0.0.1:11443")
     finally:
         sb.sh("systemctl start dbus.socket dbus.service")
 
@@ -317,7 +317,7 @@ def concurrent_runs_wait_for_the_lock(sb):
     assert sb.read(OVERRIDE) is None
     # With time enough, it waits for the other run and then does its work.
     expose_ok(sb, "0.0.0.0", "--timeout", "30")
-    assert_exposed(sb, "0.0.0.0", 11434, ("0.0.0.0:11434",), "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
     # Several at once end in one consistent value, served.
     procs = sb.sh("for p in 11450 11451 11452; do /opt/netcfg/ollama-netcfg expose -q "
                   "0.0.0.0:$p --timeout 60 & done; wait", check=False)
@@ -325,7 +325,7 @@ def concurrent_runs_wait_for_the_lock(sb):
     value = [e for e in shlex.split(unit_env(sb)) if e.startswith("OLLAMA_HOST=")][-1]
     port = int(value.rsplit(":", 1)[1])
     assert port in (11450, 11451, 11452)
-    assert_exposed(sb, "0.0.0.0:%d" % port, port, ("0.0.0.0:%d" % port,),
+    assert_exposed(sb, "0.0.0.0:%d" % port, port, ("*:%d" % port,),
                    "http://127.0.0.1:%d" % port)
 
 

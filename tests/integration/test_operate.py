@@ -15,7 +15,7 @@ from checks import (BACKUPS, DROPIN_DIR, MAIN_UNIT, OVERRIDE, UNIT, api_version,
                     assert_exposed, check, check_ok, expose_ok, listeners, main_pid,
                     process_env, restore, setup, snapshot, unit_env, wait_listening)
 
-ALL_V4 = ("0.0.0.0:11434",)
+WILDCARD = ("*:11434",)
 
 
 def hand_edit(sb, path, content, reload=True, restart=True):
@@ -49,7 +49,7 @@ def status_shows_layers_process_sockets_and_api(sb):
     assert j["in_effect"] == "0.0.0.0"
     assert j["process"] == {"visible": True,
                             "value": process_env(sb, pid)["OLLAMA_HOST"]}
-    assert j["listen"] == "0.0.0.0:11434"
+    assert j["listen"] == "*:11434"
     assert any(s["endpoint"] == l and s["pid"] == p and s["unit"]
                for s in j["sockets"] for l, p in listeners(sb, 11434)), j["sockets"]
     assert j["api"]["version"] == api_version(sb, "http://127.0.0.1:11434")
@@ -63,11 +63,11 @@ def status_shows_layers_process_sockets_and_api(sb):
 def status_lists_environment_files_and_their_value_wins(sb):
     sb.write("/etc/ollama.env", "# site settings\nOLLAMA_HOST='0.0.0.0:11437'\n")
     hand_edit(sb, DROPIN_DIR + "/env.conf", "[Service]\nEnvironmentFile=-/etc/ollama.env\n")
-    wait_listening(sb, 11437, ("0.0.0.0:11437",))
+    wait_listening(sb, 11437, ("*:11437",))
     j = json.loads(sb.tool("status", "--json").stdout)
     files = [l for l in j["layers"] if l["kind"] == "environment-file"]
     assert files and files[0]["path"] == "/etc/ollama.env" and files[0]["in_effect"], files
-    assert j["in_effect"] == "0.0.0.0:11437" and j["listen"] == "0.0.0.0:11437"
+    assert j["in_effect"] == "0.0.0.0:11437" and j["listen"] == "*:11437"
     check_ok(sb)
     # expose cannot win against it and says so, changing nothing.
     r = sb.tool("expose", "0.0.0.0")
@@ -99,7 +99,7 @@ def manager_environment_is_the_lowest_layer(sb):
     try:
         sb.run(["systemctl", "set-environment", "OLLAMA_HOST=0.0.0.0:11442"])
         sb.run(["systemctl", "restart", UNIT])
-        wait_listening(sb, 11442, ("0.0.0.0:11442",))
+        wait_listening(sb, 11442, ("*:11442",))
         j = check_ok(sb)
         assert j["layers"][0]["kind"] == "manager" and j["layers"][0]["in_effect"], j["layers"]
         assert j["in_effect"] == "0.0.0.0:11442"
@@ -149,7 +149,7 @@ def stopped_service_is_service_inactive(sb):
     # expose brings it back up (without touching the file).
     r = expose_ok(sb, "0.0.0.0")
     assert "wrote" not in r.stdout, r.stdout
-    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
 
 
 @case
@@ -179,7 +179,7 @@ def reload_without_restart_is_stale_environment_and_expose_repairs_it(sb):
     assert stale["severity"] == "WARNING" and "0.0.0.0:11436" in stale["message"], stale
     r = expose_ok(sb, "0.0.0.0:11436")
     assert "wrote" not in r.stdout and "restarted" in r.stdout, r.stdout
-    assert_exposed(sb, "0.0.0.0:11436", 11436, ("0.0.0.0:11436",), "http://127.0.0.1:11436")
+    assert_exposed(sb, "0.0.0.0:11436", 11436, ("*:11436",), "http://127.0.0.1:11436")
     check_ok(sb)
 
 
@@ -188,7 +188,7 @@ def setting_in_main_unit_is_moved_into_the_drop_in_and_survives_an_update(sb):
     by_hand = OLLAMA_UNIT.replace('Environment="PATH=',
                                  'Environment="OLLAMA_HOST=0.0.0.0"\nEnvironment="PATH=')
     hand_edit(sb, MAIN_UNIT, by_hand)
-    wait_listening(sb, 11434, ALL_V4)
+    wait_listening(sb, 11434, WILDCARD)
     rc, j, codes = check(sb)
     assert rc == 1 and codes == {"set-in-main-unit"}, j["problems"]
     before = snapshot(sb)
@@ -204,8 +204,8 @@ def setting_in_main_unit_is_moved_into_the_drop_in_and_survives_an_update(sb):
     check_ok(sb)
     # The next Ollama update rewrites the main unit and restarts: still exposed.
     hand_edit(sb, MAIN_UNIT, OLLAMA_UNIT)
-    wait_listening(sb, 11434, ALL_V4)
-    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+    wait_listening(sb, 11434, WILDCARD)
+    assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
     check_ok(sb)
     journal = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg",
                       "OLLAMA_NETCFG_ACTION=expose-move"]).stdout
@@ -225,7 +225,7 @@ def later_drop_in_overriding_is_shadowed_drop_in(sb):
     # expose takes the setting out of the later drop-in, which is left empty and goes.
     expose_ok(sb, "0.0.0.0")
     assert sb.read(DROPIN_DIR + "/zz-local.conf") is None
-    assert_exposed(sb, "0.0.0.0", 11434, ALL_V4, "http://127.0.0.1:11434")
+    assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
     check_ok(sb)
 
 
@@ -235,7 +235,7 @@ def second_drop_in_with_the_same_value_is_duplicate_setting(sb):
     sb.write(env_conf, '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
                        'Environment="OLLAMA_ORIGINS=*"\n')
     exposed_by_hand(sb, "0.0.0.0")
-    wait_listening(sb, 11434, ALL_V4)
+    wait_listening(sb, 11434, WILDCARD)
     rc, j, codes = check(sb)
     assert rc == 1 and codes == {"duplicate-setting"}, j["problems"]
     before = snapshot(sb)
@@ -249,9 +249,9 @@ def second_drop_in_with_the_same_value_is_duplicate_setting(sb):
 @case
 def value_only_ollamas_reader_gets_right_checks_ok(sb):
     exposed_by_hand(sb, "http://0.0.0.0:11434/")
-    wait_listening(sb, 11434, ALL_V4)
+    wait_listening(sb, 11434, WILDCARD)
     j = check_ok(sb)
-    assert j["listen"] == "0.0.0.0:11434" and j["in_effect"] == "http://0.0.0.0:11434/"
+    assert j["listen"] == "*:11434" and j["in_effect"] == "http://0.0.0.0:11434/"
     check_ok(sb, "--expect", "0.0.0.0")
     before = snapshot(sb)
     r = expose_ok(sb, "0.0.0.0")
@@ -340,8 +340,8 @@ def prometheus_file_matches_the_check(sb):
     u = ("unit", "ollama.service")
     assert s[("ollama_netcfg_up", (u,))] == 1 and s[("ollama_netcfg_status", (u,))] == 0
     codes = [k for k in s if k[0] == "ollama_netcfg_problem"]
-    assert len(codes) == 17 and all(s[k] == 0 for k in codes), codes  # every known code
-    assert s[("ollama_netcfg_ollama_info", (("listen", "0.0.0.0:11434"), u,
+    assert len(codes) == 20 and all(s[k] == 0 for k in codes), codes  # every known code
+    assert s[("ollama_netcfg_ollama_info", (("listen", "*:11434"), u,
                                             ("version", "0.12.6")))] == 1
     assert 0 < s[("ollama_netcfg_check_duration_seconds", (u,))] < 5
     assert sb.run(["ls", "-A", "/var/lib/node-exporter"]).stdout.split() == ["ollama.prom"]
@@ -402,7 +402,7 @@ def reset_says_when_another_layer_still_sets_it(sb):
     r = sb.tool("reset")
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert "10-site.conf" in r.stdout and "still set" in r.stdout, r.stdout
-    assert_exposed(sb, "0.0.0.0:11438", 11438, ("0.0.0.0:11438",), "http://127.0.0.1:11438")
+    assert_exposed(sb, "0.0.0.0:11438", 11438, ("*:11438",), "http://127.0.0.1:11438")
 
 
 @case
@@ -417,7 +417,41 @@ def failing_reset_is_rolled_back(sb):
     assert "put back" in r.stderr, r.stderr
     assert "the previous setting is back" in r.stdout, r.stdout
     assert sb.read(OVERRIDE) == content
-    assert_exposed(sb, "0.0.0.0:11440", 11440, ("0.0.0.0:11440",), "http://127.0.0.1:11440")
+    assert_exposed(sb, "0.0.0.0:11440", 11440, ("*:11440",), "http://127.0.0.1:11440")
+
+
+# --- lines systemd ignores ---------------------------------------------------
+
+GUIDE_CONF = DROPIN_DIR + "/guide.conf"
+TYPOGRAPHIC = "[Service]\n# pasted from a web page\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n"
+
+
+@case
+def typographic_quotes_are_ignored_by_systemd_and_expose_replaces_them(sb):
+    hand_edit(sb, GUIDE_CONF, TYPOGRAPHIC)
+    # systemd itself ignores the word: not in the unit's environment, and it says so.
+    assert "OLLAMA_HOST" not in unit_env(sb), unit_env(sb)
+    journal = sb.run(["journalctl", "-b", "-o", "cat", "--no-pager", "-g",
+                      "Invalid environment assignment"], check=False).stdout
+    assert "guide.conf" in journal or "\u201cOLLAMA_HOST" in journal, journal
+    assert listeners(sb, 11434) == [("127.0.0.1:11434", main_pid(sb))]
+    rc, j, codes = check(sb, "--expect", "0.0.0.0")
+    assert rc == 2 and "ignored-assignment" in codes and "unexpected-address" in codes, j
+    p = [p for p in j["problems"] if p["code"] == "ignored-assignment"][0]
+    assert p["severity"] == "WARNING", p
+    assert ("%s line 3: systemd ignores `\u201cOLLAMA_HOST=0.0.0.0\u201d`" % GUIDE_CONF
+            in p["message"]) and "typographic quotes" in p["message"], p
+    # Without --expect it is still a warning: the admin meant something.
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"ignored-assignment"}, (rc, codes)
+    # expose takes the broken word out of the drop-in (the admin's comment stays,
+    # a copy is kept) and says so.
+    r = expose_ok(sb, "0.0.0.0")
+    assert "removed `\u201cOLLAMA_HOST=0.0.0.0\u201d` from %s line 3, which systemd ignored" \
+        % GUIDE_CONF in r.stdout, r.stdout
+    assert sb.read(GUIDE_CONF) == "[Service]\n# pasted from a web page\n", sb.read(GUIDE_CONF)
+    assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
+    check_ok(sb, "--expect", "0.0.0.0")
 
 
 if __name__ == "__main__":

@@ -12,24 +12,50 @@ from harness import case, run  # noqa: E402
 from checks import (UNIT, check, expose_ok, restore, setup, wait_listening)  # noqa: E402
 
 SERVER = "192.0.2.1"
-CLIENTS = {"c1": "192.0.2.11", "c2": "192.0.2.12"}
+SERVER6 = "2001:db8::1"  # documentation prefixes only: nothing is globally routable
+CLIENTS = {"c1": ("192.0.2.11", "2001:db8::11"), "c2": ("192.0.2.12", "2001:db8::12")}
+URL4 = "http://%s:11434/api/version" % SERVER
+URL6 = "http://[%s]:11434/api/version" % SERVER6
 
 
 def add_clients(sb):
     sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
-          "ip link set clientnet0 up" % SERVER)
-    for name, addr in CLIENTS.items():
+          "ip addr add %s/64 dev clientnet0 nodad && ip link set clientnet0 up"
+          % (SERVER, SERVER6))
+    for name, (addr, addr6) in CLIENTS.items():
         sb.sh("ip netns add {n} && ip link add {n}-s type veth peer name {n}-c && "
               "ip link set {n}-c netns {n} && ip link set {n}-s master clientnet0 && "
               "ip link set {n}-s up && ip -n {n} addr add {a}/24 dev {n}-c && "
-              "ip -n {n} link set {n}-c up && ip -n {n} link set lo up".format(n=name, a=addr))
+              "ip -n {n} addr add {a6}/64 dev {n}-c nodad && "
+              "ip -n {n} link set {n}-c up && ip -n {n} link set lo up"
+              .format(n=name, a=addr, a6=addr6))
 
 
-def client_sees(sb, client, url="http://%s:11434/api/version" % SERVER):
-    """True when the client host gets Ollama's version answer."""
-    r = sb.run(["ip", "netns", "exec", client, "curl", "-sS", "--noproxy", "*", "-m", "2", url],
-               check=False)
+def client_sees(sb, client, url=URL4):
+    """True when the client host gets Ollama's version answer (curl -4 or
+    -6 after the URL's address)."""
+    family = "-6" if "[" in url else "-4"
+    r = sb.run(["ip", "netns", "exec", client, "curl", family, "-sS", "--noproxy", "*", "-m",
+                "2", url], check=False)
     return r.returncode == 0 and '"version"' in r.stdout
+
+
+def families_seen(sb, client):
+    """What a client host gets over each IP version: {"ipv4": bool, "ipv6": bool}."""
+    return {"ipv4": client_sees(sb, client, URL4), "ipv6": client_sees(sb, client, URL6)}
+
+
+def tool_says_open(fw, family):
+    """The tool's verdict for one IP version, as open (True) or not."""
+    d = fw[family]["decision"]
+    assert d in ("accepted", "dropped", "rejected"), (family, fw)
+    return d == "accepted"
+
+
+def assert_verdicts_match_clients(sb, fw, client="c1"):
+    seen = families_seen(sb, client)
+    said = {f: tool_says_open(fw, f) for f in ("ipv4", "ipv6")}
+    assert said == seen, "the tool says %s, client %s sees %s: %s" % (said, client, seen, fw)
 
 
 def firewall_of(sb, *args):
@@ -44,7 +70,7 @@ def clean(sb):
           "ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
           "nft flush ruleset; for n in c1 c2 box; do ip netns del $n 2>/dev/null; done; "
           "ip link del clientnet0 2>/dev/null; ip link del docker0 2>/dev/null; "
-          "rm -rf /var/lib/ollama-netcfg; true")
+          "sed -i 's/^IPV6=.*/IPV6=yes/' /etc/default/ufw; rm -rf /var/lib/ollama-netcfg; true")
     restore(sb)
 
 
@@ -59,16 +85,31 @@ def start(sb):
 def exposed_and_open_every_address_is_probed_and_clients_reach_it(sb):
     start(sb)
     r = expose_ok(sb, "0.0.0.0")
-    assert ("ok   address   http://%s:11434/api/version (clientnet0): HTTP 200" % SERVER
+    assert ("ok   address   http://%s:11434/api/version (clientnet0, IPv4): HTTP 200" % SERVER
             in r.stdout), r.stdout
-    assert "ok   firewall  none: new connections from other hosts to port 11434 accepted" \
-        in r.stdout, r.stdout
+    assert ("ok   address   http://[%s]:11434/api/version (clientnet0, IPv6): HTTP 200" % SERVER6
+            in r.stdout), r.stdout
+    assert "listening on *:11434 (every IPv4 and IPv6 address)" in r.stdout, r.stdout
+    for v in (4, 6):
+        assert ("ok   firewall  IPv%d: none: new connections from other hosts to port 11434 "
+                "accepted" % v) in r.stdout, r.stdout
+    assert "who can connect: any IPv4 and IPv6 host; Ollama does not authenticate" in r.stdout
     fw, codes, rc = firewall_of(sb)
     assert rc == 0 and fw["decision"] == "accepted" and not codes, (fw, codes)
-    assert client_sees(sb, "c1") and client_sees(sb, "c2")
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert_verdicts_match_clients(sb, fw, "c2")
     j = json.loads(sb.tool("status", "--json").stdout)
-    assert [a["url"] for a in j["addresses"] if a["ok"]] == \
-        ["http://%s:11434/api/version" % SERVER], j["addresses"]
+    assert j["listen"] == "*:11434" and j["listen_covers"] == "every IPv4 and IPv6 address", j
+    assert {(a["url"], a["family"]) for a in j["addresses"] if a["ok"] and not a["link_local"]} \
+        == {(URL4, 4), (URL6, 6)}, j["addresses"]
+    # Link-local IPv6 is asked with its interface as the zone, and answers.
+    link_local = [a for a in j["addresses"] if a["link_local"]]
+    assert link_local and all(a["ok"] and "%25" in a["url"] for a in link_local), link_local
+    # No address here is globally routable: not open-to-internet.
+    assert "open-to-internet" not in {p["code"] for p in j["problems"]}, j["problems"]
+    text = sb.tool("status").stdout
+    assert "Ollama listens on: *:11434 (every IPv4 and IPv6 address)" in text, text
+    assert "who can connect:   any IPv4 and IPv6 host; Ollama does not authenticate" in text
 
 
 @case
@@ -92,6 +133,139 @@ def loopback_only_reaches_no_client_and_says_so_for_containers(sb):
     rc, j, codes = check(sb)
     assert "containers-cannot-reach" not in [p["code"] for p in j["problems"]]
     assert {"interface": "docker0", "address": "172.17.0.1", "reachable": True} in j["bridges"]
+
+
+# --- each IP version, judged apart and checked by a client over it ---------------
+
+def nft_input(sb, family, *rules):
+    """A base input chain in an nftables table of `family` (ip, ip6, inet)."""
+    sb.sh("nft add table {f} t && nft add chain {f} t input "
+          "'{{ type filter hook input priority 0; policy accept; }}'".format(f=family))
+    for rule in rules:
+        sb.sh("nft add rule %s t input %s" % (family, rule))
+
+
+@case
+def nft_drop_in_an_ip_table_only_leaves_ipv6_open_and_says_so(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    nft_input(sb, "ip", "iifname lo accept", "tcp dport 11434 drop")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "dropped" and fw["ipv6"]["decision"] == "accepted", fw
+    assert "chain ip t input" in fw["ipv4"]["reason"], fw
+    assert fw["decision"] == "partial", fw
+    assert rc == 1 and codes == {"firewall-partial"}, (rc, codes)
+    rc, j, _ = check(sb)
+    p = [p for p in j["problems"] if p["code"] == "firewall-partial"][0]
+    assert "IPv4 dropped by rule" in p["message"] and "IPv6 open to every host" in p["message"], p
+    assert "firewall-blocks" not in codes
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c2") == {"ipv4": False, "ipv6": True}
+    text = sb.tool("status").stdout
+    assert "who can connect:   no other IPv4 host (nftables drops it), any IPv6 host" in text, text
+    # The same rule in an ip6 table instead: the other way round.
+    sb.sh("nft flush ruleset")
+    nft_input(sb, "ip6", "iifname lo accept", "tcp dport 11434 drop")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "accepted" and fw["ipv6"]["decision"] == "dropped", fw
+    assert rc == 1 and codes == {"firewall-partial"}
+    assert_verdicts_match_clients(sb, fw, "c1")
+
+
+@case
+def nft_drop_in_an_inet_table_closes_both_and_meta_nfproto_picks_one(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    nft_input(sb, "inet", "iifname lo accept", "tcp dport 11434 drop")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "dropped" and fw["ipv6"]["decision"] == "dropped", fw
+    assert rc == 2 and codes == {"firewall-blocks"}, (rc, codes)
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+    # `meta nfproto ipv6` in an inet chain: only IPv6 is dropped.
+    sb.sh("nft flush ruleset")
+    nft_input(sb, "inet", "iifname lo accept", "meta nfproto ipv6 tcp dport 11434 drop")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "accepted" and fw["ipv6"]["decision"] == "dropped", fw
+    assert codes == {"firewall-partial"}, codes
+    assert_verdicts_match_clients(sb, fw, "c1")
+    # Printed commands open what is closed; run them, and the client gets in over IPv6 too.
+    assert fw["ipv6"]["open_command"].startswith("nft insert rule inet t input"), fw
+    sb.sh(fw["open_command"])
+    fw, codes, rc = firewall_of(sb)
+    assert rc == 0 and fw["decision"] == "accepted", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+
+
+@case
+def ufw_default_deny_covers_ipv6_and_open_firewall_from_an_ipv6_network(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("ufw --force enable >/dev/null")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "dropped" and fw["ipv6"]["decision"] == "dropped", fw
+    assert rc == 2 and codes == {"firewall-blocks"}
+    assert_verdicts_match_clients(sb, fw, "c1")
+    # Open it for one IPv6 client: judged for that client's version only.
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "2001:db8::11/128")
+    assert "ran: ufw allow proto tcp from 2001:db8::11/128" in r.stdout, r.stdout
+    fw, codes, rc = firewall_of(sb, "--from", "2001:db8::11")
+    assert rc == 0 and fw["ipv6"]["decision"] == "accepted", fw
+    assert fw["ipv4"]["decision"] == "not-judged", fw
+    assert client_sees(sb, "c1", URL6) and not client_sees(sb, "c1", URL4)
+    fw2, _, rc2 = firewall_of(sb, "--from", "2001:db8::12")
+    assert fw2["ipv6"]["decision"] == "dropped" and rc2 == 2, fw2
+    assert not client_sees(sb, "c2", URL6)
+    # For any source: IPv4 still dropped, IPv6 depends on the source.
+    rc, j, codes = check(sb)
+    assert j["firewall"]["ipv4"]["decision"] == "dropped", j["firewall"]
+    r = sb.tool("reset")
+    assert r.returncode == 0 and "ran: ufw delete allow proto tcp from 2001:db8::11/128" \
+        in r.stdout, r.stdout
+    # ufw with IPV6=no drops every IPv6 connection, whatever its rules say.
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("sed -i 's/^IPV6=.*/IPV6=no/' /etc/default/ufw && ufw allow 11434/tcp >/dev/null && "
+          "ufw reload >/dev/null")
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "accepted" and fw["ipv6"]["decision"] == "dropped", fw
+    assert "IPV6=no" in fw["ipv6"]["reason"], fw
+    assert codes == {"firewall-partial"}, codes
+    assert_verdicts_match_clients(sb, fw, "c1")
+    sb.sh("sed -i 's/^IPV6=.*/IPV6=yes/' /etc/default/ufw")
+
+
+@case
+def loopback_listeners_reach_no_client_over_either_version(sb):
+    start(sb)
+    for addr, url in (("127.0.0.1", "http://127.0.0.1:11434"), ("[::1]", "http://[::1]:11434")):
+        r = expose_ok(sb, addr)
+        assert "who can connect: this host only" in r.stdout, r.stdout
+        rc, j, codes = check(sb)
+        assert rc == 0 and j["firewall"] is None and j["addresses"] == [], j
+        assert j["who_can_connect"].startswith("this host only"), j
+        assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+    # [::1] is not where the local `ollama` command looks by default: say what it needs,
+    # and the stand-in's client finds the server with it and not without.
+    assert j["client_export"] == "export OLLAMA_HOST=[::1]:11434", j
+    assert "export OLLAMA_HOST=[::1]:11434" in sb.tool("status").stdout
+    r = sb.run(["ollama", "-v"], check=False)
+    assert r.returncode == 1 and "could not connect" in r.stdout, r.stdout
+    r = sb.run(["env", "OLLAMA_HOST=[::1]:11434", "ollama", "-v"], check=False)
+    assert r.returncode == 0 and "0.12.6" in r.stdout, r.stdout
+
+
+@case
+def another_port_tells_the_local_ollama_command_what_it_needs(sb):
+    start(sb)
+    r = expose_ok(sb, "0.0.0.0:11435")
+    assert "the local `ollama` command needs `export OLLAMA_HOST=127.0.0.1:11435`" in r.stdout
+    assert sb.run(["ollama", "-v"], check=False).returncode == 1
+    r = sb.run(["env", "OLLAMA_HOST=127.0.0.1:11435", "ollama", "-v"], check=False)
+    assert r.returncode == 0, r.stdout
+    # On the default port a wildcard needs nothing: 127.0.0.1:11434 reaches it.
+    r = expose_ok(sb, "[::]")
+    assert "the local `ollama` command needs" not in r.stdout, r.stdout
+    assert sb.run(["ollama", "-v"], check=False).returncode == 0
 
 
 # --- firewalls ----------------------------------------------------------------
@@ -130,8 +304,9 @@ def ufw_default_deny_then_open_firewall_from_one_client_then_reset(sb):
     start(sb)
     sb.sh("ufw --force enable >/dev/null")
     r = expose_ok(sb, "0.0.0.0")
-    assert "FAIL firewall  ufw: new connections from other hosts to port 11434 dropped " \
-        "(ufw default incoming policy deny)" in r.stdout, r.stdout
+    for v in (4, 6):
+        assert ("FAIL firewall  IPv%d: ufw: new connections from other hosts to port 11434 "
+                "dropped (ufw default incoming policy deny)" % v) in r.stdout, r.stdout
     assert "sudo ufw allow proto tcp from any to any port 11434" in r.stdout, r.stdout
     assert not client_sees(sb, "c1")
     fw, codes, rc = firewall_of(sb)
@@ -165,8 +340,9 @@ def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
     sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
                   what="firewalld")
     r = expose_ok(sb, "0.0.0.0")
-    assert "FAIL firewall  firewalld: new connections from other hosts to port 11434 rejected" \
-        in r.stdout, r.stdout
+    for v in (4, 6):
+        assert ("FAIL firewall  IPv%d: firewalld: new connections from other hosts to port "
+                "11434 rejected" % v) in r.stdout, r.stdout
     assert not client_sees(sb, "c1")
     fw, codes, rc = firewall_of(sb, "--from", "192.0.2.11/32")
     assert rc == 2 and "firewall-blocks" in codes and fw["backend"] == "firewalld", fw

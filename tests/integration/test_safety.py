@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
 from sandbox import BINARY_IN_CONTAINER as TOOL, OLLAMA_UNIT  # noqa: E402
 from checks import (DROPIN_DIR, MAIN_UNIT, OVERRIDE, UNIT, assert_exposed,  # noqa: E402
-                    expose_ok, listeners, restore, setup, snapshot, wait_listening)
+                    expose_ok, listeners, main_pid, restore, setup, snapshot,
+                    wait_listening)
 
 ADMIN_FILE = '[Service]\n# set by the admin\nEnvironment="OLLAMA_HOST=127.0.0.1" "OLLAMA_KEEP_ALIVE=1h"\n'
 
@@ -53,6 +54,46 @@ def port_held_by_another_process_is_refused(sb):
     expose_ok(sb, "0.0.0.0:11434")
 
 
+V6ONLY_HOLDER = """import socket, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(("::", 11452))
+s.listen()
+time.sleep(3600)
+"""
+
+
+@case
+def port_held_on_the_ipv6_wildcard_is_judged_as_go_binds(sb):
+    """A wildcard OLLAMA_HOST is Go's dual-stack socket: a [::] holder is in
+    its way (each refusal checked against the real bind of the stand-in)."""
+    sb.write(OVERRIDE, ADMIN_FILE)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    # A dual-stack holder (*:11451) blocks an IPv4 address too.
+    sb.run(["systemd-run", "--unit=aux-dual", "python3", "-m", "http.server", "--bind", "::",
+            "11451"])
+    wait_listening(sb, 11451, ("*:11451",))
+    pid = [p for _, p in listeners(sb, 11451)][0]
+    refused(sb, ["expose", "0.0.0.0:11451"], "*:11451 is already held by python3 (PID %d)" % pid)
+    refused(sb, ["expose", "127.0.0.1:11451"], "*:11451 is already held by python3 (PID %d)"
+            % pid)
+    # An IPv6-only holder ([::]:11452 with IPV6_V6ONLY) blocks the wildcard...
+    sb.write("/var/tmp/v6only.py", V6ONLY_HOLDER)
+    sb.run(["systemd-run", "--unit=aux-v6only", "python3", "/var/tmp/v6only.py"])
+    wait_listening(sb, 11452, ("[::]:11452",))
+    pid = [p for _, p in listeners(sb, 11452)][0]
+    refused(sb, ["expose", "0.0.0.0:11452"], "[::]:11452 is already held by python3 (PID %d)"
+            % pid)
+    refused(sb, ["expose", "[::]:11452"], "[::]:11452 is already held by python3 (PID %d)" % pid)
+    # ...and the stand-in's own bind fails there as the tool said.
+    r = sb.run(["env", "OLLAMA_HOST=0.0.0.0:11452", "timeout", "5", "/usr/local/bin/ollama",
+                "serve"], check=False)
+    assert r.returncode == 1 and "address already in use" in r.stderr, (r.returncode, r.stderr)
+    # An IPv4 address is free beside it: expose goes ahead and Ollama listens.
+    expose_ok(sb, "127.0.0.1:11452")
+    assert ("127.0.0.1:11452", main_pid(sb)) in listeners(sb, 11452)
+
+
 @case
 def address_not_on_this_host_is_refused(sb):
     sb.write(OVERRIDE, ADMIN_FILE)
@@ -69,7 +110,7 @@ def low_port_is_refused_then_granted_and_reset_removes_the_grant(sb):
     r = expose_ok(sb, "0.0.0.0:80", "--grant-low-port")
     assert sb.read(OVERRIDE) == ('[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:80"\n'
                                  'AmbientCapabilities=CAP_NET_BIND_SERVICE\n')
-    assert_exposed(sb, "0.0.0.0:80", 80, ("0.0.0.0:80",), "http://127.0.0.1:80")
+    assert_exposed(sb, "0.0.0.0:80", 80, ("*:80",), "http://127.0.0.1:80")
     assert sb.run(["runuser", "-u", "ollama", "--", "true"]).returncode == 0
     expose_ok(sb, "0.0.0.0:80")  # the unit can bind it now: no refusal, no change
     r = sb.tool("reset")
@@ -212,7 +253,7 @@ def killed_at_random_moments_leaves_each_file_old_or_new(sb):
     # The next normal run finishes the job and leaves no temporary files.
     expose_ok(sb, "0.0.0.0:11462")
     assert tmp_files(sb) == [], tmp_files(sb)
-    assert_exposed(sb, "0.0.0.0:11462", 11462, ("0.0.0.0:11462",), "http://127.0.0.1:11462")
+    assert_exposed(sb, "0.0.0.0:11462", 11462, ("*:11462",), "http://127.0.0.1:11462")
     assert sb.read(OVERRIDE) == _with_host(ADMIN_FILE, "0.0.0.0:11462")
     print("  (%d of 20 killed runs had written the new file)" % seen_new)
 

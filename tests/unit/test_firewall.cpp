@@ -212,6 +212,29 @@ TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]"
     CHECK(allow_all.decision == Decision::accept);
 }
 
+TEST_CASE("ufw: IPv6 rules, with and without the (v6) mark", "[firewall]") {
+    const std::string status = "Status: active\n"
+                               "Default: deny (incoming), allow (outgoing), disabled (routed)\n\n"
+                               "To                         Action      From\n"
+                               "--                         ------      ----\n"
+                               "11434/tcp                  ALLOW IN    192.0.2.11\n"
+                               "11434/tcp                  ALLOW IN    2001:db8::11\n"
+                               "2001:db8::1 8080/tcp       ALLOW IN    Anywhere\n"
+                               "11000:12000/tcp (v6)       REJECT IN   Anywhere (v6)\n";
+    auto v6 = [](std::optional<std::string> s, std::uint16_t port = 11434) {
+        return Packet{6, port, std::move(s)};
+    };
+    CHECK(evaluate_ufw(status, v6("2001:db8::11")).decision == Decision::accept);
+    CHECK_THAT(evaluate_ufw(status, v6("2001:db8::11")).reason, Catch::Contains("2001:db8::11"));
+    CHECK(evaluate_ufw(status, v6("2001:db8::12")).decision == Decision::reject);
+    CHECK(evaluate_ufw(status, v6("2001:db8::12", 8080)).decision == Decision::accept);
+    CHECK(evaluate_ufw(status, v6("2001:db8::12", 9000)).decision == Decision::drop);
+    // The IPv6 rules never decide for IPv4, and the reverse.
+    CHECK(evaluate_ufw(status, from("192.0.2.11")).decision == Decision::accept);
+    CHECK(evaluate_ufw(status, from("192.0.2.12")).decision == Decision::drop);
+    CHECK(evaluate_ufw(status, from("192.0.2.12", 8080)).decision == Decision::drop);
+}
+
 TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
     CHECK(address_in("192.0.2.11", "192.0.2.0/24"));
     CHECK_FALSE(address_in("192.0.3.1", "192.0.2.0/24"));
@@ -230,4 +253,43 @@ TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
                Catch::Contains("source address=\"192.0.2.0/24\""));
     CHECK(nft_allow("inet filter input", 11434, "192.0.2.0/24") ==
           "nft insert rule inet filter input ip saddr 192.0.2.0/24 tcp dport 11434 accept");
+    CHECK(nft_allow("ip6 filter input", 11434, "2001:db8::/64") ==
+          "nft insert rule ip6 filter input ip6 saddr 2001:db8::/64 tcp dport 11434 accept");
+    CHECK(valid_cidr("2001:db8::/64"));
+    CHECK(valid_cidr("2001:db8::11"));
+    CHECK_FALSE(valid_cidr("2001:db8::/129"));
+    CHECK_THAT(firewalld_allow(11434, "2001:db8::/64").back(),
+               Catch::Contains("rule family=\"ipv6\" source address=\"2001:db8::/64\""));
+}
+
+TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") {
+    auto rs = ruleset("accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434),
+                                       verdict("drop")})});
+    CHECK(evaluate_nft(rs, from(std::nullopt)).decision == Decision::accept);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::drop);
+    auto v4only = ruleset("accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434),
+                                           verdict("drop")})});
+    CHECK(evaluate_nft(v4only, from(std::nullopt)).decision == Decision::drop);
+    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt}).decision == Decision::accept);
+    auto ip6 = ruleset("accept", {});
+    ip6["nftables"].push_back({{"chain",
+                                {{"family", "ip6"},
+                                 {"table", "t"},
+                                 {"name", "input"},
+                                 {"type", "filter"},
+                                 {"hook", "input"},
+                                 {"prio", 0},
+                                 {"policy", "drop"}}}});
+    CHECK(evaluate_nft(ip6, from(std::nullopt)).decision == Decision::accept);
+    auto v = evaluate_nft(ip6, Packet{6, 11434, std::nullopt});
+    CHECK(v.decision == Decision::drop);
+    CHECK(v.chain == "ip6 t input");
+    // ip6 saddr rules decide for IPv6 sources only.
+    json saddr6 = {{"payload", {{"protocol", "ip6"}, {"field", "saddr"}}}};
+    auto src = ruleset("drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"},
+                                                                    {"len", 64}}}}),
+                                      verdict("accept")})});
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11"}).decision == Decision::accept);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11"}).decision == Decision::drop);
+    CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);
 }
