@@ -173,8 +173,7 @@ void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& 
     rep.connect_url = want.connect_url();
 }
 
-void set_actual_listen(const std::vector<probe::ListenSocket>& sockets,
-                       report::ExposeReport& rep) {
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ExposeReport& rep) {
     if (sockets.empty())
         return;
     rep.listen.clear();

@@ -71,17 +71,16 @@ FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
 
 // Another file in /etc that sets OLLAMA_HOST: the assignment goes (the rest
 // stays), a copy of the file is kept, a drop-in left empty is removed.
-FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit,
-                    ExposeReport& rep) {
+FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit, ExposeReport& rep) {
     auto edit = unitfile::unset_variable(without_ignored(layer, rep), host_var);
     FileEdit e{layer.path, layer.content, edit.content, true, {}, {}};
     if (layer.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
         e.new_content.reset();
-    e.log_message =
-        edit.old_value ? fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
-                                     ollama::describe_value(edit.old_value), layer.path)
-                       : fmt::format("{}: removed OLLAMA_HOST words that systemd ignores from {}",
-                                     unit, layer.path);
+    e.log_message = edit.old_value
+                        ? fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
+                                      ollama::describe_value(edit.old_value), layer.path)
+                        : fmt::format("{}: removed OLLAMA_HOST words that systemd ignores from {}",
+                                      unit, layer.path);
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "expose-move"},
                     {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")}};
@@ -211,7 +210,10 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
     rep.client_export = reach::client_export(want, sockets);
     auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
     for (const auto& a : seen.addresses)
-        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", a.ok ? "ok" : "FAIL",
+        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
+                                        a.ok                ? "ok"
+                                        : a.skipped.empty() ? "FAIL"
+                                                            : "--",
                                         "address", a.url, a.interface, a.family, a.detail));
     for (const auto& b : seen.bridges)
         rep.reach.push_back(
@@ -249,13 +251,13 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         return Ok{};
     }
     for (const auto& v : fw.families)
-        rep.reach.push_back(fmt::format(
-            "{:<4} firewall  IPv{}: {}: new connections from {} to port {} {} ({})",
-            v.verdict.decision == firewall::Decision::accept      ? "ok"
-            : v.verdict.decision == firewall::Decision::undecided ? "??"
-                                                                  : "FAIL",
-            v.family, v.verdict.backend, o.from.empty() ? "other hosts" : o.from, want.port,
-            firewall::decision_name(v.verdict.decision), v.verdict.reason));
+        rep.reach.push_back(
+            fmt::format("{:<4} firewall  IPv{}: {}: new connections from {} to port {} {} ({})",
+                        v.verdict.decision == firewall::Decision::accept      ? "ok"
+                        : v.verdict.decision == firewall::Decision::undecided ? "??"
+                                                                              : "FAIL",
+                        v.family, v.verdict.backend, o.from.empty() ? "other hosts" : o.from,
+                        want.port, firewall::decision_name(v.verdict.decision), v.verdict.reason));
     const bool open = fw.verdict.decision == firewall::Decision::accept;
     if (!open && !o.open_firewall && !fw.open_command_text.empty())
         rep.notes.push_back(
@@ -302,8 +304,8 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
         if (o.open_firewall && !want->loopback()) {
             // Nothing listens as wanted yet: judge the socket Go will open.
-            const std::vector<probe::ListenSocket> expected{probe::expected_socket(
-                want->host, want->port, {}, probe::kernel_has_ipv6())};
+            const std::vector<probe::ListenSocket> expected{
+                probe::expected_socket(want->host, want->port, {}, probe::kernel_has_ipv6())};
             auto change = reach::open_firewall(
                 reach::inspect_firewall(*session->manager, *want, expected, o.from), want->port,
                 o.from, true);

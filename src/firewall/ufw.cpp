@@ -123,8 +123,7 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         auto from = strip_v6(cols[2], v6);
         // A rule for one IPv6 address or network has no "(v6)" mark.
         v6 = v6 || is_v6(from.substr(0, from.find(' '))) ||
-             (to.find(' ') != std::string::npos && is_v6(to.substr(0, to.find(' ')))) ||
-             is_v6(to);
+             (to.find(' ') != std::string::npos && is_v6(to.substr(0, to.find(' ')))) || is_v6(to);
         if (v6 != (p.family == 6))
             continue;
         std::istringstream action_words(cols[1]);

@@ -39,9 +39,10 @@ void read_sockets(Facts& f, const std::string& control_group) {
     for (const auto& s : all) {
         if (s.pids.empty())
             continue;
-        const bool covers = s.port == f.want.port && probe::listener_covers(s, f.want.host, resolved);
-        f.sockets.push_back({s, s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()),
-                             true, covers});
+        const bool covers =
+            s.port == f.want.port && probe::listener_covers(s, f.want.host, resolved);
+        f.sockets.push_back(
+            {s, s.endpoint(), s.pids.front(), probe::process_name(s.pids.front()), true, covers});
     }
     for (const auto& s : probe::foreign_conflicts(all, f.expected, f.owners_visible)) {
         pid_t pid = s.pids.empty() ? 0 : s.pids.front();

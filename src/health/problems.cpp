@@ -197,7 +197,7 @@ struct Finder {
         if (!f.reach_checked)
             return;
         for (const auto& a : f.addresses)
-            if (!a.ok)
+            if (!a.ok && a.skipped.empty())
                 add("address-unreachable", Severity::warning,
                     fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
                     "the listener covers this address but it does not answer there; check "
@@ -253,17 +253,17 @@ struct Finder {
         auto who = f.from.empty() ? std::string("other hosts") : f.from;
         std::vector<const reach::FamilyVerdict*> shut, open, unsure;
         for (const auto& v : fw.families)
-            (blocked(v.verdict.decision)               ? shut
+            (blocked(v.verdict.decision)              ? shut
              : v.verdict.decision == Decision::accept ? open
-                                                       : unsure)
+                                                      : unsure)
                 .push_back(&v);
         auto describe = [&](const std::vector<const reach::FamilyVerdict*>& vs) {
-            std::string out;
+            std::string text;
             for (const auto* v : vs)
-                out += fmt::format("{}IPv{} {} by {}", out.empty() ? "" : ", ", v->family,
-                                   firewall::decision_name(v->verdict.decision),
-                                   v->verdict.reason);
-            return out;
+                text +=
+                    fmt::format("{}IPv{} {} by {}", text.empty() ? "" : ", ", v->family,
+                                firewall::decision_name(v->verdict.decision), v->verdict.reason);
+            return text;
         };
         if (!shut.empty() && shut.size() == fw.families.size()) {
             const auto& v = shut.front()->verdict;
@@ -275,10 +275,9 @@ struct Finder {
         } else if (!shut.empty() && !open.empty()) {
             std::string open_text;
             for (const auto* v : open)
-                open_text += fmt::format("{}IPv{} open to {} ({})", open_text.empty() ? "" : ", ",
-                                         v->family,
-                                         f.from.empty() ? std::string("every host") : f.from,
-                                         v->verdict.reason);
+                open_text += fmt::format(
+                    "{}IPv{} open to {} ({})", open_text.empty() ? "" : ", ", v->family,
+                    f.from.empty() ? std::string("every host") : f.from, v->verdict.reason);
             add("firewall-partial", Severity::warning,
                 fmt::format("port {} is filtered for one IP version only: {}; {}", f.want.port,
                             describe(shut), open_text),
@@ -419,26 +418,12 @@ std::vector<Problem> find_problems(const Facts& f) {
 }
 
 const std::vector<std::string>& known_problem_codes() {
-    static const std::vector<std::string> codes{"unit-not-found",
-                                                "service-inactive",
-                                                "reload-pending",
-                                                "stale-environment",
-                                                "unexpected-address",
-                                                "not-listening",
-                                                "port-in-use",
-                                                "api-unreachable",
-                                                "set-in-main-unit",
-                                                "shadowed-drop-in",
-                                                "duplicate-setting",
-                                                "ignored-assignment",
-                                                "address-unreachable",
-                                                "containers-cannot-reach",
-                                                "firewall-blocks",
-                                                "firewall-partial",
-                                                "firewall-undecided",
-                                                "open-to-internet",
-                                                "url-unreachable",
-                                                "not-visible"};
+    static const std::vector<std::string> codes{
+        "unit-not-found",      "service-inactive",        "reload-pending",    "stale-environment",
+        "unexpected-address",  "not-listening",           "port-in-use",       "api-unreachable",
+        "set-in-main-unit",    "shadowed-drop-in",        "duplicate-setting", "ignored-assignment",
+        "address-unreachable", "containers-cannot-reach", "firewall-blocks",   "firewall-partial",
+        "firewall-undecided",  "open-to-internet",        "url-unreachable",   "not-visible"};
     return codes;
 }
 

@@ -8,7 +8,9 @@
 
 namespace netcfg::probe {
 
-bool ListenSocket::wildcard() const { return address == "0.0.0.0" || address == "::"; }
+bool ListenSocket::wildcard() const {
+    return address == "0.0.0.0" || address == "::";
+}
 
 bool ListenSocket::dual_stack() const {
     return family == AF_INET6 && address == "::" && !v6only;
@@ -35,7 +37,9 @@ std::string ListenSocket::covers() const {
 namespace {
 
 // "::ffff:192.0.2.1" for "192.0.2.1": how a dual-stack socket sees IPv4.
-std::string v4_mapped(const std::string& v4) { return "::ffff:" + v4; }
+std::string v4_mapped(const std::string& v4) {
+    return "::ffff:" + v4;
+}
 
 } // namespace
 
@@ -63,7 +67,9 @@ bool is_ip_literal(const std::string& host) {
            (!host.empty() && host.find_first_not_of("0123456789.") == std::string::npos);
 }
 
-bool wildcard_host(const std::string& h) { return h.empty() || h == "0.0.0.0" || h == "::"; }
+bool wildcard_host(const std::string& h) {
+    return h.empty() || h == "0.0.0.0" || h == "::";
+}
 
 } // namespace
 

@@ -58,11 +58,11 @@ firewall::Verdict summarize(const std::vector<FamilyVerdict>& families) {
         any_blocked = any_blocked || blocked(d);
         any_undecided = any_undecided || d == Decision::undecided;
         all_same = all_same && d == families.front().verdict.decision;
-        reason += fmt::format("{}IPv{}: {}", reason.empty() ? "" : "; ", f.family,
-                              f.verdict.reason);
+        reason +=
+            fmt::format("{}IPv{}: {}", reason.empty() ? "" : "; ", f.family, f.verdict.reason);
     }
     v.reason = reason;
-    v.decision = all_same            ? families.front().verdict.decision
+    v.decision = all_same                    ? families.front().verdict.decision
                  : any_accept && any_blocked ? Decision::partial
                  : any_undecided             ? Decision::undecided
                  : any_blocked               ? Decision::drop

@@ -5,11 +5,13 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <ifaddrs.h>
 #include <memory>
 #include <netinet/in.h>
+#include <sstream>
 #include <sys/stat.h>
 
 namespace netcfg::reach {
@@ -39,6 +41,30 @@ bool ufw_enabled() {
     return conf && *conf && (*conf)->find("\nENABLED=yes") != std::string::npos;
 }
 
+// IPv6 addresses that are tentative or failed duplicate address detection,
+// from /proc/net/if_inet6 (getifaddrs does not give the flags).
+std::vector<std::string> tentative_ipv6() {
+    std::vector<std::string> out;
+    auto text = read_file("/proc/net/if_inet6");
+    if (!text || !*text)
+        return out;
+    std::istringstream in(**text);
+    std::string hex, index, prefix, scope, flags, name;
+    while (in >> hex >> index >> prefix >> scope >> flags >> name) {
+        constexpr unsigned long tentative = 0x40, dad_failed = 0x08;
+        const unsigned long f = std::stoul(flags, nullptr, 16);
+        if (hex.size() != 32 || !(f & (tentative | dad_failed)))
+            continue;
+        in6_addr a{};
+        for (std::size_t i = 0; i < 16; ++i)
+            a.s6_addr[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(i * 2, 2), nullptr, 16));
+        char buf[INET6_ADDRSTRLEN] = {};
+        inet_ntop(AF_INET6, &a, buf, sizeof buf);
+        out.emplace_back(buf);
+    }
+    return out;
+}
+
 } // namespace
 
 std::vector<Interface> interfaces() {
@@ -47,6 +73,7 @@ std::vector<Interface> interfaces() {
     if (getifaddrs(&raw) != 0)
         return out;
     std::unique_ptr<ifaddrs, IfaddrsFree> list(raw);
+    const auto tentative = tentative_ipv6();
     for (auto* p = list.get(); p; p = p->ifa_next) {
         if (!p->ifa_addr ||
             (p->ifa_addr->sa_family != AF_INET && p->ifa_addr->sa_family != AF_INET6))
@@ -66,6 +93,8 @@ std::vector<Interface> interfaces() {
             i.link_local = IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr);
         }
         i.address = buf;
+        i.tentative = i.family == 6 &&
+                      std::find(tentative.begin(), tentative.end(), i.address) != tentative.end();
         i.container_bridge = is_container_bridge(i.name) && is_bridge(i.name);
         out.push_back(std::move(i));
     }
@@ -85,6 +114,12 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         p.family = i.family;
         p.link_local = i.link_local;
         p.url = fmt::format("http://{}:{}/api/version", url_host(i), want.port);
+        if (i.tentative) {
+            p.skipped = "tentative: IPv6 duplicate address detection has not finished";
+            p.detail = "not asked (" + p.skipped + ")";
+            out.push_back(std::move(p));
+            continue;
+        }
         auto a = probe::http_get(p.url, timeout);
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
         p.ok = a.error.empty() && version.has_value();
@@ -176,7 +211,8 @@ void finish(Firewall& fw) {
 // iptables-legacy rules do not show in nftables; the kernel lists the
 // legacy tables in use: ask only then.
 std::optional<firewall::Verdict> legacy_verdict(int family) {
-    auto names = read_file(family == 4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
+    auto names =
+        read_file(family == 4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
     const bool in_use = names && *names && !(*names)->empty();
     const char* tool = family == 4 ? "iptables-legacy" : "ip6tables-legacy";
     if (!in_use || !have_command(tool))
@@ -184,10 +220,11 @@ std::optional<firewall::Verdict> legacy_verdict(int family) {
     auto legacy = run_command({tool, "-S", "INPUT"}, command_timeout);
     if (!legacy || legacy->exit_status != 0 || legacy->out.find("-P INPUT ACCEPT\n") == 0)
         return std::nullopt;
-    return firewall::Verdict{tool, firewall::Decision::undecided,
-                             fmt::format("{} has INPUT rules; this tool does not evaluate them",
-                                         tool),
-                             {}};
+    return firewall::Verdict{
+        tool,
+        firewall::Decision::undecided,
+        fmt::format("{} has INPUT rules; this tool does not evaluate them", tool),
+        {}};
 }
 
 } // namespace
@@ -202,8 +239,10 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
             judge_all(fw, families, from, [&](int v, const std::string& source) {
                 if (v == 6 && !v6)
                     return firewall::Verdict{
-                        "ufw", firewall::Decision::drop,
-                        "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback", {}};
+                        "ufw",
+                        firewall::Decision::drop,
+                        "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback",
+                        {}};
                 return firewall::evaluate_ufw(r->out, packet_for(v, port, source));
             });
             fw.open_command = firewall::ufw_allow(port, from);
@@ -279,7 +318,8 @@ Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSo
 }
 
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
-                          const std::vector<probe::ListenSocket>& sockets, const std::string& from) {
+                          const std::vector<probe::ListenSocket>& sockets,
+                          const std::string& from) {
     return inspect_firewall(want.port, covered_families(sockets), from,
                             manager.is_active("firewalld.service"));
 }

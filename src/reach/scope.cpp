@@ -2,8 +2,8 @@
 
 #include "ollama-netcfg/firewall/verdict.hpp"
 
-#include <array>
 #include <arpa/inet.h>
+#include <array>
 
 namespace netcfg::reach {
 namespace {

@@ -48,8 +48,8 @@ std::string to_text(const ExposeReport& r) {
     if (!r.who_can_connect.empty())
         out += fmt::format("  who can connect: {}\n", r.who_can_connect);
     if (!r.client_export.empty())
-        out += fmt::format("  the local `ollama` command needs `{}` in its shell\n",
-                           r.client_export);
+        out +=
+            fmt::format("  the local `ollama` command needs `{}` in its shell\n", r.client_export);
     return out;
 }
 

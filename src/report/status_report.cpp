@@ -1,10 +1,10 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <algorithm>
-#include <sys/socket.h>
 #include <ctime>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 namespace netcfg::report {
 namespace {
@@ -88,8 +88,11 @@ std::string reach_lines(const Facts& f) {
         return {};
     std::string out = "reachable at:\n";
     for (const auto& a : f.addresses)
-        out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n", a.ok ? "ok" : "FAIL", a.family,
-                           a.interface, a.url, a.detail);
+        out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n",
+                           a.ok                ? "ok"
+                           : a.skipped.empty() ? "FAIL"
+                                               : "--",
+                           a.family, a.interface, a.url, a.detail);
     if (f.addresses.empty())
         out += "  loopback only\n";
     for (const auto& b : f.bridges)
@@ -124,12 +127,11 @@ std::string closing_lines(const Facts& f) {
         return {};
     const auto serving = f.serving();
     auto families = reach::covered_families(serving);
-    std::string out = fmt::format("who can connect:   {}\n",
-                                  reach::who_can_connect(families,
-                                                         f.firewall ? &*f.firewall : nullptr,
-                                                         f.from));
-    if (auto line = reach::client_export(f.want, serving.empty() ? std::vector{f.expected}
-                                                                 : serving);
+    std::string out =
+        fmt::format("who can connect:   {}\n",
+                    reach::who_can_connect(families, f.firewall ? &*f.firewall : nullptr, f.from));
+    if (auto line =
+            reach::client_export(f.want, serving.empty() ? std::vector{f.expected} : serving);
         !line.empty())
         out += fmt::format("ollama command:    the local `ollama` command needs `{}` in its "
                            "shell\n",
@@ -142,10 +144,11 @@ std::string closing_lines(const Facts& f) {
 nlohmann::json family_json(const reach::Firewall& fw, int version) {
     const auto* v = fw.visible ? fw.family(version) : nullptr;
     if (!v) {
-        const bool covered =
-            std::any_of(fw.any_source.begin(), fw.any_source.end(),
-                        [&](const auto& a) { return a.family == version; });
-        return {{"decision", !fw.visible ? "undecided" : covered ? "not-judged" : "not-covered"},
+        const bool covered = std::any_of(fw.any_source.begin(), fw.any_source.end(),
+                                         [&](const auto& a) { return a.family == version; });
+        return {{"decision", !fw.visible ? "undecided"
+                             : covered   ? "not-judged"
+                                         : "not-covered"},
                 {"backend", ""},
                 {"reason", !fw.visible ? fw.why_not : ""},
                 {"open_command", ""}};
@@ -266,6 +269,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                              {"link_local", a.link_local},
                              {"url", a.url},
                              {"ok", a.ok},
+                             {"skipped", a.skipped},
                              {"detail", a.detail}});
     j["addresses"] = addresses;
     auto bridges = nlohmann::json::array();
@@ -297,10 +301,10 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["urls"] = urls;
     if (f.load_state == "loaded") {
         const auto serving = f.serving();
-        j["who_can_connect"] = reach::who_can_connect(
-            reach::covered_families(serving), f.firewall ? &*f.firewall : nullptr, f.from);
-        auto line = reach::client_export(f.want, serving.empty() ? std::vector{f.expected}
-                                                                 : serving);
+        j["who_can_connect"] = reach::who_can_connect(reach::covered_families(serving),
+                                                      f.firewall ? &*f.firewall : nullptr, f.from);
+        auto line =
+            reach::client_export(f.want, serving.empty() ? std::vector{f.expected} : serving);
         j["client_export"] = line.empty() ? nlohmann::json(nullptr) : nlohmann::json(line);
     }
     j["problems"] = problems_json(problems);

@@ -125,7 +125,8 @@ std::string why_ignored(const std::string& word) {
     auto name = std::string_view(word).substr(0, eq);
     if (eq != std::string::npos && valid_env_name(name))
         return {}; // systemd takes it, whatever the value holds
-    for (std::string_view q : {"\u201c", "\u201d", "\u201e", "\u2018", "\u2019", "\u00ab", "\u00bb"})
+    for (std::string_view q :
+         {"\u201c", "\u201d", "\u201e", "\u2018", "\u2019", "\u00ab", "\u00bb"})
         if (name.find(q) != std::string_view::npos)
             return fmt::format("typographic quotes ({}) are not quotes to systemd: they become "
                                "part of the variable's name",

@@ -353,6 +353,10 @@ def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
     assert firewall_of(sb, "--from", "192.0.2.11/32")[0]["decision"] == "accepted"
     assert firewall_of(sb, "--from", "192.0.2.12/32")[0]["decision"] == "rejected"
+    # The rich rule is IPv4's: over IPv6 the same client is still rejected, as the tool says.
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv6"]["decision"] == "rejected" and "firewall-blocks" not in codes, fw
+    assert not client_sees(sb, "c1", URL6)
     # Persistent: it survives a firewalld reload, and is added only once.
     sb.run(["firewall-cmd", "--reload"])
     assert client_sees(sb, "c1")

@@ -122,8 +122,7 @@ TEST_CASE("bind_conflicts follows Linux's rules for LISTEN sockets", "[preflight
     CHECK_FALSE(bind_conflicts(held("192.168.1.10"), go("box")));
 }
 
-TEST_CASE("foreign_conflicts keeps sockets outside the unit that block the bind",
-          "[preflight]") {
+TEST_CASE("foreign_conflicts keeps sockets outside the unit that block the bind", "[preflight]") {
     auto mine = held("127.0.0.1");
     mine.pids = {42}; // the unit's own
     auto other_port = held("0.0.0.0");

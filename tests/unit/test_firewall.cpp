@@ -263,12 +263,12 @@ TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
 }
 
 TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") {
-    auto rs = ruleset("accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434),
-                                       verdict("drop")})});
+    auto rs = ruleset(
+        "accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(rs, from(std::nullopt)).decision == Decision::accept);
     CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::drop);
-    auto v4only = ruleset("accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434),
-                                           verdict("drop")})});
+    auto v4only = ruleset(
+        "accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(v4only, from(std::nullopt)).decision == Decision::drop);
     CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt}).decision == Decision::accept);
     auto ip6 = ruleset("accept", {});
@@ -286,9 +286,9 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     CHECK(v.chain == "ip6 t input");
     // ip6 saddr rules decide for IPv6 sources only.
     json saddr6 = {{"payload", {{"protocol", "ip6"}, {"field", "saddr"}}}};
-    auto src = ruleset("drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"},
-                                                                    {"len", 64}}}}),
-                                      verdict("accept")})});
+    auto src = ruleset(
+        "drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"}, {"len", 64}}}}),
+                       verdict("accept")})});
     CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11"}).decision == Decision::accept);
     CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11"}).decision == Decision::drop);
     CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);

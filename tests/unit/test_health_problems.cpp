@@ -2,8 +2,8 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <catch2/catch.hpp>
-#include <sys/socket.h>
 #include <set>
+#include <sys/socket.h>
 
 using namespace netcfg;
 using namespace netcfg::health;
@@ -416,16 +416,17 @@ TEST_CASE("status shows the dual-stack socket, per-version firewall and who can 
 
 TEST_CASE("ignored-assignment quotes the file, line and word", "[problems]") {
     auto f = healthy();
-    auto l = layer(LayerKind::drop_in, "/etc/systemd/system/ollama.service.d/guide.conf",
-                   std::nullopt);
+    auto l =
+        layer(LayerKind::drop_in, "/etc/systemd/system/ollama.service.d/guide.conf", std::nullopt);
     l.ignored = unitfile::ignored_assignments(
         "[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n", "OLLAMA_HOST");
     f.layers.layers.push_back(l);
     auto ps = find_problems(f);
     REQUIRE(codes(ps) == std::set<std::string>{"ignored-assignment"});
     CHECK(ps[0].severity == Severity::warning);
-    CHECK_THAT(ps[0].message,
-               Catch::Contains("guide.conf line 2: systemd ignores `\u201cOLLAMA_HOST=0.0.0.0\u201d`") &&
-                   Catch::Contains("typographic quotes"));
+    CHECK_THAT(
+        ps[0].message,
+        Catch::Contains("guide.conf line 2: systemd ignores `\u201cOLLAMA_HOST=0.0.0.0\u201d`") &&
+            Catch::Contains("typographic quotes"));
     CHECK_THAT(ps[0].advice, Catch::Contains("ollama-netcfg expose ADDR"));
 }

@@ -81,7 +81,8 @@ TEST_CASE("summarize: one decision for both IP versions", "[reach]") {
           Decision::drop);
     CHECK(reach::summarize({fv(4, Decision::drop), fv(6, Decision::reject)}).decision ==
           Decision::drop);
-    auto partial = reach::summarize({fv(4, Decision::drop, "rule 3"), fv(6, Decision::accept, "none")});
+    auto partial =
+        reach::summarize({fv(4, Decision::drop, "rule 3"), fv(6, Decision::accept, "none")});
     CHECK(partial.decision == Decision::partial);
     CHECK(partial.reason == "IPv4: rule 3; IPv6: none");
     CHECK(reach::summarize({fv(4, Decision::accept), fv(6, Decision::undecided)}).decision ==

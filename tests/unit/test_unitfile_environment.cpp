@@ -160,8 +160,7 @@ TEST_CASE("lex maps logical lines back to file bytes", "[unitfile][lexer]") {
 TEST_CASE("ignored_assignments finds what systemd skips as an invalid assignment",
           "[unitfile][environment]") {
     using namespace netcfg::unitfile;
-    const std::string typographic =
-        "[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n";
+    const std::string typographic = "[Service]\nEnvironment=\u201cOLLAMA_HOST=0.0.0.0\u201d\n";
     auto found = ignored_assignments(typographic, "OLLAMA_HOST");
     REQUIRE(found.size() == 1);
     CHECK(found[0].word == "\u201cOLLAMA_HOST=0.0.0.0\u201d");
@@ -174,13 +173,13 @@ TEST_CASE("ignored_assignments finds what systemd skips as an invalid assignment
     CHECK(no_eq[0].word == "OLLAMA_HOST");
     CHECK(no_eq[0].why == "there is no '=' in it");
 
-    auto bad_name = ignored_assignments("[Service]\nEnvironment=\"OLLAMA-HOST=x\" OLLAMA_HOST:1=2\n",
-                                        "OLLAMA_HOST");
+    auto bad_name = ignored_assignments(
+        "[Service]\nEnvironment=\"OLLAMA-HOST=x\" OLLAMA_HOST:1=2\n", "OLLAMA_HOST");
     REQUIRE(bad_name.size() == 1); // OLLAMA-HOST does not mention OLLAMA_HOST
     CHECK(bad_name[0].why == "\"OLLAMA_HOST:1\" is not a valid variable name");
 
-    auto quoting = ignored_assignments("[Service]\nEnvironment=A=1 \"OLLAMA_HOST=0.0.0.0\n",
-                                       "OLLAMA_HOST");
+    auto quoting =
+        ignored_assignments("[Service]\nEnvironment=A=1 \"OLLAMA_HOST=0.0.0.0\n", "OLLAMA_HOST");
     REQUIRE(quoting.size() == 1);
     CHECK(quoting[0].word == "\"OLLAMA_HOST=0.0.0.0");
     CHECK_THAT(quoting[0].why, Catch::Contains("bad quoting"));

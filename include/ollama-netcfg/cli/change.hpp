@@ -62,8 +62,7 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
 void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& rep);
 
 // After the proof: the sockets that serve `want` replace the expectation.
-void set_actual_listen(const std::vector<probe::ListenSocket>& sockets,
-                       report::ExposeReport& rep);
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ExposeReport& rep);
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
 

@@ -26,6 +26,9 @@ struct Interface {
     bool loopback = false;
     bool link_local = false;
     bool container_bridge = false; // docker0, br-*, podman*, lxcbr*, virbr*, ...
+    // IPv6 duplicate address detection not finished (or failed): the kernel
+    // does not accept connections to it yet.
+    bool tentative = false;
 };
 
 // Pure: whether a bridge name is one container runtimes create.
@@ -46,6 +49,7 @@ struct AddressProbe {
     int family = 4;
     bool link_local = false; // asked with its zone: http://[fe80::1%25eth0]:PORT
     std::string url;
+    std::string skipped; // why it was not asked (a tentative address); ok is then false
     bool ok = false;
     std::string detail; // "HTTP 200, version 0.12.6" or the error
 };

@@ -8,7 +8,7 @@
 namespace netcfg::reach {
 
 struct AddressScope {
-    bool global = false;  // globally routable: anyone on the Internet may send to it
+    bool global = false;   // globally routable: anyone on the Internet may send to it
     std::string_view kind; // "global", "loopback", "private (RFC 1918)", "documentation", ...
 };
 

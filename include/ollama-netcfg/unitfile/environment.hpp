@@ -38,7 +38,6 @@ struct IgnoredWord {
 // The ignored words of Environment= lines in [Service] that mention `name`.
 std::vector<IgnoredWord> ignored_assignments(std::string_view content, std::string_view name);
 
-
 // The value this file leaves `name` with: the last assignment, unless an empty
 // `Environment=` later resets the list. nullopt when unset.
 std::optional<std::string> effective_value(std::string_view content, std::string_view name);
