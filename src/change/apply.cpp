@@ -96,7 +96,7 @@ struct Prover {
             if (!sock.pids.empty())
                 return fmt::format("{} listens on {}, not on {}", unit, sock.endpoint(),
                                    target.listen.listen_address());
-        probe::find_holders(sockets, {});
+        probe::find_any_holders(sockets);
         for (const auto& sock : sockets)
             if (!sock.pids.empty())
                 return fmt::format("{} is held by {} (PID {}), not by {}", sock.endpoint(),

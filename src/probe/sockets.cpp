@@ -196,11 +196,15 @@ std::vector<ListenSocket> listening_sockets(std::uint16_t port) {
     return std::move(*v4);
 }
 
+void find_any_holders(std::vector<ListenSocket>& sockets) {
+    if (!sockets.empty())
+        find_holders(sockets, all_pids());
+}
+
 void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& pids) {
     if (sockets.empty())
         return;
-    auto search = pids.empty() ? all_pids() : pids;
-    for (pid_t pid : search) {
+    for (pid_t pid : pids) {
         auto dir = fmt::format("/proc/{}/fd", pid);
         std::unique_ptr<DIR, DirClose> d(opendir(dir.c_str()));
         if (!d)
@@ -237,7 +241,7 @@ std::vector<ListenSocket> foreign_conflicts(const std::vector<ListenSocket>& soc
         if (s.port == wanted.port && s.pids.empty() && bind_conflicts(s, wanted))
             out.push_back(s);
     if (find_owners)
-        find_holders(out, {});
+        find_any_holders(out);
     return out;
 }
 

@@ -38,9 +38,12 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 // LISTEN sockets on `port` (0: any) in this network namespace.
 std::vector<ListenSocket> listening_sockets(std::uint16_t port);
 
-// Fills ListenSocket::pids from the open files of `pids` (all processes when
-// `pids` is empty).
+// Fills ListenSocket::pids from the open files of `pids` only (none when
+// `pids` is empty: a unit without processes holds nothing).
 void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& pids);
+
+// The same, searching every process (root sees them all).
+void find_any_holders(std::vector<ListenSocket>& sockets);
 
 } // namespace netcfg::probe
 
