@@ -30,8 +30,8 @@ void read_sockets(Facts& f, const std::string& control_group) {
     std::vector<std::string> resolved;
     if (f.want.family() == ollama::Family::name)
         resolved = probe::resolve_host(f.want.host);
-    f.expected =
-        probe::expected_socket(f.want.host, f.want.port, resolved, probe::kernel_has_ipv6());
+    f.kernel_ipv6 = probe::kernel_has_ipv6();
+    f.expected = probe::expected_socket(f.want.host, f.want.port, resolved, f.kernel_ipv6);
     f.owners_visible = probe::can_see_open_files(static_cast<pid_t>(f.main_pid));
 
     auto all = probe::listening_sockets(0);

@@ -10,8 +10,12 @@ namespace {
 
 using config::LayerKind;
 
-std::string listen_of(const std::optional<std::string>& v) {
-    return ollama::read_ollama_host(v.value_or("")).listen_address();
+// Where Ollama will listen with `v`, as ss will show it (a name: as given).
+std::string listen_of(const std::optional<std::string>& v, bool kernel_ipv6) {
+    auto h = ollama::read_ollama_host(v.value_or(""));
+    if (h.family() == ollama::Family::name)
+        return h.listen_address();
+    return probe::expected_socket(h.host, h.port, {}, kernel_ipv6).endpoint();
 }
 
 bool same(const std::optional<std::string>& a, const std::optional<std::string>& b) {
@@ -66,7 +70,7 @@ struct Finder {
             fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
                         "after the next restart)",
                         f.main_pid, ollama::describe_value(f.process_value),
-                        ollama::describe_value(f.in_effect), listen_of(f.in_effect)),
+                        ollama::describe_value(f.in_effect), listen_of(f.in_effect, f.kernel_ipv6)),
             fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
     }
 

@@ -18,7 +18,7 @@ std::string upstream(const ollama::HostSetting& listen) {
 std::string nginx_config(const ollama::HostSetting& listen, const ProxyConfigOptions& o) {
     const bool tls = !o.cert.empty();
     std::string out =
-        fmt::format("# Ollama behind nginx (ollama-netcfg proxy-config; listener {}).\n"
+        fmt::format("# Ollama behind nginx (ollama-netcfg proxy-config; OLLAMA_HOST {}).\n"
                     "# Ollama refuses a non-local Host header on a loopback listener (HTTP 403),\n"
                     "# so the proxy sends a local one instead of the client's ($host).\n"
                     "server {{\n",
@@ -51,7 +51,7 @@ std::string nginx_config(const ollama::HostSetting& listen, const ProxyConfigOpt
 
 std::string caddy_config(const ollama::HostSetting& listen, const ProxyConfigOptions& o) {
     std::string out =
-        fmt::format("# Ollama behind Caddy (ollama-netcfg proxy-config; listener {}).\n"
+        fmt::format("# Ollama behind Caddy (ollama-netcfg proxy-config; OLLAMA_HOST {}).\n"
                     "# Caddy passes the client's Host by default, which Ollama refuses on a\n"
                     "# loopback listener (HTTP 403): header_up sends a local one.\n"
                     "{} {{\n",

@@ -55,6 +55,7 @@ struct Facts {
     ollama::HostSetting want; // --expect, else in_effect as Ollama reads it
     bool expect_given = false;
     probe::ListenSocket expected; // the socket Go opens for `want`
+    bool kernel_ipv6 = true;      // Go's wildcard is dual-stack only then
 
     std::vector<SocketSeen> sockets; // on the wanted port, and the unit's own elsewhere
     bool owners_visible = true;
