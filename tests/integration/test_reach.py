@@ -102,9 +102,30 @@ def exposed_and_open_every_address_is_probed_and_clients_reach_it(sb):
     assert j["listen"] == "*:11434" and j["listen_covers"] == "every IPv4 and IPv6 address", j
     assert {(a["url"], a["family"]) for a in j["addresses"] if a["ok"] and not a["link_local"]} \
         == {(URL4, 4), (URL6, 6)}, j["addresses"]
-    # Link-local IPv6 is asked with its interface as the zone, and answers.
+    # Link-local IPv6 is asked with its interface as the zone, and answers once
+    # duplicate address detection is done.
+    sb.wait_until(lambda: not sb.run(["ip", "-6", "addr", "show", "tentative"]).stdout.strip(),
+                  timeout=10, what="IPv6 duplicate address detection")
+    j = json.loads(sb.tool("status", "--json").stdout)
     link_local = [a for a in j["addresses"] if a["link_local"]]
     assert link_local and all(a["ok"] and "%25" in a["url"] for a in link_local), link_local
+    # A tentative address is not asked (the kernel takes no connection to it yet).
+    sb.sh("ip link add t7a type veth peer name t7b && ip link set t7b up && ip link set t7a up && "
+          "ip addr add fd00:7::1/64 dev t7a")
+    try:
+        j = json.loads(sb.tool("status", "--json").stdout)
+        t7 = [a for a in j["addresses"] if a["address"] == "fd00:7::1"]
+        still_tentative = "fd00:7::1" in sb.run(["ip", "-6", "addr", "show", "dev", "t7a",
+                                                  "tentative"]).stdout
+        # DAD takes a second at least: still tentative after status ran.
+        assert still_tentative, "DAD finished too fast to test"
+        assert t7 and "tentative" in t7[0]["skipped"] and not t7[0]["ok"], t7
+        assert "address-unreachable" not in {p["code"] for p in j["problems"]}, j["problems"]
+        r = sb.run(["curl", "-6", "-sS", "-m", "1", "http://[fd00:7::1]:11434/api/version"],
+                   check=False)
+        assert r.returncode != 0, r.stdout
+    finally:
+        sb.run(["ip", "link", "del", "t7a"], check=False)
     # No address here is globally routable: not open-to-internet.
     assert "open-to-internet" not in {p["code"] for p in j["problems"]}, j["problems"]
     text = sb.tool("status").stdout
