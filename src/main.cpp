@@ -6,8 +6,17 @@
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
 
+#include "ollama-netcfg/cli/suggest.hpp"
+
+#include <CLI/Version.hpp>
+#include <curl/curl.h>
+#include <algorithm>
 #include <exception>
+#include <fmt/ranges.h>
+#include <optional>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/version.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -37,6 +46,58 @@ void apply_verbosity(const GlobalOptions& global) {
                                             : spdlog::level::warn);
 }
 
+namespace {
+
+// What bug reports need: this version and what it was built and runs with.
+std::string version_text() {
+    return fmt::format(
+        "ollama-netcfg {}\n"
+        "built with: libsystemd {}, libcurl {}, CLI11 {}, fmt {}.{}.{}, spdlog {}.{}.{}, "
+        "nlohmann-json {}.{}.{}\n"
+        "running with: {}",
+        OLLAMA_NETCFG_VERSION, OLLAMA_NETCFG_LIBSYSTEMD_VERSION, LIBCURL_VERSION, CLI11_VERSION,
+        FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100, SPDLOG_VER_MAJOR,
+        SPDLOG_VER_MINOR, SPDLOG_VER_PATCH, NLOHMANN_JSON_VERSION_MAJOR,
+        NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH, curl_version());
+}
+
+// The commands, one line each: what `ollama-netcfg` alone prints.
+std::string command_list(CLI::App& app) {
+    std::string out = "usage: ollama-netcfg [--json] [-q] [-v] COMMAND [ARGS...]\n\ncommands:\n";
+    for (const auto* sub : app.get_subcommands({}))
+        out += fmt::format("  {:<14} {}\n", sub->get_name(), sub->get_description());
+    return out + "\nRun 'ollama-netcfg COMMAND --help' for a command's options and examples, "
+                 "'man ollama-netcfg' for all of it.\n";
+}
+
+// Before CLI11 parses: no command at all, or one that does not exist,
+// answered as git and systemctl answer (exit 2). nullopt: parse on.
+std::optional<int> missing_or_unknown_command(CLI::App& app, int argc, char** argv) {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({}))
+        names.push_back(sub->get_name());
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "-h" || a == "--help" || a == "--version")
+            return std::nullopt;
+        if (a.starts_with("-"))
+            continue; // the global options are flags; CLI11 judges unknown ones
+        if (std::find(names.begin(), names.end(), a) != names.end())
+            return std::nullopt;
+        auto guess = closest_name(a, names);
+        fmt::print(stderr, "ollama-netcfg: unknown command '{}'{}\n", a,
+                   guess ? fmt::format(" (did you mean '{}'?)", *guess) : std::string());
+        fmt::print(stderr, "ollama-netcfg: hint: the commands are {}; see 'ollama-netcfg "
+                           "--help'\n",
+                   fmt::join(names, ", "));
+        return static_cast<int>(ExitStatus::usage);
+    }
+    fmt::print(stderr, "ollama-netcfg: no command given\n\n{}", command_list(app));
+    return static_cast<int>(ExitStatus::usage);
+}
+
+} // namespace
+
 } // namespace netcfg::cli
 
 int main(int argc, char** argv) {
@@ -45,7 +106,9 @@ int main(int argc, char** argv) {
                  "ollama-netcfg"};
     app.require_subcommand(1);
     app.fallthrough();
-    app.set_version_flag("--version", OLLAMA_NETCFG_VERSION);
+    app.set_version_flag("--version", cli::version_text());
+    app.footer("Run 'ollama-netcfg COMMAND --help' for a command's options and examples, "
+               "'man ollama-netcfg' for all of it.");
 
     cli::GlobalOptions global;
     app.add_flag("--json", global.json, "Print one JSON object on stdout instead of text");
@@ -63,6 +126,8 @@ int main(int argc, char** argv) {
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);
 
+    if (auto status = cli::missing_or_unknown_command(app, argc, argv))
+        return *status;
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -1,6 +1,7 @@
 #include "ollama-netcfg/cli/change.hpp"
 
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/report/diff.hpp"
@@ -81,9 +82,10 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command, bo
     auto state = s.manager->unit_state(t.unit);
     if (!state)
         return state.error();
-    if (state->load_state != "loaded")
-        return failure(fmt::format("unit {} is {}", t.unit, state->load_state),
-                       "is Ollama installed as a systemd service? name another unit with --unit");
+    if (state->load_state != "loaded") {
+        auto said = health::unit_not_loaded(t.unit, state->load_state);
+        return failure(said.message, said.advice);
+    }
     s.state = std::move(*state);
     auto env = s.manager->environment();
     if (!env)

@@ -91,6 +91,10 @@ void register_check(CLI::App& app, const GlobalOptions& global, int& exit_status
     auto args = std::make_shared<CheckArgs>();
     auto* sub = app.add_subcommand(
         "check", "Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
+    sub->footer("Examples:\n"
+                "  ollama-netcfg check --expect 0.0.0.0\n"
+                "  ollama-netcfg check --url https://ollama.example.org --cacert /etc/ssl/ca.pem\n"
+                "  ollama-netcfg check --prometheus /var/lib/prometheus/node-exporter/ollama.prom");
     add_inspect_options(*sub, args->inspect);
     sub->add_option("--prometheus", args->prometheus,
                     "Also write the result to FILE in node_exporter's textfile-collector format "

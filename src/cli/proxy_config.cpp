@@ -47,6 +47,10 @@ void register_proxy_config(CLI::App& app, const GlobalOptions& global, int& exit
     auto* sub = app.add_subcommand(
         "proxy-config", "Print an nginx or Caddy server block that works with the configured "
                         "listener");
+    sub->footer("Examples:\n"
+                "  ollama-netcfg proxy-config nginx --server-name ollama.example.org \\\n"
+                "      --cert /etc/ssl/ollama.pem --key /etc/ssl/ollama.key\n"
+                "  ollama-netcfg proxy-config caddy --server-name ollama.example.org");
     sub->add_option("SERVER", a->server, "nginx or caddy")
         ->required()
         ->check(CLI::IsMember({"nginx", "caddy"}));

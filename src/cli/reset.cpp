@@ -118,6 +118,10 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
     auto args = std::make_shared<ChangeArgs>();
     auto* sub = app.add_subcommand(
         "reset", "Remove the OLLAMA_HOST this tool manages (back to 127.0.0.1:11434) and prove it");
+    sub->footer("Examples:\n"
+                "  sudo ollama-netcfg reset              # back to 127.0.0.1:11434\n"
+                "  ollama-netcfg reset --dry-run         # see the change first\n"
+                "  sudo ollama-netcfg reset --unit ollama-gpu1.service");
     add_change_options(*sub, *args);
     sub->callback([args, &global, &exit_status] {
         apply_verbosity(global);

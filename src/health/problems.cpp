@@ -369,6 +369,29 @@ struct Finder {
 
 } // namespace
 
+Wording unit_not_loaded(const std::string& unit, const std::string& load_state) {
+    const std::string status = fmt::format("see `systemctl status {}`", unit);
+    if (load_state == "not-found")
+        return {fmt::format("there is no unit {}: systemd has no unit file of that name", unit),
+                "is Ollama installed as a service (`systemctl list-unit-files 'ollama*'`)? "
+                "Name its unit with --unit"};
+    if (load_state == "masked")
+        return {fmt::format("{} is masked (its unit file is a link to /dev/null), so systemd "
+                            "will not start it",
+                            unit),
+                fmt::format("`systemctl unmask {}` if it should run", unit)};
+    if (load_state == "bad-setting")
+        return {fmt::format("{} has a setting systemd cannot use, so systemd did not load it",
+                            unit),
+                status + " and fix the unit file"};
+    if (load_state == "error")
+        return {fmt::format("systemd could not load the unit file of {}", unit),
+                status + " and `journalctl -b -u " + unit + "`"};
+    return {fmt::format("systemd has not loaded {} (its load state is \"{}\")", unit,
+                        load_state.empty() ? "unknown" : load_state),
+            status};
+}
+
 std::string_view severity_name(Severity s) {
     switch (s) {
     case Severity::ok:
@@ -403,9 +426,8 @@ int plugin_exit_status(Severity s) {
 std::vector<Problem> find_problems(const Facts& f) {
     Finder finder{f, {}};
     if (f.load_state != "loaded") {
-        finder.add("unit-not-found", Severity::critical,
-                   fmt::format("unit {} is {}", f.unit, f.load_state.empty() ? "?" : f.load_state),
-                   "is Ollama installed as a systemd service? name another unit with --unit");
+        auto said = unit_not_loaded(f.unit, f.load_state);
+        finder.add("unit-not-found", Severity::critical, said.message, said.advice);
         return finder.out;
     }
     finder.service();

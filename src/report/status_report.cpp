@@ -26,7 +26,7 @@ std::string since(std::uint64_t usec) {
 
 std::string unit_line(const Facts& f) {
     if (f.load_state != "loaded")
-        return fmt::format("{}: {}\n", f.unit, f.load_state);
+        return fmt::format("{}: not loaded ({})\n", f.unit, f.load_state);
     return fmt::format("{}: {} ({}){}; main PID {}; {} restarts\n", f.unit, f.active_state,
                        f.sub_state, since(f.active_since_usec), f.main_pid, f.n_restarts);
 }

@@ -296,9 +296,25 @@ def unprivileged_user_is_told_to_use_sudo(sb):
 def unknown_unit_is_a_clear_failure(sb):
     r = sb.tool("expose", "--unit", "nonexistent", "0.0.0.0")
     assert r.returncode == 1, (r.returncode, r.stderr)
-    assert "nonexistent.service" in r.stderr and "not-found" in r.stderr, r.stderr
+    assert ("there is no unit nonexistent.service: systemd has no unit file of that name"
+            in r.stderr), r.stderr
+    assert "not-found" not in r.stderr, r.stderr  # systemd's state name stays out of the sentence
+    assert "--unit" in r.stderr, r.stderr
     assert sb.run(["test", "-e", "/etc/systemd/system/nonexistent.service.d"],
                   check=False).returncode != 0
+    r = sb.tool("reset", "--unit", "nonexist.service")
+    assert r.returncode == 1 and "there is no unit nonexist.service" in r.stderr, r.stderr
+    # A masked unit is named as such, with what to do.
+    sb.run(["systemctl", "mask", "aux-masked.service"])
+    try:
+        r = sb.tool("reset", "--unit", "aux-masked")
+        assert r.returncode == 1, r.stderr
+        assert "aux-masked.service is masked (its unit file is a link to /dev/null)" in r.stderr
+        assert "systemctl unmask aux-masked.service" in r.stderr, r.stderr
+        rc = sb.tool("check", "--unit", "aux-masked").returncode
+        assert rc == 2, rc
+    finally:
+        sb.run(["systemctl", "unmask", "aux-masked.service"])
 
 
 @case

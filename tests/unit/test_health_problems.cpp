@@ -101,6 +101,25 @@ TEST_CASE("unit-not-found stands alone", "[problems]") {
     auto ps = find_problems(f);
     CHECK(codes(ps) == std::set<std::string>{"unit-not-found"});
     CHECK(overall(ps) == Severity::critical);
+    CHECK(ps[0].message ==
+          "there is no unit ollama.service: systemd has no unit file of that name");
+}
+
+TEST_CASE("a unit that is not loaded is said in words, not in systemd's state names",
+          "[problems]") {
+    for (const char* state : {"not-found", "masked", "bad-setting", "error", "merged", ""}) {
+        INFO(state);
+        auto w = unit_not_loaded("ollama.service", state);
+        CHECK_THAT(w.message, Catch::Contains("ollama.service"));
+        CHECK_FALSE(w.advice.empty());
+    }
+    // systemd's hyphenated state names stay out of the sentences.
+    for (const char* state : {"not-found", "bad-setting"}) {
+        CHECK(unit_not_loaded("ollama.service", state).message.find(state) == std::string::npos);
+    }
+    CHECK_THAT(unit_not_loaded("x.service", "masked").advice,
+               Catch::Contains("systemctl unmask x.service"));
+    CHECK_THAT(unit_not_loaded("x.service", "").message, Catch::Contains("\"unknown\""));
 }
 
 TEST_CASE("service-inactive is critical and says the state", "[problems]") {

@@ -25,6 +25,14 @@ struct Problem {
 
 std::vector<Problem> find_problems(const Facts& facts);
 
+// What to say about a unit systemd has not loaded, from its LoadState
+// ("not-found", "masked", "bad-setting", "error", ...): a sentence and advice.
+struct Wording {
+    std::string message;
+    std::string advice;
+};
+Wording unit_not_loaded(const std::string& unit, const std::string& load_state);
+
 // Every code find_problems() can report, in docs/problem-codes.md order.
 const std::vector<std::string>& known_problem_codes();
 
