@@ -20,7 +20,7 @@ Status check_address_is_local(const ollama::HostSetting& want,
     } else {
         if (resolved.empty())
             return failure(fmt::format("{} does not resolve to an address", h),
-                           "use an IP address, or 0.0.0.0 for every IPv4 address");
+                           "use an IP address, or 0.0.0.0 for every IPv4 and IPv6 address");
         // Ollama binds the name's first address, as Go's net.Listen does.
         if (is_local(resolved.front()))
             return Ok{};
@@ -33,8 +33,7 @@ Status check_address_is_local(const ollama::HostSetting& want,
             "{} is not an address of this host, so Ollama could not listen there{}",
             want.family() == ollama::Family::name ? fmt::format("{} ({})", h, resolved.front()) : h,
             mine.empty() ? "" : fmt::format(" (this host has {})", mine)),
-        "use one of the host's addresses, or 0.0.0.0 (every IPv4 address) or [::] (every "
-        "address)");
+        "use one of the host's addresses, or 0.0.0.0 (every IPv4 and IPv6 address)");
 }
 
 Status check_port_is_free(const ollama::HostSetting& want, const std::string& unit,

@@ -269,7 +269,7 @@ Status check_host(std::string_view host, bool bracketed) {
 Result<HostSetting> parse_expose_address(std::string_view addr) {
     if (addr.empty())
         return usage_error("address is empty",
-                           "give e.g. 0.0.0.0 (every IPv4 address) or [::] (every address)");
+                           "give e.g. 0.0.0.0 (every IPv4 and IPv6 address) or 127.0.0.1");
     if (auto st = check_characters(addr); !st)
         return st.error();
 
