@@ -5,20 +5,19 @@
 #include "ollama-netcfg/cli/proxy_config.hpp"
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
-
 #include "ollama-netcfg/cli/suggest.hpp"
 
 #include <CLI/Version.hpp>
-#include <curl/curl.h>
 #include <algorithm>
+#include <curl/curl.h>
 #include <exception>
-#include <fmt/ranges.h>
-#include <optional>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/version.h>
+#include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <spdlog/version.h>
 
 namespace netcfg::cli {
 
@@ -87,8 +86,9 @@ std::optional<int> missing_or_unknown_command(CLI::App& app, int argc, char** ar
         auto guess = closest_name(a, names);
         fmt::print(stderr, "ollama-netcfg: unknown command '{}'{}\n", a,
                    guess ? fmt::format(" (did you mean '{}'?)", *guess) : std::string());
-        fmt::print(stderr, "ollama-netcfg: hint: the commands are {}; see 'ollama-netcfg "
-                           "--help'\n",
+        fmt::print(stderr,
+                   "ollama-netcfg: hint: the commands are {}; see 'ollama-netcfg "
+                   "--help'\n",
                    fmt::join(names, ", "));
         return static_cast<int>(ExitStatus::usage);
     }

@@ -345,10 +345,11 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
     sub->add_option("ADDR", options->address,
                     "Where Ollama listens: 0.0.0.0, [::], 192.168.1.10:8080, :11434, ...")
         ->required();
-    sub->footer("Examples:\n"
-                "  sudo ollama-netcfg expose 0.0.0.0                 # every IPv4 and IPv6 address\n"
-                "  ollama-netcfg expose 192.168.1.10:8080 --dry-run  # see the change first\n"
-                "  sudo ollama-netcfg expose 0.0.0.0 --open-firewall --from 192.168.1.0/24");
+    sub->footer(
+        "Examples:\n"
+        "  sudo ollama-netcfg expose 0.0.0.0                 # every IPv4 and IPv6 address\n"
+        "  ollama-netcfg expose 192.168.1.10:8080 --dry-run  # see the change first\n"
+        "  sudo ollama-netcfg expose 0.0.0.0 --open-firewall --from 192.168.1.0/24");
     add_change_options(*sub, options->change);
     sub->add_flag("--open-firewall", options->open_firewall,
                   "Let clients in: add a persistent rule with ufw or firewalld (reset removes "

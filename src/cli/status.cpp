@@ -35,10 +35,11 @@ void register_status(CLI::App& app, const GlobalOptions& global, int& exit_statu
     auto args = std::make_shared<InspectArgs>();
     auto* sub = app.add_subcommand(
         "status", "Show where OLLAMA_HOST is set, what runs, listens and answers, and problems");
-    sub->footer("Examples:\n"
-                "  ollama-netcfg status\n"
-                "  ollama-netcfg status --from 192.168.1.0/24   # judge the firewall for that network\n"
-                "  ollama-netcfg status --json | jq .problems");
+    sub->footer(
+        "Examples:\n"
+        "  ollama-netcfg status\n"
+        "  ollama-netcfg status --from 192.168.1.0/24   # judge the firewall for that network\n"
+        "  ollama-netcfg status --json | jq .problems");
     add_inspect_options(*sub, *args);
     sub->callback([args, &global, &exit_status] { exit_status = run_status(*args, global); });
 }

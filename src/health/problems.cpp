@@ -381,9 +381,9 @@ Wording unit_not_loaded(const std::string& unit, const std::string& load_state) 
                             unit),
                 fmt::format("`systemctl unmask {}` if it should run", unit)};
     if (load_state == "bad-setting")
-        return {fmt::format("{} has a setting systemd cannot use, so systemd did not load it",
-                            unit),
-                status + " and fix the unit file"};
+        return {
+            fmt::format("{} has a setting systemd cannot use, so systemd did not load it", unit),
+            status + " and fix the unit file"};
     if (load_state == "error")
         return {fmt::format("systemd could not load the unit file of {}", unit),
                 status + " and `journalctl -b -u " + unit + "`"};

@@ -1,3 +1,4 @@
+#include "listen_socket.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
@@ -64,12 +65,7 @@ TEST_CASE("check_low_port refuses unless the unit can bind, or the grant is aske
 
 namespace {
 probe::ListenSocket held(const std::string& address, bool v6only = false) {
-    probe::ListenSocket s;
-    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    s.address = address;
-    s.port = 11434;
-    s.v6only = v6only;
-    return s;
+    return testing::listen_socket(address, v6only);
 }
 probe::ListenSocket go(const std::string& host, std::vector<std::string> resolved = {},
                        bool kernel_ipv6 = true) {

@@ -1,3 +1,4 @@
+#include "listen_socket.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
@@ -26,10 +27,7 @@ config::Layer layer(LayerKind kind, std::string path, std::optional<std::string>
 
 SocketSeen seen(const std::string& address, pid_t pid, std::string process, bool unit_owned,
                 bool covers) {
-    probe::ListenSocket s;
-    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    s.address = address;
-    s.port = 11434;
+    auto s = testing::listen_socket(address);
     return {s, s.endpoint(), pid, std::move(process), unit_owned, covers};
 }
 

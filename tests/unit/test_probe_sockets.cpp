@@ -1,3 +1,4 @@
+#include "listen_socket.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 
@@ -42,12 +43,7 @@ TEST_CASE("parse_proc_net_tcp decodes IPv6 addresses", "[probe][sockets]") {
 
 namespace {
 ListenSocket sock(const std::string& address, bool v6only = false) {
-    ListenSocket s;
-    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    s.address = address;
-    s.port = 11434;
-    s.v6only = v6only;
-    return s;
+    return netcfg::testing::listen_socket(address, v6only);
 }
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "listen_socket.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/reach/scope.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
@@ -29,12 +30,7 @@ ollama::HostSetting at(const char* a) {
 
 namespace {
 probe::ListenSocket sock(const std::string& address, bool v6only = false) {
-    probe::ListenSocket s;
-    s.family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    s.address = address;
-    s.port = 11434;
-    s.v6only = v6only;
-    return s;
+    return testing::listen_socket(address, v6only);
 }
 using Sockets = std::vector<probe::ListenSocket>;
 } // namespace
