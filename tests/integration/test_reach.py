@@ -243,6 +243,17 @@ def ufw_default_deny_covers_ipv6_and_open_firewall_from_an_ipv6_network(sb):
     r = sb.tool("reset")
     assert r.returncode == 0 and "ran: ufw delete allow proto tcp from 2001:db8::11/128" \
         in r.stdout, r.stdout
+    # Without --from, --open-firewall opens what the socket covers: both versions.
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall")
+    assert "ran: ufw allow proto tcp from any to any port 11434" in r.stdout, r.stdout
+    fw, codes, rc = firewall_of(sb)
+    assert rc == 0 and fw["ipv4"]["decision"] == "accepted" and \
+        fw["ipv6"]["decision"] == "accepted", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c2") == {"ipv4": True, "ipv6": True}
+    r = sb.tool("reset")
+    assert r.returncode == 0 and "ran: ufw delete allow proto tcp from any" in r.stdout, r.stdout
+    assert "11434" not in sb.run(["ufw", "status"]).stdout
     # ufw with IPV6=no drops every IPv6 connection, whatever its rules say.
     expose_ok(sb, "0.0.0.0")
     sb.sh("sed -i 's/^IPV6=.*/IPV6=no/' /etc/default/ufw && ufw allow 11434/tcp >/dev/null && "
