@@ -102,6 +102,9 @@ std::string who_can_connect(const std::vector<int>& families, const Firewall* fw
                            "inspected: {}){}",
                            fw->why_not, no_auth);
     const auto& f = fw->families;
+    if (f.empty() && !from.empty())
+        return fmt::format("no host in {}: the listener does not accept its IP version{}", from,
+                           no_auth);
     std::string out;
     if (f.size() == 2 && f[0].verdict.decision == firewall::Decision::accept &&
         f[1].verdict.decision == firewall::Decision::accept)

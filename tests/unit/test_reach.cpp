@@ -105,6 +105,10 @@ TEST_CASE("who_can_connect: one line for the admin", "[reach]") {
     fw.families = {fv(4, Decision::undecided)};
     CHECK_THAT(reach::who_can_connect({4}, &fw, ""),
                Catch::StartsWith("IPv4 hosts: undecided (nftables rules)"));
+    fw.families.clear(); // --from names a version the listener does not accept
+    CHECK_THAT(reach::who_can_connect({4}, &fw, "2001:db8::/64"),
+               Catch::StartsWith("no host in 2001:db8::/64: the listener does not accept its IP "
+                                 "version"));
     fw.visible = false;
     fw.why_not = "ufw status needs root";
     CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""), Catch::Contains("ufw status needs root"));
