@@ -9,6 +9,7 @@
 
 #include <CLI/Version.hpp>
 #include <algorithm>
+#include <array>
 #include <curl/curl.h>
 #include <exception>
 #include <fmt/format.h>
@@ -79,8 +80,15 @@ std::optional<int> missing_or_unknown_command(CLI::App& app, int argc, char** ar
         std::string_view a = argv[i];
         if (a == "-h" || a == "--help" || a == "--version")
             return std::nullopt;
-        if (a.starts_with("-"))
-            continue; // the global options are flags; CLI11 judges unknown ones
+        if (a.starts_with("-")) {
+            // The global options are flags; CLI11 judges any other option.
+            static constexpr std::array<std::string_view, 5> global{"--json", "-q", "--quiet", "-v",
+                                                                    "--verbose"};
+            if (std::find(global.begin(), global.end(), a) == global.end() &&
+                a.find_first_not_of('v', 1) != std::string_view::npos)
+                return std::nullopt;
+            continue;
+        }
         if (std::find(names.begin(), names.end(), a) != names.end())
             return std::nullopt;
         auto guess = closest_name(a, names);
@@ -126,6 +134,15 @@ int main(int argc, char** argv) {
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);
 
+    // CLI11's own usage errors, said as the tool's other errors are, with where
+    // to look next.
+    app.failure_message([&app](const CLI::App*, const CLI::Error& e) {
+        std::string command;
+        for (const auto* sub : app.get_subcommands())
+            command = sub->get_name() + " ";
+        return fmt::format("ollama-netcfg: {}\nollama-netcfg: hint: see 'ollama-netcfg {}--help'\n",
+                           e.what(), command);
+    });
     if (auto status = cli::missing_or_unknown_command(app, argc, argv))
         return *status;
     try {

@@ -41,7 +41,8 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
     if (auto st = unitfile::check_drop_in_name(a.drop_in); !st)
         return st.error();
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 86400)
-        return usage_error("--timeout must be a number of seconds between 0 and 86400");
+        return usage_error("--timeout must be a number of seconds between 0 and 86400",
+                           "e.g. --timeout 120");
     t.timeout = std::chrono::duration<double>(a.timeout_seconds);
     std::filesystem::path base = "/etc/systemd/system";
     if (!a.root.empty()) {
@@ -50,7 +51,10 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
             root = std::filesystem::absolute(root);
         std::error_code ec;
         if (!std::filesystem::is_directory(root, ec))
-            return usage_error(fmt::format("--root {}: not a directory", a.root));
+            return usage_error(
+                fmt::format("--root {}: not a directory", a.root),
+                "give the root directory of the image or container tree, e.g. --root "
+                "/mnt/image");
         base = root / "etc/systemd/system";
     }
     t.drop_in = base / (t.unit + ".d") / a.drop_in;

@@ -49,13 +49,15 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
                            "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
     for (const auto& u : a.urls)
         if (!u.starts_with("http://") && !u.starts_with("https://"))
-            return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u));
+            return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u),
+                               "give the proxy's base URL, e.g. --url https://ollama.example.org");
     o.from = a.from;
     o.urls = a.urls;
     o.cacert = a.cacert;
     o.insecure = a.insecure;
     if (!(a.timeout_seconds > 0) || a.timeout_seconds > 3600)
-        return usage_error("--timeout must be a number of seconds between 0 and 3600");
+        return usage_error("--timeout must be a number of seconds between 0 and 3600",
+                           "e.g. --timeout 10");
     o.api_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout_seconds * 1000));
     auto manager = systemd::Manager::connect();
     if (!manager)

@@ -20,7 +20,9 @@ struct ProxyArgs {
 int run(const ProxyArgs& a, const GlobalOptions& global) {
     apply_verbosity(global);
     if (a.config.cert.empty() != a.config.key.empty()) {
-        print_error(usage_error("--cert and --key go together"));
+        print_error(usage_error("--cert and --key go together",
+                                "give both (the certificate and its key) for HTTPS, or neither for "
+                                "plain HTTP"));
         return static_cast<int>(ExitStatus::usage);
     }
     auto facts = inspect_unit(a.inspect);

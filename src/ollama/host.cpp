@@ -211,9 +211,11 @@ Status check_characters(std::string_view addr) {
     for (unsigned char c : addr) {
         if (c < 0x20 || c == 0x7f)
             return usage_error(
-                fmt::format("address contains a control character (byte 0x{:02x})", c));
+                fmt::format("address contains a control character (byte 0x{:02x})", c),
+                "give the address alone, e.g. 0.0.0.0 or 192.168.1.10:8080");
         if (c == ' ')
-            return usage_error("address contains a space");
+            return usage_error("address contains a space",
+                               "give the address alone, e.g. 0.0.0.0 or 192.168.1.10:8080");
         if (c == '"' || c == '\'')
             return usage_error("address contains a quote",
                                "give the bare address; the tool does the quoting for systemd");
@@ -221,9 +223,12 @@ Status check_characters(std::string_view addr) {
             return usage_error("address contains '%'",
                                "systemd specifiers and IPv6 zone indices are not supported");
         if (c == '\\')
-            return usage_error("address contains a backslash");
+            return usage_error("address contains a backslash",
+                               "give the address alone, e.g. 0.0.0.0 or 192.168.1.10:8080");
         if (c >= 0x80)
-            return usage_error("address contains a non-ASCII character");
+            return usage_error("address contains a non-ASCII character",
+                               "typographic quotes or a pasted character? give the address "
+                               "alone, e.g. 0.0.0.0 or 192.168.1.10:8080");
     }
     return Ok{};
 }
@@ -258,9 +263,11 @@ Status check_host(std::string_view host, bool bracketed) {
         return usage_error(fmt::format("'{}' is not a valid IPv6 address", host),
                            "write an IPv6 address with a port as [ADDRESS]:PORT");
     if (looks_numeric(host))
-        return usage_error(fmt::format("'{}' is not a valid IPv4 address", host));
+        return usage_error(fmt::format("'{}' is not a valid IPv4 address", host),
+                           "an IPv4 address is four numbers from 0 to 255, e.g. 192.168.1.10");
     if (!is_hostname(host))
-        return usage_error(fmt::format("'{}' is not a valid host name", host));
+        return usage_error(fmt::format("'{}' is not a valid host name", host),
+                           "give an IP address, or a name of letters, digits, '-' and '.'");
     return Ok{};
 }
 
@@ -284,7 +291,8 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
         rest = rest.substr(cut + 3);
     } else if (rest == "ollama.com") {
         return usage_error("'ollama.com' means the remote service https://ollama.com:443 to "
-                           "Ollama, not a local address");
+                           "Ollama, not a local address",
+                           "give an address of this host, e.g. 0.0.0.0 or 127.0.0.1");
     }
     if (auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (slash + 1 != rest.size())
@@ -293,7 +301,8 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
         rest = rest.substr(0, slash);
     }
     if (rest.empty())
-        return usage_error(fmt::format("'{}' has no host", addr));
+        return usage_error(fmt::format("'{}' has no host", addr),
+                           "give it, e.g. http://0.0.0.0:11434, or the port alone, as :11434");
 
     auto split = split_host_port(rest);
     if (split) {
@@ -311,12 +320,14 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
                 "give the port, e.g. http://0.0.0.0:11434, or leave out the scheme");
         bool bracketed = rest.front() == '[';
         if (bracketed && rest.back() != ']')
-            return usage_error(fmt::format("'{}' is not a valid address", addr));
+            return usage_error(fmt::format("'{}' is not a valid address", addr),
+                               "write an IPv6 address with a port as [ADDRESS]:PORT");
         auto host = bracketed ? rest.substr(1, rest.size() - 2) : rest;
         if (auto st = check_host(host, bracketed); !st)
             return st.error();
         if (host.empty())
-            return usage_error(fmt::format("'{}' has no host", addr));
+            return usage_error(fmt::format("'{}' has no host", addr),
+                               "give an address, e.g. [::] or 0.0.0.0");
     } else if (!canonical_ip(rest)) {
         return usage_error(
             fmt::format("'{}' is not a valid address: {}", addr, split.error().message),

@@ -20,27 +20,30 @@ bool unit_char(char c) {
 
 Result<std::string> normalise_unit_name(std::string_view name) {
     if (name.empty())
-        return usage_error("unit name is empty");
+        return usage_error("unit name is empty", "e.g. --unit ollama.service");
     if (name.find('/') != std::string_view::npos || name.find("..") != std::string_view::npos)
         return usage_error(fmt::format("'{}' is not a unit name", name),
                            "give a name such as ollama or ollama.service, not a path");
     if (!std::all_of(name.begin(), name.end(), unit_char) || name.front() == '.')
-        return usage_error(fmt::format("'{}' is not a valid unit name", name));
+        return usage_error(fmt::format("'{}' is not a valid unit name", name),
+                           "e.g. --unit ollama.service");
     std::string full(name);
     bool has_suffix = std::any_of(unit_suffixes.begin(), unit_suffixes.end(),
                                   [&](auto s) { return name.ends_with(s); });
     if (!has_suffix)
         full += ".service";
     if (!full.ends_with(".service"))
-        return usage_error(fmt::format("'{}' is not a service unit", name));
+        return usage_error(fmt::format("'{}' is not a service unit", name),
+                           "ollama-netcfg manages services: e.g. --unit ollama.service");
     if (full.size() > 255)
-        return usage_error("unit name is longer than 255 characters");
+        return usage_error("unit name is longer than 255 characters", "e.g. --unit ollama.service");
     return full;
 }
 
 Status check_drop_in_name(std::string_view name) {
     if (name.find('/') != std::string_view::npos || name.starts_with("."))
-        return usage_error(fmt::format("drop-in '{}' must be a plain file name", name));
+        return usage_error(fmt::format("drop-in '{}' must be a plain file name", name),
+                           "e.g. --drop-in override.conf");
     if (!name.ends_with(".conf") || name.size() == 5)
         return usage_error(fmt::format("drop-in '{}' must end in .conf", name),
                            "systemd reads only *.conf files from a unit's .d/ directory");

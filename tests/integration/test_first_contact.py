@@ -78,11 +78,38 @@ def version_says_what_it_was_built_with():
     assert lines[2].startswith("running with: libcurl/"), lines
 
 
-def bad_unit_names_say_what_is_wrong():
-    r = tool("reset", "--unit", "no/such")
-    assert r.returncode == 2 and "ollama-netcfg: " in r.stderr, (r.returncode, r.stderr)
-    r = tool("check", "--unit", "no/such")
-    assert r.returncode == 3, r.returncode
+# Every refusal of bad usage or input: a sentence saying what is wrong, then
+# a hint saying what to do, and no systemd state names.
+BAD_USAGE = [
+    ["expose"], ["expose", ""], ["expose", "0.0.0.0 "], ["expose", "[::1"], ["expose", "1.2.3"],
+    ["expose", ":::1:2"], ["expose", "[::]x"], ["expose", "ollama.com"],
+    ["expose", "http://0.0.0.0"], ["expose", "0.0.0.0:99999"], ["expose", "0.0.0.0:0"],
+    ["expose", "\u201c0.0.0.0\u201d"], ["expose", "ftp://x"], ["expose", "0.0.0.0/x"],
+    ["expose", "bad_host!"], ["expose", "0.0.0.0", "--unit", "a/b"],
+    ["expose", "0.0.0.0", "--unit", ""], ["expose", "0.0.0.0", "--unit", "x.socket"],
+    ["expose", "0.0.0.0", "--drop-in", "x"], ["expose", "0.0.0.0", "--drop-in", "../x.conf"],
+    ["expose", "0.0.0.0", "--timeout", "-1"], ["expose", "0.0.0.0", "--from", "nonsense"],
+    ["expose", "0.0.0.0", "--root", "/nonexistent"], ["expose", "0.0.0.0", "--bogus"],
+    ["reset", "--unit", "a/b"], ["reset", "extra"], ["status", "--url", "ftp://x"],
+    ["status", "--timeout", "99999"], ["status", "--from", "10.0.0.0/33"],
+    ["proxy-config", "nginx", "--server-name", "x", "--cert", "a"], ["proxy-config"],
+    ["--bogus"],
+]
+JARGON = ("not-found", "bad-setting", "auto-restart", "LoadState", "ActiveState", "SubState")
+
+
+def every_refusal_says_what_and_what_to_do():
+    for args in BAD_USAGE:
+        r = tool(*args)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        lines = r.stderr.splitlines()
+        assert lines and lines[0].startswith("ollama-netcfg: ") and \
+            not lines[0].startswith("ollama-netcfg: hint:"), (args, lines)
+        assert any(l.startswith("ollama-netcfg: hint: ") for l in lines[1:]), (args, lines)
+        assert not any(j in r.stderr for j in JARGON), (args, lines)
+    # check keeps the monitoring convention: bad usage is UNKNOWN (3).
+    for args in (["check", "--unit", "no/such"], ["check", "--bogus"]):
+        assert tool(*args).returncode == 3, args
 
 
 def readme_first_command_in_a_root_shell_without_sudo():
@@ -128,7 +155,7 @@ def main():
     BINARY = os.path.abspath(args.binary)
     for fn in (no_command_lists_the_commands, a_typo_gets_did_you_mean,
                every_help_ends_with_examples, version_says_what_it_was_built_with,
-               bad_unit_names_say_what_is_wrong):
+               every_refusal_says_what_and_what_to_do):
         case(fn)
     if not args.no_readme:
         case(readme_first_command_in_a_root_shell_without_sudo)
