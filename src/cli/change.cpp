@@ -30,6 +30,16 @@ void add_change_options(CLI::App& sub, ChangeArgs& a) {
                  "nothing (works without root)");
     sub.add_option("--root", a.root,
                    "Edit the drop-in inside the image tree DIR (no bus, no restart, no proof)");
+    sub.add_flag("--runtime", a.runtime,
+                 fmt::format("Use a drop-in in /run/systemd/system/<unit>.d/ ({} unless "
+                             "--drop-in is given): it holds until the next reboot, and the "
+                             "persistent configuration is untouched",
+                             runtime_drop_in));
+}
+
+bool is_runtime_drop_in(const std::string& path, const std::string& unit) {
+    return path == (std::filesystem::path("/run/systemd/system") / (unit + ".d") / runtime_drop_in)
+                       .string();
 }
 
 Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
@@ -45,6 +55,17 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
                            "e.g. --timeout 120");
     t.timeout = std::chrono::duration<double>(a.timeout_seconds);
     std::filesystem::path base = "/etc/systemd/system";
+    std::string name = a.drop_in;
+    if (a.runtime) {
+        if (!a.root.empty())
+            return usage_error("--runtime and --root do not go together: an image has no "
+                               "running system",
+                               "drop --runtime to edit the image's persistent drop-in");
+        base = "/run/systemd/system";
+        if (name == ChangeArgs{}.drop_in)
+            name = runtime_drop_in;
+        t.runtime = true;
+    }
     if (!a.root.empty()) {
         std::filesystem::path root(a.root);
         if (!root.is_absolute())
@@ -57,7 +78,7 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
                 "/mnt/image");
         base = root / "etc/systemd/system";
     }
-    t.drop_in = base / (t.unit + ".d") / a.drop_in;
+    t.drop_in = base / (t.unit + ".d") / name;
     return t;
 }
 

@@ -31,9 +31,13 @@ using report::ExposeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
-bool editable(const config::LayerInput& l) {
-    return (l.kind == LayerKind::unit_file || l.kind == LayerKind::drop_in) &&
-           l.path.starts_with("/etc/systemd/system/");
+// The files a persistent expose takes OLLAMA_HOST out of: the unit file
+// and drop-ins in /etc, and the runtime drop-in `expose --runtime` wrote
+// (the admin now wants it for good). `--runtime` edits only its own file.
+bool editable(const config::LayerInput& l, const ChangeTarget& t) {
+    if (t.runtime || (l.kind != LayerKind::unit_file && l.kind != LayerKind::drop_in))
+        return false;
+    return l.path.starts_with("/etc/systemd/system/") || is_runtime_drop_in(l.path, t.unit);
 }
 
 // The managed drop-in: keep a value that already listens where asked
@@ -73,7 +77,8 @@ FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
 // stays), a copy of the file is kept, a drop-in left empty is removed.
 FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit, ExposeReport& rep) {
     auto edit = unitfile::unset_variable(without_ignored(layer, rep), host_var);
-    FileEdit e{layer.path, layer.content, edit.content, true, {}, {}};
+    const bool keep_copy = !layer.path.starts_with("/run/"); // /run is gone at reboot anyway
+    FileEdit e{layer.path, layer.content, edit.content, keep_copy, {}, {}};
     if (layer.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
         e.new_content.reset();
     e.log_message = edit.old_value
@@ -100,11 +105,11 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
     for (const auto& l : s.layers) {
         if (l.path == t.drop_in.string() && l.kind == LayerKind::drop_in)
             plan.edits.push_back(managed_edit(l, t.unit, address, want, rep));
-        else if (editable(l) && l.content &&
+        else if (editable(l, t) && l.content &&
                  !unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns &&
                  unitfile::ignored_assignments(*l.content, host_var).empty())
             continue;
-        else if (editable(l) && l.content)
+        else if (editable(l, t) && l.content)
             plan.edits.push_back(moved_edit(l, t.unit, rep));
     }
     for (const auto& e : plan.edits)
@@ -117,7 +122,11 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
             fmt::format("OLLAMA_HOST would still be {} by {} {}, which expose does not edit",
                         after.effective ? "set to \"" + *after.effective + "\"" : "cleared",
                         config::kind_name(winner.kind), winner.path),
-            "remove OLLAMA_HOST there (or the empty Environment= line), then run expose again");
+            winner.path.starts_with("/run/")
+                ? std::string("that file is in /run and goes at the next reboot; remove "
+                              "OLLAMA_HOST there, then run expose again")
+                : std::string("remove OLLAMA_HOST there (or the empty Environment= line), then "
+                              "run expose again"));
     auto before = config::resolve(s.layers, host_var);
     rep.old_value = before.effective;
     plan.previous = change::target_of(before);

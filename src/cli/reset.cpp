@@ -85,10 +85,13 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     if (after.winner) {
         const auto& w = after.layers[*after.winner];
         rep.notes.push_back(fmt::format(
-            "OLLAMA_HOST=\"{}\" is still set by {} {}, which reset leaves alone; remove it there "
-            "for Ollama's default",
+            "OLLAMA_HOST=\"{}\" is still set by {} {}, which reset leaves alone; {}",
             after.effective.value_or(""), config::kind_name(w.kind),
-            w.path.empty() ? "(manager environment)" : w.path));
+            w.path.empty() ? "(manager environment)" : w.path,
+            is_runtime_drop_in(w.path, target->unit)
+                ? std::string("it is the runtime setting `expose --runtime` made (gone at the "
+                              "next reboot): `ollama-netcfg reset --runtime` removes it now")
+                : std::string("remove it there for Ollama's default")));
     }
     if (args.dry_run) {
         describe_dry_run(edits, session->state, t, rep);

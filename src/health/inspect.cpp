@@ -145,8 +145,12 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     auto manager_env = manager.environment();
     if (!manager_env)
         return manager_env.error();
-    f.layers = config::resolve(config::read_layers(s, *manager_env, o.managed_drop_in, host_var),
-                               host_var);
+    auto inputs = config::read_layers(s, *manager_env, o.managed_drop_in, host_var);
+    f.layers = config::resolve(inputs, host_var);
+    std::erase_if(inputs, [](const config::LayerInput& l) {
+        return l.kind == config::LayerKind::drop_in && l.path.starts_with("/run/");
+    });
+    f.after_reboot = config::resolve(inputs, host_var).effective;
     f.in_effect = in_effect(f);
     f.expect_given = o.expect.has_value();
     f.want = o.expect ? *o.expect : ollama::read_ollama_host(f.in_effect.value_or(""));

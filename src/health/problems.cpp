@@ -93,7 +93,10 @@ struct Finder {
     }
 
     void drop_ins() {
+        // A drop-in in /run (a runtime setting) is runtime-only's to report.
         auto set = f.layers.assigning(LayerKind::drop_in);
+        std::erase_if(set,
+                      [&](std::size_t i) { return f.layers.layers[i].path.starts_with("/run/"); });
         if (set.size() > 1) {
             std::string where;
             for (auto i : set)
@@ -107,7 +110,7 @@ struct Finder {
         auto managed = std::find_if(set.begin(), set.end(), [&](std::size_t i) {
             return f.layers.layers[i].path == f.managed_drop_in;
         });
-        if (managed == set.end() || f.layers.winner == *managed)
+        if (managed == set.end() || f.layers.winner == *managed || runtime_wins())
             return;
         std::string by = "an empty Environment= in a later drop-in";
         if (f.layers.winner) {
@@ -124,6 +127,28 @@ struct Finder {
                         ollama::describe_value(f.layers.layers[*managed].value), f.managed_drop_in,
                         by),
             "remove OLLAMA_HOST there, or run `" + expose_hint(f) + "`, which consolidates it");
+    }
+
+    bool runtime_wins() const {
+        if (!f.layers.winner)
+            return false;
+        const auto& w = f.layers.layers[*f.layers.winner];
+        return w.kind == LayerKind::drop_in && w.path.starts_with("/run/");
+    }
+
+    // The value in effect comes from /run: a reboot takes it away.
+    void runtime_only() {
+        if (!runtime_wins())
+            return;
+        const auto& w = f.layers.layers[*f.layers.winner];
+        add("runtime-only", Severity::warning,
+            fmt::format("{} comes from {}, which is gone after the next reboot (then: {})",
+                        ollama::describe_value(w.value), w.path,
+                        ollama::describe_value(f.after_reboot)),
+            fmt::format("to keep it, `sudo ollama-netcfg expose {}{}` (that also removes the "
+                        "runtime setting); to drop it now, `sudo ollama-netcfg reset --runtime`",
+                        w.value.value_or(""),
+                        f.unit == "ollama.service" ? "" : " --unit " + f.unit));
     }
 
     // Lines systemd skips with "Invalid environment assignment, ignoring".
@@ -436,6 +461,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.main_unit();
     finder.drop_ins();
     finder.ignored();
+    finder.runtime_only();
     finder.listener();
     finder.reach();
     finder.urls();
@@ -445,11 +471,13 @@ std::vector<Problem> find_problems(const Facts& f) {
 
 const std::vector<std::string>& known_problem_codes() {
     static const std::vector<std::string> codes{
-        "unit-not-found",      "service-inactive",        "reload-pending",    "stale-environment",
-        "unexpected-address",  "not-listening",           "port-in-use",       "api-unreachable",
-        "set-in-main-unit",    "shadowed-drop-in",        "duplicate-setting", "ignored-assignment",
-        "address-unreachable", "containers-cannot-reach", "firewall-blocks",   "firewall-partial",
-        "firewall-undecided",  "open-to-internet",        "url-unreachable",   "not-visible"};
+        "unit-not-found",    "service-inactive",    "reload-pending",
+        "stale-environment", "unexpected-address",  "not-listening",
+        "port-in-use",       "api-unreachable",     "set-in-main-unit",
+        "shadowed-drop-in",  "duplicate-setting",   "ignored-assignment",
+        "runtime-only",      "address-unreachable", "containers-cannot-reach",
+        "firewall-blocks",   "firewall-partial",    "firewall-undecided",
+        "open-to-internet",  "url-unreachable",     "not-visible"};
     return codes;
 }
 

@@ -39,6 +39,8 @@ std::string layer_lines(const Facts& f) {
         std::string where = l.kind == config::LayerKind::manager ? "manager environment" : l.path;
         if (l.path == f.managed_drop_in)
             where += " [managed]";
+        if (l.kind == config::LayerKind::drop_in && l.path.starts_with("/run/"))
+            where += " [runtime]";
         std::string what;
         if (!l.read_error.empty())
             what = "not readable";

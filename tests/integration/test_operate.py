@@ -84,7 +84,10 @@ def drop_in_in_run_wins_and_expose_refuses_to_fight_it(sb):
         exposed_by_hand(sb, "127.0.0.1:11439", path=run_dir + "/zz-runtime.conf")
         wait_listening(sb, 11439, ("127.0.0.1:11439",))
         rc, j, codes = check(sb)
-        assert rc == 1 and "shadowed-drop-in" in codes, j["problems"]
+        assert rc == 1 and codes == {"runtime-only"}, j["problems"]
+        p = [p for p in j["problems"] if p["code"] == "runtime-only"][0]
+        assert ("comes from %s/zz-runtime.conf, which is gone after the next reboot (then: "
+                'OLLAMA_HOST="0.0.0.0")' % run_dir) in p["message"], p
         before = sb.read(OVERRIDE)
         r = sb.tool("expose", "0.0.0.0:11441")
         assert r.returncode == 1 and run_dir + "/zz-runtime.conf" in r.stderr, r.stderr
@@ -418,6 +421,83 @@ def failing_reset_is_rolled_back(sb):
     assert "the previous setting is back" in r.stdout, r.stdout
     assert sb.read(OVERRIDE) == content
     assert_exposed(sb, "0.0.0.0:11440", 11440, ("*:11440",), "http://127.0.0.1:11440")
+
+
+# --- until the next reboot ------------------------------------------------------
+
+RUN_DIR = "/run/systemd/system/ollama.service.d"
+RUNTIME = RUN_DIR + "/zz-ollama-netcfg-runtime.conf"
+
+
+def simulate_reboot(sb):
+    """What a reboot does to the configuration: /run is empty again."""
+    sb.sh("rm -rf %s && systemctl daemon-reload && systemctl restart ollama" % RUN_DIR)
+
+
+@case
+def runtime_expose_holds_until_reboot_and_leaves_etc_alone(sb):
+    try:
+        expose_ok(sb, "0.0.0.0")
+        persistent = sb.read(OVERRIDE)
+        r = expose_ok(sb, "127.0.0.1:11445", "--runtime")
+        assert "wrote %s" % RUNTIME in r.stdout, r.stdout
+        assert sb.read(OVERRIDE) == persistent  # the persistent configuration is untouched
+        assert sb.read(RUNTIME) == '[Service]\nEnvironment="OLLAMA_HOST=127.0.0.1:11445"\n'
+        assert_exposed(sb, "127.0.0.1:11445", 11445, ("127.0.0.1:11445",),
+                       "http://127.0.0.1:11445")
+        # status shows the runtime layer winning; check warns it will not last.
+        j = json.loads(sb.tool("status", "--json").stdout)
+        win = [l for l in j["layers"] if l["in_effect"]]
+        assert [l["path"] for l in win] == [RUNTIME], j["layers"]
+        assert "[runtime]" in sb.tool("status").stdout
+        rc, j, codes = check(sb)
+        assert rc == 1 and codes == {"runtime-only"}, j["problems"]
+        p = [p for p in j["problems"] if p["code"] == "runtime-only"][0]
+        assert '(then: OLLAMA_HOST="0.0.0.0")' in p["message"], p
+        assert "expose 127.0.0.1:11445" in p["advice"], p
+        # A no-op rerun changes nothing; JSON and the journal say the same.
+        before = snapshot(sb)
+        expose_ok(sb, "127.0.0.1:11445", "--runtime")
+        assert snapshot(sb)["invocation"] == before["invocation"]
+        # Plain reset says the runtime setting still decides.
+        r = sb.tool("reset", "--dry-run")
+        assert "reset --runtime" in r.stdout, r.stdout
+        # A reboot: the service is back on its persistent address.
+        simulate_reboot(sb)
+        wait_listening(sb, 11434, WILDCARD)
+        assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
+        check_ok(sb)
+        # Again, then reset --runtime: back to the persistent value now.
+        expose_ok(sb, "127.0.0.1:11445", "--runtime")
+        r = sb.tool("reset", "--runtime")
+        assert r.returncode == 0 and "removed %s" % RUNTIME in r.stdout, (r.stdout, r.stderr)
+        assert sb.read(RUNTIME) is None and sb.read(OVERRIDE) == persistent
+        assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
+        # A persistent expose over a runtime one makes it stay: the runtime file goes.
+        expose_ok(sb, "127.0.0.1:11445", "--runtime")
+        r = expose_ok(sb, "127.0.0.1:11445")
+        assert sb.read(RUNTIME) is None, r.stdout
+        assert 'Environment="OLLAMA_HOST=127.0.0.1:11445"' in sb.read(OVERRIDE)
+        check_ok(sb)
+        simulate_reboot(sb)
+        wait_listening(sb, 11445, ("127.0.0.1:11445",))
+        check_ok(sb)
+    finally:
+        sb.run(["rm", "-rf", RUN_DIR])
+
+
+@case
+def runtime_expose_dry_run_and_json(sb):
+    try:
+        r = sb.tool("expose", "0.0.0.0:11446", "--runtime", "--dry-run", "--json")
+        j = json.loads(r.stdout)
+        assert r.returncode == 0 and j["drop_in"] == RUNTIME and j["dry_run"], j
+        assert j["diffs"] and "+++ b%s" % RUNTIME in j["diffs"][0], j["diffs"]
+        assert sb.read(RUNTIME) is None
+        r = sb.tool("expose", "0.0.0.0", "--runtime", "--root", "/")
+        assert r.returncode == 2 and "--runtime and --root" in r.stderr, r.stderr
+    finally:
+        sb.run(["rm", "-rf", RUN_DIR])
 
 
 # --- lines systemd ignores ---------------------------------------------------

@@ -447,3 +447,24 @@ TEST_CASE("ignored-assignment quotes the file, line and word", "[problems]") {
             Catch::Contains("typographic quotes"));
     CHECK_THAT(ps[0].advice, Catch::Contains("ollama-netcfg expose ADDR"));
 }
+
+TEST_CASE("runtime-only: the value in effect comes from /run", "[problems]") {
+    auto f = healthy();
+    const std::string runtime =
+        "/run/systemd/system/ollama.service.d/zz-ollama-netcfg-runtime.conf";
+    f.layers.layers.push_back(layer(LayerKind::drop_in, runtime, "127.0.0.1:11445"));
+    f.layers.winner = 3;
+    f.after_reboot = "0.0.0.0";
+    f.want = ollama::read_ollama_host("127.0.0.1:11445");
+    f.sockets = {seen("127.0.0.1", 42, "ollama", true, true)};
+    f.process_value = f.in_effect = f.systemd_env = "127.0.0.1:11445";
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"runtime-only"}); // not shadowed nor duplicate
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message,
+               Catch::Contains(runtime) && Catch::Contains("gone after the next reboot (then: "
+                                                           "OLLAMA_HOST=\"0.0.0.0\")"));
+    CHECK_THAT(ps[0].advice,
+               Catch::Contains("expose 127.0.0.1:11445") && Catch::Contains("reset --runtime"));
+    CHECK_THAT(report::status_text(f, ps), Catch::Contains(runtime + " [runtime]"));
+}

@@ -24,15 +24,25 @@ struct ChangeArgs {
     double timeout_seconds = 60;
     bool no_rollback = false;
     bool dry_run = false;
-    std::string root; // --root DIR: edit an image tree offline
+    std::string root;     // --root DIR: edit an image tree offline
+    bool runtime = false; // --runtime: the drop-in goes to /run, until the next reboot
 };
+
+// The drop-in `--runtime` writes unless --drop-in names another: in /run it
+// must sort after the drop-ins in /etc to win (a file of the same name in
+// /etc would mask it).
+inline constexpr std::string_view runtime_drop_in = "zz-ollama-netcfg-runtime.conf";
+
+// Whether `path` is the drop-in `--runtime` writes by default for `unit`.
+bool is_runtime_drop_in(const std::string& path, const std::string& unit);
 
 void add_change_options(CLI::App& sub, ChangeArgs& args);
 
 // The validated names: refused with exit 2 before anything is touched.
 struct ChangeTarget {
     std::string unit;
-    std::filesystem::path drop_in; // under --root when given
+    std::filesystem::path drop_in; // under --root when given; in /run with --runtime
+    bool runtime = false;
     std::chrono::duration<double> timeout{};
 };
 Result<ChangeTarget> read_change_args(const ChangeArgs& args);

@@ -45,6 +45,9 @@ struct Facts {
     bool need_daemon_reload = false;
 
     config::Resolution layers;              // on disk now
+    // What a process would get after a reboot: the layers without the
+    // drop-ins in /run.
+    std::optional<std::string> after_reboot;
     std::optional<std::string> systemd_env; // the unit's Environment= as loaded
     std::optional<std::string> in_effect;   // what systemd gives a process it starts now
 
