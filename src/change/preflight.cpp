@@ -41,6 +41,15 @@ Status check_port_is_free(const ollama::HostSetting& want, const std::string& un
     if (foreign.empty())
         return Ok{};
     const auto& h = foreign.front();
+    if (!h.ollama_serve.empty())
+        return failure(
+            fmt::format("{} is already held by an `ollama serve` outside {} ({}): Ollama could "
+                        "not listen on {}",
+                        h.endpoint, unit, h.ollama_serve, want.listen_address()),
+            fmt::format("stop it (`kill {}`), then run expose again; to try an address until the "
+                        "next reboot, use `ollama-netcfg expose ADDR --runtime` instead of a "
+                        "hand-started server",
+                        h.pid));
     auto who = h.pid ? fmt::format("{} (PID {})", h.process, h.pid)
                      : std::string("a process outside ") + unit;
     return failure(fmt::format("{} is already held by {}: Ollama could not listen on {}",

@@ -177,7 +177,9 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
     std::vector<change::Holder> foreign;
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
-        foreign.push_back({sock.endpoint(), pid, pid ? probe::process_name(pid) : ""});
+        auto serve = pid ? probe::ollama_serve_process(pid) : std::nullopt;
+        foreign.push_back({sock.endpoint(), pid, pid ? probe::process_name(pid) : "",
+                           serve ? serve->describe() : ""});
     }
     if (auto st = change::check_port_is_free(want, unit, foreign); !st)
         return st.error();

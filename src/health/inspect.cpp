@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 namespace netcfg::health {
 namespace {
@@ -25,8 +26,8 @@ void read_process(Facts& f) {
     }
 }
 
-void read_sockets(Facts& f, const std::string& control_group) {
-    const auto unit_pids = probe::cgroup_pids(control_group);
+// Returns every LISTEN socket, holders in the unit filled in.
+std::vector<probe::ListenSocket> read_sockets(Facts& f, const std::vector<pid_t>& unit_pids) {
     std::vector<std::string> resolved;
     if (f.want.family() == ollama::Family::name)
         resolved = probe::resolve_host(f.want.host);
@@ -48,6 +49,46 @@ void read_sockets(Facts& f, const std::string& control_group) {
         pid_t pid = s.pids.empty() ? 0 : s.pids.front();
         f.sockets.push_back({s, s.endpoint(), pid, pid ? probe::process_name(pid) : std::string(),
                              false, probe::listener_covers(s, f.want.host, resolved)});
+    }
+    return all;
+}
+
+// Where a client on this host reaches a socket: loopback for a wildcard.
+std::string local_url(const probe::ListenSocket& s) {
+    if (s.accepts("127.0.0.1"))
+        return fmt::format("http://127.0.0.1:{}", s.port);
+    if (s.accepts("::1"))
+        return fmt::format("http://[::1]:{}", s.port);
+    return s.family == AF_INET6 ? fmt::format("http://[{}]:{}", s.address, s.port)
+                                : fmt::format("http://{}:{}", s.address, s.port);
+}
+
+// `ollama serve` processes outside the unit: a shell, tmux, another unit.
+void read_foreign_servers(Facts& f, const std::vector<pid_t>& unit_pids,
+                          std::vector<probe::ListenSocket> all, std::chrono::milliseconds timeout) {
+    for (auto& s : all)
+        s.pids.clear();
+    for (auto& p : probe::foreign_ollama_serves(unit_pids)) {
+        ForeignServer server{std::move(p), {}, false, {}, false};
+        auto mine = all;
+        probe::find_holders(mine, {server.process.pid});
+        for (const auto& s : mine) {
+            if (s.pids.empty())
+                continue;
+            server.endpoints.push_back(s.endpoint());
+            server.holds_wanted = server.holds_wanted || (s.port == f.expected.port &&
+                                                          probe::bind_conflicts(s, f.expected));
+            if (server.answer.empty()) {
+                auto url = local_url(s) + "/api/version";
+                auto a = probe::http_get(url, timeout);
+                auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
+                server.answers = version.has_value();
+                server.answer = version           ? fmt::format("version {} at {}", *version, url)
+                                : a.error.empty() ? fmt::format("HTTP {} at {}", a.status, url)
+                                                  : fmt::format("{} at {}", a.error, url);
+            }
+        }
+        f.foreign_servers.push_back(std::move(server));
     }
 }
 
@@ -156,7 +197,9 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.want = o.expect ? *o.expect : ollama::read_ollama_host(f.in_effect.value_or(""));
 
     read_process(f);
-    read_sockets(f, s.control_group);
+    const auto unit_pids = probe::cgroup_pids(s.control_group);
+    auto all = read_sockets(f, unit_pids);
+    read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);
     read_api(f, o.api_timeout);
     f.from = o.from;
     read_reach(f, manager, o);

@@ -136,6 +136,40 @@ struct Finder {
         return w.kind == LayerKind::drop_in && w.path.starts_with("/run/");
     }
 
+    bool is_foreign_server(pid_t pid) const {
+        return std::any_of(f.foreign_servers.begin(), f.foreign_servers.end(),
+                           [&](const ForeignServer& s) { return s.process.pid == pid; });
+    }
+
+    // An `ollama serve` outside the unit: settings made for the service do
+    // not reach it, and on the service's address it makes the service
+    // crash-loop ("address already in use", again every RestartSec).
+    void foreign_servers() {
+        for (const auto& s : f.foreign_servers) {
+            const auto& p = s.process;
+            std::string listens = "not listening";
+            for (const auto& e : s.endpoints)
+                listens = (listens == "not listening" ? "listening on " : listens + ", ") + e;
+            add("foreign-server", s.holds_wanted ? Severity::critical : Severity::warning,
+                fmt::format(
+                    "an `ollama serve` outside {} runs ({}) with {}, {}{}{}", f.unit, p.describe(),
+                    p.env_visible ? ollama::describe_value(p.ollama_host)
+                                  : std::string("an environment this user cannot read"),
+                    listens, s.answer.empty() ? "" : "; it answers: " + s.answer,
+                    s.holds_wanted ? fmt::format("; it holds the address {} needs, so the service "
+                                                 "cannot bind it and keeps restarting",
+                                                 f.unit)
+                                   : ""),
+                fmt::format("stop it (`kill {}`){}; to try an address until the next reboot, "
+                            "use `ollama-netcfg expose ADDR --runtime` instead of a hand-started "
+                            "server",
+                            p.pid,
+                            s.holds_wanted ? fmt::format(", and the service takes its address at "
+                                                         "its next restart")
+                                           : ""));
+        }
+    }
+
     // The value in effect comes from /run: a reboot takes it away.
     void runtime_only() {
         if (!runtime_wins())
@@ -178,6 +212,8 @@ struct Finder {
                 foreign = &s;
             held_elsewhere = held_elsewhere || (!s.unit_owned && f.owners_visible);
         }
+        if (foreign && is_foreign_server(foreign->pid))
+            return; // foreign-server names it, with how it was started
         if (foreign || (held_elsewhere && !unit_socket)) {
             auto who = foreign ? fmt::format("{} (PID {})", foreign->process, foreign->pid)
                                : std::string("a process outside the unit");
@@ -462,6 +498,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.drop_ins();
     finder.ignored();
     finder.runtime_only();
+    finder.foreign_servers();
     finder.listener();
     finder.reach();
     finder.urls();

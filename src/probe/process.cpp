@@ -2,13 +2,129 @@
 
 #include "ollama-netcfg/util/atomic_file.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <dirent.h>
 #include <fmt/format.h>
+#include <memory>
+#include <pwd.h>
 #include <sstream>
 
+using namespace std::string_view_literals;
+
 namespace netcfg::probe {
+namespace {
+
+struct DirClose {
+    void operator()(DIR* d) const { closedir(d); }
+};
+
+// "Uid:\t1000\t..." and "PPid:\t800" from /proc/PID/status.
+std::optional<std::pair<uid_t, pid_t>> uid_and_parent(pid_t pid) {
+    auto text = read_file(fmt::format("/proc/{}/status", pid));
+    if (!text || !*text)
+        return std::nullopt;
+    std::istringstream in(**text);
+    std::string line;
+    uid_t uid = 0;
+    pid_t ppid = 0;
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string key;
+        f >> key;
+        if (key == "Uid:")
+            f >> uid;
+        else if (key == "PPid:")
+            f >> ppid;
+    }
+    return std::pair{uid, ppid};
+}
+
+std::string cgroup_of(pid_t pid) {
+    auto text = read_file(fmt::format("/proc/{}/cgroup", pid));
+    if (!text || !*text)
+        return {};
+    std::istringstream in(**text);
+    std::string line, v1;
+    while (std::getline(in, line)) {
+        if (line.starts_with("0::"))
+            return line.substr(3);
+        if (line.find(":name=systemd:") != std::string::npos)
+            v1 = line.substr(line.find(":name=systemd:") + 14);
+    }
+    return v1;
+}
+
+std::string user_name(uid_t uid) {
+    std::vector<char> buf(4096);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found)
+        return found->pw_name;
+    return std::to_string(uid);
+}
+
+} // namespace
+
+std::vector<pid_t> all_pids() {
+    std::vector<pid_t> pids;
+    std::unique_ptr<DIR, DirClose> d(opendir("/proc"));
+    if (!d)
+        return pids;
+    while (auto* e = readdir(d.get())) {
+        pid_t pid = 0;
+        auto name = std::string_view(e->d_name);
+        auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (ec == std::errc{} && p == name.data() + name.size())
+            pids.push_back(pid);
+    }
+    return pids;
+}
+
+std::string ServeProcess::describe() const {
+    return fmt::format("PID {}, user {}, parent {} (PID {}), cgroup {}", pid, user, parent, ppid,
+                       cgroup.empty() ? "?" : cgroup);
+}
+
+std::optional<ServeProcess> ollama_serve_process(pid_t pid) {
+    auto comm = read_file(fmt::format("/proc/{}/comm", pid));
+    if (!comm || !*comm || **comm != "ollama\n")
+        return std::nullopt;
+    auto cmdline = read_file(fmt::format("/proc/{}/cmdline", pid));
+    if (!cmdline || !*cmdline)
+        return std::nullopt;
+    std::string_view args(**cmdline);
+    auto first = args.find('\0');
+    if (first == std::string_view::npos || args.substr(first + 1).substr(0, 6) != "serve\0"sv)
+        return std::nullopt;
+    ServeProcess p;
+    p.pid = pid;
+    if (auto ids = uid_and_parent(pid)) {
+        p.uid = ids->first;
+        p.ppid = ids->second;
+    }
+    p.user = user_name(p.uid);
+    p.parent = p.ppid ? process_name(p.ppid) : std::string("?");
+    p.cgroup = cgroup_of(pid);
+    auto env = process_environment_value(pid, "OLLAMA_HOST");
+    p.env_visible = static_cast<bool>(env);
+    if (env)
+        p.ollama_host = *env;
+    return p;
+}
+
+std::vector<ServeProcess> foreign_ollama_serves(const std::vector<pid_t>& unit_pids) {
+    std::vector<ServeProcess> out;
+    for (pid_t pid : all_pids()) {
+        if (std::find(unit_pids.begin(), unit_pids.end(), pid) != unit_pids.end())
+            continue;
+        if (auto p = ollama_serve_process(pid))
+            out.push_back(std::move(*p));
+    }
+    return out;
+}
 
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name) {
     auto path = fmt::format("/proc/{}/environ", pid);

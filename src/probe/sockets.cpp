@@ -1,5 +1,7 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
+#include "ollama-netcfg/probe/process.hpp"
+
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/fd.hpp"
 
@@ -52,20 +54,6 @@ struct DirClose {
     void operator()(DIR* d) const { closedir(d); }
 };
 
-std::vector<pid_t> all_pids() {
-    std::vector<pid_t> pids;
-    std::unique_ptr<DIR, DirClose> d(opendir("/proc"));
-    if (!d)
-        return pids;
-    while (auto* e = readdir(d.get())) {
-        pid_t pid = 0;
-        auto name = std::string_view(e->d_name);
-        auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-        if (ec == std::errc{} && p == name.data() + name.size())
-            pids.push_back(pid);
-    }
-    return pids;
-}
 
 } // namespace
 

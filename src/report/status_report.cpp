@@ -4,6 +4,7 @@
 #include <ctime>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/socket.h>
 
 namespace netcfg::report {
@@ -201,6 +202,15 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
                            f.want.connect_url());
         out += "listening sockets:\n" + socket_lines(f);
         out += fmt::format("API:               {}\n", api_line(f));
+        for (const auto& s : f.foreign_servers)
+            out +=
+                fmt::format("other ollama serve: {}; {}; {}{}\n", s.process.describe(),
+                            s.process.env_visible ? ollama::describe_value(s.process.ollama_host)
+                                                  : std::string("environment not visible"),
+                            s.endpoints.empty()
+                                ? std::string("not listening")
+                                : "listening on " + fmt::format("{}", fmt::join(s.endpoints, ", ")),
+                            s.answer.empty() ? "" : "; answers: " + s.answer);
         out += reach_lines(f);
         out += closing_lines(f);
     }
@@ -261,6 +271,21 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                            {"unit", s.unit_owned},
                            {"serves_wanted_address", s.covers_want}});
     j["sockets"] = sockets;
+    auto foreign = nlohmann::json::array();
+    for (const auto& s : f.foreign_servers)
+        foreign.push_back({{"pid", s.process.pid},
+                           {"user", s.process.user},
+                           {"ppid", s.process.ppid},
+                           {"parent", s.process.parent},
+                           {"cgroup", s.process.cgroup},
+                           {"ollama_host", s.process.env_visible ? opt(s.process.ollama_host)
+                                                                 : nlohmann::json(nullptr)},
+                           {"environment_visible", s.process.env_visible},
+                           {"endpoints", s.endpoints},
+                           {"holds_wanted_address", s.holds_wanted},
+                           {"answers", s.answers},
+                           {"answer", s.answer}});
+    j["foreign_servers"] = foreign;
     j["api"] = {{"tried", f.api_tried}, {"url", f.api_url},          {"http_status", f.api_status},
                 {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
     auto addresses = nlohmann::json::array();

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -498,6 +499,74 @@ def runtime_expose_dry_run_and_json(sb):
         assert r.returncode == 2 and "--runtime and --root" in r.stderr, r.stderr
     finally:
         sb.run(["rm", "-rf", RUN_DIR])
+
+
+# --- an `ollama serve` outside the service ------------------------------------
+
+def start_by_hand(sb, host):
+    """The guide's "method 3": `OLLAMA_HOST=... ollama serve` from a shell (as
+    user nobody here), the shell staying its parent."""
+    return subprocess.Popen(
+        ["nsenter", "-t", str(sb.leader), "-a", "runuser", "-u", "nobody", "--", "sh", "-c",
+         "OLLAMA_HOST=%s /usr/local/bin/ollama serve; true" % host],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@case
+def ollama_serve_started_by_hand_is_named_and_expose_refuses(sb):
+    hand = None
+    try:
+        sb.run(["systemctl", "stop", UNIT])
+        hand = start_by_hand(sb, "0.0.0.0")
+        wait_listening(sb, 11434, WILDCARD)
+        pid = [p for _, p in listeners(sb, 11434)][0]
+        shell = int(sb.run(["ps", "-o", "ppid=", "-p", str(pid)]).stdout)
+        assert sb.run(["ps", "-o", "comm=", "-p", str(shell)]).stdout.strip() == "sh"
+        # The service, started now, cannot bind and keeps restarting.
+        sb.run(["systemctl", "start", UNIT], check=False)
+        sb.wait_until(lambda: sb.show(UNIT, "NRestarts") not in ("", "0"),
+                      what="the service to fail its bind and restart")
+        journal = sb.run(["journalctl", "-u", UNIT, "-o", "cat", "--no-pager"]).stdout
+        assert "address already in use" in journal, journal[-2000:]
+        rc, j, codes = check(sb)
+        assert rc == 2 and "foreign-server" in codes and "port-in-use" not in codes, j["problems"]
+        p = [p for p in j["problems"] if p["code"] == "foreign-server"][0]
+        assert p["severity"] == "CRITICAL", p
+        assert ("PID %d, user nobody, parent sh (PID %d)" % (pid, shell)) in p["message"], p
+        assert 'OLLAMA_HOST="0.0.0.0"' in p["message"] and "listening on *:11434" in p["message"]
+        assert "it answers: version 0.12.6" in p["message"] and "keeps restarting" in p["message"]
+        assert "kill %d" % pid in p["advice"], p
+        # expose's preflight names it the same way, and changes nothing.
+        before = sb.read(OVERRIDE)
+        r = sb.tool("expose", "0.0.0.0")
+        assert r.returncode == 1, (r.stdout, r.stderr)
+        assert ("*:11434 is already held by an `ollama serve` outside ollama.service (PID %d, "
+                "user nobody, parent sh (PID %d)" % (pid, shell)) in r.stderr, r.stderr
+        assert sb.read(OVERRIDE) == before
+        # On another port it does not stop the service: a warning, still named.
+        hand.kill()
+        hand.wait()
+        sb.run(["kill", str(pid)], check=False)
+        hand = start_by_hand(sb, "127.0.0.1:11447")
+        wait_listening(sb, 11447, ("127.0.0.1:11447",))
+        sb.run(["systemctl", "restart", UNIT])
+        wait_listening(sb, 11434, ("127.0.0.1:11434",))
+        rc, j, codes = check(sb)
+        assert rc == 1 and codes == {"foreign-server"}, j["problems"]
+        p = [p for p in j["problems"] if p["code"] == "foreign-server"][0]
+        assert p["severity"] == "WARNING" and 'OLLAMA_HOST="127.0.0.1:11447"' in p["message"], p
+        other = [p for _, p in listeners(sb, 11447)][0]
+        assert [(s["pid"], s["user"], s["endpoints"], s["holds_wanted_address"], s["answers"])
+                for s in j["foreign_servers"]] == \
+            [(other, "nobody", ["127.0.0.1:11447"], False, True)], j["foreign_servers"]
+        text = sb.tool("status").stdout
+        assert "other ollama serve: PID %d, user nobody, parent sh" % other in text, text
+    finally:
+        if hand:
+            hand.kill()
+            hand.wait()
+        sb.sh("pkill -u nobody -f 'ollama serve'; true")
+        restore(sb)
 
 
 # --- lines systemd ignores ---------------------------------------------------

@@ -468,3 +468,45 @@ TEST_CASE("runtime-only: the value in effect comes from /run", "[problems]") {
                Catch::Contains("expose 127.0.0.1:11445") && Catch::Contains("reset --runtime"));
     CHECK_THAT(report::status_text(f, ps), Catch::Contains(runtime + " [runtime]"));
 }
+
+TEST_CASE("foreign-server: an ollama serve outside the unit", "[problems]") {
+    auto f = healthy();
+    ForeignServer s;
+    s.process.pid = 812;
+    s.process.user = "alice";
+    s.process.ppid = 800;
+    s.process.parent = "bash";
+    s.process.cgroup = "/user.slice/user-1000.slice/session-3.scope";
+    s.process.env_visible = true;
+    s.process.ollama_host = "0.0.0.0:11435";
+    s.endpoints = {"*:11435"};
+    s.answers = true;
+    s.answer = "version 0.12.6 at http://127.0.0.1:11435/api/version";
+    f.foreign_servers = {s};
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"foreign-server"});
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message, Catch::Contains("PID 812, user alice, parent bash (PID 800), cgroup "
+                                              "/user.slice/user-1000.slice/session-3.scope") &&
+                                  Catch::Contains("OLLAMA_HOST=\"0.0.0.0:11435\"") &&
+                                  Catch::Contains("listening on *:11435"));
+    CHECK_THAT(ps[0].advice, Catch::Contains("kill 812") && Catch::Contains("--runtime"));
+
+    // On the service's own address: the service crash-loops; CRITICAL, and
+    // port-in-use does not say it twice.
+    f = healthy();
+    f.active_state = "activating";
+    f.sub_state = "auto-restart";
+    f.main_pid = 0;
+    f.sockets = {seen("::", 812, "ollama", false, true)};
+    f.api_tried = false;
+    s.endpoints = {"*:11434"};
+    s.holds_wanted = true;
+    f.foreign_servers = {s};
+    ps = find_problems(f);
+    CHECK(codes(ps) == std::set<std::string>{"service-inactive", "foreign-server"});
+    auto fs =
+        std::find_if(ps.begin(), ps.end(), [](auto& p) { return p.code == "foreign-server"; });
+    CHECK(fs->severity == Severity::critical);
+    CHECK_THAT(fs->message, Catch::Contains("keeps restarting"));
+}

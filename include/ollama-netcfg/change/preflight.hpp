@@ -23,6 +23,7 @@ struct Holder {
     std::string endpoint; // "0.0.0.0:11434"
     pid_t pid = 0;
     std::string process;
+    std::string ollama_serve; // when it is an `ollama serve`: how it runs (ServeProcess::describe)
 };
 
 // Sockets on the wanted port held outside the unit that would make the

@@ -4,6 +4,7 @@
 
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 
@@ -34,6 +35,15 @@ struct UrlProbe {
     std::string host;          // the Host the proxy forwards (the URL's)
 };
 
+// An `ollama serve` outside the unit, and what it does on the network.
+struct ForeignServer {
+    probe::ServeProcess process;
+    std::vector<std::string> endpoints; // its LISTEN sockets, as ss shows them
+    bool holds_wanted = false;          // one of them keeps the service from binding
+    std::string answer;                 // "version 0.12.6 at http://...", or why not
+    bool answers = false;
+};
+
 struct Facts {
     std::string unit;
     std::string managed_drop_in; // the drop-in this tool writes
@@ -44,7 +54,7 @@ struct Facts {
     std::uint64_t active_since_usec = 0;
     bool need_daemon_reload = false;
 
-    config::Resolution layers;              // on disk now
+    config::Resolution layers; // on disk now
     // What a process would get after a reboot: the layers without the
     // drop-ins in /run.
     std::optional<std::string> after_reboot;
@@ -61,6 +71,7 @@ struct Facts {
     bool kernel_ipv6 = true;      // Go's wildcard is dual-stack only then
 
     std::vector<SocketSeen> sockets; // on the wanted port, and the unit's own elsewhere
+    std::vector<ForeignServer> foreign_servers;
     bool owners_visible = true;
 
     bool api_tried = false;

@@ -21,6 +21,32 @@ bool can_see_open_files(pid_t pid);
 // /proc/PID/comm, or "?" when the process is gone.
 std::string process_name(pid_t pid);
 
+// Every process this PID namespace shows in /proc.
+std::vector<pid_t> all_pids();
+
+// An `ollama serve` process: who runs it, how it was started.
+struct ServeProcess {
+    pid_t pid = 0;
+    uid_t uid = 0;
+    std::string user; // the uid's name, or the number
+    pid_t ppid = 0;
+    std::string parent; // comm of ppid
+    std::string cgroup; // its cgroup (v2 path, or the v1 "systemd" one)
+    bool env_visible = false;
+    std::optional<std::string> ollama_host; // when env_visible
+
+    // "PID 812, user alice, parent bash (PID 800), cgroup /user.slice/..."
+    std::string describe() const;
+};
+
+// The process PID when it is an `ollama serve` (comm "ollama", first
+// argument "serve"); nullopt otherwise.
+std::optional<ServeProcess> ollama_serve_process(pid_t pid);
+
+// Every `ollama serve` not among `unit_pids`: started by hand, by another
+// unit, or by a user service.
+std::vector<ServeProcess> foreign_ollama_serves(const std::vector<pid_t>& unit_pids);
+
 // The processes in a unit's control group (cgroup v2, or the v1 "systemd"
 // hierarchy). Empty when the group is gone.
 std::vector<pid_t> cgroup_pids(const std::string& control_group);
