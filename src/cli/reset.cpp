@@ -82,7 +82,12 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
     rep.new_value = after.effective;
     auto t = change::target_of(after);
     set_expected_listen(t.listen, rep);
-    if (after.winner) {
+    if (after.winner && target->runtime) {
+        const auto& w = after.layers[*after.winner];
+        rep.notes.push_back(fmt::format("back to the persistent setting: {} from {}",
+                                        ollama::describe_value(after.effective),
+                                        w.path.empty() ? "the manager environment" : w.path));
+    } else if (after.winner) {
         const auto& w = after.layers[*after.winner];
         rep.notes.push_back(fmt::format(
             "OLLAMA_HOST=\"{}\" is still set by {} {}, which reset leaves alone; {}",

@@ -43,7 +43,7 @@ struct Finder {
         if (!f.result.empty() && f.result != "success")
             state += fmt::format(", result {}", f.result);
         if (f.n_restarts > 0)
-            state += fmt::format(", restarted {} times", f.n_restarts);
+            state += fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
         add("service-inactive", Severity::critical, state,
             fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit,
                         f.unit));
