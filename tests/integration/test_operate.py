@@ -488,6 +488,28 @@ def runtime_expose_holds_until_reboot_and_leaves_etc_alone(sb):
 
 
 @case
+def runtime_expose_rolls_back_and_is_journaled(sb):
+    try:
+        expose_ok(sb, "0.0.0.0")
+        hand_edit(sb, DROPIN_DIR + "/fail.conf",
+                  "[Service]\nEnvironment=FAKE_OLLAMA_FAIL_PORTS=11448\n")
+        wait_listening(sb, 11434, WILDCARD)
+        r = sb.tool("expose", "127.0.0.1:11448", "--runtime", "--timeout", "10")
+        assert r.returncode == 1, (r.stdout, r.stderr)
+        assert sb.read(RUNTIME) is None  # the new file is gone again
+        wait_listening(sb, 11434, WILDCARD)
+        assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
+        sb.run(["rm", "-f", DROPIN_DIR + "/fail.conf"])
+        sb.run(["systemctl", "daemon-reload"])
+        expose_ok(sb, "127.0.0.1:11449", "--runtime")
+        out = sb.run(["journalctl", "-o", "verbose", "SYSLOG_IDENTIFIER=ollama-netcfg"]).stdout
+        assert "OLLAMA_NETCFG_FILE=" + RUNTIME in out, out[-2000:]
+        assert "OLLAMA_NETCFG_NEW=127.0.0.1:11449" in out, out[-2000:]
+    finally:
+        sb.run(["rm", "-rf", RUN_DIR, DROPIN_DIR + "/fail.conf"])
+
+
+@case
 def runtime_expose_dry_run_and_json(sb):
     try:
         r = sb.tool("expose", "0.0.0.0:11446", "--runtime", "--dry-run", "--json")
