@@ -118,7 +118,7 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command, bo
     s.layers = config::read_layers(s.state, *env, t.drop_in.string(), ollama::variable);
     for (const auto& l : s.layers)
         if (!l.read_error.empty())
-            return failure(l.read_error);
+            return failure(l.read_error, "it must be readable by root; check its permissions");
     return s;
 }
 
@@ -176,7 +176,8 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
         std::filesystem::create_directories(e.path.parent_path(), ec);
         if (ec)
             return failure(
-                fmt::format("cannot create {}: {}", e.path.parent_path().string(), ec.message()));
+                fmt::format("cannot create {}: {}", e.path.parent_path().string(), ec.message()),
+                "check that its file system is writable (a read-only /etc?)");
         if (auto st = write_file_atomic(e.path, *e.new_content, 0644); !st)
             return st;
         rep.changed = true;

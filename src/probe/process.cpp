@@ -132,7 +132,7 @@ Result<std::optional<std::string>> process_environment_value(pid_t pid, std::str
     if (!content)
         return content.error();
     if (!*content)
-        return failure(fmt::format("process {} is gone", pid));
+        return failure(fmt::format("process {} is gone", pid), "it exited meanwhile; run again");
     std::optional<std::string> value;
     std::string_view all(**content);
     while (!all.empty()) {

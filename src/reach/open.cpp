@@ -41,7 +41,9 @@ Status run(const std::vector<std::string>& argv) {
         return r.error();
     if (r->exit_status != 0)
         return failure(fmt::format("`{}` failed (exit status {}): {}", shell_words(argv),
-                                   r->exit_status, r->err.empty() ? r->out : r->err));
+                                   r->exit_status, r->err.empty() ? r->out : r->err),
+                       "run it by hand to see why; `ollama-netcfg status` shows the firewall's "
+                       "state");
     return Ok{};
 }
 
@@ -77,7 +79,9 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
     FirewallChange c;
     const auto& v = fw.verdict;
     if (!fw.visible)
-        return failure("cannot open the firewall: " + fw.why_not);
+        return failure("cannot open the firewall: " + fw.why_not,
+                       "run as root, or open it by hand with the rule `ollama-netcfg status` "
+                       "prints");
     if (v.decision == firewall::Decision::accept) {
         c.actions.push_back(fmt::format("firewall: {} already accepts new connections from {} to "
                                         "port {} ({}); nothing added",

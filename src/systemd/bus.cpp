@@ -22,12 +22,15 @@ Result<BusPtr> open_private() {
     int r = sd_bus_new(&raw);
     BusPtr bus(raw);
     if (r < 0)
-        return failure(fmt::format("cannot allocate bus: {}", std::strerror(-r)));
+        return failure(fmt::format("cannot allocate bus: {}", std::strerror(-r)),
+                       "the system is short of memory or file descriptors; run again");
     r = sd_bus_set_address(bus.get(), fmt::format("unix:path={}", private_socket).c_str());
     if (r >= 0)
         r = sd_bus_start(bus.get());
     if (r < 0)
-        return failure(fmt::format("cannot connect to {}: {}", private_socket, std::strerror(-r)));
+        return failure(fmt::format("cannot connect to {}: {}", private_socket, std::strerror(-r)),
+                       "run as root on a system whose PID 1 is systemd "
+                       "(`systemctl is-system-running`)");
     return bus;
 }
 

@@ -6,6 +6,11 @@
 #include <set>
 
 namespace netcfg::systemd {
+
+// What to do when systemd does not answer as expected.
+constexpr const char* bus_hint =
+    "check that systemd runs and answers: `systemctl is-system-running`; run again with -v "
+    "for the bus messages";
 namespace {
 
 constexpr const char* destination = "org.freedesktop.systemd1";
@@ -103,12 +108,13 @@ Result<MessagePtr> Manager::call(const char* member, Deadline deadline, const ch
         r = b ? sd_bus_message_append(msg.get(), types, a, b)
               : sd_bus_message_append(msg.get(), types, a);
     if (r < 0)
-        return failure(fmt::format("cannot build {} call: {}", member, std::strerror(-r)));
+        return failure(fmt::format("cannot build {} call: {}", member, std::strerror(-r)),
+                       bus_hint);
     BusError err;
     sd_bus_message* reply = nullptr;
     r = sd_bus_call(conn_.bus.get(), msg.get(), usec_until(deadline), err.get(), &reply);
     if (r < 0)
-        return failure(fmt::format("systemd {} failed: {}", member, err.describe(r)));
+        return failure(fmt::format("systemd {} failed: {}", member, err.describe(r)), bus_hint);
     return MessagePtr(reply);
 }
 
@@ -119,7 +125,7 @@ Result<std::string> Manager::unit_path(const std::string& unit) {
     const char* path = nullptr;
     int r = sd_bus_message_read(reply->get(), "o", &path);
     if (r < 0)
-        return failure(fmt::format("bad LoadUnit reply: {}", std::strerror(-r)));
+        return failure(fmt::format("bad LoadUnit reply: {}", std::strerror(-r)), bus_hint);
     return std::string(path);
 }
 
@@ -147,7 +153,8 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
                      {"LoadState", "ActiveState", "SubState", "NeedDaemonReload", "FragmentPath",
                       "DropInPaths", "ActiveEnterTimestamp"});
     if (!u)
-        return failure(fmt::format("cannot read properties of {}: {}", unit, u.error().message));
+        return failure(fmt::format("cannot read properties of {}: {}", unit, u.error().message),
+                       bus_hint);
     UnitState s;
     s.name = unit;
     s.load_state = (*u)["LoadState"].s;
@@ -164,7 +171,8 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
                      {"Result", "Environment", "ControlGroup", "MainPID", "NRestarts",
                       "ExecMainStatus", "EnvironmentFiles", "User", "AmbientCapabilities"});
     if (!v)
-        return failure(fmt::format("cannot read properties of {}: {}", unit, v.error().message));
+        return failure(fmt::format("cannot read properties of {}: {}", unit, v.error().message),
+                       bus_hint);
     s.result = (*v)["Result"].s;
     s.environment = (*v)["Environment"].strv;
     s.control_group = (*v)["ControlGroup"].s;
@@ -240,7 +248,7 @@ Manager::get_all(const std::string& path, const char* iface, std::set<std::strin
                                iface);
     MessagePtr reply(raw);
     if (r < 0)
-        return failure(fmt::format("GetAll {}: {}", iface, err.describe(r)));
+        return failure(fmt::format("GetAll {}: {}", iface, err.describe(r)), bus_hint);
     std::map<std::string, PropertyValue> out;
     r = sd_bus_message_enter_container(reply.get(), 'a', "{sv}");
     while (r >= 0 && (r = sd_bus_message_enter_container(reply.get(), 'e', "sv")) > 0) {
@@ -257,7 +265,7 @@ Manager::get_all(const std::string& path, const char* iface, std::set<std::strin
             r = sd_bus_message_exit_container(reply.get());
     }
     if (r < 0)
-        return failure(fmt::format("bad GetAll {} reply: {}", iface, std::strerror(-r)));
+        return failure(fmt::format("bad GetAll {} reply: {}", iface, std::strerror(-r)), bus_hint);
     return out;
 }
 
@@ -273,7 +281,8 @@ Result<std::vector<std::string>> Manager::environment() {
     PropertyReader p{conn_.bus.get(), path, {}};
     auto env = p.strv(manager_iface, "Environment");
     if (!p.failed.empty())
-        return failure(fmt::format("cannot read the manager's environment: {}", p.failed));
+        return failure(fmt::format("cannot read the manager's environment: {}", p.failed),
+                       bus_hint);
     return env;
 }
 
@@ -287,7 +296,7 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
                                 "JobRemoved", on_job_removed, &removed);
     SlotPtr slot(raw);
     if (r < 0)
-        return failure(fmt::format("cannot watch systemd jobs: {}", std::strerror(-r)));
+        return failure(fmt::format("cannot watch systemd jobs: {}", std::strerror(-r)), bus_hint);
 
     auto reply = call("RestartUnit", deadline, "ss", unit.c_str(), "replace");
     if (!reply)
@@ -295,7 +304,7 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
     const char* job_c = nullptr;
     r = sd_bus_message_read(reply->get(), "o", &job_c);
     if (r < 0)
-        return failure(fmt::format("bad RestartUnit reply: {}", std::strerror(-r)));
+        return failure(fmt::format("bad RestartUnit reply: {}", std::strerror(-r)), bus_hint);
     const std::string job(job_c);
 
     for (;;) {
@@ -304,7 +313,8 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
         r = sd_bus_process(conn_.bus.get(), nullptr);
         if (r < 0)
             return failure(
-                fmt::format("lost the bus while waiting for job {}: {}", job, std::strerror(-r)));
+                fmt::format("lost the bus while waiting for job {}: {}", job, std::strerror(-r)),
+                bus_hint);
         if (r > 0)
             continue;
         if (Clock::now() >= deadline)
@@ -313,7 +323,7 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
             on_wait();
         r = sd_bus_wait(conn_.bus.get(), std::min<std::uint64_t>(usec_until(deadline), 100000));
         if (r < 0)
-            return failure(fmt::format("waiting for job {}: {}", job, std::strerror(-r)));
+            return failure(fmt::format("waiting for job {}: {}", job, std::strerror(-r)), bus_hint);
     }
 }
 

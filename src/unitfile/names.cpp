@@ -54,7 +54,8 @@ Status check_drop_in_name(std::string_view name) {
     if (!ok)
         return usage_error(fmt::format("drop-in '{}' contains characters outside "
                                        "[A-Za-z0-9._@+-]",
-                                       name));
+                                       name),
+                           "e.g. --drop-in override.conf");
     return Ok{};
 }
 

@@ -86,7 +86,8 @@ Status ensure_directory(const std::filesystem::path& dir, mode_t mode) {
         if (::stat(dir.c_str(), &st) != 0)
             return os_error("stat", dir, errno);
         if (!S_ISDIR(st.st_mode))
-            return failure(fmt::format("{} exists and is not a directory", dir.string()));
+            return failure(fmt::format("{} exists and is not a directory", dir.string()),
+                           "move it away, then run again");
         return Ok{};
     }
     return os_error("create directory", dir, errno);
@@ -109,7 +110,8 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
     }
     if (!fd)
         return failure(fmt::format("cannot create a temporary file in {}: names in use",
-                                   path.parent_path().string()));
+                                   path.parent_path().string()),
+                       "remove the stale temporary files (.*.tmp) there, then run again");
 
     auto fail = [&](Error e) -> Status {
         ::unlinkat(dir->get(), tmp.c_str(), 0);

@@ -70,10 +70,12 @@ Result<CommandResult> run_command(const std::vector<std::string>& argv,
                                   std::chrono::milliseconds timeout) {
     auto program = find_program(argv.at(0));
     if (program.empty())
-        return failure(fmt::format("{} is not installed", argv[0]));
+        return failure(fmt::format("{} is not installed", argv[0]),
+                       "install its package, or check PATH");
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
-        return failure(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)));
+        return failure(fmt::format("cannot run {}: pipe: {}", argv[0], std::strerror(errno)),
+                       "the system is short of file descriptors; run again");
     UniqueFd out_r(out_pipe[0]), out_w(out_pipe[1]), err_r(err_pipe[0]), err_w(err_pipe[1]);
 
     posix_spawn_file_actions_t actions;
@@ -89,7 +91,8 @@ Result<CommandResult> run_command(const std::vector<std::string>& argv,
     int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0)
-        return failure(fmt::format("cannot run {}: {}", program, std::strerror(rc)));
+        return failure(fmt::format("cannot run {}: {}", program, std::strerror(rc)),
+                       "check that it is installed and executable");
     out_w.reset();
     err_w.reset();
 
@@ -124,7 +127,8 @@ Result<CommandResult> run_command(const std::vector<std::string>& argv,
     }
     if (killed)
         return failure(
-            fmt::format("{} did not finish within {} ms", shell_words(argv), timeout.count()));
+            fmt::format("{} did not finish within {} ms", shell_words(argv), timeout.count()),
+            "run it by hand to see where it hangs");
     result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }

@@ -14,13 +14,15 @@ Result<UniqueFd> take_run_lock(const std::string& path,
                                std::chrono::steady_clock::time_point deadline) {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd)
-        return failure(fmt::format("cannot open lock file {}: {}", path, std::strerror(errno)));
+        return failure(fmt::format("cannot open lock file {}: {}", path, std::strerror(errno)),
+                       "run as root; /run/lock must be writable");
     auto delay = std::chrono::milliseconds(5);
     for (;;) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
             return fd;
         if (errno != EWOULDBLOCK && errno != EINTR)
-            return failure(fmt::format("cannot lock {}: {}", path, std::strerror(errno)));
+            return failure(fmt::format("cannot lock {}: {}", path, std::strerror(errno)),
+                           "run as root; /run/lock must be writable");
         auto now = std::chrono::steady_clock::now();
         if (now >= deadline)
             return failure(

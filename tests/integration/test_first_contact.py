@@ -112,6 +112,72 @@ def every_refusal_says_what_and_what_to_do():
         assert tool(*args).returncode == 3, args
 
 
+# failure()/usage_error() calls that pass an inner reason up to a caller,
+# which says it in its own sentence with its own hint.
+INNER = {
+    ("src/ollama/host.cpp", "split_host_port"),  # Go's SplitHostPort reasons, wrapped
+    ("src/unitfile/words.cpp", "split.error"),   # quoting errors, wrapped by the caller
+}
+
+
+def calls_without_hint():
+    """Every failure(...) or usage_error(...) in src/ with a message but no hint."""
+    found = []
+    for root, _, files in os.walk(os.path.join(SOURCE, "src")):
+        for name in files:
+            if not name.endswith(".cpp"):
+                continue
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, SOURCE)
+            text = open(path).read()
+            for m in re.finditer(r"\b(failure|usage_error)\(", text):
+                args = top_level_args(text, m.end())
+                if len(args) >= 2 or "Error" in args[0]:
+                    continue
+                func = enclosing_function(text, m.start())
+                if (rel, func) in INNER or (rel, args[0].strip()) in INNER:
+                    continue
+                found.append("%s:%d: %s" % (rel, text.count("\n", 0, m.start()) + 1,
+                                            " ".join(args[0].split())[:100]))
+    return found
+
+
+def top_level_args(text, i):
+    depth, args, cur = 1, [], ""
+    while depth:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            cur += text[i:j + 1]
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if not depth:
+                break
+        if c == "," and depth == 1:
+            args.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    return args + [cur]
+
+
+def enclosing_function(text, pos):
+    heads = re.findall(r"\n[A-Za-z][^\n;]*?\b(\w+)\([^;{]*\)\s*(?:const\s*)?\{", text[:pos])
+    return heads[-1] if heads else ""
+
+
+def every_failure_in_the_source_says_what_to_do():
+    missing = calls_without_hint()
+    assert not missing, "failures without a hint (what to do):\n" + "\n".join(missing)
+
+
 def readme_first_command_in_a_root_shell_without_sudo():
     """From a fresh clone, the README's first command, as root, where `sudo`
     does not exist (a fresh Debian 12 root shell)."""
@@ -155,7 +221,8 @@ def main():
     BINARY = os.path.abspath(args.binary)
     for fn in (no_command_lists_the_commands, a_typo_gets_did_you_mean,
                every_help_ends_with_examples, version_says_what_it_was_built_with,
-               every_refusal_says_what_and_what_to_do):
+               every_refusal_says_what_and_what_to_do,
+               every_failure_in_the_source_says_what_to_do):
         case(fn)
     if not args.no_readme:
         case(readme_first_command_in_a_root_shell_without_sudo)
