@@ -43,7 +43,8 @@ struct Finder {
         if (!f.result.empty() && f.result != "success")
             state += fmt::format(", result {}", f.result);
         if (f.n_restarts > 0)
-            state += fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
+            state +=
+                fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
         add("service-inactive", Severity::critical, state,
             fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit,
                         f.unit));
@@ -508,13 +509,12 @@ std::vector<Problem> find_problems(const Facts& f) {
 
 const std::vector<std::string>& known_problem_codes() {
     static const std::vector<std::string> codes{
-        "unit-not-found",    "service-inactive",    "reload-pending",
-        "stale-environment", "unexpected-address",  "not-listening",
-        "port-in-use",       "api-unreachable",     "set-in-main-unit",
-        "shadowed-drop-in",  "duplicate-setting",   "ignored-assignment",
-        "runtime-only",      "address-unreachable", "containers-cannot-reach",
-        "firewall-blocks",   "firewall-partial",    "firewall-undecided",
-        "open-to-internet",  "url-unreachable",     "not-visible"};
+        "unit-not-found",     "service-inactive", "reload-pending",      "stale-environment",
+        "unexpected-address", "not-listening",    "port-in-use",         "api-unreachable",
+        "set-in-main-unit",   "shadowed-drop-in", "duplicate-setting",   "ignored-assignment",
+        "runtime-only",       "foreign-server",   "address-unreachable", "containers-cannot-reach",
+        "firewall-blocks",    "firewall-partial", "firewall-undecided",  "open-to-internet",
+        "url-unreachable",    "not-visible"};
     return codes;
 }
 

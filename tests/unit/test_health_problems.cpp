@@ -3,6 +3,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <set>
 #include <sys/socket.h>
 
@@ -509,4 +510,34 @@ TEST_CASE("foreign-server: an ollama serve outside the unit", "[problems]") {
         std::find_if(ps.begin(), ps.end(), [](auto& p) { return p.code == "foreign-server"; });
     CHECK(fs->severity == Severity::critical);
     CHECK_THAT(fs->message, Catch::Contains("keeps restarting"));
+}
+
+TEST_CASE("every code find_problems reports is a known code, documented", "[problems]") {
+    const auto& known = known_problem_codes();
+    for (const char* code : {"unit-not-found",      "service-inactive",
+                             "reload-pending",      "stale-environment",
+                             "unexpected-address",  "not-listening",
+                             "port-in-use",         "api-unreachable",
+                             "set-in-main-unit",    "shadowed-drop-in",
+                             "duplicate-setting",   "ignored-assignment",
+                             "runtime-only",        "foreign-server",
+                             "address-unreachable", "containers-cannot-reach",
+                             "firewall-blocks",     "firewall-partial",
+                             "firewall-undecided",  "open-to-internet",
+                             "url-unreachable",     "not-visible"}) {
+        INFO(code);
+        CHECK(std::find(known.begin(), known.end(), code) != known.end());
+    }
+    CHECK(known.size() == 22);
+    // problem-codes.md has a row for each, in this order.
+    std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
+    std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+    std::size_t at = 0;
+    for (const auto& code : known) {
+        INFO(code);
+        auto row = text.find("| `" + code + "` |", at);
+        CHECK(row != std::string::npos);
+        if (row != std::string::npos)
+            at = row;
+    }
 }
