@@ -124,18 +124,18 @@ std::string reach_lines(const Facts& f) {
     return out;
 }
 
+// Who can open a connection.
+std::string who_can_connect(const Facts& f) {
+    return reach::who_can_connect(reach::covered_families(f.serving()),
+                                  f.firewall ? &*f.firewall : nullptr, f.from);
+}
+
 // Who can open a connection, and what the admin's shell needs.
 std::string closing_lines(const Facts& f) {
     if (f.load_state != "loaded")
         return {};
-    const auto serving = f.serving();
-    auto families = reach::covered_families(serving);
-    std::string out =
-        fmt::format("who can connect:   {}\n",
-                    reach::who_can_connect(families, f.firewall ? &*f.firewall : nullptr, f.from));
-    if (auto line =
-            reach::client_export(f.want, serving.empty() ? std::vector{f.expected} : serving);
-        !line.empty())
+    std::string out = fmt::format("who can connect:   {}\n", who_can_connect(f));
+    if (auto line = reach::client_export(f.want, f.listener()); !line.empty())
         out += fmt::format("ollama command:    the local `ollama` command needs `{}` in its "
                            "shell\n",
                            line);
@@ -327,11 +327,8 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                         {"ollama_refuses_host", u.refused_host}});
     j["urls"] = urls;
     if (f.load_state == "loaded") {
-        const auto serving = f.serving();
-        j["who_can_connect"] = reach::who_can_connect(reach::covered_families(serving),
-                                                      f.firewall ? &*f.firewall : nullptr, f.from);
-        auto line =
-            reach::client_export(f.want, serving.empty() ? std::vector{f.expected} : serving);
+        j["who_can_connect"] = who_can_connect(f);
+        auto line = reach::client_export(f.want, f.listener());
         j["client_export"] = line.empty() ? nlohmann::json(nullptr) : nlohmann::json(line);
     }
     j["problems"] = problems_json(problems);

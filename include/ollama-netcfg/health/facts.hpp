@@ -97,19 +97,25 @@ struct Facts {
         return false;
     }
 
-    // As ss shows the listener: the sockets that serve `want`, else the one
-    // Go would open for it.
+    // The listener: the sockets that serve `want`, else the one Go would
+    // open for it.
+    std::vector<probe::ListenSocket> listener() const {
+        auto s = serving();
+        return s.empty() ? std::vector{expected} : s;
+    }
+
+    // As ss shows the listener, and what it covers in words.
     std::string listen_endpoint() const {
         std::string out;
-        for (const auto& s : serving())
+        for (const auto& s : listener())
             out += (out.empty() ? "" : ", ") + s.endpoint();
-        return out.empty() ? expected.endpoint() : out;
+        return out;
     }
     std::string listen_covers() const {
         std::string out;
-        for (const auto& s : serving())
+        for (const auto& s : listener())
             out += (out.empty() ? "" : "; ") + s.covers();
-        return out.empty() ? expected.covers() : out;
+        return out;
     }
 
     // The sockets that serve `want`: what Ollama listens on.
