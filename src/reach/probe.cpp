@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <array>
 #include <fmt/format.h>
 #include <ifaddrs.h>
 #include <memory>
@@ -274,14 +275,20 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
         fw.why_not = "nft -j list ruleset printed no JSON";
         return fw;
     }
+    // iptables-legacy is asked once per IP version, though with --from each
+    // version is judged twice (for --from and for any source).
+    std::array<std::optional<std::optional<firewall::Verdict>>, 2> legacy;
     judge_all(fw, families, from, [&](int v, const std::string& source) {
         auto verdict = firewall::evaluate_nft(json, packet_for(v, port, source));
         if (firewalld_active)
             verdict.backend = "firewalld";
         else if (verdict.chain.empty()) {
             verdict.backend = "none";
-            if (auto legacy = legacy_verdict(v))
-                verdict = *legacy;
+            auto& asked = legacy[v == 6 ? 1 : 0];
+            if (!asked)
+                asked = legacy_verdict(v);
+            if (*asked)
+                verdict = **asked;
         }
         return verdict;
     });
