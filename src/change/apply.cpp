@@ -3,7 +3,6 @@
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
-#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/systemd/journal.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -246,7 +245,7 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Exp
         remove_stale_temp_files(e.path);
         if (auto st = put_file(e.path, e.new_content); !st)
             return st;
-        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
+        rep.record_file(e.path.string(), e.old_content, e.new_content);
         rep.actions.push_back(
             fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
         written = i + 1;
@@ -257,7 +256,9 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Exp
 }
 
 // Puts every file back as it was and brings the old state up again.
-void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& edits,
+// Returns whether it is back: the files restored, systemd reloaded and,
+// after a restart, the previous setting proven again.
+bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& edits,
                bool restarted, ExposeReport& rep) {
     const std::string& unit = o.unit;
     const Deadline deadline = Clock::now() + std::chrono::seconds(30);
@@ -266,7 +267,7 @@ void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
             continue;
         if (auto st = put_file(e.path, e.old_content); !st) {
             rep.actions.push_back("rollback FAILED: " + st.error().message);
-            return;
+            return false;
         }
         rep.actions.push_back(
             fmt::format("{} {}", e.old_content ? "restored" : "removed", e.path.string()));
@@ -277,23 +278,23 @@ void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
     }
     if (auto st = reload(m, deadline, rep); !st) {
         rep.actions.push_back("rollback reload FAILED: " + st.error().message);
-        return;
+        return false;
     }
     if (!restarted)
-        return;
+        return true;
     if (o.progress)
         o.progress->phase("rolling back");
     auto r = restart(m, unit, deadline, rep, o.progress);
     if (!r) {
         rep.actions.push_back("rollback restart FAILED: " + r.error().message);
-        return;
+        return false;
     }
     auto prover = prover_for(m, unit, o.previous, o.progress);
     auto proofs = wait_for_proof(prover, deadline, *r);
     if (proofs && all_ok(*proofs)) {
         rep.actions.push_back(fmt::format("the previous setting is back: {} listens on {}", unit,
                                           o.previous.listen.listen_address()));
-        return;
+        return true;
     }
     std::string why = proofs ? "" : proofs.error().message;
     if (proofs)
@@ -301,6 +302,7 @@ void roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
             if (!p.ok && why.empty())
                 why = fmt::format("{}: {}", p.name, p.detail);
     rep.actions.push_back("the previous setting did NOT come back: " + why);
+    return false;
 }
 
 Error proof_failure(const ExposeReport& rep, const std::string& unit, const Target& target) {
@@ -340,8 +342,11 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
     auto undo = [&](Error error) {
         if (written == 0 || o.no_rollback)
             return error;
-        roll_back(manager, o, {edits.begin(), edits.begin() + written}, restarted, rep);
-        error.message += "; the previous setting was put back";
+        rep.rolled_back =
+            roll_back(manager, o, {edits.begin(), edits.begin() + written}, restarted, rep);
+        error.message += rep.rolled_back ? "; the previous setting was put back"
+                                         : "; putting the previous setting back FAILED (see "
+                                           "the actions)";
         return error;
     };
 

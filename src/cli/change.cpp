@@ -4,7 +4,6 @@
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/process.hpp"
-#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -130,7 +129,7 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
         if (!e.changes())
             continue;
         writes = true;
-        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
+        rep.record_file(e.path.string(), e.old_content, e.new_content);
         if (e.keep_backup && e.old_content)
             rep.actions.push_back(fmt::format("would keep a copy of {} in {}", e.path.string(),
                                               change::backup_dir.string()));
@@ -153,6 +152,8 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
             rep.actions.push_back(fmt::format("would restart {} (main PID {} has {})", state.name,
                                               state.main_pid, ollama::describe_value(*v)));
     }
+    // What a real run would report as `changed`.
+    rep.changed = !rep.actions.empty();
     if (rep.actions.empty())
         rep.actions.push_back("nothing to do");
     rep.actions.push_back(fmt::format("would prove: {} listening on {}, GET {}/api/version",
@@ -165,7 +166,7 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
     for (const auto& e : edits) {
         if (!e.changes())
             continue;
-        rep.diffs.push_back(report::unified_diff(e.path.string(), e.old_content, e.new_content));
+        rep.record_file(e.path.string(), e.old_content, e.new_content);
         if (!e.new_content) {
             if (auto st = remove_file_durable(e.path); !st)
                 return st;

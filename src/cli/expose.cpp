@@ -15,7 +15,6 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
-#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -204,8 +203,8 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
                             "--grant-low-port");
     if (o.change.dry_run) {
         rep.dry_run = true;
-        rep.diffs.push_back(
-            report::unified_diff(edit.path.string(), edit.old_content, edit.new_content));
+        rep.record_file(edit.path.string(), edit.old_content, edit.new_content);
+        rep.changed = edit.changes();
         return Ok{};
     }
     return write_offline({edit}, rep);
@@ -324,6 +323,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                 return change.error();
             rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
             rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
+            rep.changed = rep.changed || !change->actions.empty();
         }
         return Ok{};
     }

@@ -5,7 +5,6 @@
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/reach/open.hpp"
-#include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -59,7 +58,8 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
         set_expected_listen(ollama::read_ollama_host(""), rep);
         if (args.dry_run) {
             rep.dry_run = true;
-            rep.diffs.push_back(report::unified_diff(rep.drop_in, e.old_content, e.new_content));
+            rep.record_file(rep.drop_in, e.old_content, e.new_content);
+            rep.changed = e.changes();
             return Ok{};
         }
         return write_offline({e}, rep);
@@ -104,6 +104,7 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
         if (!closed)
             return closed.error();
         rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
+        rep.changed = rep.changed || !closed->actions.empty();
         return Ok{};
     }
     auto applied =

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/expose_report.hpp"
 
+#include "ollama-netcfg/report/diff.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -8,6 +10,14 @@ namespace netcfg::report {
 bool ExposeReport::proven() const {
     return !proofs.empty() &&
            std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
+}
+
+void ExposeReport::record_file(const std::string& path, const std::optional<std::string>& before,
+                               const std::optional<std::string>& after) {
+    if (before == after)
+        return;
+    diffs.push_back(unified_diff(path, before, after));
+    files.push_back({path, before, after});
 }
 
 std::string to_text(const ExposeReport& r) {
@@ -54,12 +64,16 @@ std::string to_text(const ExposeReport& r) {
 }
 
 nlohmann::json to_json(const ExposeReport& r) {
+    auto opt = [](const std::optional<std::string>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
     nlohmann::json j;
+    j["format"] = json_format;
     j["command"] = r.command;
     j["unit"] = r.unit;
     j["drop_in"] = r.drop_in;
-    j["old_value"] = r.old_value ? nlohmann::json(*r.old_value) : nlohmann::json(nullptr);
-    j["new_value"] = r.new_value ? nlohmann::json(*r.new_value) : nlohmann::json(nullptr);
+    j["old_value"] = opt(r.old_value);
+    j["new_value"] = opt(r.new_value);
     j["listen"] = r.listen;
     j["listen_covers"] = r.listen_covers;
     j["listen_address"] = r.listen_address;
@@ -70,6 +84,10 @@ nlohmann::json to_json(const ExposeReport& r) {
     j["dry_run"] = r.dry_run;
     j["offline"] = r.offline;
     j["diffs"] = r.diffs;
+    auto files = nlohmann::json::array();
+    for (const auto& f : r.files)
+        files.push_back({{"path", f.path}, {"before", opt(f.before)}, {"after", opt(f.after)}});
+    j["files"] = files;
     j["notes"] = r.notes;
     auto proofs = nlohmann::json::array();
     for (const auto& p : r.proofs)
@@ -88,6 +106,7 @@ nlohmann::json to_json(const ExposeReport& r) {
     } else {
         j["error"] = nullptr;
     }
+    j["rolled_back"] = r.rolled_back;
     j["journal"] = r.journal;
     return j;
 }

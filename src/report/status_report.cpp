@@ -225,6 +225,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
 nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems, double seconds) {
     auto worst = health::overall(problems);
     nlohmann::json j;
+    j["format"] = json_format;
     j["status"] = std::string(health::severity_name(worst));
     j["exit_status"] = health::plugin_exit_status(worst);
     j["unit"] = f.unit;

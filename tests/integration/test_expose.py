@@ -218,6 +218,7 @@ def failing_service_with_existing_drop_in_restores_it_byte_for_byte(sb):
     assert r.returncode == 1
     j = json.loads(r.stdout)
     assert j["ok"] is False and "did not come up" in j["error"]["message"]
+    assert j["rolled_back"] is True and j["changed"] is True, j
     assert sb.read(OVERRIDE) == ADMIN_OVERRIDE
     wait_listening(sb, 11434, ("127.0.0.1:11434",))
 
@@ -226,8 +227,8 @@ def failing_service_with_existing_drop_in_restores_it_byte_for_byte(sb):
 def no_rollback_keeps_the_new_setting(sb):
     sb.write(FIXTURE_CONF, "[Service]\nEnvironment=FAKE_OLLAMA_FAIL_PORTS=11442\n")
     sb.sh("systemctl daemon-reload && systemctl restart ollama")
-    r = sb.tool("expose", "0.0.0.0:11442", "--timeout", "20", "--no-rollback")
-    assert r.returncode == 1
+    r = sb.tool("expose", "0.0.0.0:11442", "--timeout", "20", "--no-rollback", "--json")
+    assert r.returncode == 1 and json.loads(r.stdout)["rolled_back"] is False, r.stdout
     assert "OLLAMA_HOST=0.0.0.0:11442" in sb.read(OVERRIDE)
 
 

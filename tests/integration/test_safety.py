@@ -138,6 +138,14 @@ def dry_run_as_an_unprivileged_user_shows_the_diff_and_changes_nothing(sb):
     # The same as root, in JSON; then reset --dry-run.
     j = json.loads(sb.tool("expose", "0.0.0.0", "--dry-run", "--json").stdout)
     assert j["dry_run"] is True and j["ok"] is True and len(j["diffs"]) == 1, j
+    # `changed` says what a real run would report; `files` has both sides whole.
+    assert j["changed"] is True and j["format"] == 1, j
+    assert j["files"] == [{"path": OVERRIDE, "before": ADMIN_FILE,
+                           "after": ADMIN_FILE.replace("OLLAMA_HOST=127.0.0.1",
+                                                       "OLLAMA_HOST=0.0.0.0")}], j["files"]
+    # Asked for what is already in effect, a dry run would change nothing.
+    j = json.loads(sb.tool("expose", "127.0.0.1", "--dry-run", "--json").stdout)
+    assert j["changed"] is False and j["files"] == [] and j["diffs"] == [], j
     r = sb.tool("reset", "--dry-run")
     assert r.returncode == 0 and '-Environment="OLLAMA_HOST=127.0.0.1"' in r.stdout, r.stdout
     assert sb.read(OVERRIDE) == ADMIN_FILE and snapshot(sb) == before

@@ -53,3 +53,26 @@ TEST_CASE("to_json has the documented shape", "[report]") {
     CHECK(j2["error"]["exit_status"] == 1);
     CHECK(j2["error"]["hint"] == "do this");
 }
+
+TEST_CASE("to_json carries the contract's format, whole files and the rollback", "[report]") {
+    auto r = sample();
+    auto j = to_json(r);
+    CHECK(j["format"] == netcfg::report::json_format);
+    CHECK(j["files"].empty());
+    CHECK(j["rolled_back"] == false);
+
+    r.record_file("/etc/x.conf", std::nullopt, std::string("[Service]\n"));
+    r.record_file("/etc/same.conf", std::string("a\n"), std::string("a\n"));
+    r.record_file("/etc/gone.conf", std::string("b\n"), std::nullopt);
+    r.rolled_back = true;
+    auto j2 = to_json(r);
+    REQUIRE(j2["files"].size() == 2); // an unchanged file is not recorded
+    CHECK(j2["files"][0]["path"] == "/etc/x.conf");
+    CHECK(j2["files"][0]["before"].is_null());
+    CHECK(j2["files"][0]["after"] == "[Service]\n");
+    CHECK(j2["files"][1]["after"].is_null());
+    CHECK(j2["files"][1]["before"] == "b\n");
+    REQUIRE(j2["diffs"].size() == 2);
+    CHECK_THAT(j2["diffs"][0].get<std::string>(), Catch::Contains("+[Service]"));
+    CHECK(j2["rolled_back"] == true);
+}

@@ -2,6 +2,7 @@
 // machines.
 #pragma once
 
+#include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,14 @@ struct Proof {
     bool final = false; // a failure that waiting will not change (e.g. an HTTP error answer)
 };
 
+// One file changed (or, with --dry-run, to be changed): its whole contents
+// before and after, for configuration management's diff mode.
+struct FileChange {
+    std::string path;
+    std::optional<std::string> before; // nullopt: the file did not exist
+    std::optional<std::string> after;  // nullopt: the file is removed
+};
+
 struct ExposeReport {
     std::string command = "expose"; // or "reset"
     std::string unit;
@@ -28,10 +37,11 @@ struct ExposeReport {
     std::string listen_covers;            // what it covers, in words
     std::string listen_address;           // what Ollama passes to net.Listen: "0.0.0.0:11434"
     std::string connect_url;              // where a client connects
-    bool changed = false;                 // anything written, reloaded or restarted
+    bool changed = false; // anything written, reloaded or restarted (--dry-run: would be)
     bool dry_run = false;                 // --dry-run: actions say what would happen
     bool offline = false;                 // --root: files written into an image, no bus
     std::vector<std::string> diffs;       // unified diffs of the files changed (or to change)
+    std::vector<FileChange> files;        // the same files, whole, before and after
     std::vector<std::string> actions;     // "wrote ...", "reloaded ...", ...
     std::vector<std::string> backups;     // copies kept of files edited besides the drop-in
     std::vector<std::string> notes;       // things the admin should know, e.g. other layers
@@ -40,9 +50,14 @@ struct ExposeReport {
     std::string who_can_connect;      // one line, after the proof (empty: not judged)
     std::string client_export;        // what the local `ollama` command needs, or empty
     std::vector<std::string> journal; // the unit's last lines, on failure
+    bool rolled_back = false;         // a failure put every file back and the old state is proven
     std::optional<Error> error;
 
     bool proven() const;
+    // Records a file that changes (both its diff and its contents); an
+    // unchanged file is not recorded.
+    void record_file(const std::string& path, const std::optional<std::string>& before,
+                     const std::optional<std::string>& after);
 };
 
 std::string to_text(const ExposeReport& r);

@@ -4,6 +4,7 @@
 
 #include "ollama-netcfg/health/facts.hpp"
 #include "ollama-netcfg/health/problems.hpp"
+#include "ollama-netcfg/report/format.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
