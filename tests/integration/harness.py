@@ -1,10 +1,12 @@
 """A small runner for integration cases that share one sandbox.
 
-Each case restores what it changed. Prints one PASS/FAIL line per case and a
+Each case restores what it changed. With `sandboxes=N` (N > 1) N sandboxes
+boot at once and each case, setup and teardown gets the list of them. Prints one PASS/FAIL line per case and a
 closing `N passed, N failed` line. Exit status: 0 all passed, 1 any failed,
 77 when the sandbox cannot run here (never under CI=true: then it is 1).
 """
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -20,7 +22,7 @@ def case(fn):
     return fn
 
 
-def main(setup=None, teardown_each=None):
+def main(setup=None, teardown_each=None, sandboxes=1):
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("-k", dest="only", default=None, help="run only cases whose name contains this")
@@ -36,8 +38,13 @@ def main(setup=None, teardown_each=None):
     passed = failed = 0
     started = time.monotonic()
     try:
-        with Sandbox(args.binary) as sb:
-            print("sandbox booted in %.1fs" % (time.monotonic() - started))
+        with contextlib.ExitStack() as stack:
+            names = ["netcfg-test"] if sandboxes == 1 else \
+                ["netcfg-test-%d" % i for i in range(1, sandboxes + 1)]
+            booted = [stack.enter_context(Sandbox(args.binary, name=n)) for n in names]
+            sb = booted[0] if sandboxes == 1 else booted
+            print("%d sandbox%s booted in %.1fs" % (sandboxes, "" if sandboxes == 1 else "es",
+                                                    time.monotonic() - started))
             if setup:
                 setup(sb)
             for fn in CASES:
@@ -67,5 +74,5 @@ def main(setup=None, teardown_each=None):
     return 0 if failed == 0 and passed > 0 else 1
 
 
-def run(setup=None, teardown_each=None):
-    sys.exit(main(setup, teardown_each))
+def run(setup=None, teardown_each=None, sandboxes=1):
+    sys.exit(main(setup, teardown_each, sandboxes))
