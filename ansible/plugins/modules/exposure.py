@@ -347,21 +347,25 @@ def result_of(report, args):
     return result
 
 
+# The options, as DOCUMENTATION describes them (tests/unit checks that they agree).
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    listen=dict(type="str"),
+    unit=dict(type="str", default="ollama.service"),
+    drop_in=dict(type="str", default="override.conf"),
+    timeout=dict(type="float", default=60),
+    rollback=dict(type="bool", default=True),
+    runtime=dict(type="bool", default=False),
+    open_firewall=dict(type="bool", default=False),
+    allow_from=dict(type="str"),
+    grant_low_port=dict(type="bool", default=False),
+    binary=dict(type="str", default="ollama-netcfg"),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            listen=dict(type="str"),
-            unit=dict(type="str", default="ollama.service"),
-            drop_in=dict(type="str", default="override.conf"),
-            timeout=dict(type="float", default=60),
-            rollback=dict(type="bool", default=True),
-            runtime=dict(type="bool", default=False),
-            open_firewall=dict(type="bool", default=False),
-            allow_from=dict(type="str"),
-            grant_low_port=dict(type="bool", default=False),
-            binary=dict(type="str", default="ollama-netcfg"),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         required_if=[("state", "present", ["listen"])],
         supports_check_mode=True,
     )

@@ -158,18 +158,22 @@ def build_command(binary, params):
     return args
 
 
+# The options, as DOCUMENTATION describes them (tests/unit checks that they agree).
+ARGUMENT_SPEC = dict(
+    unit=dict(type="str", default="ollama.service"),
+    drop_in=dict(type="str", default="override.conf"),
+    timeout=dict(type="float", default=5),
+    expect=dict(type="str"),
+    allow_from=dict(type="str"),
+    urls=dict(type="list", elements="str", default=[]),
+    fail_on=dict(type="str", default="never", choices=["never", "WARNING", "CRITICAL"]),
+    binary=dict(type="str", default="ollama-netcfg"),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            unit=dict(type="str", default="ollama.service"),
-            drop_in=dict(type="str", default="override.conf"),
-            timeout=dict(type="float", default=5),
-            expect=dict(type="str"),
-            allow_from=dict(type="str"),
-            urls=dict(type="list", elements="str", default=[]),
-            fail_on=dict(type="str", default="never", choices=["never", "WARNING", "CRITICAL"]),
-            binary=dict(type="str", default="ollama-netcfg"),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     params = module.params
