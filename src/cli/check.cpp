@@ -57,7 +57,7 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         line = report::plugin_unknown_line(e.message, took.count());
         if (global.json)
             fmt::print("{}\n",
-                       report::unknown_json(args.inspect.unit, e.message, took.count()).dump(2));
+                       report::unknown_json(args.inspect.unit, e, took.count()).dump(2));
         else
             fmt::print("{}\n", line);
         if (!e.hint.empty() && !global.quiet)

@@ -362,14 +362,15 @@ std::string plugin_unknown_line(const std::string& why, double seconds) {
     return fmt::format("OLLAMA-NETCFG UNKNOWN - {} | {}", text, perfdata(nullptr, 0, seconds));
 }
 
-nlohmann::json unknown_json(const std::string& unit, const std::string& why, double seconds) {
-    return {{"status", "UNKNOWN"},
+nlohmann::json unknown_json(const std::string& unit, const Error& why, double seconds) {
+    return {{"format", json_format},
+            {"status", "UNKNOWN"},
             {"exit_status", 3},
             {"unit", unit},
             {"problems", nlohmann::json::array({{{"code", "check-failed"},
                                                  {"severity", "UNKNOWN"},
-                                                 {"message", why},
-                                                 {"advice", ""}}})},
+                                                 {"message", why.message},
+                                                 {"advice", why.hint}}})},
             {"time_seconds", seconds}};
 }
 

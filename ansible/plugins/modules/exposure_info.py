@@ -185,6 +185,11 @@ def main():
     check_format(module, report)
     problems = [p["code"] for p in report.get("problems") or [] if p.get("severity") != "INFO"]
     result = dict(changed=False, status=report, problems=problems, cmd=args)
+    if rc != 0:
+        # It could not look (no systemd, no bus): the one problem says why.
+        why = (report.get("problems") or [{}])[0]
+        module.fail_json(msg=why.get("message") or "ollama-netcfg status exited %d" % rc,
+                         hint=why.get("advice", ""), rc=rc, **result)
     verdict = report.get("status", "UNKNOWN")
     if params["fail_on"] != "never" and RANK.get(verdict, 3) >= RANK[params["fail_on"]]:
         worst = [p for p in report.get("problems") or [] if p.get("severity") == verdict]

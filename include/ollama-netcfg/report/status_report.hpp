@@ -5,6 +5,7 @@
 #include "ollama-netcfg/health/facts.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/format.hpp"
+#include "ollama-netcfg/util/result.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,6 +24,6 @@ std::string plugin_line(const health::Facts& f, const std::vector<health::Proble
 
 // The line and object for a check that could not look at all (UNKNOWN).
 std::string plugin_unknown_line(const std::string& why, double seconds);
-nlohmann::json unknown_json(const std::string& unit, const std::string& why, double seconds);
+nlohmann::json unknown_json(const std::string& unit, const Error& why, double seconds);
 
 } // namespace netcfg::report

@@ -61,3 +61,14 @@ def test_fail_on(run_module, verdict, fail_on, fails):
 def test_output_that_is_not_a_status_fails(run_module):
     done = run_module(exposure_info, {"binary": TOOL}, lambda cmd: (1, "{}", "boom\n"))
     assert done.failed and "boom" in done.result["msg"]
+
+
+def test_a_status_that_could_not_look_fails_with_its_reason(run_module):
+    unknown = {"format": 1, "status": "UNKNOWN", "exit_status": 3, "unit": "ollama.service",
+               "problems": [{"code": "check-failed", "severity": "UNKNOWN",
+                             "message": "cannot connect to the system bus",
+                             "advice": "is systemd running as PID 1?"}]}
+    done = run_module(exposure_info, {"binary": TOOL}, reply_with(unknown, rc=1))
+    assert done.failed and done.result["msg"] == "cannot connect to the system bus"
+    assert done.result["hint"] == "is systemd running as PID 1?" and done.result["rc"] == 1
+    assert done.result["problems"] == ["check-failed"]
