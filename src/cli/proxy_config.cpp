@@ -3,6 +3,7 @@
 #include "ollama-netcfg/cli/proxy_config.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
+#include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
 
 #include <fmt/format.h>
@@ -33,7 +34,8 @@ int run(const ProxyArgs& a, const GlobalOptions& global) {
     auto text = a.server == "nginx" ? report::nginx_config(facts->want, a.config)
                                     : report::caddy_config(facts->want, a.config);
     if (global.json)
-        fmt::print("{}\n", nlohmann::json{{"server", a.server},
+        fmt::print("{}\n", nlohmann::json{{"format", report::json_format},
+                                          {"server", a.server},
                                           {"listen", facts->want.listen_address()},
                                           {"config", text}}
                                .dump(2));
