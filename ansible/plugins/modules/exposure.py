@@ -264,10 +264,17 @@ problems:
   returned: failure
   type: list
   elements: dict
-report:
-  description: The tool's whole JSON answer (C(docs/json.md)).
-  returned: always
-  type: dict
+listen_address:
+  description: What Ollama passes to Go's C(net.Listen).
+  returned: success
+  type: str
+  sample: 0.0.0.0:11434
+client_export:
+  description:
+    - The C(export OLLAMA_HOST=...) the local C(ollama) command needs when the service is not on
+      C(127.0.0.1:11434); null when it needs none.
+  returned: success
+  type: str
 cmd:
   description: The command line that ran.
   returned: always
@@ -286,8 +293,9 @@ from ansible_collections.netcfg.ollama.plugins.module_utils.netcfg import (
 )
 
 # Fields of the tool's answer returned as they are.
-PASSED_ON = ("old_value", "new_value", "listen", "listen_covers", "connect_url", "actions",
-             "proofs", "reach", "who_can_connect", "notes", "backups", "rolled_back")
+PASSED_ON = ("old_value", "new_value", "listen", "listen_covers", "listen_address", "connect_url",
+             "client_export", "actions", "proofs", "reach", "who_can_connect", "notes", "backups",
+             "rolled_back")
 
 PRESENT_ONLY = ("open_firewall", "allow_from", "grant_low_port")
 
@@ -340,7 +348,7 @@ def problems_after(module, binary, params):
 
 
 def result_of(report, args):
-    result = {"changed": bool(report.get("changed")), "cmd": args, "report": report}
+    result = {"changed": bool(report.get("changed")), "cmd": args}
     for key in PASSED_ON:
         if key in report:
             result[key] = report[key]

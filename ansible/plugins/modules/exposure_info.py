@@ -82,7 +82,7 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ ollama.status.listen }}: {{ ollama.status.who_can_connect }}"
 
-- name: Monitoring from a play (the check timer does the same every minute)
+- name: Monitoring from a play (the check timer does the same every five minutes)
   netcfg.ollama.exposure_info:
     expect: 0.0.0.0
     allow_from: 192.168.1.0/24

@@ -92,7 +92,8 @@ def test_changed_comes_from_the_tools_answer(run_module):
                       replies(("expose", (0, answer(changed=False)))))
     assert not done.failed and done.result["changed"] is False
     assert done.result["who_can_connect"] == "any IPv4 and IPv6 host"
-    assert done.result["report"]["format"] == 1
+    assert done.result["listen_address"] == "0.0.0.0:11434"
+    assert done.result["client_export"] is None
 
 
 def test_check_mode_is_a_dry_run_that_reports_what_would_change(run_module):
