@@ -147,12 +147,10 @@ int main(int argc, char** argv) {
         return *status;
     try {
         app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
+    } catch (const CLI::Success& e) { // --help, --version
+        // A monitoring plugin answers anything but a verdict with UNKNOWN.
+        const int status = app.exit(e);
+        return cli::is_check_command(argc, argv) ? cli::check_unknown_status : status;
     } catch (const CLI::ParseError& e) {
         app.exit(e);
         // A monitoring system reads any other status as a verdict on Ollama.

@@ -12,7 +12,11 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <fmt/format.h>
+#include <string>
+#include <sys/time.h>
+#include <unistd.h>
 
 namespace netcfg::cli {
 namespace {
@@ -41,10 +45,65 @@ void journal_entry(const std::string& line, const std::string& unit, health::Sev
                         priority);
 }
 
+// What the timer prints when it fires, made before it is armed: a signal
+// handler may only write(2) and _exit(2).
+std::string timed_out_answer;
+
+extern "C" void on_check_timeout(int) {
+    [[maybe_unused]] auto n =
+        write(STDOUT_FILENO, timed_out_answer.data(), timed_out_answer.size());
+    _exit(health::plugin_exit_status(health::Severity::critical));
+}
+
+// As monitoring plugins do: a check that runs past its time ends CRITICAL
+// (check-timed-out), never UNKNOWN, and never hangs the scheduler. The API
+// request itself gives up at --timeout; this is the net for everything
+// else (a stuck bus, a slow firewall tool), one second later.
+void arm_timeout(const CheckArgs& args, const GlobalOptions& global) {
+    const double limit = args.inspect.timeout_seconds + 1;
+    const auto why = fmt::format("check-timed-out: the check did not finish within {:g} s", limit);
+    if (global.json) {
+        health::Problem p{"check-timed-out", health::Severity::critical,
+                          fmt::format("the check did not finish within {:g} s", limit),
+                          "run `ollama-netcfg status -v` to see where it waits"};
+        auto j = report::unknown_json(args.inspect.unit, Error{}, limit);
+        j["status"] = "CRITICAL";
+        j["exit_status"] = health::plugin_exit_status(health::Severity::critical);
+        j["problems"] = nlohmann::json::array({{{"code", p.code},
+                                                {"severity", "CRITICAL"},
+                                                {"message", p.message},
+                                                {"advice", p.advice}}});
+        timed_out_answer = j.dump(2) + "\n";
+    } else {
+        timed_out_answer =
+            fmt::format("OLLAMA-NETCFG CRITICAL - {} | time={:.3f}s;;;0\n", why, limit);
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_check_timeout;
+    sigaction(SIGALRM, &sa, nullptr);
+    itimerval t{};
+    t.it_value.tv_sec = static_cast<time_t>(limit);
+    t.it_value.tv_usec =
+        static_cast<suseconds_t>((limit - static_cast<double>(t.it_value.tv_sec)) * 1e6);
+    setitimer(ITIMER_REAL, &t, nullptr);
+}
+
+void disarm_timeout() {
+    itimerval off{};
+    setitimer(ITIMER_REAL, &off, nullptr);
+}
+
 int run_check(const CheckArgs& args, const GlobalOptions& global) {
     apply_verbosity(global);
+    if (!args.prometheus.empty() && !args.prometheus.ends_with(".prom"))
+        fmt::print(stderr,
+                   "ollama-netcfg: warning: --prometheus {}: node_exporter's textfile collector "
+                   "reads only files ending in .prom; it will not see this one\n",
+                   args.prometheus);
+    arm_timeout(args, global);
     auto start = std::chrono::steady_clock::now();
     auto facts = inspect_unit(args.inspect);
+    disarm_timeout(); // it looked in time: the answer is its own
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     const bool to_journal = systemd::stdout_is_journal();
 
@@ -56,8 +115,7 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         problems.push_back({"check-failed", health::Severity::unknown, e.message, e.hint});
         line = report::plugin_unknown_line(e.message, took.count());
         if (global.json)
-            fmt::print("{}\n",
-                       report::unknown_json(args.inspect.unit, e, took.count()).dump(2));
+            fmt::print("{}\n", report::unknown_json(args.inspect.unit, e, took.count()).dump(2));
         else
             fmt::print("{}\n", line);
         if (!e.hint.empty() && !global.quiet)
@@ -92,10 +150,16 @@ void register_check(CLI::App& app, const GlobalOptions& global, int& exit_status
     auto* sub = app.add_subcommand(
         "check", "Monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
     sub->footer("Examples:\n"
-                "  ollama-netcfg check --expect 0.0.0.0\n"
+                "  ollama-netcfg check --expect 0.0.0.0 -w 0.5 -c 2 --model llama3:8b\n"
                 "  ollama-netcfg check --url https://ollama.example.org --cacert /etc/ssl/ca.pem\n"
                 "  ollama-netcfg check --prometheus /var/lib/prometheus/node-exporter/ollama.prom");
     add_inspect_options(*sub, args->inspect);
+    sub->add_option("-w,--warning", args->inspect.limits.api_warning,
+                    "WARNING when the API takes longer than this many seconds to answer");
+    sub->add_option("-c,--critical", args->inspect.limits.api_critical,
+                    "CRITICAL when the API takes longer than this many seconds to answer");
+    sub->add_option("--model", args->inspect.limits.models,
+                    "CRITICAL unless the server has this model (GET /api/tags); repeatable");
     sub->add_option("--prometheus", args->prometheus,
                     "Also write the result to FILE in node_exporter's textfile-collector format "
                     "(atomically)");

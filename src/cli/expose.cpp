@@ -220,11 +220,17 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
     rep.client_export = reach::client_export(want, sockets);
     auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
     for (const auto& a : seen.addresses)
-        rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
-                                        a.ok                ? "ok"
-                                        : a.skipped.empty() ? "FAIL"
-                                                            : "--",
-                                        "address", a.url, a.interface, a.family, a.detail));
+        if (a.represented_by.empty())
+            rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
+                                            a.ok                ? "ok"
+                                            : a.skipped.empty() ? "FAIL"
+                                                                : "--",
+                                            "address", a.url, a.interface, a.family, a.detail));
+    for (const auto& n : reach::not_asked(seen.addresses))
+        rep.reach.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "
+                                        "same socket as {}: not asked",
+                                        n.count, n.family, n.count == 1 ? "" : "es", n.interface,
+                                        n.asked));
     for (const auto& b : seen.bridges)
         rep.reach.push_back(
             b.reachable

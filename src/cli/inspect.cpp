@@ -16,7 +16,7 @@ void add_inspect_options(CLI::App& sub, InspectArgs& a) {
     sub.add_option("--expect", a.expect,
                    "Where Ollama should listen (read as expose reads ADDR); default: the "
                    "configured OLLAMA_HOST");
-    sub.add_option("--timeout", a.timeout_seconds, "Seconds to wait for the API answer")
+    sub.add_option("-t,--timeout", a.timeout_seconds, "Seconds to wait for the API answer")
         ->capture_default_str();
     sub.add_option("--from", a.from,
                    "The clients' network (CIDR): the firewall is judged for it, and the "
@@ -27,6 +27,29 @@ void add_inspect_options(CLI::App& sub, InspectArgs& a) {
     sub.add_option("--cacert", a.cacert, "CA bundle for --url over https");
     sub.add_flag("--insecure", a.insecure, "Do not verify TLS certificates for --url");
 }
+
+namespace {
+
+Status check_limits(const health::Limits& l) {
+    for (const auto& [name, v] :
+         {std::pair{"--warning", l.api_warning}, std::pair{"--critical", l.api_critical}})
+        if (v && !(*v > 0 && *v <= 3600))
+            return usage_error(
+                fmt::format("{} must be a number of seconds between 0 and 3600", name),
+                "e.g. -w 0.5 -c 2 (the API's response time)");
+    if (l.api_warning && l.api_critical && *l.api_warning > *l.api_critical)
+        return usage_error(
+            fmt::format("--warning {:g} is above --critical {:g}", *l.api_warning, *l.api_critical),
+            "the warning threshold comes first, e.g. -w 0.5 -c 2");
+    for (const auto& m : l.models)
+        if (m.empty() || m.find_first_of(" \t\n,") != std::string::npos)
+            return usage_error(fmt::format("--model '{}': not a model name", m),
+                               "one name per --model, as `ollama list` shows it, e.g. "
+                               "--model llama3:8b");
+    return Ok{};
+}
+
+} // namespace
 
 Result<health::Facts> inspect_unit(const InspectArgs& a) {
     health::InspectOptions o;
@@ -59,6 +82,9 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
         return usage_error("--timeout must be a number of seconds between 0 and 3600",
                            "e.g. --timeout 10");
     o.api_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout_seconds * 1000));
+    if (auto st = check_limits(a.limits); !st)
+        return st.error();
+    o.limits = a.limits;
     auto manager = systemd::Manager::connect();
     if (!manager)
         return manager.error();

@@ -1,6 +1,7 @@
 #include "ollama-netcfg/health/inspect.hpp"
 
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -105,6 +106,22 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
         f.version = probe::parse_version(a.body);
 }
 
+// With --model: the models the server has (GET /api/tags), once it answers.
+void read_models(Facts& f, std::chrono::milliseconds timeout) {
+    if (f.limits.models.empty() || !f.version)
+        return;
+    f.models_tried = true;
+    const auto url = f.want.connect_url() + "/api/tags";
+    auto a = probe::http_get(url, timeout);
+    auto names = a.status == 200 ? ollama::parse_model_list(a.body) : std::nullopt;
+    if (names)
+        f.models = std::move(*names);
+    else
+        f.models_error = fmt::format(
+            "GET {}: {}", url,
+            !a.error.empty() ? a.error : fmt::format("HTTP {}, not a model list", a.status));
+}
+
 void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     if (!f.served())
         return;
@@ -200,7 +217,10 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     const auto unit_pids = probe::cgroup_pids(s.control_group);
     auto all = read_sockets(f, unit_pids);
     read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);
+    f.limits = o.limits;
+    f.api_timeout_seconds = std::chrono::duration<double>(o.api_timeout).count();
     read_api(f, o.api_timeout);
+    read_models(f, o.api_timeout);
     f.from = o.from;
     read_reach(f, manager, o);
     read_urls(f, o);

@@ -1,9 +1,11 @@
 #include "ollama-netcfg/health/problems.hpp"
 
+#include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/reach/scope.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace netcfg::health {
 namespace {
@@ -246,7 +248,11 @@ struct Finder {
     }
 
     void api() {
-        if (!f.api_tried || (f.api_status == 200 && f.version))
+        if (f.api_tried && f.api_status == 200 && f.version) {
+            api_time();
+            return models();
+        }
+        if (!f.api_tried)
             return;
         std::string what = !f.api_error.empty()
                                ? f.api_error
@@ -257,6 +263,45 @@ struct Finder {
                      "listener); connect with a local Host name or listen on another address";
         add("api-unreachable", Severity::critical, fmt::format("GET {}: {}", f.api_url, what),
             advice);
+    }
+
+    // -w/-c: the answer came, but slower than the admin allows.
+    void api_time() {
+        const auto& l = f.limits;
+        const bool critical = l.api_critical && f.api_seconds > *l.api_critical;
+        const bool warning = l.api_warning && f.api_seconds > *l.api_warning;
+        if (!critical && !warning)
+            return;
+        add("api-slow", critical ? Severity::critical : Severity::warning,
+            fmt::format("GET {} took {:.3f} s, over the {} threshold of {:g} s", f.api_url,
+                        f.api_seconds, critical ? "critical" : "warning",
+                        critical ? *l.api_critical : *l.api_warning),
+            fmt::format("the server is busy or short of memory: see `journalctl -u {}` and "
+                        "`ollama ps` (what is loaded)",
+                        f.unit));
+    }
+
+    // --model: every model the admin named is on the server.
+    void models() {
+        if (!f.models_tried)
+            return;
+        if (!f.models_error.empty()) {
+            add("model-missing", Severity::critical,
+                fmt::format("cannot tell whether {} {} there: {}", fmt::join(f.limits.models, ", "),
+                            f.limits.models.size() == 1 ? "is" : "are", f.models_error),
+                fmt::format("see `journalctl -u {}`", f.unit));
+            return;
+        }
+        for (const auto& m : ollama::missing_models(f.limits.models, f.models))
+            add("model-missing", Severity::critical,
+                fmt::format("model {} is not on the server (it has {})", m,
+                            f.models.empty() ? std::string("none")
+                                             : fmt::format("{}", fmt::join(f.models, ", "))),
+                fmt::format("pull it where the service looks: `{}ollama pull {}`",
+                            f.want.connect_url() == "http://127.0.0.1:11434"
+                                ? std::string()
+                                : "OLLAMA_HOST=" + f.want.connect_url() + " ",
+                            m));
     }
 
     void reach() {
@@ -508,13 +553,31 @@ std::vector<Problem> find_problems(const Facts& f) {
 }
 
 const std::vector<std::string>& known_problem_codes() {
-    static const std::vector<std::string> codes{
-        "unit-not-found",     "service-inactive", "reload-pending",      "stale-environment",
-        "unexpected-address", "not-listening",    "port-in-use",         "api-unreachable",
-        "set-in-main-unit",   "shadowed-drop-in", "duplicate-setting",   "ignored-assignment",
-        "runtime-only",       "foreign-server",   "address-unreachable", "containers-cannot-reach",
-        "firewall-blocks",    "firewall-partial", "firewall-undecided",  "open-to-internet",
-        "url-unreachable",    "not-visible"};
+    static const std::vector<std::string> codes{"unit-not-found",
+                                                "service-inactive",
+                                                "reload-pending",
+                                                "stale-environment",
+                                                "unexpected-address",
+                                                "not-listening",
+                                                "port-in-use",
+                                                "api-unreachable",
+                                                "set-in-main-unit",
+                                                "shadowed-drop-in",
+                                                "duplicate-setting",
+                                                "ignored-assignment",
+                                                "runtime-only",
+                                                "foreign-server",
+                                                "address-unreachable",
+                                                "containers-cannot-reach",
+                                                "firewall-blocks",
+                                                "firewall-partial",
+                                                "firewall-undecided",
+                                                "open-to-internet",
+                                                "url-unreachable",
+                                                "not-visible",
+                                                "api-slow",
+                                                "model-missing",
+                                                "check-timed-out"};
     return codes;
 }
 

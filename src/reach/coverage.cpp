@@ -127,4 +127,51 @@ std::string client_export(const ollama::HostSetting& want,
     return "export OLLAMA_HOST=" + url.substr(url.find("://") + 3);
 }
 
+std::vector<std::size_t> representatives(const std::vector<Interface>& covered) {
+    struct Pick {
+        std::string name;
+        int family;
+        std::optional<std::size_t> best, link_local;
+    };
+    std::vector<Pick> picks;
+    for (std::size_t i = 0; i < covered.size(); ++i) {
+        const auto& c = covered[i];
+        if (c.loopback || c.tentative)
+            continue;
+        auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) {
+            return p.name == c.name && p.family == c.family;
+        });
+        if (it == picks.end())
+            it = picks.insert(picks.end(), Pick{c.name, c.family, {}, {}});
+        auto& slot = c.link_local ? it->link_local : it->best;
+        if (!slot)
+            slot = i;
+    }
+    std::vector<std::size_t> out;
+    for (const auto& p : picks)
+        out.push_back(p.best ? *p.best : *p.link_local);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes) {
+    std::vector<NotAsked> out;
+    for (const auto& p : probes) {
+        if (p.represented_by.empty())
+            continue;
+        auto it = std::find_if(out.begin(), out.end(), [&](const NotAsked& n) {
+            return n.interface == p.interface && n.family == p.family;
+        });
+        if (it == out.end()) {
+            auto asked = std::find_if(probes.begin(), probes.end(), [&](const AddressProbe& a) {
+                return a.url == p.represented_by;
+            });
+            it = out.insert(
+                out.end(), {p.interface, p.family, 0, asked == probes.end() ? "" : asked->address});
+        }
+        ++it->count;
+    }
+    return out;
+}
+
 } // namespace netcfg::reach

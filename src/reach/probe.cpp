@@ -106,7 +106,9 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           const std::vector<Interface>& covered,
                                           std::chrono::milliseconds timeout) {
     std::vector<AddressProbe> out;
-    for (const auto& i : covered) {
+    std::vector<std::size_t> index(covered.size(), SIZE_MAX); // covered -> out
+    for (std::size_t n = 0; n < covered.size(); ++n) {
+        const auto& i = covered[n];
         if (i.loopback)
             continue;
         AddressProbe p;
@@ -118,16 +120,33 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         if (i.tentative) {
             p.skipped = "tentative: IPv6 duplicate address detection has not finished";
             p.detail = "not asked (" + p.skipped + ")";
-            out.push_back(std::move(p));
-            continue;
         }
+        index[n] = out.size();
+        out.push_back(std::move(p));
+    }
+    std::vector<bool> asked(out.size(), false);
+    for (auto n : representatives(covered)) {
+        auto& p = out[index[n]];
+        asked[index[n]] = true;
         auto a = probe::http_get(p.url, timeout);
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
         p.ok = a.error.empty() && version.has_value();
         p.detail = !a.error.empty() ? a.error
                    : version        ? fmt::format("HTTP 200, version {}", *version)
                                     : fmt::format("HTTP {}", a.status);
-        out.push_back(std::move(p));
+    }
+    for (std::size_t k = 0; k < out.size(); ++k) {
+        auto& p = out[k];
+        if (asked[k] || !p.skipped.empty())
+            continue;
+        auto rep = std::find_if(out.begin(), out.end(), [&](const AddressProbe& o) {
+            return asked[&o - out.data()] && o.interface == p.interface && o.family == p.family;
+        });
+        if (rep == out.end())
+            continue;
+        p.represented_by = rep->url;
+        p.skipped = fmt::format("not asked: the same socket serves {}, which was", rep->address);
+        p.detail = "not asked (" + p.skipped + ")";
     }
     return out;
 }

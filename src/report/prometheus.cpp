@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/prometheus.hpp"
 
+#include "ollama-netcfg/report/status_report.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -55,6 +57,26 @@ std::string prometheus_text(const std::string& unit, const health::Facts* f,
            "When the check ran, in seconds since the epoch.");
     out += fmt::format("ollama_netcfg_last_check_timestamp_seconds{{unit=\"{}\"}} {:.3f}\n", u,
                        now_seconds);
+    if (f && f->api_tried && f->api_error.empty()) {
+        metric(out, "ollama_netcfg_api_duration_seconds", "gauge",
+               "How long GET /api/version took to answer.");
+        out += fmt::format("ollama_netcfg_api_duration_seconds{{unit=\"{}\"}} {:.6f}\n", u,
+                           f->api_seconds);
+    }
+    if (f && f->firewall) {
+        metric(out, "ollama_netcfg_firewall_decision", "gauge",
+               "1 for the firewall's decision on a new connection from other hosts (or "
+               "--from) to Ollama's port, per IP version: accepted, dropped, rejected, "
+               "undecided, not-covered (the socket does not accept that version), not-judged.");
+        for (int version : {4, 6})
+            out += fmt::format("ollama_netcfg_firewall_decision{{unit=\"{}\",family=\"ipv{}\","
+                               "decision=\"{}\"}} 1\n",
+                               u, version, family_decision(*f->firewall, version));
+    }
+    if (f && f->models_tried && f->models_error.empty()) {
+        metric(out, "ollama_netcfg_models", "gauge", "How many models GET /api/tags lists.");
+        out += fmt::format("ollama_netcfg_models{{unit=\"{}\"}} {}\n", u, f->models.size());
+    }
     if (f && f->version) {
         metric(out, "ollama_netcfg_ollama_info", "gauge",
                "The Ollama version that answered, and where it listens.");

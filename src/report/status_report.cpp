@@ -91,11 +91,16 @@ std::string reach_lines(const Facts& f) {
         return {};
     std::string out = "reachable at:\n";
     for (const auto& a : f.addresses)
-        out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n",
-                           a.ok                ? "ok"
-                           : a.skipped.empty() ? "FAIL"
-                                               : "--",
-                           a.family, a.interface, a.url, a.detail);
+        if (a.represented_by.empty())
+            out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n",
+                               a.ok                ? "ok"
+                               : a.skipped.empty() ? "FAIL"
+                                                   : "--",
+                               a.family, a.interface, a.url, a.detail);
+    for (const auto& n : reach::not_asked(f.addresses))
+        out += fmt::format("  {:<4} IPv{} {:<12} and {} more address{} on the same socket as {}, "
+                           "not asked (--json lists them)\n",
+                           "--", n.family, n.interface, n.count, n.count == 1 ? "" : "es", n.asked);
     if (f.addresses.empty())
         out += "  loopback only\n";
     for (const auto& b : f.bridges)
@@ -147,11 +152,7 @@ std::string closing_lines(const Facts& f) {
 nlohmann::json family_json(const reach::Firewall& fw, int version) {
     const auto* v = fw.visible ? fw.family(version) : nullptr;
     if (!v) {
-        const bool covered = std::any_of(fw.any_source.begin(), fw.any_source.end(),
-                                         [&](const auto& a) { return a.family == version; });
-        return {{"decision", !fw.visible ? "undecided"
-                             : covered   ? "not-judged"
-                                         : "not-covered"},
+        return {{"decision", family_decision(fw, version)},
                 {"backend", ""},
                 {"reason", !fw.visible ? fw.why_not : ""},
                 {"open_command", ""}};
@@ -176,14 +177,32 @@ nlohmann::json problems_json(const std::vector<Problem>& problems) {
     return out;
 }
 
+// Monitoring-plugin perfdata: label=value[UOM];warn;crit;min;max.
 std::string perfdata(const Facts* f, std::size_t problems, double seconds) {
     auto out = fmt::format("time={:.3f}s;;;0 problems={};;;0", seconds, problems);
-    if (f && f->api_tried && f->api_error.empty())
-        out += fmt::format(" api_time={:.3f}s;;;0", f->api_seconds);
+    if (!f)
+        return out;
+    auto limit = [](const std::optional<double>& v) {
+        return v ? fmt::format("{:g}", *v) : std::string();
+    };
+    if (f->api_tried && f->api_error.empty())
+        out += fmt::format(" api_time={:.3f}s;{};{};0;{:g}", f->api_seconds,
+                           limit(f->limits.api_warning), limit(f->limits.api_critical),
+                           f->api_timeout_seconds);
+    if (f->models_tried && f->models_error.empty())
+        out += fmt::format(" models={};;;0", f->models.size());
     return out;
 }
 
 } // namespace
+
+std::string family_decision(const reach::Firewall& fw, int version) {
+    if (const auto* v = fw.visible ? fw.family(version) : nullptr)
+        return std::string(firewall::decision_name(v->verdict.decision));
+    const bool covered = std::any_of(fw.any_source.begin(), fw.any_source.end(),
+                                     [&](const auto& a) { return a.family == version; });
+    return !fw.visible ? "undecided" : covered ? "not-judged" : "not-covered";
+}
 
 std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
     std::string out = unit_line(f);
@@ -291,14 +310,17 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                 {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
     auto addresses = nlohmann::json::array();
     for (const auto& a : f.addresses)
-        addresses.push_back({{"interface", a.interface},
-                             {"address", a.address},
-                             {"family", a.family},
-                             {"link_local", a.link_local},
-                             {"url", a.url},
-                             {"ok", a.ok},
-                             {"skipped", a.skipped},
-                             {"detail", a.detail}});
+        addresses.push_back(
+            {{"represented_by", a.represented_by.empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(a.represented_by)},
+             {"interface", a.interface},
+             {"address", a.address},
+             {"family", a.family},
+             {"link_local", a.link_local},
+             {"url", a.url},
+             {"ok", a.ok},
+             {"skipped", a.skipped},
+             {"detail", a.detail}});
     j["addresses"] = addresses;
     auto bridges = nlohmann::json::array();
     for (const auto& b : f.bridges)

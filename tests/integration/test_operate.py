@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
@@ -344,7 +345,7 @@ def prometheus_file_matches_the_check(sb):
     u = ("unit", "ollama.service")
     assert s[("ollama_netcfg_up", (u,))] == 1 and s[("ollama_netcfg_status", (u,))] == 0
     codes = [k for k in s if k[0] == "ollama_netcfg_problem"]
-    assert len(codes) == 22 and all(s[k] == 0 for k in codes), codes  # every known code
+    assert len(codes) == 25 and all(s[k] == 0 for k in codes), codes  # every known code
     assert s[("ollama_netcfg_ollama_info", (("listen", "*:11434"), u,
                                             ("version", "0.12.6")))] == 1
     assert 0 < s[("ollama_netcfg_check_duration_seconds", (u,))] < 5
@@ -360,6 +361,96 @@ def prometheus_file_matches_the_check(sb):
     # Cannot write the file: UNKNOWN, and says why.
     r = sb.tool("check", "--prometheus", "/nonexistent/dir/x.prom")
     assert r.returncode == 3 and "/nonexistent/dir" in r.stderr, r.stderr
+
+
+def curl_seconds(sb, url):
+    """How long the API takes to answer a client, as curl measures it."""
+    r = sb.run(["curl", "-sS", "--noproxy", "*", "-o", "/dev/null", "-w", "%{time_total}", url])
+    return float(r.stdout)
+
+
+@case
+def check_warning_and_critical_judge_the_api_time_and_a_timeout_is_critical(sb):
+    hand_edit(sb, DROPIN_DIR + "/slow.conf", "[Service]\nEnvironment=FAKE_OLLAMA_API_DELAY=0.3\n")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    assert curl_seconds(sb, "http://127.0.0.1:11434/api/version") >= 0.3  # what a client sees
+    # Within both thresholds: OK, with the thresholds in the perfdata.
+    r = sb.tool("check", "-w", "2", "-c", "3")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert re.search(r"api_time=0\.3\d\ds;2;3;0;5$", r.stdout.strip()), r.stdout
+    # Over -w: WARNING, named in the line.
+    r = sb.tool("check", "-w", "0.1", "-c", "3")
+    assert r.returncode == 1 and r.stdout.startswith("OLLAMA-NETCFG WARNING - api-slow: GET "
+                                                     "http://127.0.0.1:11434/api/version took 0.3"), r.stdout
+    assert "over the warning threshold of 0.1 s" in r.stdout and ";0.1;3;0;5" in r.stdout
+    # Over -c: CRITICAL.
+    rc, j, codes = check(sb, "--warning", "0.05", "--critical", "0.2")
+    assert rc == 2 and codes == {"api-slow"} and j["problems"][0]["severity"] == "CRITICAL", j
+    # -t shorter than the answer: CRITICAL (api-unreachable, timed out), not UNKNOWN.
+    r = sb.tool("check", "-t", "0.1")
+    assert r.returncode == 2 and "api-unreachable" in r.stdout and "timed out" in r.stdout, r.stdout
+    # Bad thresholds are usage errors: UNKNOWN.
+    r = sb.tool("check", "-w", "2", "-c", "1")
+    assert r.returncode == 3 and "above --critical" in r.stdout, r.stdout
+
+
+@case
+def check_model_names_the_missing_one(sb):
+    hand_edit(sb, DROPIN_DIR + "/models.conf",
+              "[Service]\nEnvironment=FAKE_OLLAMA_MODELS=llama3:latest,qwen2:7b\n")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    listed = [m["name"] for m in json.loads(sb.run(
+        ["curl", "-sS", "--noproxy", "*", "http://127.0.0.1:11434/api/tags"]).stdout)["models"]]
+    assert listed == ["llama3:latest", "qwen2:7b"]
+    r = sb.tool("check", "--model", "llama3", "--model", "qwen2:7b")
+    assert r.returncode == 0 and r.stdout.strip().endswith(" models=2;;;0"), r.stdout
+    r = sb.tool("check", "--model", "llama3", "--model", "mistral")
+    assert r.returncode == 2, r.stdout
+    assert ("model-missing: model mistral is not on the server (it has llama3:latest, qwen2:7b)"
+            in r.stdout), r.stdout
+    rc, j, codes = check(sb, "--model", "qwen2")  # qwen2 is qwen2:latest, which is not there
+    assert rc == 2 and codes == {"model-missing"}, j
+
+
+@case
+def a_check_that_cannot_finish_in_time_is_critical(sb):
+    expose_ok(sb, "0.0.0.0")
+    # nft hangs (a firewall tool stuck on a lock): the check ends by itself.
+    sb.write("/usr/local/sbin/nft", "#!/bin/sh\nsleep 30\nexec /usr/sbin/nft \"$@\"\n")
+    sb.run(["chmod", "755", "/usr/local/sbin/nft"])
+    path = {"PATH": "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    try:
+        t0 = time.monotonic()
+        r = sb.tool("check", "-t", "0.5", env=path)
+        took = time.monotonic() - t0
+        assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+        assert r.stdout.startswith("OLLAMA-NETCFG CRITICAL - check-timed-out: the check did not "
+                                   "finish within 1.5 s"), r.stdout
+        assert took < 10, took
+        j = json.loads(sb.tool("check", "-t", "0.5", "--json", env=path).stdout)
+        assert j["status"] == "CRITICAL" and j["problems"][0]["code"] == "check-timed-out", j
+    finally:
+        sb.run(["rm", "-f", "/usr/local/sbin/nft"])
+        sb.run(["pkill", "-f", "sleep 30"], check=False)
+
+
+@case
+def prometheus_warns_about_a_name_the_collector_ignores_and_has_the_firewall_per_version(sb):
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("check", "--prometheus", "/var/tmp/ollama.txt")
+    assert r.returncode == 0 and "reads only files ending in .prom" in r.stderr, r.stderr
+    assert sb.read("/var/tmp/ollama.txt")  # still written, as asked
+    r = sb.tool("check", "--prometheus", "/var/tmp/ollama.prom")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    s = parse_prometheus(sb.read("/var/tmp/ollama.prom"))
+    j = check_ok(sb)
+    u = ("unit", "ollama.service")
+    for family in ("ipv4", "ipv6"):
+        key = ("ollama_netcfg_firewall_decision",
+               (("decision", j["firewall"][family]["decision"]), ("family", family), u))
+        assert s.get(key) == 1, (key, s)
+    assert 0 < s[("ollama_netcfg_api_duration_seconds", (u,))] < 5
+    sb.run(["rm", "-f", "/var/tmp/ollama.txt", "/var/tmp/ollama.prom"])
 
 
 # --- reset -------------------------------------------------------------------

@@ -81,6 +81,52 @@ def start(sb):
 
 # --- interfaces and containers --------------------------------------------
 
+def assert_one_asked_per_interface_and_version(sb, addresses):
+    """One address per interface and IP version is asked; every other one is
+    served by the same socket, and a client asking it gets the answer too."""
+    groups = {}
+    for a in addresses:
+        if a["represented_by"] is not None or not a["skipped"]:
+            groups.setdefault((a["interface"], a["family"]), []).append(a)
+    for key, members in groups.items():
+        assert len([a for a in members if a["represented_by"] is None]) == 1, (key, members)
+    for a in addresses:
+        if a["represented_by"] is None:
+            continue
+        assert not a["ok"] and a["skipped"].startswith("not asked"), a
+        r = sb.run(["curl", "-sS", "-g", "-m", "2", "--noproxy", "*", a["url"]], check=False)
+        assert r.returncode == 0 and '"version"' in r.stdout, (a, r.stderr)
+
+
+@case
+def many_addresses_are_listed_and_one_per_interface_and_version_is_asked(sb):
+    expose_ok(sb, "0.0.0.0")
+    # A veth pair without link-local addresses (addrgenmode none): the
+    # addresses below are all it has.
+    sb.sh("ip link add many0 type veth peer name many1 && ip link set many0 addrgenmode none && "
+          "ip link set many1 addrgenmode none && ip link set many1 up && ip link set many0 up && "
+          "for i in $(seq 1 40); do ip addr add 198.51.100.$i/32 dev many0 && "
+          "ip -6 addr add 2001:db8:1::$i/128 dev many0 nodad; done")
+    try:
+        j = json.loads(sb.tool("status", "--json").stdout)
+        mine = [a for a in j["addresses"] if a["interface"] == "many0" and not a["link_local"]]
+        assert len(mine) == 80, len(mine)  # --json keeps the full list
+        asked = [a for a in mine if a["represented_by"] is None]
+        assert sorted(a["family"] for a in asked) == [4, 6], asked
+        assert all(a["ok"] for a in asked) and j["status"] == "OK", (asked, j["problems"])
+        assert_one_asked_per_interface_and_version(sb, j["addresses"])
+        # The text summarizes: one line per interface and IP version, not 80.
+        text = sb.tool("status").stdout
+        lines = [l for l in text.splitlines() if "many0" in l]
+        assert len(lines) == 4, lines  # asked + "and N more" for each version
+        assert any("and 39 more addresses on the same socket as 198.51.100.1" in l
+                   for l in lines), lines
+        r = expose_ok(sb, "0.0.0.0")
+        assert "and 39 more IPv6 addresses on many0" in r.stdout, r.stdout
+    finally:
+        sb.run(["ip", "link", "del", "many0"], check=False)
+
+
 @case
 def exposed_and_open_every_address_is_probed_and_clients_reach_it(sb):
     start(sb)
@@ -108,7 +154,9 @@ def exposed_and_open_every_address_is_probed_and_clients_reach_it(sb):
                   timeout=10, what="IPv6 duplicate address detection")
     j = json.loads(sb.tool("status", "--json").stdout)
     link_local = [a for a in j["addresses"] if a["link_local"]]
-    assert link_local and all(a["ok"] and "%25" in a["url"] for a in link_local), link_local
+    asked = [a for a in link_local if a["represented_by"] is None]
+    assert asked and all(a["ok"] and "%25" in a["url"] for a in asked), link_local
+    assert_one_asked_per_interface_and_version(sb, j["addresses"])
     # A tentative address is not asked (the kernel takes no connection to it yet).
     sb.sh("ip link add t7a type veth peer name t7b && ip link set t7b up && ip link set t7a up && "
           "ip addr add fd00:7::1/64 dev t7a")

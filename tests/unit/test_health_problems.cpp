@@ -1,5 +1,6 @@
 #include "listen_socket.hpp"
 #include "ollama-netcfg/health/problems.hpp"
+#include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <catch2/catch.hpp>
@@ -259,10 +260,11 @@ TEST_CASE("api-unreachable explains a 403 from Ollama's Host check", "[problems]
 TEST_CASE("plugin_line: one line, status, summary, perfdata", "[report]") {
     auto f = healthy();
     f.api_seconds = 0.0012;
+    f.api_timeout_seconds = 5;
     auto line = report::plugin_line(f, {}, 0.0123);
     CHECK(line == "OLLAMA-NETCFG OK - ollama.service listens on *:11434, Ollama 0.12.6 "
                   "answers at http://127.0.0.1:11434 | time=0.012s;;;0 problems=0;;;0 "
-                  "api_time=0.001s;;;0");
+                  "api_time=0.001s;;;0;5");
     std::vector<Problem> ps{{"not-listening", Severity::critical, "nothing | here", "x"},
                             {"not-visible", Severity::info, "hidden", "y"},
                             {"reload-pending", Severity::warning, "files changed", "z"}};
@@ -514,21 +516,35 @@ TEST_CASE("foreign-server: an ollama serve outside the unit", "[problems]") {
 
 TEST_CASE("every code find_problems reports is a known code, documented", "[problems]") {
     const auto& known = known_problem_codes();
-    for (const char* code : {"unit-not-found",      "service-inactive",
-                             "reload-pending",      "stale-environment",
-                             "unexpected-address",  "not-listening",
-                             "port-in-use",         "api-unreachable",
-                             "set-in-main-unit",    "shadowed-drop-in",
-                             "duplicate-setting",   "ignored-assignment",
-                             "runtime-only",        "foreign-server",
-                             "address-unreachable", "containers-cannot-reach",
-                             "firewall-blocks",     "firewall-partial",
-                             "firewall-undecided",  "open-to-internet",
-                             "url-unreachable",     "not-visible"}) {
+    for (const char* code : {"unit-not-found",
+                             "service-inactive",
+                             "reload-pending",
+                             "stale-environment",
+                             "unexpected-address",
+                             "not-listening",
+                             "port-in-use",
+                             "api-unreachable",
+                             "set-in-main-unit",
+                             "shadowed-drop-in",
+                             "duplicate-setting",
+                             "ignored-assignment",
+                             "runtime-only",
+                             "foreign-server",
+                             "address-unreachable",
+                             "containers-cannot-reach",
+                             "firewall-blocks",
+                             "firewall-partial",
+                             "firewall-undecided",
+                             "open-to-internet",
+                             "url-unreachable",
+                             "not-visible",
+                             "api-slow",
+                             "model-missing",
+                             "check-timed-out"}) {
         INFO(code);
         CHECK(std::find(known.begin(), known.end(), code) != known.end());
     }
-    CHECK(known.size() == 22);
+    CHECK(known.size() == 25);
     // problem-codes.md has a row for each, in this order.
     std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
     std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
@@ -540,4 +556,116 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
         if (row != std::string::npos)
             at = row;
     }
+}
+
+TEST_CASE("api-slow: -w and -c on the API's response time", "[problems][plugin]") {
+    auto f = healthy();
+    f.api_seconds = 0.4;
+    CHECK(find_problems(f).empty()); // no thresholds, no verdict on time
+    f.limits.api_warning = 0.5;
+    f.limits.api_critical = 1.0;
+    CHECK(find_problems(f).empty());
+    f.api_seconds = 0.6;
+    auto ps = find_problems(f);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].code == "api-slow");
+    CHECK(ps[0].severity == Severity::warning);
+    CHECK_THAT(ps[0].message, Catch::Contains("took 0.600 s, over the warning threshold of 0.5 s"));
+    f.api_seconds = 1.2;
+    ps = find_problems(f);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].severity == Severity::critical);
+    CHECK_THAT(ps[0].message, Catch::Contains("over the critical threshold of 1 s"));
+    f.limits.api_warning.reset(); // -c alone
+    CHECK(find_problems(f)[0].severity == Severity::critical);
+    f.api_seconds = 0.9;
+    CHECK(find_problems(f).empty());
+    // No answer: api-unreachable says it, not api-slow.
+    f.api_error = "Operation timed out after 5000 milliseconds";
+    f.api_status = 0;
+    f.version.reset();
+    ps = find_problems(f);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].code == "api-unreachable");
+    CHECK(ps[0].severity == Severity::critical);
+}
+
+TEST_CASE("model-missing names each model the server lacks", "[problems][plugin]") {
+    auto f = healthy();
+    f.limits.models = {"llama3", "qwen2:7b"};
+    f.models_tried = true;
+    f.models = {"llama3:latest", "qwen2:7b"};
+    CHECK(find_problems(f).empty());
+    f.models = {"llama3:latest"};
+    auto ps = find_problems(f);
+    REQUIRE(ps.size() == 1);
+    CHECK(ps[0].code == "model-missing");
+    CHECK(ps[0].severity == Severity::critical);
+    CHECK(ps[0].message == "model qwen2:7b is not on the server (it has llama3:latest)");
+    CHECK(ps[0].advice == "pull it where the service looks: `ollama pull qwen2:7b`");
+    f.models.clear();
+    CHECK(find_problems(f).size() == 2);
+    CHECK_THAT(find_problems(f)[0].message, Catch::EndsWith("(it has none)"));
+    f.want = ollama::read_ollama_host("0.0.0.0:11435");
+    f.models_error = "GET http://127.0.0.1:11435/api/tags: HTTP 500, not a model list";
+    ps = find_problems(f);
+    auto it = std::find_if(ps.begin(), ps.end(), [](auto& p) { return p.code == "model-missing"; });
+    REQUIRE(it != ps.end());
+    CHECK_THAT(it->message, Catch::StartsWith("cannot tell whether llama3, qwen2:7b are there"));
+    f.models_error.clear();
+    f.models = {};
+    ps = find_problems(f);
+    it = std::find_if(ps.begin(), ps.end(), [](auto& p) { return p.code == "model-missing"; });
+    REQUIRE(it != ps.end());
+    CHECK(
+        it->advice ==
+        "pull it where the service looks: `OLLAMA_HOST=http://127.0.0.1:11435 ollama pull llama3`");
+}
+
+TEST_CASE("perfdata carries thresholds, the timeout as max, and the model count",
+          "[report][plugin]") {
+    auto f = healthy();
+    f.api_seconds = 0.0012;
+    f.api_timeout_seconds = 10;
+    f.limits.api_warning = 0.5;
+    f.limits.api_critical = 1;
+    auto line = report::plugin_line(f, {}, 0.02);
+    CHECK_THAT(line,
+               Catch::EndsWith("| time=0.020s;;;0 problems=0;;;0 api_time=0.001s;0.5;1;0;10"));
+    f.limits.models = {"llama3"};
+    f.models_tried = true;
+    f.models = {"llama3:latest", "qwen2:7b"};
+    line = report::plugin_line(f, {}, 0.02);
+    CHECK_THAT(line, Catch::EndsWith("api_time=0.001s;0.5;1;0;10 models=2;;;0"));
+    f.models_error = "GET x: refused";
+    CHECK_THAT(report::plugin_line(f, {}, 0.02), Catch::EndsWith("api_time=0.001s;0.5;1;0;10"));
+}
+
+TEST_CASE("the Prometheus file has the API time, the models and the firewall per IP version",
+          "[report][plugin]") {
+    auto f = judged({{4, {"nftables", firewall::Decision::drop, "rule 3", {}}, {}},
+                     {6, {"nftables", firewall::Decision::accept, "no rule", {}}, {}}});
+    f.api_seconds = 0.002;
+    f.models_tried = true;
+    f.models = {"a:latest"};
+    auto text = report::prometheus_text("ollama.service", &f, find_problems(f), 0.01, 1.0);
+    CHECK_THAT(text, Catch::Contains(
+                         "ollama_netcfg_api_duration_seconds{unit=\"ollama.service\"} 0.002000\n"));
+    CHECK_THAT(text, Catch::Contains("ollama_netcfg_firewall_decision{unit=\"ollama.service\","
+                                     "family=\"ipv4\",decision=\"dropped\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("ollama_netcfg_firewall_decision{unit=\"ollama.service\","
+                                     "family=\"ipv6\",decision=\"accepted\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("ollama_netcfg_models{unit=\"ollama.service\"} 1\n"));
+    CHECK_THAT(text,
+               Catch::Contains("ollama_netcfg_check_duration_seconds{unit=\"ollama.service\"} "
+                               "0.010000\n"));
+    // Only IPv4 covered: IPv6 is not-covered.
+    f.firewall->families.pop_back();
+    f.firewall->any_source.pop_back();
+    text = report::prometheus_text("ollama.service", &f, {}, 0.01, 1.0);
+    CHECK_THAT(text, Catch::Contains("family=\"ipv6\",decision=\"not-covered\"} 1\n"));
+    // A loopback listener has no firewall verdict, so no such series.
+    f.firewall.reset();
+    CHECK_THAT(report::prometheus_text("ollama.service", &f, {}, 0.01, 1.0),
+               !Catch::Contains("ollama_netcfg_firewall_decision{"));
 }

@@ -4,6 +4,7 @@
 #include "ollama-netcfg/report/proxy_config.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 using namespace netcfg;
@@ -243,4 +244,52 @@ TEST_CASE("proxy configs send a local Host, stream, and wait long", "[reach]") {
                           Catch::Contains("header_up Host localhost:11434") &&
                           Catch::Contains("flush_interval -1") &&
                           Catch::Contains("tls /c.pem /k.pem"));
+}
+
+TEST_CASE("representatives: one address per interface and IP version is asked", "[reach]") {
+    using I = reach::Interface;
+    std::vector<I> covered{
+        {"lo", "127.0.0.1", 4, true, false, false},          // 0 loopback: never
+        {"eth0", "fe80::1", 6, false, true, false},          // 1 link-local: only as a last resort
+        {"eth0", "192.168.1.10", 4, false, false, false},    // 2 first IPv4 of eth0
+        {"eth0", "192.168.1.11", 4, false, false, false},    // 3
+        {"eth0", "2001:db8::10", 6, false, false, false},    // 4 first global IPv6 of eth0
+        {"eth0", "2001:db8::11", 6, false, false, false},    // 5
+        {"eth1", "fd00::1", 6, false, false, false, true},   // 6 tentative: not asked
+        {"eth1", "fe80::2", 6, false, true, false},          // 7 eth1 has only this one
+        {"eth2", "fd00:2::1", 6, false, false, false, true}, // 8 only tentative: nothing
+    };
+    CHECK(reach::representatives(covered) == std::vector<std::size_t>{2, 4, 7});
+    CHECK(reach::representatives({}).empty());
+    // Hundreds of addresses cost one request per interface and version.
+    std::vector<I> many;
+    for (int i = 0; i < 1000; ++i)
+        many.push_back({"kube-ipvs0", fmt::format("10.96.{}.{}", i / 250, i % 250 + 1), 4, false,
+                        false, false});
+    CHECK(reach::representatives(many) == std::vector<std::size_t>{0});
+}
+
+TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]") {
+    auto probe = [](const char* iface, const char* addr, int family, const char* by) {
+        reach::AddressProbe p;
+        p.interface = iface;
+        p.address = addr;
+        p.family = family;
+        p.url = fmt::format("http://{}/", addr);
+        p.represented_by = by;
+        return p;
+    };
+    std::vector<reach::AddressProbe> probes{
+        probe("eth0", "10.0.0.1", 4, ""),
+        probe("eth0", "10.0.0.2", 4, "http://10.0.0.1/"),
+        probe("eth0", "10.0.0.3", 4, "http://10.0.0.1/"),
+        probe("eth0", "fd00::1", 6, ""),
+        probe("eth1", "10.1.0.1", 4, ""),
+    };
+    auto n = reach::not_asked(probes);
+    REQUIRE(n.size() == 1);
+    CHECK(n[0].interface == "eth0");
+    CHECK(n[0].family == 4);
+    CHECK(n[0].count == 2);
+    CHECK(n[0].asked == "10.0.0.1");
 }

@@ -18,6 +18,7 @@ struct InspectArgs {
     std::vector<std::string> urls; // --url
     std::string cacert;
     bool insecure = false;
+    health::Limits limits; // check's -w, -c, --model
 };
 
 void add_inspect_options(CLI::App& sub, InspectArgs& args);

@@ -35,6 +35,14 @@ struct UrlProbe {
     std::string host;          // the Host the proxy forwards (the URL's)
 };
 
+// What `check` holds the server to beyond listening and answering: the API's
+// response time (-w, -c) and the models it must have (--model).
+struct Limits {
+    std::optional<double> api_warning;  // seconds
+    std::optional<double> api_critical; // seconds
+    std::vector<std::string> models;    // as the admin names them
+};
+
 // An `ollama serve` outside the unit, and what it does on the network.
 struct ForeignServer {
     probe::ServeProcess process;
@@ -80,6 +88,12 @@ struct Facts {
     std::string api_error;
     std::optional<std::string> version;
     double api_seconds = 0;
+    double api_timeout_seconds = 0; // how long the answer was waited for
+
+    Limits limits;
+    bool models_tried = false;       // GET /api/tags was asked (only with --model)
+    std::string models_error;        // why the list could not be read
+    std::vector<std::string> models; // what it lists
 
     bool reach_checked = false; // the listener was found, so reachability was probed
     std::vector<reach::AddressProbe> addresses;

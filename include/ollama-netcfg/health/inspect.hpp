@@ -21,6 +21,7 @@ struct InspectOptions {
     std::vector<std::string> urls; // --url
     std::string cacert;
     bool insecure = false;
+    Limits limits; // check's -w, -c, --model
 };
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& options);

@@ -52,7 +52,27 @@ struct AddressProbe {
     std::string skipped; // why it was not asked (a tentative address); ok is then false
     bool ok = false;
     std::string detail; // "HTTP 200, version 0.12.6" or the error
+    // Not asked because the same socket serves it and another address of the
+    // same interface and IP version was asked: that one's URL.
+    std::string represented_by;
 };
+
+// Pure: which of the covered addresses to ask, one per interface and IP
+// version (the socket already says it serves them all; asking each of a
+// host's hundreds of addresses proves nothing more): the first that is
+// neither loopback, tentative nor link-local, else the first link-local one
+// that is not tentative. Indices into `covered`, in its order.
+std::vector<std::size_t> representatives(const std::vector<Interface>& covered);
+
+// Pure: for the text reports, how many addresses of each interface and IP
+// version were not asked for that reason.
+struct NotAsked {
+    std::string interface;
+    int family = 4;
+    std::size_t count = 0;
+    std::string asked; // the address that was asked for them
+};
+std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes);
 
 struct Bridge {
     std::string interface;
@@ -101,8 +121,9 @@ std::string client_export(const ollama::HostSetting& want,
 // getifaddrs, with /sys/class/net/NAME/bridge telling bridges.
 std::vector<Interface> interfaces();
 
-// Probes every covered, non-loopback address (link-local IPv6 with its
-// interface as the zone). Loopback is what the main proof already asks.
+// Lists every covered, non-loopback address and asks the representatives()
+// (link-local IPv6 with its interface as the zone). Loopback is what the
+// main proof already asks.
 std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           const std::vector<Interface>& covered,
                                           std::chrono::milliseconds timeout);

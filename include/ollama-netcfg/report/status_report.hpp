@@ -22,6 +22,11 @@ nlohmann::json status_json(const health::Facts& f, const std::vector<health::Pro
 std::string plugin_line(const health::Facts& f, const std::vector<health::Problem>& problems,
                         double seconds);
 
+// The firewall's decision for one IP version (4, 6), as --json names it:
+// accepted, dropped, rejected, undecided, not-covered (the socket does not
+// accept that version) or not-judged (--from names the other version).
+std::string family_decision(const reach::Firewall& fw, int version);
+
 // The line and object for a check that could not look at all (UNKNOWN).
 std::string plugin_unknown_line(const std::string& why, double seconds);
 nlohmann::json unknown_json(const std::string& unit, const Error& why, double seconds);
