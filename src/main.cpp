@@ -6,6 +6,7 @@
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
 #include "ollama-netcfg/cli/suggest.hpp"
+#include "ollama-netcfg/probe/http.hpp"
 
 #include <CLI/Version.hpp>
 #include <algorithm>
@@ -58,7 +59,7 @@ std::string version_text() {
         OLLAMA_NETCFG_VERSION, OLLAMA_NETCFG_LIBSYSTEMD_VERSION, LIBCURL_VERSION, CLI11_VERSION,
         FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100, SPDLOG_VER_MAJOR,
         SPDLOG_VER_MINOR, SPDLOG_VER_PATCH, NLOHMANN_JSON_VERSION_MAJOR,
-        NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH, curl_version());
+        NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH, probe::curl_version_text());
 }
 
 // The commands, one line each: what `ollama-netcfg` alone prints.
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
                  "ollama-netcfg"};
     app.require_subcommand(1);
     app.fallthrough();
-    app.set_version_flag("--version", cli::version_text());
+    // Computed only when asked: it loads libcurl to say which one runs.
+    app.set_version_flag("--version", std::function<std::string()>(cli::version_text));
     app.footer("Run 'ollama-netcfg COMMAND --help' for a command's options and examples, "
                "'man ollama-netcfg' for all of it.");
 

@@ -107,11 +107,12 @@ struct Prover {
     }
 
     Proof api_proof(Deadline deadline) const {
-        auto url = target.listen.connect_url() + "/api/version";
+        const probe::Endpoint to{target.listen.connect_host(), target.listen.port, {}};
+        const auto url = to.url("/api/version");
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         auto timeout =
             std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
-        auto a = probe::http_get(url, timeout);
+        auto a = probe::get(to, "/api/version", timeout);
         if (!a.error.empty())
             return {"api", false, fmt::format("GET {}: {}", url, a.error)};
         auto version = probe::parse_version(a.body);

@@ -2,18 +2,84 @@
 // three-valued logic: a match on something this packet does not tell (the
 // input interface, the destination address, an xt match) is "unknown", and
 // an unknown match in front of a verdict makes the answer "undecided".
+//
+// The ruleset is read with simdjson and indexed by pointers into it, once:
+// a host's ruleset can have tens of thousands of rules (kube-proxy, Docker,
+// fail2ban), and `check` runs every minute.
 #include "ollama-netcfg/firewall/verdict.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <simdjson.h>
 
 namespace netcfg::firewall {
+
+using simdjson::dom::element;
+
 namespace {
 
-using nlohmann::json;
-
 enum class Tri { no, yes, unknown };
+
+// --- reading the JSON ------------------------------------------------------
+
+std::optional<element> field(element e, std::string_view key) {
+    element out;
+    if (!e.is_object() || e[key].get(out) != simdjson::SUCCESS)
+        return std::nullopt;
+    return out;
+}
+
+bool has(element e, std::string_view key) {
+    return field(e, key).has_value();
+}
+
+// A string member, viewed in the parsed document (which outlives the view).
+std::string_view view(element e, std::string_view key, std::string_view fallback = "") {
+    auto f = field(e, key);
+    std::string_view v;
+    if (!f || f->get_string().get(v) != simdjson::SUCCESS)
+        return fallback;
+    return v;
+}
+
+std::string text(element e, std::string_view key, std::string_view fallback = "") {
+    return std::string(view(e, key, fallback));
+}
+
+std::optional<long> number_of(element e) {
+    if (int64_t i; e.get_int64().get(i) == simdjson::SUCCESS)
+        return static_cast<long>(i);
+    if (uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS)
+        return static_cast<long>(u);
+    if (double d; e.get_double().get(d) == simdjson::SUCCESS)
+        return static_cast<long>(d);
+    return std::nullopt;
+}
+
+std::optional<std::string_view> string_of(element e) {
+    std::string_view v;
+    if (e.get_string().get(v) != simdjson::SUCCESS)
+        return std::nullopt;
+    return v;
+}
+
+std::string dump(element e) {
+    return simdjson::minify(e);
+}
+
+std::string key(std::string_view f, std::string_view t, std::string_view n) {
+    return fmt::format("{} {} {}", f, t, n);
+}
+
+// --- what the packet is -----------------------------------------------------
+
+// The packet's value for a match's left side.
+struct Value {
+    enum Kind { other_packet, number, string, no_flags, not_lo } kind = other_packet;
+    long num = 0;
+    std::string str;
+};
 
 struct ChainRef {
     std::string family, table, name;
@@ -25,38 +91,35 @@ struct Walk {
     std::string reason;
 };
 
+} // namespace
+
+struct NftRuleset::Index {
+    simdjson::dom::parser parser;
+    std::vector<element> chains;
+    std::map<std::string, std::vector<element>> rules;  // "family table chain"
+    std::map<std::string, std::optional<element>> sets; // "family table name": its elements
+};
+
+namespace {
+
 class Evaluator {
   public:
-    Evaluator(const json& ruleset, const Packet& p) : p_(p) {
-        if (!ruleset.contains("nftables"))
-            return;
-        for (const auto& item : ruleset["nftables"]) {
-            if (item.contains("rule")) {
-                const auto& r = item["rule"];
-                rules_[key(r["family"], r["table"], r["chain"])].push_back(r);
-            } else if (item.contains("chain")) {
-                chains_.push_back(item["chain"]);
-            } else if (item.contains("set")) {
-                const auto& s = item["set"];
-                sets_[key(s["family"], s["table"], s["name"])] = s.value("elem", json::array());
-            }
-        }
-    }
+    Evaluator(const NftRuleset::Index& index, const Packet& p) : x_(index), p_(p) {}
 
     Verdict run() {
         Verdict v{"nftables", Decision::accept, "no input chain filters it", {}};
-        std::vector<json> base;
-        for (const auto& c : chains_)
-            if (c.value("hook", "") == "input" && family_applies(c.value("family", "")) &&
-                c.value("type", "filter") == "filter")
+        std::vector<element> base;
+        for (const auto& c : x_.chains)
+            if (text(c, "hook") == "input" && family_applies(text(c, "family")) &&
+                text(c, "type", "filter") == "filter")
                 base.push_back(c);
         std::stable_sort(base.begin(), base.end(),
-                         [](const json& a, const json& b) { return priority(a) < priority(b); });
+                         [](element a, element b) { return priority(a) < priority(b); });
         for (const auto& c : base) {
-            ChainRef ref{c["family"], c["table"], c["name"]};
+            ChainRef ref{text(c, "family"), text(c, "table"), text(c, "name")};
             auto w = walk(ref, 0);
             if (w.kind == Walk::none) {
-                const std::string policy = c.value("policy", "accept");
+                const std::string policy = text(c, "policy", "accept");
                 w.kind = policy == "drop" ? Walk::drop : Walk::accept;
                 w.reason = fmt::format("policy {} of chain {}", policy, ref.text());
             }
@@ -74,12 +137,10 @@ class Evaluator {
     }
 
   private:
-    static std::string key(const std::string& f, const std::string& t, const std::string& n) {
-        return f + " " + t + " " + n;
-    }
-    static long priority(const json& c) {
-        const auto& p = c.contains("prio") ? c["prio"] : json(0);
-        return p.is_number() ? p.get<long>() : 0;
+    static long priority(element c) {
+        auto p = field(c, "prio");
+        auto n = p ? number_of(*p) : std::nullopt;
+        return n.value_or(0);
     }
     bool family_applies(const std::string& f) const {
         return f == "inet" || (f == "ip" && p_.family == 4) || (f == "ip6" && p_.family == 6);
@@ -88,8 +149,8 @@ class Evaluator {
     Walk walk(const ChainRef& chain, int depth) {
         if (depth > 16)
             return {Walk::undecided, "jumps nested too deep in " + chain.text()};
-        auto it = rules_.find(key(chain.family, chain.table, chain.name));
-        if (it == rules_.end())
+        auto it = x_.rules.find(key(chain.family, chain.table, chain.name));
+        if (it == x_.rules.end())
             return {};
         for (const auto& rule : it->second) {
             auto w = rule_result(chain, rule, depth);
@@ -101,14 +162,22 @@ class Evaluator {
 
     // nullopt: the rule does not decide (no match, or no verdict, or a
     // jump that returned).
-    std::optional<Walk> rule_result(const ChainRef& chain, const json& rule, int depth) {
-        const auto where =
-            fmt::format("rule {} in chain {}", rule.value("handle", 0), chain.text());
+    std::optional<Walk> rule_result(const ChainRef& chain, element rule, int depth) {
+        // Said only when the rule decides: most rules of a large ruleset do not.
+        auto where = [&] {
+            auto h = field(rule, "handle");
+            return fmt::format("rule {} in chain {}", h ? number_of(*h).value_or(0) : 0,
+                               chain.text());
+        };
         Tri matched = Tri::yes;
         std::string unsure;
-        for (const auto& e : rule.value("expr", json::array())) {
-            if (e.contains("match")) {
-                Tri t = match(e["match"], unsure);
+        auto expr = field(rule, "expr");
+        simdjson::dom::array exprs;
+        if (!expr || expr->get_array().get(exprs) != simdjson::SUCCESS)
+            return std::nullopt;
+        for (element e : exprs) {
+            if (auto m = field(e, "match")) {
+                Tri t = match(*m, unsure);
                 if (t == Tri::no)
                     return std::nullopt;
                 if (t == Tri::unknown)
@@ -116,31 +185,32 @@ class Evaluator {
                 continue;
             }
             Walk::Kind k = Walk::none;
-            if (e.contains("accept"))
+            if (has(e, "accept"))
                 k = Walk::accept;
-            else if (e.contains("drop"))
+            else if (has(e, "drop"))
                 k = Walk::drop;
-            else if (e.contains("reject"))
+            else if (has(e, "reject"))
                 k = Walk::reject;
-            else if (e.contains("jump") || e.contains("goto")) {
-                const auto& target = e.contains("jump") ? e["jump"] : e["goto"];
+            else if (has(e, "jump") || has(e, "goto")) {
+                const bool go = !has(e, "jump");
+                auto target = *field(e, go ? "goto" : "jump");
                 if (matched == Tri::unknown)
                     return Walk{Walk::undecided,
-                                fmt::format("{} jumps depending on {}", where, unsure)};
-                ChainRef next{chain.family, chain.table, target.value("target", "")};
+                                fmt::format("{} jumps depending on {}", where(), unsure)};
+                ChainRef next{chain.family, chain.table, text(target, "target")};
                 auto w = walk(next, depth + 1);
-                if (w.kind != Walk::none || e.contains("goto"))
+                if (w.kind != Walk::none || go)
                     return w.kind != Walk::none ? w : Walk{Walk::none, {}};
                 continue;
-            } else if (e.contains("return")) {
+            } else if (has(e, "return")) {
                 if (matched == Tri::unknown)
                     return Walk{Walk::undecided,
-                                fmt::format("{} returns depending on {}", where, unsure)};
+                                fmt::format("{} returns depending on {}", where(), unsure)};
                 return Walk{};
-            } else if (e.contains("counter") || e.contains("log") || e.contains("limit") ||
-                       e.contains("comment") || e.contains("notrack") || e.contains("mangle")) {
+            } else if (has(e, "counter") || has(e, "log") || has(e, "limit") || has(e, "comment") ||
+                       has(e, "notrack") || has(e, "mangle")) {
                 continue;
-            } else if (e.contains("xt")) {
+            } else if (has(e, "xt")) {
                 matched = matched == Tri::no ? Tri::no : Tri::unknown;
                 unsure = "an iptables extension (xt) match";
                 continue;
@@ -149,9 +219,9 @@ class Evaluator {
             }
             if (matched == Tri::unknown)
                 return Walk{Walk::undecided,
-                            fmt::format("{} would {} it depending on {}", where,
+                            fmt::format("{} would {} it depending on {}", where(),
                                         k == Walk::accept ? "accept" : "drop", unsure)};
-            return Walk{k, fmt::format("{} ({})", where,
+            return Walk{k, fmt::format("{} ({})", where(),
                                        k == Walk::accept ? "accept"
                                        : k == Walk::drop ? "drop"
                                                          : "reject")};
@@ -159,84 +229,82 @@ class Evaluator {
         return std::nullopt;
     }
 
+    static Value string_value(std::string s) { return {Value::string, 0, std::move(s)}; }
+
     // The packet's value for the left side; nullopt when it is not known.
-    std::optional<json> value_of(const json& left, std::string& what) {
-        if (left.contains("payload")) {
-            const auto& pl = left["payload"];
-            const std::string proto = pl.value("protocol", ""), field = pl.value("field", "");
-            if ((proto == "tcp" || proto == "th") && field == "dport")
-                return json(p_.dport);
+    std::optional<Value> value_of(element left, std::string& what) {
+        if (auto pl = field(left, "payload")) {
+            const auto proto = view(*pl, "protocol"), f = view(*pl, "field");
+            if ((proto == "tcp" || proto == "th") && f == "dport")
+                return Value{Value::number, p_.dport, {}};
             if (proto == "udp" || proto == "icmp" || proto == "icmpv6")
-                return json(nullptr); // not this packet: never matches
+                return Value{}; // not this packet: never matches
             if ((proto == "ip" && p_.family == 6) || (proto == "ip6" && p_.family == 4))
-                return json(nullptr);
-            if ((proto == "ip" || proto == "ip6") && field == "saddr") {
+                return Value{};
+            if ((proto == "ip" || proto == "ip6") && f == "saddr") {
                 if (p_.saddr)
-                    return json(*p_.saddr);
+                    return string_value(*p_.saddr);
                 what = "the source address";
                 return std::nullopt;
             }
-            if (proto == "ip" && field == "protocol")
-                return json("tcp");
-            if (proto == "ip6" && field == "nexthdr")
-                return json("tcp");
-            what = fmt::format("{} {}", proto, field);
+            if ((proto == "ip" && f == "protocol") || (proto == "ip6" && f == "nexthdr"))
+                return string_value("tcp");
+            what = fmt::format("{} {}", proto, f);
             return std::nullopt;
         }
-        if (left.contains("meta")) {
-            const std::string k = left["meta"].value("key", "");
+        if (auto meta = field(left, "meta")) {
+            const auto k = view(*meta, "key");
             if (k == "l4proto")
-                return json("tcp");
+                return string_value("tcp");
             if (k == "nfproto")
-                return json(p_.family == 4 ? "ipv4" : "ipv6");
+                return string_value(p_.family == 4 ? "ipv4" : "ipv6");
             if (k == "pkttype")
-                return json("host");
+                return string_value("host");
             if (k == "iifname" || k == "iif") {
                 what = "the input interface";
-                return json::object({{"not-lo", true}});
+                return Value{Value::not_lo, 0, {}};
             }
-            what = "meta " + k;
+            what = fmt::format("meta {}", k);
             return std::nullopt;
         }
-        if (left.contains("ct")) {
-            const std::string k = left["ct"].value("key", "");
+        if (auto ct = field(left, "ct")) {
+            const auto k = view(*ct, "key");
             if (k == "state")
-                return json("new");
+                return string_value("new");
             if (k == "status")
-                return json::array(); // a new connection from a client: not NATed
+                return Value{Value::no_flags, 0, {}}; // a new connection from a client: not NATed
             if (k == "direction")
-                return json("original");
-            what = "ct " + k;
+                return string_value("original");
+            what = fmt::format("ct {}", k);
             return std::nullopt;
         }
-        if (left.contains("fib")) {
-            const auto& f = left["fib"];
-            if (f.value("result", "") == "type" && f.contains("flags") &&
-                f["flags"].dump().find("daddr") != std::string::npos)
-                return json("local");
+        if (auto fib = field(left, "fib")) {
+            auto flags = field(*fib, "flags");
+            if (text(*fib, "result") == "type" && flags &&
+                dump(*flags).find("daddr") != std::string::npos)
+                return string_value("local");
             what = "a fib lookup";
             return std::nullopt;
         }
-        what = "an expression this tool does not evaluate (" + left.dump() + ")";
+        what = "an expression this tool does not evaluate (" + dump(left) + ")";
         return std::nullopt;
     }
 
     // Does `v` equal one element of the right side?
-    Tri member(const json& v, const json& right) {
-        if (v.is_array()) { // flags: none of the right side's is set
+    Tri member(const Value& v, element right) {
+        if (v.kind == Value::no_flags) // flags: none of the right side's is set
             return Tri::no;
-        }
-        if (right.is_string() && right.get<std::string>().starts_with("@")) {
+        if (auto name = string_of(right); name && name->starts_with("@")) {
             // a named set in the same table: any table with that name will do here
-            const auto name = right.get<std::string>().substr(1);
-            for (const auto& [k, elems] : sets_)
-                if (k.size() > name.size() && k.ends_with(" " + name))
-                    return member(v, elems);
+            const std::string suffix = " " + std::string(name->substr(1));
+            for (const auto& [k, elems] : x_.sets)
+                if (k.size() > suffix.size() - 1 && k.ends_with(suffix))
+                    return elems ? member(v, *elems) : Tri::no;
             return Tri::unknown;
         }
-        if (right.is_array()) {
+        if (simdjson::dom::array items; right.get_array().get(items) == simdjson::SUCCESS) {
             Tri r = Tri::no;
-            for (const auto& e : right) {
+            for (element e : items) {
                 Tri t = member(v, e);
                 if (t == Tri::yes)
                     return t;
@@ -245,57 +313,73 @@ class Evaluator {
             }
             return r;
         }
-        if (right.is_object() && right.contains("set"))
-            return member(v, right["set"]);
-        if (right.is_object() && right.contains("elem"))
-            return member(v, right["elem"].value("val", json()));
-        if (right.is_object() && right.contains("range")) {
-            const auto& r = right["range"];
-            if (v.is_number() && r.size() == 2 && r[0].is_number() && r[1].is_number())
-                return v.get<long>() >= r[0].get<long>() && v.get<long>() <= r[1].get<long>()
+        if (right.is_object()) {
+            if (auto set = field(right, "set"))
+                return member(v, *set);
+            if (auto elem = field(right, "elem")) {
+                auto val = field(*elem, "val");
+                return val ? member(v, *val) : Tri::no;
+            }
+            if (auto range = field(right, "range")) {
+                simdjson::dom::array r;
+                if (v.kind == Value::number && range->get_array().get(r) == simdjson::SUCCESS &&
+                    r.size() == 2) {
+                    auto lo = number_of(r.at(0).value_unsafe());
+                    auto hi = number_of(r.at(1).value_unsafe());
+                    if (lo && hi)
+                        return v.num >= *lo && v.num <= *hi ? Tri::yes : Tri::no;
+                }
+                return Tri::unknown;
+            }
+            if (auto pf = field(right, "prefix")) {
+                if (v.kind != Value::string)
+                    return Tri::no;
+                auto len = field(*pf, "len");
+                return address_in(v.str, fmt::format("{}/{}", text(*pf, "addr"),
+                                                     len ? number_of(*len).value_or(0) : 0))
                            ? Tri::yes
                            : Tri::no;
-            return Tri::unknown;
+            }
+            return Tri::no;
         }
-        if (right.is_object() && right.contains("prefix")) {
-            if (!v.is_string())
-                return Tri::no;
-            const auto& pf = right["prefix"];
-            return address_in(v.get<std::string>(),
-                              fmt::format("{}/{}", pf.value("addr", ""), pf.value("len", 0)))
-                       ? Tri::yes
-                       : Tri::no;
-        }
-        if (v.is_number() && right.is_number())
-            return v.get<long>() == right.get<long>() ? Tri::yes : Tri::no;
-        if (v.is_string() && right.is_string())
-            return v.get<std::string>() == right.get<std::string>() ? Tri::yes : Tri::no;
-        if (v.is_number() && right.is_string())
+        auto n = number_of(right);
+        auto s = string_of(right);
+        if (v.kind == Value::number && n)
+            return v.num == *n ? Tri::yes : Tri::no;
+        if (v.kind == Value::string && s)
+            return v.str == *s ? Tri::yes : Tri::no;
+        if (v.kind == Value::number && s)
             return Tri::unknown; // a service name
         return Tri::no;
     }
 
-    Tri match(const json& m, std::string& unsure) {
+    Tri match(element m, std::string& unsure) {
         std::string what;
-        auto v = value_of(m["left"], what);
-        const std::string op = m.value("op", "==");
+        auto left = field(m, "left");
+        auto right = field(m, "right");
+        if (!left || !right) {
+            unsure = "a match this tool does not read (" + dump(m) + ")";
+            return Tri::unknown;
+        }
+        auto v = value_of(*left, what);
+        const auto op = view(m, "op", "==");
         if (!v) {
             unsure = what;
             return Tri::unknown;
         }
-        if (v->is_null())
+        if (v->kind == Value::other_packet)
             return op == "!=" ? Tri::yes : Tri::no;
-        if (v->is_object() && v->contains("not-lo")) {
+        if (v->kind == Value::not_lo) {
             // An interface other than lo: only comparisons with "lo" are known.
-            const auto& r = m["right"];
-            if (r.is_string() && r.get<std::string>() == "lo")
+            auto r = string_of(*right);
+            if (r && *r == "lo")
                 return op == "!=" ? Tri::yes : Tri::no;
             unsure = what;
             return Tri::unknown;
         }
-        Tri t = member(*v, m["right"]);
+        Tri t = member(*v, *right);
         if (t == Tri::unknown) {
-            unsure = "a value this tool does not resolve (" + m["right"].dump() + ")";
+            unsure = "a value this tool does not resolve (" + dump(*right) + ")";
             return t;
         }
         if (op == "!=")
@@ -303,16 +387,60 @@ class Evaluator {
         return t;
     }
 
+    const NftRuleset::Index& x_;
     Packet p_;
-    std::vector<json> chains_;
-    std::map<std::string, std::vector<json>> rules_;
-    std::map<std::string, json> sets_;
 };
 
 } // namespace
 
+std::optional<NftRuleset> NftRuleset::parse(std::string_view json) {
+    auto index = std::make_unique<Index>();
+    element doc;
+    simdjson::padded_string padded(json);
+    // The parser owns the document the index points into.
+    if (index->parser.parse(padded).get(doc) != simdjson::SUCCESS || !doc.is_object())
+        return std::nullopt;
+    simdjson::dom::array items;
+    auto top = field(doc, "nftables");
+    if (!top)
+        return NftRuleset(std::move(index)); // an empty ruleset
+    if (top->get_array().get(items) != simdjson::SUCCESS)
+        return std::nullopt;
+    // Rules come chain by chain: look the chain up only when it changes.
+    std::string_view last_family, last_table, last_chain;
+    std::vector<element>* chain_rules = nullptr;
+    for (element item : items) {
+        if (auto r = field(item, "rule")) {
+            const auto f = view(*r, "family"), t = view(*r, "table"), c = view(*r, "chain");
+            if (!chain_rules || f != last_family || t != last_table || c != last_chain) {
+                chain_rules = &index->rules[key(f, t, c)];
+                last_family = f, last_table = t, last_chain = c;
+            }
+            chain_rules->push_back(*r);
+        } else if (auto c = field(item, "chain")) {
+            index->chains.push_back(*c);
+        } else if (auto st = field(item, "set")) {
+            index->sets[key(text(*st, "family"), text(*st, "table"), text(*st, "name"))] =
+                field(*st, "elem");
+        }
+    }
+    return NftRuleset(std::move(index));
+}
+
+NftRuleset::NftRuleset(std::unique_ptr<Index> index) : index_(std::move(index)) {}
+NftRuleset::NftRuleset(NftRuleset&&) noexcept = default;
+NftRuleset& NftRuleset::operator=(NftRuleset&&) noexcept = default;
+NftRuleset::~NftRuleset() = default;
+
+Verdict NftRuleset::evaluate(const Packet& packet) const {
+    return Evaluator(*index_, packet).run();
+}
+
 Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet) {
-    return Evaluator(ruleset, packet).run();
+    auto parsed = NftRuleset::parse(ruleset.dump());
+    if (!parsed)
+        return {"nftables", Decision::undecided, "the ruleset is not nft's JSON", {}};
+    return parsed->evaluate(packet);
 }
 
 } // namespace netcfg::firewall

@@ -55,13 +55,12 @@ std::vector<probe::ListenSocket> read_sockets(Facts& f, const std::vector<pid_t>
 }
 
 // Where a client on this host reaches a socket: loopback for a wildcard.
-std::string local_url(const probe::ListenSocket& s) {
+probe::Endpoint local_endpoint(const probe::ListenSocket& s) {
     if (s.accepts("127.0.0.1"))
-        return fmt::format("http://127.0.0.1:{}", s.port);
+        return {"127.0.0.1", s.port, {}};
     if (s.accepts("::1"))
-        return fmt::format("http://[::1]:{}", s.port);
-    return s.family == AF_INET6 ? fmt::format("http://[{}]:{}", s.address, s.port)
-                                : fmt::format("http://{}:{}", s.address, s.port);
+        return {"::1", s.port, {}};
+    return {s.address, s.port, {}};
 }
 
 // `ollama serve` processes outside the unit: a shell, tmux, another unit.
@@ -80,8 +79,9 @@ void read_foreign_servers(Facts& f, const std::vector<pid_t>& unit_pids,
             server.holds_wanted = server.holds_wanted || (s.port == f.expected.port &&
                                                           probe::bind_conflicts(s, f.expected));
             if (server.answer.empty()) {
-                auto url = local_url(s) + "/api/version";
-                auto a = probe::http_get(url, timeout);
+                const auto to = local_endpoint(s);
+                const auto url = to.url("/api/version");
+                auto a = probe::get(to, "/api/version", timeout);
                 auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
                 server.answers = version.has_value();
                 server.answer = version           ? fmt::format("version {} at {}", *version, url)
@@ -97,8 +97,9 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
     if (!f.served())
         return;
     f.api_tried = true;
-    f.api_url = f.want.connect_url() + "/api/version";
-    auto a = probe::http_get(f.api_url, timeout);
+    const probe::Endpoint to{f.want.connect_host(), f.want.port, {}};
+    f.api_url = to.url("/api/version");
+    auto a = probe::get(to, "/api/version", timeout);
     f.api_status = a.status;
     f.api_error = a.error;
     f.api_seconds = a.seconds;
@@ -111,8 +112,9 @@ void read_models(Facts& f, std::chrono::milliseconds timeout) {
     if (f.limits.models.empty() || !f.version)
         return;
     f.models_tried = true;
-    const auto url = f.want.connect_url() + "/api/tags";
-    auto a = probe::http_get(url, timeout);
+    const probe::Endpoint to{f.want.connect_host(), f.want.port, {}};
+    const auto url = to.url("/api/tags");
+    auto a = probe::get(to, "/api/tags", timeout);
     auto names = a.status == 200 ? ollama::parse_model_list(a.body) : std::nullopt;
     if (names)
         f.models = std::move(*names);
@@ -156,7 +158,8 @@ void read_urls(Facts& f, const InspectOptions& o) {
             probe::HttpOptions direct;
             direct.timeout = o.api_timeout;
             direct.host_header = u.host;
-            u.refused_host = probe::http_get(f.api_url, direct).status == 403;
+            const probe::Endpoint ollama{f.want.connect_host(), f.want.port, {}};
+            u.refused_host = probe::get(ollama, "/api/version", direct).status == 403;
         }
         f.urls.push_back(std::move(u));
     }

@@ -1,94 +1,118 @@
+// The tool's own probes: plain HTTP GETs to this host's addresses, in
+// process with Boost.Beast (header-only), under one timeout.
 #include "ollama-netcfg/probe/http.hpp"
 
-#include <curl/curl.h>
-#include <memory>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace netcfg::probe {
 namespace {
 
-struct CurlCleanup {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
-size_t collect(char* data, size_t size, size_t n, void* userdata) {
-    auto* body = static_cast<std::string*>(userdata);
-    if (body->size() < 64 * 1024)
-        body->append(data, size * n);
-    return size * n;
+bool is_ipv6(const std::string& host) {
+    return host.find(':') != std::string::npos;
 }
 
-// libcurl is initialised on first use: commands that make no request skip
-// its cost.
-bool curl_ready() {
-    static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    return initialised;
+// The addresses to try: an IP literal as it is (with its zone), else what
+// the resolver gives for the name.
+std::vector<tcp::endpoint> endpoints_of(const Endpoint& to, std::string& error) {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(to.zone.empty() ? to.host : to.host + "%" + to.zone, ec);
+    if (!ec)
+        return {tcp::endpoint(address, to.port)};
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(to.host, std::to_string(to.port), ec);
+    if (ec) {
+        error = fmt::format("Could not resolve host: {} ({})", to.host, ec.message());
+        return {};
+    }
+    std::vector<tcp::endpoint> out;
+    for (const auto& r : results)
+        out.push_back(r.endpoint());
+    return out;
 }
 
 } // namespace
 
-HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout) {
+std::string Endpoint::url(std::string_view path) const {
+    if (!is_ipv6(host))
+        return fmt::format("http://{}:{}{}", host, port, path);
+    return fmt::format("http://[{}{}]:{}{}", host, zone.empty() ? "" : "%25" + zone, port, path);
+}
+
+HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout) {
     HttpOptions o;
     o.timeout = timeout;
-    return http_get(url, o);
+    return get(to, path, o);
 }
 
-std::string url_authority(const std::string& url) {
-    if (!curl_ready())
-        return {};
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-        return {};
-    char* host = nullptr;
-    char* port = nullptr;
-    std::string out;
-    if (curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK && host)
-        out = host;
-    if (curl_url_get(u.get(), CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
-        out += std::string(":") + port;
-    curl_free(host);
-    curl_free(port);
-    return out;
-}
-
-HttpAnswer http_get(const std::string& url, const HttpOptions& o) {
-    const auto timeout = o.timeout;
+HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& o) {
     HttpAnswer a;
-    std::unique_ptr<CURL, CurlCleanup> c(curl_ready() ? curl_easy_init() : nullptr);
-    if (!c) {
-        a.error = "cannot initialise libcurl";
+    const auto start = Clock::now();
+    auto done = [&] {
+        a.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return a;
-    }
-    char errbuf[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-    // The probe goes straight to the service, never through a proxy from the environment.
-    curl_easy_setopt(c.get(), CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &a.body);
-    curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c.get(), CURLOPT_USERAGENT, "ollama-netcfg");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
-                                                                        curl_slist_free_all);
-    if (!o.host_header.empty()) {
-        headers.reset(curl_slist_append(nullptr, ("Host: " + o.host_header).c_str()));
-        curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-    }
-    if (!o.cacert.empty())
-        curl_easy_setopt(c.get(), CURLOPT_CAINFO, o.cacert.c_str());
-    if (o.insecure) {
-        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c.get(), CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    CURLcode rc = curl_easy_perform(c.get());
-    if (rc != CURLE_OK) {
-        a.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    };
+    auto targets = endpoints_of(to, a.error);
+    if (targets.empty())
+        return done();
+
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(o.timeout); // one deadline for connect, request and answer
+    http::request<http::empty_body> req{http::verb::get, std::string(path), 11};
+    req.set(http::field::host, !o.host_header.empty()
+                                   ? o.host_header
+                                   : (is_ipv6(to.host) ? fmt::format("[{}]:{}", to.host, to.port)
+                                                       : fmt::format("{}:{}", to.host, to.port)));
+    req.set(http::field::user_agent, "ollama-netcfg");
+    req.set(http::field::connection, "close");
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> answer;
+    answer.body_limit(1024 * 1024);
+    boost::system::error_code failed;
+    const char* step = "connecting";
+
+    stream.async_connect(targets, [&](boost::system::error_code connected, const tcp::endpoint&) {
+        if (connected) {
+            failed = connected;
+            return;
+        }
+        step = "sending the request";
+        http::async_write(stream, req, [&](boost::system::error_code sent, std::size_t) {
+            if (sent) {
+                failed = sent;
+                return;
+            }
+            step = "waiting for the answer";
+            http::async_read(stream, buffer, answer,
+                             [&](boost::system::error_code ec, std::size_t) { failed = ec; });
+        });
+    });
+    io.run();
+    if (failed == beast::error::timeout) {
+        a.error = fmt::format("timed out after {} ms ({})", o.timeout.count(), step);
+    } else if (failed) {
+        a.error =
+            fmt::format("failed to connect to {} port {}: {}", to.host, to.port, failed.message());
+        if (std::string_view(step) != "connecting")
+            a.error =
+                fmt::format("{} from {} port {} ({})", failed.message(), to.host, to.port, step);
     } else {
-        curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &a.status);
+        a.status = answer.get().result_int();
+        a.body = std::move(answer.get().body());
     }
-    curl_easy_getinfo(c.get(), CURLINFO_TOTAL_TIME, &a.seconds);
-    return a;
+    return done();
 }
 
 std::optional<std::string> parse_version(const std::string& body) {

@@ -28,10 +28,9 @@ bool is_bridge(const std::string& name) {
 }
 
 // A link-local address needs its interface as the zone (RFC 6874: %25).
-std::string url_host(const Interface& i) {
-    if (i.family == 4)
-        return i.address;
-    return "[" + i.address + (i.link_local ? "%25" + i.name : std::string()) + "]";
+// A link-local IPv6 address is asked through its interface (the zone).
+probe::Endpoint endpoint_of(const Interface& i, std::uint16_t port) {
+    return {i.address, port, i.family == 6 && i.link_local ? i.name : std::string()};
 }
 
 constexpr std::chrono::milliseconds command_timeout{5000};
@@ -116,7 +115,7 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         p.address = i.address;
         p.family = i.family;
         p.link_local = i.link_local;
-        p.url = fmt::format("http://{}:{}/api/version", url_host(i), want.port);
+        p.url = endpoint_of(i, want.port).url("/api/version");
         if (i.tentative) {
             p.skipped = "tentative: IPv6 duplicate address detection has not finished";
             p.detail = "not asked (" + p.skipped + ")";
@@ -128,7 +127,7 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     for (auto n : representatives(covered)) {
         auto& p = out[index[n]];
         asked[index[n]] = true;
-        auto a = probe::http_get(p.url, timeout);
+        auto a = probe::get(endpoint_of(covered[n], want.port), "/api/version", timeout);
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
         p.ok = a.error.empty() && version.has_value();
         p.detail = !a.error.empty() ? a.error
@@ -288,8 +287,8 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
             r ? "nft list ruleset: " + r->err.substr(0, r->err.find('\n')) : r.error().message;
         return fw;
     }
-    auto json = nlohmann::json::parse(r->out.empty() ? "{}" : r->out, nullptr, false);
-    if (json.is_discarded()) {
+    auto ruleset = firewall::NftRuleset::parse(r->out.empty() ? "{}" : r->out);
+    if (!ruleset) {
         fw.visible = false;
         fw.why_not = "nft -j list ruleset printed no JSON";
         return fw;
@@ -298,7 +297,7 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
     // version is judged twice (for --from and for any source).
     std::array<std::optional<std::optional<firewall::Verdict>>, 2> legacy;
     judge_all(fw, families, from, [&](int v, const std::string& source) {
-        auto verdict = firewall::evaluate_nft(json, packet_for(v, port, source));
+        auto verdict = ruleset->evaluate(packet_for(v, port, source));
         if (firewalld_active)
             verdict.backend = "firewalld";
         else if (verdict.chain.empty()) {

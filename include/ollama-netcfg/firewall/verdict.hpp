@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netcfg::firewall {
@@ -30,8 +32,28 @@ struct Packet {
     std::optional<std::string> saddr; // unknown when not given
 };
 
-// `nft -j list ruleset`: every base chain on the input hook of the packet's
-// family, in priority order, rules in order, jumps followed.
+// `nft -j list ruleset`, parsed once (simdjson: a ruleset of tens of
+// thousands of rules is megabytes of JSON, read every minute by `check`).
+class NftRuleset {
+  public:
+    // nullopt when `json` is not nft's JSON.
+    static std::optional<NftRuleset> parse(std::string_view json);
+    // Every base chain on the input hook of the packet's family, in priority
+    // order, rules in order, jumps followed.
+    Verdict evaluate(const Packet& packet) const;
+
+    NftRuleset(NftRuleset&&) noexcept;
+    NftRuleset& operator=(NftRuleset&&) noexcept;
+    ~NftRuleset();
+
+    struct Index; // the parsed document and pointers into it (nft.cpp)
+
+  private:
+    explicit NftRuleset(std::unique_ptr<Index> index);
+    std::unique_ptr<Index> index_;
+};
+
+// The same for a ruleset already held as JSON (the unit tests build them so).
 Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet);
 
 // `ufw status verbose`: the first user rule that matches, else the default

@@ -1,31 +1,57 @@
-// GET over libcurl, and what Ollama's /api/version answer says.
+// HTTP GETs. The tool's own probes (Ollama's API on this host's addresses)
+// are plain HTTP in process (Boost.Beast, header-only); a URL an admin
+// gives (--url, often https through a proxy) goes through libcurl, which is
+// loaded with dlopen on first use: linking it would cost every run its ~30
+// libraries (OpenSSL, GnuTLS, LDAP, SASL, Kerberos...), loaded and
+// initialised before main, several times the work `check` itself does.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace netcfg::probe {
 
 struct HttpAnswer {
     long status = 0; // 0 when no HTTP answer came
     std::string body;
-    std::string error; // curl's message when the request failed
+    std::string error; // why the request failed
     double seconds = 0;
 };
 
 struct HttpOptions {
     std::chrono::milliseconds timeout{3000};
     std::string host_header; // sent instead of the URL's host when set
-    std::string cacert;      // a CA bundle file for https
-    bool insecure = false;   // skip TLS verification
+    std::string cacert;      // a CA bundle file for https (--url)
+    bool insecure = false;   // skip TLS verification (--url)
 };
 
-HttpAnswer http_get(const std::string& url, std::chrono::milliseconds timeout);
+// Where one of the tool's own probes goes: an IP address or a host name,
+// a port, and for a link-local IPv6 address its interface.
+struct Endpoint {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string zone;
+    // "http://[fe80::1%25eth0]:11434/api/version", as curl takes it.
+    std::string url(std::string_view path) const;
+};
+
+// GET over plain HTTP (the tool's own probes); never through a proxy.
+HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout);
+HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& options);
+
+// GET any http:// or https:// URL over libcurl (--url); never through a
+// proxy from the environment.
 HttpAnswer http_get(const std::string& url, const HttpOptions& options);
 
-// The host[:port] part of a URL ("" when it does not parse).
+// The host[:port] part of a URL ("" when it does not parse), as libcurl reads it.
 std::string url_authority(const std::string& url);
+
+// The libcurl this run would use: "libcurl/7.88.1 OpenSSL/3.0..." or why
+// it cannot be loaded.
+std::string curl_version_text();
 
 // The "version" of a /api/version body, if it is one.
 std::optional<std::string> parse_version(const std::string& body);
