@@ -93,10 +93,11 @@ def tool_expose(port):
 # --- host states ----------------------------------------------------------
 
 def many_addresses(on):
-    """999 more IPv4 addresses on bench0, or none (as kube-ipvs0 carries
-    every Service IP)."""
-    lines = ["address %s 10.96.%d.%d/32 dev bench0" % ("add" if on else "del", i // 250,
-                                                        i % 250 + 1) for i in range(999)]
+    """999 more addresses on bench0, or none (as kube-ipvs0 carries every
+    Service IP); from the IPv6 documentation prefix, so nothing here is
+    routable."""
+    lines = ["address %s 2001:db8:1::%x/128 dev bench0 nodad" % ("add" if on else "del", i + 1)
+             for i in range(999)]
     subprocess.run(["ip", "-batch", "-"], input="\n".join(lines).encode(), check=True)
 
 

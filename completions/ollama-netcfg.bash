@@ -29,7 +29,8 @@ _ollama_netcfg() {
         --drop-in)
             mapfile -t COMPREPLY < <(compgen -W "override.conf" -- "$cur")
             return ;;
-        --timeout | --expect | --from | --url | --server-name) return ;;
+        --timeout | -t | --expect | --from | --url | --server-name | -w | --warning | -c | \
+            --critical | --model) return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -43,7 +44,8 @@ _ollama_netcfg() {
         expose) opts+=" --no-rollback --dry-run --root --grant-low-port --open-firewall --from" ;;
         reset) opts+=" --no-rollback --dry-run --root" ;;
         status) opts+=" --expect --from --url --cacert --insecure" ;;
-        check) opts+=" --expect --from --url --cacert --insecure --prometheus" ;;
+        check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
+                      --critical -t --model" ;;
         proxy-config) opts="--server-name --cert --key --unit --expect -h --help" ;;
     esac
     if [[ $cur == -* ]]; then

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
+#include "ollama-netcfg/ollama/models.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <fmt/chrono.h>
@@ -308,6 +310,16 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["foreign_servers"] = foreign;
     j["api"] = {{"tried", f.api_tried}, {"url", f.api_url},          {"http_status", f.api_status},
                 {"error", f.api_error}, {"version", opt(f.version)}, {"seconds", f.api_seconds}};
+    if (f.models_tried)
+        j["models"] = {{"wanted", f.limits.models},
+                       {"listed", f.models},
+                       {"missing", f.models_error.empty()
+                                       ? nlohmann::json(ollama::missing_models(f.limits.models,
+                                                                               f.models))
+                                       : nlohmann::json(nullptr)},
+                       {"error", f.models_error}};
+    else
+        j["models"] = nullptr;
     auto addresses = nlohmann::json::array();
     for (const auto& a : f.addresses)
         addresses.push_back(
