@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 namespace netcfg::probe {
@@ -50,6 +51,95 @@ std::string Endpoint::url(std::string_view path) const {
     return fmt::format("http://[{}{}]:{}{}", host, zone.empty() ? "" : "%25" + zone, port, path);
 }
 
+namespace {
+
+// One GET in flight on a shared io_context: connect, request, answer, under
+// one deadline; the answer is filled in when it ends.
+class Exchange {
+  public:
+    Exchange(asio::io_context& io, const Endpoint& to, std::string_view path, const HttpOptions& o,
+             HttpAnswer& out)
+        : to_(to), o_(o), out_(out), stream_(io), req_(http::verb::get, std::string(path), 11) {
+        req_.set(http::field::host,
+                 !o.host_header.empty()
+                     ? o.host_header
+                     : (is_ipv6(to.host) ? fmt::format("[{}]:{}", to.host, to.port)
+                                         : fmt::format("{}:{}", to.host, to.port)));
+        req_.set(http::field::user_agent, "ollama-netcfg");
+        req_.set(http::field::connection, "close");
+        answer_.body_limit(1024 * 1024);
+    }
+
+    void start() {
+        auto targets = endpoints_of(to_, out_.error);
+        if (targets.empty())
+            return finish({});
+        stream_.expires_after(o_.timeout);
+        stream_.async_connect(targets, [this](boost::system::error_code ec, const tcp::endpoint&) {
+            if (ec)
+                return finish(ec);
+            step_ = "sending the request";
+            send();
+        });
+    }
+
+  private:
+    void send() {
+        http::async_write(stream_, req_, [this](boost::system::error_code ec, std::size_t) {
+            if (ec)
+                return finish(ec);
+            step_ = "waiting for the answer";
+            http::async_read(stream_, buffer_, answer_,
+                             [this](boost::system::error_code read, std::size_t) { finish(read); });
+        });
+    }
+
+    void finish(boost::system::error_code ec) {
+        out_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        if (!out_.error.empty())
+            return; // it could not even start (a name that does not resolve)
+        if (ec == beast::error::timeout)
+            out_.error = fmt::format("timed out after {} ms ({})", o_.timeout.count(), step_);
+        else if (ec && std::string_view(step_) == "connecting")
+            out_.error = fmt::format("failed to connect to {} port {}: {}", to_.host, to_.port,
+                                     ec.message());
+        else if (ec)
+            out_.error =
+                fmt::format("{} from {} port {} ({})", ec.message(), to_.host, to_.port, step_);
+        else {
+            out_.status = answer_.get().result_int();
+            out_.body = std::move(answer_.get().body());
+        }
+    }
+
+    Endpoint to_;
+    HttpOptions o_;
+    HttpAnswer& out_;
+    Clock::time_point start_ = Clock::now();
+    beast::tcp_stream stream_;
+    http::request<http::empty_body> req_;
+    beast::flat_buffer buffer_;
+    http::response_parser<http::string_body> answer_;
+    const char* step_ = "connecting";
+};
+
+} // namespace
+
+std::vector<HttpAnswer> get_all(const std::vector<Endpoint>& to, std::string_view path,
+                                std::chrono::milliseconds timeout) {
+    HttpOptions o;
+    o.timeout = timeout;
+    std::vector<HttpAnswer> answers(to.size());
+    asio::io_context io;
+    std::vector<std::unique_ptr<Exchange>> exchanges;
+    for (std::size_t i = 0; i < to.size(); ++i) {
+        exchanges.push_back(std::make_unique<Exchange>(io, to[i], path, o, answers[i]));
+        exchanges.back()->start();
+    }
+    io.run();
+    return answers;
+}
+
 HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout) {
     HttpOptions o;
     o.timeout = timeout;
@@ -58,61 +148,11 @@ HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseco
 
 HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& o) {
     HttpAnswer a;
-    const auto start = Clock::now();
-    auto done = [&] {
-        a.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        return a;
-    };
-    auto targets = endpoints_of(to, a.error);
-    if (targets.empty())
-        return done();
-
     asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(o.timeout); // one deadline for connect, request and answer
-    http::request<http::empty_body> req{http::verb::get, std::string(path), 11};
-    req.set(http::field::host, !o.host_header.empty()
-                                   ? o.host_header
-                                   : (is_ipv6(to.host) ? fmt::format("[{}]:{}", to.host, to.port)
-                                                       : fmt::format("{}:{}", to.host, to.port)));
-    req.set(http::field::user_agent, "ollama-netcfg");
-    req.set(http::field::connection, "close");
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> answer;
-    answer.body_limit(1024 * 1024);
-    boost::system::error_code failed;
-    const char* step = "connecting";
-
-    stream.async_connect(targets, [&](boost::system::error_code connected, const tcp::endpoint&) {
-        if (connected) {
-            failed = connected;
-            return;
-        }
-        step = "sending the request";
-        http::async_write(stream, req, [&](boost::system::error_code sent, std::size_t) {
-            if (sent) {
-                failed = sent;
-                return;
-            }
-            step = "waiting for the answer";
-            http::async_read(stream, buffer, answer,
-                             [&](boost::system::error_code ec, std::size_t) { failed = ec; });
-        });
-    });
+    Exchange e(io, to, path, o, a);
+    e.start();
     io.run();
-    if (failed == beast::error::timeout) {
-        a.error = fmt::format("timed out after {} ms ({})", o.timeout.count(), step);
-    } else if (failed) {
-        a.error =
-            fmt::format("failed to connect to {} port {}: {}", to.host, to.port, failed.message());
-        if (std::string_view(step) != "connecting")
-            a.error =
-                fmt::format("{} from {} port {} ({})", failed.message(), to.host, to.port, step);
-    } else {
-        a.status = answer.get().result_int();
-        a.body = std::move(answer.get().body());
-    }
-    return done();
+    return a;
 }
 
 std::optional<std::string> parse_version(const std::string& body) {

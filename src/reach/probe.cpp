@@ -124,10 +124,15 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         out.push_back(std::move(p));
     }
     std::vector<bool> asked(out.size(), false);
-    for (auto n : representatives(covered)) {
-        auto& p = out[index[n]];
-        asked[index[n]] = true;
-        auto a = probe::get(endpoint_of(covered[n], want.port), "/api/version", timeout);
+    const auto chosen = representatives(covered);
+    std::vector<probe::Endpoint> targets;
+    for (auto n : chosen)
+        targets.push_back(endpoint_of(covered[n], want.port));
+    const auto answers = probe::get_all(targets, "/api/version", timeout); // all at once
+    for (std::size_t k = 0; k < chosen.size(); ++k) {
+        auto& p = out[index[chosen[k]]];
+        asked[index[chosen[k]]] = true;
+        const auto& a = answers[k];
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
         p.ok = a.error.empty() && version.has_value();
         p.detail = !a.error.empty() ? a.error

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace netcfg::probe {
 
@@ -37,6 +38,11 @@ struct Endpoint {
     // "http://[fe80::1%25eth0]:11434/api/version", as curl takes it.
     std::string url(std::string_view path) const;
 };
+
+// The same GET to each endpoint, all at once (one per interface and IP
+// version of a host): the answers in the same order.
+std::vector<HttpAnswer> get_all(const std::vector<Endpoint>& to, std::string_view path,
+                                std::chrono::milliseconds timeout);
 
 // GET over plain HTTP (the tool's own probes); never through a proxy.
 HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout);
