@@ -61,22 +61,19 @@ extern "C" void on_check_timeout(int) {
 // else (a stuck bus, a slow firewall tool), one second later.
 void arm_timeout(const CheckArgs& args, const GlobalOptions& global) {
     const double limit = args.inspect.timeout_seconds + 1;
-    const auto why = fmt::format("check-timed-out: the check did not finish within {:g} s", limit);
+    const auto why = fmt::format("the check did not finish within {:g} s", limit);
     if (global.json) {
-        health::Problem p{"check-timed-out", health::Severity::critical,
-                          fmt::format("the check did not finish within {:g} s", limit),
-                          "run `ollama-netcfg status -v` to see where it waits"};
-        auto j = report::unknown_json(args.inspect.unit, Error{}, limit);
-        j["status"] = "CRITICAL";
+        // The shape of a check that could not look, with this code and verdict.
+        auto j = report::unknown_json(
+            args.inspect.unit, failure(why, "run `ollama-netcfg status -v` to see where it waits"),
+            limit);
+        j["status"] = j["problems"][0]["severity"] = "CRITICAL";
+        j["problems"][0]["code"] = "check-timed-out";
         j["exit_status"] = health::plugin_exit_status(health::Severity::critical);
-        j["problems"] = nlohmann::json::array({{{"code", p.code},
-                                                {"severity", "CRITICAL"},
-                                                {"message", p.message},
-                                                {"advice", p.advice}}});
         timed_out_answer = j.dump(2) + "\n";
     } else {
-        timed_out_answer =
-            fmt::format("OLLAMA-NETCFG CRITICAL - {} | time={:.3f}s;;;0\n", why, limit);
+        timed_out_answer = fmt::format(
+            "OLLAMA-NETCFG CRITICAL - check-timed-out: {} | time={:.3f}s;;;0\n", why, limit);
     }
     struct sigaction sa {};
     sa.sa_handler = on_check_timeout;
