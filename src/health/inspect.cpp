@@ -54,6 +54,11 @@ std::vector<probe::ListenSocket> read_sockets(Facts& f, const std::vector<pid_t>
     return all;
 }
 
+// Where a client on this host reaches the wanted listener.
+probe::Endpoint ollama_endpoint(const Facts& f) {
+    return {f.want.connect_host(), f.want.port, {}};
+}
+
 // Where a client on this host reaches a socket: loopback for a wildcard.
 probe::Endpoint local_endpoint(const probe::ListenSocket& s) {
     if (s.accepts("127.0.0.1"))
@@ -97,7 +102,7 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
     if (!f.served())
         return;
     f.api_tried = true;
-    const probe::Endpoint to{f.want.connect_host(), f.want.port, {}};
+    const auto to = ollama_endpoint(f);
     f.api_url = to.url("/api/version");
     auto a = probe::get(to, "/api/version", timeout);
     f.api_status = a.status;
@@ -112,7 +117,7 @@ void read_models(Facts& f, std::chrono::milliseconds timeout) {
     if (f.limits.models.empty() || !f.version)
         return;
     f.models_tried = true;
-    const probe::Endpoint to{f.want.connect_host(), f.want.port, {}};
+    const auto to = ollama_endpoint(f);
     const auto url = to.url("/api/tags");
     auto a = probe::get(to, "/api/tags", timeout);
     auto names = a.status == 200 ? ollama::parse_model_list(a.body) : std::nullopt;
@@ -158,8 +163,7 @@ void read_urls(Facts& f, const InspectOptions& o) {
             probe::HttpOptions direct;
             direct.timeout = o.api_timeout;
             direct.host_header = u.host;
-            const probe::Endpoint ollama{f.want.connect_host(), f.want.port, {}};
-            u.refused_host = probe::get(ollama, "/api/version", direct).status == 403;
+            u.refused_host = probe::get(ollama_endpoint(f), "/api/version", direct).status == 403;
         }
         f.urls.push_back(std::move(u));
     }

@@ -27,8 +27,8 @@ bool is_bridge(const std::string& name) {
     return stat(("/sys/class/net/" + name + "/bridge").c_str(), &st) == 0;
 }
 
-// A link-local address needs its interface as the zone (RFC 6874: %25).
-// A link-local IPv6 address is asked through its interface (the zone).
+// A link-local IPv6 address is asked through its interface, the zone
+// (written %25 in a URL, RFC 6874).
 probe::Endpoint endpoint_of(const Interface& i, std::uint16_t port) {
     return {i.address, port, i.family == 6 && i.link_local ? i.name : std::string()};
 }
