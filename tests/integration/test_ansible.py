@@ -285,6 +285,16 @@ def role_installs_the_package_exposes_and_enables_the_check_timer(sbs):
         changed = [r for r in results[host] if r.get("changed")]
         assert changed == [], changed
         assert snapshot(sb) == was
+    # In check mode with another address: the role says what would change,
+    # and nothing does.
+    rc, results = playbook(sbs, [role], "--check", "--diff", extra_vars={
+        "ollama_netcfg_package_file": deb[0], "ollama_netcfg_listen": "0.0.0.0:11437",
+        "ollama_netcfg_check_timer": True})
+    assert rc == 0, results
+    for sb, host, was in zip(sbs, ("host1", "host2"), before):
+        changed = [r for r in results[host] if r.get("changed")]
+        assert len(changed) == 1 and "--dry-run" in changed[0]["cmd"], changed
+        assert snapshot(sb) == was and "11437" not in sb.read(OVERRIDE)
 
 
 if __name__ == "__main__":
