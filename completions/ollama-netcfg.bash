@@ -41,8 +41,9 @@ _ollama_netcfg() {
 
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
-        expose) opts+=" --no-rollback --dry-run --root --grant-low-port --open-firewall --from" ;;
-        reset) opts+=" --no-rollback --dry-run --root" ;;
+        expose) opts+=" --no-rollback --dry-run --root --runtime --grant-low-port --open-firewall
+                       --from" ;;
+        reset) opts+=" --no-rollback --dry-run --root --runtime" ;;
         status) opts+=" --expect --from --url --cacert --insecure" ;;
         check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
                       --critical -t --model" ;;
