@@ -157,6 +157,26 @@ bool all_ok(const std::vector<Proof>& proofs) {
     return std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
 }
 
+// Until something accepts connections where the service should listen, for
+// at most `limit`: a connect on this host is answered at once, so it is
+// tried every millisecond, where one round of the proofs costs about as much
+// (two GetAll, sock_diag, /proc). The proofs then say whose socket it is.
+void wait_for_listener(const Prover& prover, std::chrono::milliseconds limit) {
+    const probe::Endpoint to{prover.target.listen.connect_host(), prover.target.listen.port, {}};
+    if (probe::accepts_connection(to)) {
+        // Something listens already and the proofs did not hold: not a
+        // reason to ask again at once.
+        std::this_thread::sleep_for(limit);
+        return;
+    }
+    const auto until = Clock::now() + limit;
+    while (Clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (probe::accepts_connection(to))
+            return;
+    }
+}
+
 // Polls the proofs with bounded back-off until they all hold, the deadline
 // passes, or the service visibly died (systemd restarted it or gave up).
 Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadline,
@@ -186,7 +206,10 @@ Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadlin
         }
         if (Clock::now() + delay >= deadline)
             return proofs;
-        std::this_thread::sleep_for(delay);
+        if (proofs->size() > 2 && !(*proofs)[2].ok)
+            wait_for_listener(prover, delay);
+        else
+            std::this_thread::sleep_for(delay);
         // Short steps: Ollama usually listens within ~100 ms of the restart,
         // and a long step would add its whole length to every run.
         delay = std::min(delay * 2, std::chrono::milliseconds(10));

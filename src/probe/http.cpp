@@ -155,6 +155,20 @@ HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& o) 
     return a;
 }
 
+bool accepts_connection(const Endpoint& to) {
+    std::string error;
+    auto targets = endpoints_of(to, error);
+    asio::io_context io;
+    for (const auto& t : targets) {
+        tcp::socket s(io);
+        boost::system::error_code ec;
+        s.connect(t, ec);
+        if (!ec)
+            return true;
+    }
+    return false;
+}
+
 std::optional<std::string> parse_version(const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("version") || !j["version"].is_string())

@@ -48,6 +48,10 @@ std::vector<HttpAnswer> get_all(const std::vector<Endpoint>& to, std::string_vie
 HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout);
 HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& options);
 
+// Whether something accepts a TCP connection at `to` now (closed at once):
+// on this host a connect is answered at once, accepted or refused.
+bool accepts_connection(const Endpoint& to);
+
 // GET any http:// or https:// URL over libcurl (--url); never through a
 // proxy from the environment.
 HttpAnswer http_get(const std::string& url, const HttpOptions& options);
