@@ -106,8 +106,13 @@ struct Prover {
         return fmt::format("nothing listens on {}", target.listen.listen_address());
     }
 
+    // Where a client on this host reaches the listener the change wants.
+    probe::Endpoint endpoint() const {
+        return {target.listen.connect_host(), target.listen.port, {}};
+    }
+
     Proof api_proof(Deadline deadline) const {
-        const probe::Endpoint to{target.listen.connect_host(), target.listen.port, {}};
+        const auto to = endpoint();
         const auto url = to.url("/api/version");
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         auto timeout =
@@ -162,7 +167,7 @@ bool all_ok(const std::vector<Proof>& proofs) {
 // tried every millisecond, where one round of the proofs costs about as much
 // (two GetAll, sock_diag, /proc). The proofs then say whose socket it is.
 void wait_for_listener(const Prover& prover, std::chrono::milliseconds limit) {
-    const probe::Endpoint to{prover.target.listen.connect_host(), prover.target.listen.port, {}};
+    const auto to = prover.endpoint();
     if (probe::accepts_connection(to)) {
         // Something listens already and the proofs did not hold: not a
         // reason to ask again at once.

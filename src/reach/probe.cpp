@@ -10,6 +10,7 @@
 #include <array>
 #include <fmt/format.h>
 #include <ifaddrs.h>
+#include <map>
 #include <memory>
 #include <netinet/in.h>
 #include <sstream>
@@ -123,15 +124,15 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         index[n] = out.size();
         out.push_back(std::move(p));
     }
-    std::vector<bool> asked(out.size(), false);
     const auto chosen = representatives(covered);
     std::vector<probe::Endpoint> targets;
     for (auto n : chosen)
         targets.push_back(endpoint_of(covered[n], want.port));
     const auto answers = probe::get_all(targets, "/api/version", timeout); // all at once
+    std::map<std::pair<std::string, int>, std::size_t> asked; // interface, family -> out
     for (std::size_t k = 0; k < chosen.size(); ++k) {
         auto& p = out[index[chosen[k]]];
-        asked[index[chosen[k]]] = true;
+        asked[{p.interface, p.family}] = index[chosen[k]];
         const auto& a = answers[k];
         auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
         p.ok = a.error.empty() && version.has_value();
@@ -141,15 +142,12 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
         auto& p = out[k];
-        if (asked[k] || !p.skipped.empty())
+        auto rep = asked.find({p.interface, p.family});
+        if (rep == asked.end() || rep->second == k || !p.skipped.empty())
             continue;
-        auto rep = std::find_if(out.begin(), out.end(), [&](const AddressProbe& o) {
-            return asked[&o - out.data()] && o.interface == p.interface && o.family == p.family;
-        });
-        if (rep == out.end())
-            continue;
-        p.represented_by = rep->url;
-        p.skipped = fmt::format("not asked: the same socket serves {}, which was", rep->address);
+        const auto& by = out[rep->second];
+        p.represented_by = by.url;
+        p.skipped = fmt::format("not asked: the same socket serves {}, which was", by.address);
         p.detail = "not asked (" + p.skipped + ")";
     }
     return out;

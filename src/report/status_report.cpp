@@ -153,16 +153,13 @@ std::string closing_lines(const Facts& f) {
 // accept that IP version, "not-judged" when --from names the other one.
 nlohmann::json family_json(const reach::Firewall& fw, int version) {
     const auto* v = fw.visible ? fw.family(version) : nullptr;
-    if (!v) {
-        return {{"decision", family_decision(fw, version)},
-                {"backend", ""},
-                {"reason", !fw.visible ? fw.why_not : ""},
-                {"open_command", ""}};
-    }
-    return {{"decision", std::string(firewall::decision_name(v->verdict.decision))},
-            {"backend", v->verdict.backend},
-            {"reason", v->verdict.reason},
-            {"open_command", v->open_command_text}};
+    const std::string none;
+    return {{"decision", family_decision(fw, version)},
+            {"backend", v ? v->verdict.backend : none},
+            {"reason", v             ? v->verdict.reason
+                       : !fw.visible ? fw.why_not
+                                     : none},
+            {"open_command", v ? v->open_command_text : none}};
 }
 
 nlohmann::json opt(const std::optional<std::string>& v) {
@@ -313,10 +310,9 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     if (f.models_tried)
         j["models"] = {{"wanted", f.limits.models},
                        {"listed", f.models},
-                       {"missing", f.models_error.empty()
-                                       ? nlohmann::json(ollama::missing_models(f.limits.models,
-                                                                               f.models))
-                                       : nlohmann::json(nullptr)},
+                       {"missing", f.models_error.empty() ? nlohmann::json(ollama::missing_models(
+                                                                f.limits.models, f.models))
+                                                          : nlohmann::json(nullptr)},
                        {"error", f.models_error}};
     else
         j["models"] = nullptr;
