@@ -1,0 +1,58 @@
+// How Ollama reads OLLAMA_ORIGINS and decides a browser's Origin, as
+// gin-contrib/cors does with Ollama's configuration (AllowWildcard,
+// AllowBrowserExtensions, the built-in list): pure, so every case is
+// unit-tested.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netcfg::ollama {
+
+inline constexpr std::string_view origins_variable = "OLLAMA_ORIGINS";
+
+// The entries of an OLLAMA_ORIGINS value as Ollama splits it: on every
+// comma, not trimmed (an empty value has no entries; "a," has two).
+std::vector<std::string> split_origins(std::string_view value);
+std::string join_origins(const std::vector<std::string>& entries);
+
+// The origins Ollama always allows after OLLAMA_ORIGINS.
+const std::vector<std::string>& builtin_origins();
+
+// Why Ollama panics at start-up with this OLLAMA_ORIGINS (gin-contrib/cors's
+// own message, and the entry), or nullopt when it starts.
+struct OriginsPanic {
+    std::string entry;
+    std::string message; // what Ollama prints
+};
+std::optional<OriginsPanic> origins_panic(std::string_view value);
+
+// An origin an admin asks to allow (`origins add`, `--allow-origin`): what
+// Ollama accepts, and no more than a browser can send: no white space or
+// comma, no path. Returns why not, or nullopt.
+std::optional<std::string> refuse_origin_argument(std::string_view origin);
+
+// Which entry lets a request with `origin` through: an entry of `value`,
+// a built-in one, or none. A request whose Origin is http(s)://<its Host
+// header> is not a CORS request and always passes.
+struct OriginDecision {
+    bool allowed = false;
+    bool builtin = false;    // allowed by Ollama's own list
+    bool all = false;        // "*": every origin (the answer says
+                             // Access-Control-Allow-Origin: *)
+    std::string entry;       // the deciding entry
+};
+OriginDecision decide_origin(std::string_view value, std::string_view origin,
+                             std::string_view host_header = {});
+
+// `entries` with each of `add` appended that is not there yet (exact
+// comparison, as an admin reads them); order kept.
+std::vector<std::string> with_origins(std::vector<std::string> entries,
+                                      const std::vector<std::string>& add);
+// `entries` without any of `remove`.
+std::vector<std::string> without_origins(std::vector<std::string> entries,
+                                         const std::vector<std::string>& remove);
+
+} // namespace netcfg::ollama
