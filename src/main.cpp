@@ -2,6 +2,7 @@
 #include "ollama-netcfg/cli/check.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/cli/expose.hpp"
+#include "ollama-netcfg/cli/origins.hpp"
 #include "ollama-netcfg/cli/proxy_config.hpp"
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
@@ -135,6 +136,7 @@ int main(int argc, char** argv) {
     cli::register_status(app, global, exit_status);
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);
+    cli::register_origins(app, global, exit_status);
 
     // CLI11's own usage errors, said as the tool's other errors are, with where
     // to look next.

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/change/apply.hpp"
 
+#include "ollama-netcfg/ollama/origins.hpp"
+
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -58,21 +60,72 @@ struct Prover {
     std::vector<std::string> resolved;
     Progress* progress = nullptr;
 
+    // With an origins change, OLLAMA_ORIGINS must read as wanted too.
+    void add_origins(Proof& p, const std::optional<std::string>& have,
+                     const std::optional<std::string>& want) const {
+        if (!target.origins)
+            return;
+        p.ok = p.ok && have == want;
+        p.detail += fmt::format(" and {}", origins_text(have));
+    }
+
+    static std::string origins_text(const std::optional<std::string>& v) {
+        return v ? fmt::format("OLLAMA_ORIGINS=\"{}\"", *v) : std::string("no OLLAMA_ORIGINS");
+    }
+
     Proof systemd_proof(const UnitState& s) const {
         auto v = s.environment_value(host_var);
-        return {"systemd", listens_as(v, target.environment),
+        Proof p{"systemd", listens_as(v, target.environment),
                 fmt::format("unit Environment has {}", ollama::describe_value(v))};
+        if (target.origins)
+            add_origins(p, s.environment_value(ollama::origins_variable),
+                        target.origins->environment);
+        return p;
     }
 
     Proof process_proof(const UnitState& s) const {
         if (s.main_pid == 0)
             return {"process", false,
                     fmt::format("no main process (unit is {}/{})", s.active_state, s.sub_state)};
-        auto v = probe::process_environment_value(static_cast<pid_t>(s.main_pid), host_var);
+        const auto pid = static_cast<pid_t>(s.main_pid);
+        auto v = probe::process_environment_value(pid, host_var);
         if (!v)
             return {"process", false, v.error().message};
-        return {"process", listens_as(*v, target.listen),
+        Proof p{"process", listens_as(*v, target.listen),
                 fmt::format("main PID {} has {}", s.main_pid, ollama::describe_value(*v))};
+        if (target.origins) {
+            auto o = probe::process_environment_value(pid, ollama::origins_variable);
+            if (!o)
+                return {"process", false, o.error().message};
+            add_origins(p, *o, target.origins->process);
+        }
+        return p;
+    }
+
+    // A browser page's request: let through, with an
+    // Access-Control-Allow-Origin that names the page (or `*`).
+    Proof origin_proof(const std::string& origin, Deadline deadline) const {
+        const auto to = endpoint();
+        probe::HttpOptions ho;
+        ho.timeout = std::clamp(
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+            std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
+        ho.origin = origin;
+        auto a = probe::get(to, "/api/version", ho);
+        const auto url = to.url("/api/version");
+        if (!a.error.empty())
+            return {"origin", false, fmt::format("GET {} with Origin {}: {}", url, origin, a.error)};
+        const bool named = a.allow_origin == origin || a.allow_origin == "*";
+        if (a.status == 200 && named)
+            return {"origin", true,
+                    fmt::format("GET {} with Origin {}: HTTP 200, Access-Control-Allow-Origin: {}",
+                                url, origin, a.allow_origin)};
+        return {"origin", false,
+                fmt::format("GET {} with Origin {}: HTTP {}{}", url, origin, a.status,
+                            a.status == 403 ? " (Ollama refuses this Origin)"
+                            : named         ? ""
+                                            : ", no Access-Control-Allow-Origin naming it"),
+                a.status == 403};
     }
 
     Proof listener_proof(const UnitState& s) const {
@@ -146,6 +199,9 @@ struct Prover {
             proofs.push_back(api_proof(deadline));
         else
             proofs.push_back({"api", false, "not tried: no listener yet"});
+        if (target.origins && proofs[3].ok)
+            for (const auto& origin : target.origins->prove)
+                proofs.push_back(origin_proof(origin, deadline));
         return proofs;
     }
 };

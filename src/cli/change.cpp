@@ -1,5 +1,7 @@
 #include "ollama-netcfg/cli/change.hpp"
 
+#include "ollama-netcfg/ollama/origins.hpp"
+
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -115,6 +117,8 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command, bo
     if (!env)
         return env.error();
     s.layers = config::read_layers(s.state, *env, t.drop_in.string(), ollama::variable);
+    s.origin_layers =
+        config::read_layers(s.state, *env, t.drop_in.string(), ollama::origins_variable);
     for (const auto& l : s.layers)
         if (!l.read_error.empty())
             return failure(l.read_error, "it must be readable by root; check its permissions");
@@ -151,14 +155,24 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
         else if (!ollama::read_ollama_host(v->value_or("")).same_listener(target.listen))
             rep.actions.push_back(fmt::format("would restart {} (main PID {} has {})", state.name,
                                               state.main_pid, ollama::describe_value(*v)));
+        else if (auto o = probe::process_environment_value(static_cast<pid_t>(state.main_pid),
+                                                           ollama::origins_variable);
+                 target.origins && o && *o != target.origins->process)
+            rep.actions.push_back(fmt::format(
+                "would restart {} (main PID {} has {})", state.name, state.main_pid,
+                *o ? fmt::format("OLLAMA_ORIGINS=\"{}\"", **o) : "no OLLAMA_ORIGINS"));
     }
     // What a real run would report as `changed`.
     rep.changed = !rep.actions.empty();
     if (rep.actions.empty())
         rep.actions.push_back("nothing to do");
-    rep.actions.push_back(fmt::format("would prove: {} listening on {}, GET {}/api/version",
+    rep.actions.push_back(fmt::format("would prove: {} listening on {}, GET {}/api/version{}",
                                       state.name, target.listen.listen_address(),
-                                      target.listen.connect_url()));
+                                      target.listen.connect_url(),
+                                      target.origins && !target.origins->prove.empty()
+                                          ? fmt::format(" with Origin {}",
+                                                        fmt::join(target.origins->prove, ", "))
+                                          : std::string()));
 }
 
 Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep) {

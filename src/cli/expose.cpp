@@ -6,7 +6,10 @@
 
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
+#include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/cli/change.hpp"
+#include "ollama-netcfg/cli/origins.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -133,6 +136,32 @@ Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::str
     plan.target = change::target_of(after);
     plan.target.listen = want; // the same listener, in the form the admin gave
     return plan;
+}
+
+// --allow-origin: OLLAMA_ORIGINS in the same drop-in, in the same run
+// (one restart), proven with a request from each origin.
+Status plan_allow_origins(const Session& s, const ChangeTarget& t,
+                          const std::vector<std::string>& asked, Plan& plan, ExposeReport& rep) {
+    auto layers = s.origin_layers;
+    for (const auto& e : plan.edits)
+        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
+    const auto current = ollama::split_origins(
+        config::resolve(layers, ollama::origins_variable).effective.value_or(""));
+    auto to_add = origins_to_add(asked, current, rep.notes);
+    if (!to_add)
+        return to_add.error();
+    auto o = change::plan_origins(layers, t.unit, t.drop_in.string(),
+                                  ollama::with_origins(current, *to_add), t.runtime);
+    if (!o)
+        return o.error();
+    merge_edits(plan.edits, std::move(o->edits));
+    plan.target.origins = o->target;
+    plan.target.origins->prove = asked;
+    plan.previous.origins =
+        change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
+    rep.origins = report::OriginsChange{ollama::split_origins(plan.previous.origins->process.value_or("")),
+                                        o->after, *to_add, {}};
+    return Ok{};
 }
 
 constexpr std::string_view bind_capability = "CAP_NET_BIND_SERVICE";
@@ -297,6 +326,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     rep.new_value = o.address;
     set_expected_listen(*want, rep);
 
+    if (!o.change.root.empty() && !o.allow_origins.empty())
+        return usage_error("--allow-origin does not go with --root",
+                           "run `ollama-netcfg origins add ORIGIN --root DIR` for the image too");
     if (!o.change.root.empty())
         return expose_offline(o, *target, *want, rep);
 
@@ -306,6 +338,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     auto plan = plan_expose(*session, *target, o.address, *want, rep);
     if (!plan)
         return plan.error();
+    if (!o.allow_origins.empty())
+        if (auto st = plan_allow_origins(*session, *target, o.allow_origins, *plan, rep); !st)
+            return st;
     auto grant = preflight(*session, *want, o.grant_low_port, target->unit, rep);
     if (!grant)
         return grant.error();
@@ -338,6 +373,15 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}, rep);
     if (!applied)
         return applied;
+    if (rep.origins && !rep.origins->added.empty()) {
+        auto recorded = change::recorded_origins(target->unit);
+        if (!recorded)
+            return recorded.error();
+        if (auto st = change::record_origins(target->unit,
+                                             ollama::with_origins(*recorded, rep.origins->added));
+            !st)
+            return st;
+    }
     return report_reach(*session->manager, o, *want, session->state.control_group, rep);
 }
 
@@ -373,6 +417,9 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
                   "it); for plain nftables/iptables, print the rule");
     sub->add_option("--from", options->from,
                     "The clients' network (CIDR) for --open-firewall and the firewall check");
+    sub->add_option("--allow-origin", options->allow_origins,
+                    "Also let web pages from this origin call Ollama (OLLAMA_ORIGINS; "
+                    "repeatable), proven with a request that sends it");
     sub->add_flag("--grant-low-port", options->grant_low_port,
                   "For a port below 1024: grant the service CAP_NET_BIND_SERVICE in the drop-in "
                   "(reset removes it)");

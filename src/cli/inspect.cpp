@@ -1,6 +1,9 @@
 #include "ollama-netcfg/cli/inspect.hpp"
 
+#include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/health/inspect.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 
@@ -26,6 +29,15 @@ void add_inspect_options(CLI::App& sub, InspectArgs& a) {
                    "repeatable");
     sub.add_option("--cacert", a.cacert, "CA bundle for --url over https");
     sub.add_flag("--insecure", a.insecure, "Do not verify TLS certificates for --url");
+    sub.add_option("--origin", a.origins,
+                   "Also send GET /api/version with this Origin, as a web page from there "
+                   "does (and with the first one, --url); repeatable");
+    sub.add_option("--api-key-file", a.api_key_file,
+                   "For --url: send the bearer key in FILE (its first line) as `Authorization: "
+                   "Bearer KEY`");
+    sub.add_option("--basic-auth-file", a.basic_auth_file,
+                   "For --url: send the user:password in FILE (its first line) with HTTP basic "
+                   "authentication");
 }
 
 namespace {
@@ -46,6 +58,60 @@ Status check_limits(const health::Limits& l) {
             return usage_error(fmt::format("--model '{}': not a model name", m),
                                "one name per --model, as `ollama list` shows it, e.g. "
                                "--model llama3:8b");
+    return Ok{};
+}
+
+// The first line of a credentials file that is not empty or a comment.
+// Its content never reaches a command line, a message or the JSON.
+Result<std::string> first_secret_line(const std::string& option, const std::string& path) {
+    auto content = read_file(path);
+    if (!content)
+        return usage_error(fmt::format("{} {}: {}", option, path, content.error().message),
+                           "give a file readable by this user, one credential per line");
+    if (!*content)
+        return usage_error(fmt::format("{} {}: no such file", option, path),
+                           "give the file the proxy's key or password came from");
+    std::string_view rest = **content;
+    while (!rest.empty()) {
+        auto nl = rest.find('\n');
+        auto line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        if (!line.empty() && line.front() != '#')
+            return std::string(line);
+    }
+    return usage_error(fmt::format("{} {}: the file holds no credential", option, path),
+                       "one per line; lines starting with # are comments");
+}
+
+Status read_credentials(const InspectArgs& a, health::InspectOptions& o) {
+    if (!a.api_key_file.empty() && !a.basic_auth_file.empty())
+        return usage_error("--api-key-file and --basic-auth-file do not go together",
+                           "give the one the proxy asks for");
+    if ((!a.api_key_file.empty() || !a.basic_auth_file.empty()) && a.urls.empty())
+        return usage_error("credentials are for --url: Ollama itself has no authentication",
+                           "add --url https://your-proxy");
+    if (!a.api_key_file.empty()) {
+        auto key = first_secret_line("--api-key-file", a.api_key_file);
+        if (!key)
+            return key.error();
+        o.authorization = "Bearer " + *key;
+        o.credentials = fmt::format("bearer key from {}", a.api_key_file);
+    }
+    if (!a.basic_auth_file.empty()) {
+        auto pair = first_secret_line("--basic-auth-file", a.basic_auth_file);
+        if (!pair)
+            return pair.error();
+        if (pair->find(':') == std::string::npos)
+            return usage_error(fmt::format("--basic-auth-file {}: the line is not user:password",
+                                           a.basic_auth_file),
+                               "write it as user:password (not the htpasswd hash)");
+        o.basic_auth = *pair;
+        o.credentials = fmt::format("user and password from {}", a.basic_auth_file);
+    }
     return Ok{};
 }
 
@@ -74,6 +140,17 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
         if (!u.starts_with("http://") && !u.starts_with("https://"))
             return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u),
                                "give the proxy's base URL, e.g. --url https://ollama.example.org");
+    for (const auto& origin : a.origins)
+        if (auto why = ollama::refuse_origin_argument(origin); why || origin == "*")
+            return usage_error(fmt::format("--origin \"{}\": {}", origin,
+                                           why ? *why : "a browser sends one origin, not *"),
+                               "the origin of the web page, e.g. --origin "
+                               "http://192.168.1.50:3000");
+    if (auto st = read_credentials(a, o); !st)
+        return st.error();
+    o.origins = a.origins;
+    if (auto recorded = change::recorded_origins(o.unit))
+        o.origins_added = *recorded;
     o.from = a.from;
     o.urls = a.urls;
     o.cacert = a.cacert;

@@ -1,13 +1,17 @@
 #include "ollama-netcfg/cli/reset.hpp"
 
 #include "ollama-netcfg/change/apply.hpp"
+#include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/cli/change.hpp"
+#include "ollama-netcfg/cli/origins.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace netcfg::cli {
@@ -41,7 +45,47 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
     return e;
 }
 
-Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
+// --origins: the entries `origins add` (or --allow-origin) added come out of
+// OLLAMA_ORIGINS; the admin's own stay. Without it, origins are left alone
+// and the report says so.
+Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_origins,
+                          std::vector<FileEdit>& edits, change::Target& target,
+                          change::Target& previous, ExposeReport& rep) {
+    auto layers = s.origin_layers;
+    for (const auto& e : edits)
+        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
+    const auto current = ollama::split_origins(
+        config::resolve(layers, ollama::origins_variable).effective.value_or(""));
+    auto recorded = change::recorded_origins(t.unit);
+    if (!recorded)
+        return recorded.error();
+    if (!reset_origins) {
+        if (!current.empty())
+            rep.notes.push_back(fmt::format(
+                "OLLAMA_ORIGINS=\"{}\" stays: reset leaves origins alone{}", ollama::join_origins(current),
+                recorded->empty() ? std::string()
+                                  : fmt::format("; `reset --origins` also removes the {} that "
+                                                "`origins add` added",
+                                                fmt::join(*recorded, ", "))));
+        return Ok{};
+    }
+    auto plan = change::plan_origins(layers, t.unit, t.drop_in.string(),
+                                     ollama::without_origins(current, *recorded), t.runtime);
+    if (!plan)
+        return plan.error();
+    merge_edits(edits, std::move(plan->edits));
+    target.origins = plan->target;
+    previous.origins =
+        change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
+    std::vector<std::string> removed;
+    for (const auto& e : *recorded)
+        if (std::find(current.begin(), current.end(), e) != current.end())
+            removed.push_back(e);
+    rep.origins = report::OriginsChange{current, plan->after, {}, removed};
+    return Ok{};
+}
+
+Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Progress* progress) {
     rep.command = "reset";
     auto target = read_change_args(args);
     if (!target)
@@ -98,6 +142,9 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
                               "next reboot): `ollama-netcfg reset --runtime` removes it now")
                 : std::string("remove it there for Ollama's default")));
     }
+    if (auto st = plan_reset_origins(*session, *target, reset_origins, edits, t, previous, rep);
+        !st)
+        return st;
     if (args.dry_run) {
         describe_dry_run(edits, session->state, t, rep);
         auto closed = reach::close_recorded_rules(true);
@@ -112,6 +159,9 @@ Status reset(const ChangeArgs& args, ExposeReport& rep, Progress* progress) {
                       {target->unit, session->deadline, args.no_rollback, previous, progress}, rep);
     if (!applied)
         return applied;
+    if (rep.origins)
+        if (auto st = change::record_origins(target->unit, {}); !st)
+            return st;
     // Only after the default is proven: a failed reset keeps its firewall rule.
     auto closed = reach::close_recorded_rules(false);
     if (!closed)
@@ -132,11 +182,15 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
                 "  ollama-netcfg reset --dry-run         # see the change first\n"
                 "  sudo ollama-netcfg reset --unit ollama-gpu1.service");
     add_change_options(*sub, *args);
-    sub->callback([args, &global, &exit_status] {
+    auto origins = std::make_shared<bool>(false);
+    sub->add_flag("--origins", *origins,
+                  "Also remove the OLLAMA_ORIGINS entries `origins add` added (the ones set by "
+                  "hand stay)");
+    sub->callback([args, origins, &global, &exit_status] {
         apply_verbosity(global);
         ExposeReport rep;
         Progress progress(!global.quiet);
-        if (auto st = reset(*args, rep, &progress); !st)
+        if (auto st = reset(*args, *origins, rep, &progress); !st)
             rep.error = st.error();
         progress.clear();
         print_change_report(rep, global);

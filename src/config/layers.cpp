@@ -124,4 +124,14 @@ const std::vector<std::string>& system_unit_dirs() {
     return dirs;
 }
 
+std::vector<LayerInput> with_content(std::vector<LayerInput> layers, const std::string& path,
+                                     const std::optional<std::string>& content) {
+    for (auto& l : layers)
+        if (l.path == path && l.kind != LayerKind::manager) {
+            l.content = content;
+            l.read_error.clear();
+        }
+    return layers;
+}
+
 } // namespace netcfg::config

@@ -2,6 +2,7 @@
 
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -153,19 +154,69 @@ void read_urls(Facts& f, const InspectOptions& o) {
         opts.timeout = o.api_timeout;
         opts.cacert = o.cacert;
         opts.insecure = o.insecure;
+        opts.authorization = o.authorization;
+        opts.basic_auth = o.basic_auth;
+        u.credentials = o.credentials;
+        if (!o.origins.empty())
+            opts.origin = u.origin = o.origins.front();
         auto a = probe::http_get(u.url, opts);
         u.status = a.status;
         u.error = a.error;
+        u.www_authenticate = a.www_authenticate;
         if (a.status == 200)
             u.version = probe::parse_version(a.body);
         if (a.status == 403 && !u.host.empty() && f.api_tried) {
-            // Does Ollama itself refuse that Host? Ask it directly with it.
+            // Which of Ollama's checks refuses it? Ask it directly: with the
+            // proxy's Host alone, then with the Origin alone.
             probe::HttpOptions direct;
             direct.timeout = o.api_timeout;
             direct.host_header = u.host;
             u.refused_host = probe::get(ollama_endpoint(f), "/api/version", direct).status == 403;
+            if (!u.refused_host && !u.origin.empty()) {
+                probe::HttpOptions with_origin;
+                with_origin.timeout = o.api_timeout;
+                with_origin.origin = u.origin;
+                u.refused_origin =
+                    probe::get(ollama_endpoint(f), "/api/version", with_origin).status == 403;
+            }
         }
         f.urls.push_back(std::move(u));
+    }
+}
+
+// OLLAMA_ORIGINS, from the same files; and the running process's.
+void read_origins(Facts& f, const systemd::UnitState& s, const std::vector<std::string>& env,
+                  const InspectOptions& o) {
+    const auto r = config::resolve(
+        config::read_layers(s, env, o.managed_drop_in, ollama::origins_variable),
+        ollama::origins_variable);
+    f.origins.in_effect = r.effective;
+    if (r.winner) {
+        const auto& w = r.layers[*r.winner];
+        f.origins.source = w.path.empty() ? std::string("the manager environment") : w.path;
+    }
+    f.origins.added = o.origins_added;
+    if (f.main_pid == 0)
+        return;
+    auto v = probe::process_environment_value(static_cast<pid_t>(f.main_pid),
+                                              ollama::origins_variable);
+    f.origins.process_visible = v.has_value();
+    if (v)
+        f.origins.process_value = *v;
+}
+
+// check --origin: the request a page from that origin makes, all at once.
+void read_origin_probes(Facts& f, const InspectOptions& o) {
+    if (o.origins.empty() || !f.version)
+        return;
+    const auto to = ollama_endpoint(f);
+    for (const auto& origin : o.origins) {
+        probe::HttpOptions ho;
+        ho.timeout = o.api_timeout;
+        ho.origin = origin;
+        auto a = probe::get(to, "/api/version", ho);
+        f.origin_probes.push_back(
+            {origin, to.url("/api/version"), a.status, a.error, a.allow_origin});
     }
 }
 
@@ -226,8 +277,10 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);
     f.limits = o.limits;
     f.api_timeout_seconds = std::chrono::duration<double>(o.api_timeout).count();
+    read_origins(f, s, *manager_env, o);
     read_api(f, o.api_timeout);
     read_models(f, o.api_timeout);
+    read_origin_probes(f, o);
     f.from = o.from;
     read_reach(f, manager, o);
     read_urls(f, o);

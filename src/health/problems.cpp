@@ -1,5 +1,7 @@
 #include "ollama-netcfg/health/problems.hpp"
 
+#include "ollama-netcfg/ollama/origins.hpp"
+
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/reach/scope.hpp"
 
@@ -434,6 +436,24 @@ struct Finder {
         for (const auto& u : f.urls) {
             if (u.error.empty() && u.status == 200 && u.version)
                 continue;
+            if (u.error.empty() && u.status == 401) {
+                add("proxy-auth-required", Severity::critical,
+                    fmt::format("GET {}: HTTP 401: the proxy wants credentials{}{}", u.url,
+                                u.www_authenticate.empty()
+                                    ? std::string()
+                                    : fmt::format(" ({})", u.www_authenticate),
+                                u.credentials.empty()
+                                    ? std::string(" and none were sent")
+                                    : fmt::format(" and refused the {} sent", u.credentials)),
+                    u.credentials.empty()
+                        ? std::string("give the check what clients send: --api-key-file FILE "
+                                      "(Authorization: Bearer) or --basic-auth-file FILE "
+                                      "(user:password)")
+                        : fmt::format("the {} is not one the proxy accepts: compare the file "
+                                      "with the proxy's key list or htpasswd file",
+                                      u.credentials));
+                continue;
+            }
             std::string what = !u.error.empty()
                                    ? u.error
                                    : fmt::format("HTTP {}{}", u.status,
@@ -446,12 +466,62 @@ struct Finder {
                     "Host localhost:{}; Caddy: header_up Host localhost:{}), see `ollama-netcfg "
                     "proxy-config`",
                     u.host, f.want.listen_address(), f.want.port, f.want.port);
+            else if (u.refused_origin)
+                advice = fmt::format("Ollama refuses the Origin \"{}\" the request carries (not "
+                                     "the proxy's Host): sudo ollama-netcfg origins add {}",
+                                     u.origin, u.origin);
             else if (!u.error.empty() && (u.error.find("SSL") != std::string::npos ||
                                           u.error.find("certificate") != std::string::npos))
                 advice = "a TLS problem: give the CA with --cacert FILE (or --insecure to look "
                          "past it)";
             add("url-unreachable", Severity::critical, fmt::format("GET {}: {}", u.url, what),
                 advice);
+        }
+    }
+
+    // An OLLAMA_ORIGINS Ollama cannot start with; pages whose requests it
+    // refuses (check --origin).
+    void origins() {
+        const auto& o = f.origins;
+        if (auto panic = ollama::origins_panic(o.in_effect.value_or(""))) {
+            const bool crashing = f.active_state != "active" || f.sub_state == "auto-restart";
+            const auto entry = panic->entry.empty() ? std::string("an empty entry (a stray comma)")
+                                                    : fmt::format("the entry \"{}\"", panic->entry);
+            add("bad-origins", Severity::critical,
+                fmt::format("OLLAMA_ORIGINS=\"{}\" from {} makes Ollama panic at start-up ({}: "
+                            "\"{}\"); {}",
+                            *o.in_effect, o.source, entry, panic->message,
+                            crashing ? fmt::format("{} is crash-looping ({}/{}, {} restarts)",
+                                                   f.unit, f.active_state, f.sub_state,
+                                                   f.n_restarts)
+                                     : std::string("the running process started with another "
+                                                   "value and will fail at its next restart")),
+                panic->entry.empty()
+                    ? fmt::format("remove the stray comma in {}, then `sudo systemctl "
+                                  "daemon-reload && sudo systemctl restart {}`",
+                                  o.source, f.unit)
+                    : fmt::format("take it out: sudo ollama-netcfg origins remove '{}' (or fix "
+                                  "it in {})",
+                                  panic->entry, o.source));
+        }
+        for (const auto& p : f.origin_probes) {
+            if (p.let_through())
+                continue;
+            const bool on_disk =
+                ollama::decide_origin(o.in_effect.value_or(""), p.origin).allowed;
+            add("origin-refused", Severity::critical,
+                fmt::format("a web page from {} cannot call Ollama: GET {} with Origin {}: {}",
+                            p.origin, p.url, p.origin,
+                            !p.error.empty()   ? p.error
+                            : p.status == 403 ? std::string("HTTP 403 (Ollama refuses this Origin)")
+                                              : fmt::format("HTTP {}, no Access-Control-Allow-"
+                                                            "Origin naming it",
+                                                            p.status)),
+                on_disk ? fmt::format("OLLAMA_ORIGINS on disk allows it but the running process "
+                                      "started without it: sudo ollama-netcfg origins add {} "
+                                      "(restarts {} with it)",
+                                      p.origin, f.unit)
+                        : fmt::format("sudo ollama-netcfg origins add {}", p.origin));
         }
     }
 
@@ -548,6 +618,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.listener();
     finder.reach();
     finder.urls();
+    finder.origins();
     finder.visibility();
     return finder.out;
 }
@@ -574,6 +645,9 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "firewall-undecided",
                                                 "open-to-internet",
                                                 "url-unreachable",
+                                                "proxy-auth-required",
+                                                "origin-refused",
+                                                "bad-origins",
                                                 "not-visible",
                                                 "api-slow",
                                                 "model-missing",

@@ -5,6 +5,7 @@
 #include "ollama-netcfg/probe/http.hpp"
 
 #include <curl/curl.h>
+#include <cctype>
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <memory>
@@ -80,6 +81,28 @@ const Loaded& loaded() {
     return l;
 }
 
+// The two answer headers the checks read (names are case-insensitive).
+size_t header_line(char* data, size_t size, size_t n, void* userdata) {
+    auto* a = static_cast<HttpAnswer*>(userdata);
+    std::string_view line(data, size * n);
+    auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+            value.remove_suffix(1);
+        if (name == "access-control-allow-origin")
+            a->allow_origin = value;
+        else if (name == "www-authenticate")
+            a->www_authenticate = value;
+    }
+    return size * n;
+}
+
 size_t collect(char* data, size_t size, size_t n, void* userdata) {
     auto* body = static_cast<std::string*>(userdata);
     if (body->size() < 1024 * 1024)
@@ -137,10 +160,29 @@ HttpAnswer http_get(const std::string& url, const HttpOptions& o) {
     c.easy_setopt(h.get(), CURLOPT_WRITEDATA, &a.body);
     c.easy_setopt(h.get(), CURLOPT_ERRORBUFFER, errbuf);
     c.easy_setopt(h.get(), CURLOPT_USERAGENT, "ollama-netcfg");
+    c.easy_setopt(h.get(), CURLOPT_HEADERFUNCTION, header_line);
+    c.easy_setopt(h.get(), CURLOPT_HEADERDATA, &a);
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(nullptr, c.slist_free_all);
-    if (!o.host_header.empty()) {
-        headers.reset(c.slist_append(nullptr, ("Host: " + o.host_header).c_str()));
+    auto add_header = [&](const std::string& line) {
+        // curl_slist_append returns the list's head (the same one after
+        // the first line): ownership stays with `headers`.
+        auto* head = c.slist_append(headers.get(), line.c_str());
+        if (head) {
+            (void)headers.release();
+            headers.reset(head);
+        }
+    };
+    if (!o.host_header.empty())
+        add_header("Host: " + o.host_header);
+    if (!o.origin.empty())
+        add_header("Origin: " + o.origin);
+    if (!o.authorization.empty())
+        add_header("Authorization: " + o.authorization);
+    if (headers)
         c.easy_setopt(h.get(), CURLOPT_HTTPHEADER, headers.get());
+    if (!o.basic_auth.empty()) {
+        c.easy_setopt(h.get(), CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        c.easy_setopt(h.get(), CURLOPT_USERPWD, o.basic_auth.c_str());
     }
     if (!o.cacert.empty())
         c.easy_setopt(h.get(), CURLOPT_CAINFO, o.cacert.c_str());

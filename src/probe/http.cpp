@@ -66,6 +66,10 @@ class Exchange {
                      : (is_ipv6(to.host) ? fmt::format("[{}]:{}", to.host, to.port)
                                          : fmt::format("{}:{}", to.host, to.port)));
         req_.set(http::field::user_agent, "ollama-netcfg");
+        if (!o.origin.empty())
+            req_.set(http::field::origin, o.origin);
+        if (!o.authorization.empty())
+            req_.set(http::field::authorization, o.authorization);
         req_.set(http::field::connection, "close");
         answer_.body_limit(1024 * 1024);
     }
@@ -108,6 +112,8 @@ class Exchange {
                 fmt::format("{} from {} port {} ({})", ec.message(), to_.host, to_.port, step_);
         else {
             out_.status = answer_.get().result_int();
+            out_.allow_origin = std::string(answer_.get()[http::field::access_control_allow_origin]);
+            out_.www_authenticate = std::string(answer_.get()[http::field::www_authenticate]);
             out_.body = std::move(answer_.get().body());
         }
     }

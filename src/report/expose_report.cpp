@@ -20,8 +20,37 @@ void ExposeReport::record_file(const std::string& path, const std::optional<std:
     files.push_back({path, before, after});
 }
 
+std::string body_text(const ExposeReport& r);
+
+namespace {
+
+std::string entries_text(const std::vector<std::string>& e) {
+    return e.empty() ? std::string("none") : fmt::format("{}", fmt::join(e, ","));
+}
+
+// The first line of `origins add/remove` (and reset --origins): the list
+// before and after.
+std::string origins_headline(const ExposeReport& r) {
+    const auto& o = *r.origins;
+    const auto now = fmt::format("OLLAMA_ORIGINS {}", o.after.empty()
+                                                         ? std::string("unset")
+                                                         : "\"" + entries_text(o.after) + "\"");
+    if (r.dry_run)
+        return fmt::format("{}: would make it {} (now {}); dry run, nothing changed\n", r.unit, now,
+                           entries_text(o.before));
+    if (r.changed)
+        return fmt::format("{}: {} (was {})\n", r.unit, now, entries_text(o.before));
+    return fmt::format("{}: {} already in effect; nothing changed\n", r.unit, now);
+}
+
+} // namespace
+
 std::string to_text(const ExposeReport& r) {
     std::string out;
+    if (r.origins && r.command != "expose") {
+        out += origins_headline(r);
+        return out + body_text(r);
+    }
     auto text = [](const std::optional<std::string>& v) {
         return v ? fmt::format("\"{}\"", *v) : std::string("unset");
     };
@@ -44,6 +73,14 @@ std::string to_text(const ExposeReport& r) {
     else
         out += fmt::format("{}: {} already in effect, listening on {}; nothing changed\n", r.unit,
                            now, listen);
+    if (r.origins)
+        out += fmt::format("  origins: {} (was {})\n", entries_text(r.origins->after),
+                           entries_text(r.origins->before));
+    return out + body_text(r);
+}
+
+std::string body_text(const ExposeReport& r) {
+    std::string out;
     for (const auto& n : r.notes)
         out += fmt::format("  note: {}\n", n);
     if (r.dry_run || r.offline)
@@ -107,6 +144,13 @@ nlohmann::json to_json(const ExposeReport& r) {
         j["error"] = nullptr;
     }
     j["rolled_back"] = r.rolled_back;
+    if (r.origins)
+        j["origins"] = {{"before", r.origins->before},
+                        {"after", r.origins->after},
+                        {"added", r.origins->added},
+                        {"removed", r.origins->removed}};
+    else
+        j["origins"] = nullptr;
     j["journal"] = r.journal;
     return j;
 }

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
+#include "ollama-netcfg/ollama/origins.hpp"
+
 #include "ollama-netcfg/ollama/models.hpp"
 
 #include <algorithm>
@@ -131,6 +133,52 @@ std::string reach_lines(const Facts& f) {
     return out;
 }
 
+// Browsers: the origins Ollama lets through, and check --origin's answers.
+std::string origins_lines(const Facts& f) {
+    const auto& o = f.origins;
+    const auto entries = ollama::split_origins(o.in_effect.value_or(""));
+    std::string out =
+        entries.empty()
+            ? std::string("browser origins:   only Ollama's built-in ones (no OLLAMA_ORIGINS)\n")
+            : fmt::format("browser origins:   OLLAMA_ORIGINS=\"{}\" from {}\n", *o.in_effect,
+                          o.source);
+    if (o.process_visible && o.process_value != o.in_effect)
+        out += fmt::format("  the running process has {} (it started before the change)\n",
+                           o.process_value ? "\"" + *o.process_value + "\"" : "none");
+    out += "  built in: http(s)://localhost, 127.0.0.1, 0.0.0.0 with any port; app://, file://, "
+           "tauri://, vscode-webview://, vscode-file://\n";
+    for (const auto& p : f.origin_probes)
+        out += fmt::format("  {:<4} Origin {}: {}\n", p.let_through() ? "ok" : "FAIL", p.origin,
+                           !p.error.empty() ? p.error
+                           : p.allow_origin.empty()
+                               ? fmt::format("HTTP {}", p.status)
+                               : fmt::format("HTTP {}, Access-Control-Allow-Origin: {}", p.status,
+                                             p.allow_origin));
+    return out;
+}
+
+nlohmann::json origins_json(const Facts& f) {
+    const auto& o = f.origins;
+    auto probes = nlohmann::json::array();
+    for (const auto& p : f.origin_probes)
+        probes.push_back({{"origin", p.origin},
+                          {"url", p.url},
+                          {"http_status", p.status},
+                          {"error", p.error},
+                          {"allow_origin", p.allow_origin},
+                          {"let_through", p.let_through()}});
+    auto opt = [](const std::optional<std::string>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    return {{"in_effect", opt(o.in_effect)},
+            {"source", o.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.source)},
+            {"configured", ollama::split_origins(o.in_effect.value_or(""))},
+            {"added_by_tool", o.added},
+            {"process", o.process_visible ? opt(o.process_value) : nlohmann::json(nullptr)},
+            {"builtin", ollama::builtin_origins()},
+            {"probes", probes}};
+}
+
 // Who can open a connection.
 std::string who_can_connect(const Facts& f) {
     return reach::who_can_connect(reach::covered_families(f.serving()),
@@ -230,6 +278,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
                                 : "listening on " + fmt::format("{}", fmt::join(s.endpoints, ", ")),
                             s.answer.empty() ? "" : "; answers: " + s.answer);
         out += reach_lines(f);
+        out += origins_lines(f);
         out += closing_lines(f);
     }
     auto worst = health::overall(problems);
@@ -355,8 +404,17 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
                         {"http_status", u.status},
                         {"error", u.error},
                         {"version", opt(u.version)},
-                        {"ollama_refuses_host", u.refused_host}});
+                        {"ollama_refuses_host", u.refused_host},
+                        {"ollama_refuses_origin", u.refused_origin},
+                        {"origin", u.origin.empty() ? nlohmann::json(nullptr) : nlohmann::json(u.origin)},
+                        {"credentials", u.credentials.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(u.credentials)},
+                        {"www_authenticate", u.www_authenticate}});
     j["urls"] = urls;
+    if (f.load_state == "loaded")
+        j["origins"] = origins_json(f);
+    else
+        j["origins"] = nullptr;
     if (f.load_state == "loaded") {
         j["who_can_connect"] = who_can_connect(f);
         auto line = reach::client_export(f.want, f.listener());

@@ -40,7 +40,7 @@ MASKED = [
     "getty@tty1.service", "console-getty.service", "systemd-networkd-wait-online.service",
     "systemd-resolved.service", "systemd-networkd.service", "cron.service", "ssh.service",
     "docker.service", "containerd.service", "systemd-logind.service",
-    "nginx.service", "nftables.service", "ufw.service", "firewalld.service",
+    "nginx.service", "caddy.service", "nftables.service", "ufw.service", "firewalld.service",
 ]
 
 BINARY_IN_CONTAINER = "/opt/netcfg/ollama-netcfg"

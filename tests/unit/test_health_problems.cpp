@@ -537,6 +537,9 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
                              "firewall-undecided",
                              "open-to-internet",
                              "url-unreachable",
+                             "proxy-auth-required",
+                             "origin-refused",
+                             "bad-origins",
                              "not-visible",
                              "api-slow",
                              "model-missing",
@@ -544,7 +547,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
         INFO(code);
         CHECK(std::find(known.begin(), known.end(), code) != known.end());
     }
-    CHECK(known.size() == 25);
+    CHECK(known.size() == 28);
     // problem-codes.md has a row for each, in this order.
     std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
     std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
@@ -668,4 +671,80 @@ TEST_CASE("the Prometheus file has the API time, the models and the firewall per
     f.firewall.reset();
     CHECK_THAT(report::prometheus_text("ollama.service", &f, {}, 0.01, 1.0),
                !Catch::Contains("ollama_netcfg_firewall_decision{"));
+}
+
+TEST_CASE("bad-origins: the entry, the file, crash loop or next restart", "[problems][origins]") {
+    auto f = healthy();
+    f.origins.in_effect = "http://a.example, http://b.example";
+    f.origins.source = "/etc/systemd/system/ollama.service.d/override.conf";
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps).count("bad-origins"));
+    const auto& p = find(ps, "bad-origins");
+    CHECK(p.severity == Severity::critical);
+    CHECK(p.message.find("\" http://b.example\"") != std::string::npos);
+    CHECK(p.message.find("next restart") != std::string::npos);
+    CHECK(p.advice.find("origins remove ' http://b.example'") != std::string::npos);
+    f.active_state = "activating";
+    f.sub_state = "auto-restart";
+    CHECK(find(find_problems(f), "bad-origins").message.find("crash-looping") !=
+          std::string::npos);
+    f.origins.in_effect = "http://a.example,";
+    CHECK(find(find_problems(f), "bad-origins").advice.find("stray comma") != std::string::npos);
+    f = healthy();
+    f.origins.in_effect = "http://a.example,*";
+    CHECK_FALSE(codes(find_problems(f)).count("bad-origins"));
+}
+
+TEST_CASE("origin-refused: a page's request not let through, and the fix", "[problems][origins]") {
+    auto f = healthy();
+    f.origin_probes.push_back({"http://192.0.2.11:8000", "http://127.0.0.1:11434/api/version", 403,
+                               "", ""});
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps).count("origin-refused"));
+    const auto& p = find(ps, "origin-refused");
+    CHECK(p.severity == Severity::critical);
+    CHECK(p.message.find("HTTP 403 (Ollama refuses this Origin)") != std::string::npos);
+    CHECK(p.advice == "sudo ollama-netcfg origins add http://192.0.2.11:8000");
+    // On disk but not in the running process: the advice says so.
+    f.origins.in_effect = "http://192.0.2.11:8000";
+    CHECK(find(find_problems(f), "origin-refused").advice.find("started without it") !=
+          std::string::npos);
+    // Let through: with the origin named, or `*`.
+    f.origin_probes[0].status = 200;
+    f.origin_probes[0].allow_origin = "http://192.0.2.11:8000";
+    CHECK_FALSE(codes(find_problems(f)).count("origin-refused"));
+    f.origin_probes[0].allow_origin = "*";
+    CHECK_FALSE(codes(find_problems(f)).count("origin-refused"));
+    // 200 without the header: a browser still refuses to hand the answer to the page.
+    f.origin_probes[0].allow_origin = "";
+    CHECK(codes(find_problems(f)).count("origin-refused"));
+}
+
+TEST_CASE("proxy-auth-required and the Origin check told apart behind a proxy",
+          "[problems][proxy]") {
+    auto f = healthy();
+    UrlProbe u;
+    u.url = "https://ollama.test/api/version";
+    u.status = 401;
+    u.www_authenticate = "Bearer";
+    f.urls = {u};
+    auto ps = find_problems(f);
+    CHECK(codes(ps).count("proxy-auth-required"));
+    CHECK_FALSE(codes(ps).count("url-unreachable"));
+    CHECK(find(ps, "proxy-auth-required").message.find("none were sent") != std::string::npos);
+    CHECK(find(ps, "proxy-auth-required").advice.find("--api-key-file") != std::string::npos);
+    f.urls[0].credentials = "bearer key from /root/key";
+    CHECK(find(find_problems(f), "proxy-auth-required").message.find("refused the bearer key") !=
+          std::string::npos);
+    f.urls[0] = UrlProbe{};
+    f.urls[0].url = u.url;
+    f.urls[0].status = 403;
+    f.urls[0].origin = "http://192.0.2.11:8000";
+    f.urls[0].refused_origin = true;
+    CHECK(find(find_problems(f), "url-unreachable").advice.find("Origin") != std::string::npos);
+    f.urls[0].refused_origin = false;
+    f.urls[0].refused_host = true;
+    f.urls[0].host = "ollama.test";
+    CHECK(find(find_problems(f), "url-unreachable").advice.find("Host header") !=
+          std::string::npos);
 }

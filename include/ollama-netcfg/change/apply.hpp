@@ -32,9 +32,19 @@ struct FileEdit {
 
 // Where Ollama must listen afterwards, and what the unit's Environment= must
 // then read as (they differ only when an EnvironmentFile= sets OLLAMA_HOST).
+// For a change of OLLAMA_ORIGINS (`origins`, `expose --allow-origin`):
+// what systemd's Environment= and the main process must hold, and the
+// origins a request must then be let through with.
+struct OriginsTarget {
+    std::optional<std::string> environment; // nullopt: unset
+    std::optional<std::string> process;
+    std::vector<std::string> prove;
+};
+
 struct Target {
     ollama::HostSetting listen;
     ollama::HostSetting environment;
+    std::optional<OriginsTarget> origins; // nullopt: OLLAMA_ORIGINS is not part of the change
 };
 
 // What the layers, once resolved, make Ollama listen on and Environment= read as.

@@ -52,7 +52,8 @@ struct Session {
     UniqueFd lock;
     std::optional<systemd::Manager> manager;
     systemd::UnitState state;
-    std::vector<config::LayerInput> layers;
+    std::vector<config::LayerInput> layers;        // read for OLLAMA_HOST
+    std::vector<config::LayerInput> origin_layers; // the same files, for OLLAMA_ORIGINS
     systemd::Deadline deadline;
 };
 // Without `dry_run`: root, and the run lock. With it: neither, and nothing

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace netcfg::cli {
 
@@ -15,6 +16,7 @@ struct ExposeOptions {
     bool grant_low_port = false;
     bool open_firewall = false;
     std::string from; // --from CIDR
+    std::vector<std::string> allow_origins; // --allow-origin, repeatable
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

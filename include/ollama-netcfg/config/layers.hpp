@@ -54,6 +54,10 @@ struct Resolution {
 
 Resolution resolve(const std::vector<LayerInput>& inputs, std::string_view name);
 
+// The same layers with `path` holding `content` instead (nullopt: removed).
+std::vector<LayerInput> with_content(std::vector<LayerInput> layers, const std::string& path,
+                                     const std::optional<std::string>& content);
+
 // Drop-in paths in systemd's order: by file name; of two files with the same
 // name, only the one in the directory listed first in `dirs` counts.
 std::vector<std::string> order_drop_ins(const std::vector<std::string>& paths,

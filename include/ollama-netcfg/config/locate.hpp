@@ -16,8 +16,4 @@ std::vector<LayerInput> read_layers(const systemd::UnitState& state,
                                     const std::vector<std::string>& manager_env,
                                     const std::string& managed_drop_in, std::string_view name);
 
-// The same layers with `path` holding `content` instead (nullopt: removed).
-std::vector<LayerInput> with_content(std::vector<LayerInput> layers, const std::string& path,
-                                     const std::optional<std::string>& content);
-
 } // namespace netcfg::config

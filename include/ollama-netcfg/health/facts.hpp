@@ -32,7 +32,33 @@ struct UrlProbe {
     std::string error;
     std::optional<std::string> version;
     bool refused_host = false; // a 403 that Ollama's Host check explains
+    bool refused_origin = false; // a 403 that Ollama's Origin check explains (with --origin)
     std::string host;          // the Host the proxy forwards (the URL's)
+    std::string origin;        // the Origin sent (the first --origin), if any
+    std::string credentials;   // "bearer key", "basic auth" when sent, else empty
+    std::string www_authenticate; // with a 401: what the proxy asks for
+};
+
+// OLLAMA_ORIGINS: what a process started now gets, from where, and what the
+// running one has.
+struct OriginsSeen {
+    std::optional<std::string> in_effect;
+    std::string source; // the file (or "the manager environment") it comes from
+    std::optional<std::string> process_value;
+    bool process_visible = false;
+    std::vector<std::string> added; // recorded as added by `origins add`
+};
+
+// A request with a browser's Origin (check --origin), and what it got.
+struct OriginProbe {
+    std::string origin;
+    std::string url;
+    long status = 0;
+    std::string error;
+    std::string allow_origin; // Access-Control-Allow-Origin of the answer
+    bool let_through() const {
+        return error.empty() && status == 200 && (allow_origin == origin || allow_origin == "*");
+    }
 };
 
 // What `check` holds the server to beyond listening and answering: the API's
@@ -101,6 +127,8 @@ struct Facts {
     std::optional<reach::Firewall> firewall;
     std::string from; // --from CIDR: the clients' network
     std::vector<UrlProbe> urls;
+    OriginsSeen origins;
+    std::vector<OriginProbe> origin_probes; // check --origin, once the API answered
 
     // A socket that accepts connections for `want` is the unit's (or, when
     // owners are not visible, is taken as the unit's).

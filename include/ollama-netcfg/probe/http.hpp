@@ -20,6 +20,8 @@ struct HttpAnswer {
     std::string body;
     std::string error; // why the request failed
     double seconds = 0;
+    std::string allow_origin;     // Access-Control-Allow-Origin, if sent
+    std::string www_authenticate; // WWW-Authenticate, if sent (a 401)
 };
 
 struct HttpOptions {
@@ -27,6 +29,9 @@ struct HttpOptions {
     std::string host_header; // sent instead of the URL's host when set
     std::string cacert;      // a CA bundle file for https (--url)
     bool insecure = false;   // skip TLS verification (--url)
+    std::string origin;      // an Origin header, as a browser page sends it
+    std::string authorization; // an Authorization header ("Bearer KEY")
+    std::string basic_auth;    // user:password for HTTP basic authentication (libcurl only)
 };
 
 // Where one of the tool's own probes goes: an IP address or a host name,

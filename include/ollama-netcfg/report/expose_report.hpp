@@ -27,8 +27,14 @@ struct FileChange {
     std::optional<std::string> after;  // nullopt: the file is removed
 };
 
+// An OLLAMA_ORIGINS change: the entries in effect before and after.
+struct OriginsChange {
+    std::vector<std::string> before, after;
+    std::vector<std::string> added, removed;
+};
+
 struct ExposeReport {
-    std::string command = "expose"; // or "reset"
+    std::string command = "expose"; // or "reset", "origins add", "origins remove"
     std::string unit;
     std::string drop_in;                  // full path of the managed drop-in
     std::optional<std::string> old_value; // OLLAMA_HOST in effect before
@@ -51,6 +57,7 @@ struct ExposeReport {
     std::string client_export;        // what the local `ollama` command needs, or empty
     std::vector<std::string> journal; // the unit's last lines, on failure
     bool rolled_back = false;         // a failure put every file back and the old state is proven
+    std::optional<OriginsChange> origins; // when the run changes OLLAMA_ORIGINS
     std::optional<Error> error;
 
     bool proven() const;

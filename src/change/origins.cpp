@@ -1,0 +1,122 @@
+#include "ollama-netcfg/change/origins.hpp"
+
+#include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/unitfile/environment.hpp"
+
+#include <fmt/format.h>
+
+namespace netcfg::change {
+namespace {
+
+using config::LayerKind;
+constexpr std::string_view var = ollama::origins_variable;
+
+std::vector<std::string> entries_of(const config::Resolution& r) {
+    return ollama::split_origins(r.effective.value_or(""));
+}
+
+bool movable(const config::LayerInput& l, const std::string& managed) {
+    return l.path != managed && l.content &&
+           (l.kind == LayerKind::unit_file || l.kind == LayerKind::drop_in) &&
+           l.path.starts_with("/etc/systemd/system/") &&
+           unitfile::environment_effect(*l.content, var, std::nullopt).assigns;
+}
+
+FileEdit managed_edit(const config::LayerInput& l, const std::string& unit,
+                      const std::optional<std::string>& value, const std::string& old) {
+    const std::string content = l.content.value_or("");
+    FileEdit e{l.path, l.content, l.content, false, {}, {}};
+    auto edit = value ? unitfile::set_variable(content, var, *value)
+                      : unitfile::unset_variable(content, var);
+    if (!edit.changed)
+        return e;
+    e.new_content = edit.content;
+    if (!value && unitfile::is_effectively_empty(edit.content))
+        e.new_content.reset();
+    e.log_message = value ? fmt::format("{}: set OLLAMA_ORIGINS=\"{}\" in {} (was \"{}\")", unit,
+                                        *value, l.path, old)
+                          : fmt::format("{}: removed OLLAMA_ORIGINS from {} (was \"{}\")", unit,
+                                        l.path, old);
+    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
+                    {"OLLAMA_NETCFG_ACTION", "origins"},
+                    {"OLLAMA_NETCFG_OLD", old},
+                    {"OLLAMA_NETCFG_NEW", value.value_or("")}};
+    return e;
+}
+
+FileEdit moved_edit(const config::LayerInput& l, const std::string& unit) {
+    auto edit = unitfile::unset_variable(*l.content, var);
+    FileEdit e{l.path, l.content, edit.content, true, {}, {}};
+    if (l.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
+        e.new_content.reset();
+    e.log_message = fmt::format("{}: moved OLLAMA_ORIGINS=\"{}\" out of {} into the managed "
+                                "drop-in",
+                                unit, edit.old_value.value_or(""), l.path);
+    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
+                    {"OLLAMA_NETCFG_ACTION", "origins-move"},
+                    {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")}};
+    return e;
+}
+
+std::vector<config::LayerInput> with_edits(std::vector<config::LayerInput> layers,
+                                           const std::vector<FileEdit>& edits) {
+    for (const auto& e : edits)
+        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
+    return layers;
+}
+
+
+} // namespace
+
+OriginsTarget origins_target_of(const config::Resolution& r) {
+    return {r.environment, r.effective, {}};
+}
+
+Result<OriginsPlan> plan_origins(const std::vector<config::LayerInput>& layers,
+                                 const std::string& unit, const std::string& managed,
+                                 const std::vector<std::string>& entries, bool only_managed) {
+    OriginsPlan plan;
+    const auto before = config::resolve(layers, var);
+    plan.before = entries_of(before);
+    plan.previous = origins_target_of(before);
+    const auto old = before.effective.value_or("");
+    const config::LayerInput* own = nullptr;
+    for (const auto& l : layers)
+        if (l.kind == LayerKind::drop_in && l.path == managed)
+            own = &l;
+    const config::LayerInput none{LayerKind::drop_in, managed, std::nullopt, {}};
+    const auto& drop_in = own ? *own : none;
+
+    auto fits = [&](const std::vector<FileEdit>& edits) {
+        return entries_of(config::resolve(with_edits(layers, edits), var)) == entries;
+    };
+    // The smallest edit first: no assignment at all when the list is empty.
+    std::vector<FileEdit> edits;
+    if (entries.empty()) {
+        edits = {managed_edit(drop_in, unit, std::nullopt, old)};
+        if (!fits(edits))
+            edits = {managed_edit(drop_in, unit, std::string(), old)};
+    } else {
+        edits = {managed_edit(drop_in, unit, ollama::join_origins(entries), old)};
+    }
+    if (!fits(edits) && !only_managed)
+        for (const auto& l : layers)
+            if (movable(l, managed))
+                edits.push_back(moved_edit(l, unit));
+    const auto after = config::resolve(with_edits(layers, edits), var);
+    if (entries_of(after) != entries) {
+        const auto& w = after.winner ? after.layers[*after.winner] : config::Layer{};
+        return failure(
+            fmt::format("OLLAMA_ORIGINS would still be \"{}\" from {} {}, which this tool does "
+                        "not edit",
+                        after.effective.value_or(""), config::kind_name(w.kind),
+                        w.path.empty() ? "(the manager environment)" : w.path),
+            "change or remove OLLAMA_ORIGINS there, then run the command again");
+    }
+    plan.edits = std::move(edits);
+    plan.after = entries;
+    plan.target = origins_target_of(after);
+    return plan;
+}
+
+} // namespace netcfg::change

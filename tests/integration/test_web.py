@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Web clients against a real systemd: a browser (headless Chromium from
+Debian, in a client network namespace, loading a page served from that
+namespace, so its origin is not Ollama's) and reverse proxies with
+authentication (a real nginx and a real Caddy with the blocks proxy-config
+prints, asked by curl and by the official `ollama` JavaScript client from
+npm). Each verdict of the tool is compared with what that client sees."""
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, run  # noqa: E402
+from checks import (DROPIN_DIR, check, expose_ok, main_pid, process_env, restore,  # noqa: E402
+                    snapshot, wait_listening)
+
+SERVER = "192.0.2.1"
+CLIENT = "192.0.2.11"
+PAGE_ORIGIN = "http://%s:8000" % CLIENT
+OTHER_ORIGIN = "http://%s:8001" % CLIENT
+API = "http://%s:11434/api/version" % SERVER
+DROPIN = DROPIN_DIR + "/override.conf"
+
+# The guide's JavaScript example, in a page: fetch from another origin.
+PAGE = """<!doctype html><html><body><pre id="out">pending</pre><script>
+fetch("%s").then(r => r.json()).then(j => {
+  document.getElementById("out").textContent = "OK " + j.version;
+}).catch(e => { document.getElementById("out").textContent = "FAILED " + e; });
+</script></body></html>
+""" % API
+
+
+def add_client(sb):
+    sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
+          "ip link set clientnet0 up && ip netns add c1 && "
+          "ip link add c1-s type veth peer name c1-c && ip link set c1-c netns c1 && "
+          "ip link set c1-s master clientnet0 && ip link set c1-s up && "
+          "ip -n c1 addr add %s/24 dev c1-c && ip -n c1 link set c1-c up && "
+          "ip -n c1 link set lo up" % (SERVER, CLIENT))
+
+
+def serve_page(sb, port):
+    """The page, served from the client namespace on `port`."""
+    sb.sh("mkdir -p /var/tmp/page%d" % port)
+    sb.write("/var/tmp/page%d/index.html" % port, PAGE)
+    sb.run(["systemd-run", "--unit=aux-page%d" % port, "ip", "netns", "exec", "c1", "python3",
+            "-m", "http.server", "--bind", CLIENT, "--directory", "/var/tmp/page%d" % port,
+            str(port)])
+    sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "c1", "curl", "-s", "-o", "/dev/null",
+                                  "http://%s:%d/" % (CLIENT, port)], check=False).returncode == 0,
+                  what="the page server on port %d" % port)
+
+
+def browser_says(sb, origin):
+    """What the page at `origin` printed after its fetch ran in Chromium."""
+    r = sb.run(["ip", "netns", "exec", "c1", "/usr/bin/chromium", "--headless=new", "--no-sandbox",
+                "--disable-gpu", "--user-data-dir=/var/tmp/chromium-profile",
+                "--virtual-time-budget=5000", "--dump-dom", origin + "/"], check=False,
+               timeout=60)
+    for line in r.stdout.splitlines():
+        if 'id="out"' in line:
+            return line.split('id="out">', 1)[1].split("<", 1)[0]
+    raise AssertionError("no page from Chromium: %s %s" % (r.stdout[-500:], r.stderr[-1500:]))
+
+
+def clean(sb):
+    sb.sh("for n in c1; do ip netns del $n 2>/dev/null; done; ip link del clientnet0 2>/dev/null; "
+          "rm -rf /var/tmp/chromium-profile; true")
+    restore(sb)
+
+
+def start(sb):
+    clean(sb)
+    add_client(sb)
+
+
+def origin_refused(sb, *origins):
+    args = []
+    for o in origins:
+        args += ["--origin", o]
+    rc, j, codes = check(sb, *args)
+    return rc, j, codes
+
+
+# --- browsers -------------------------------------------------------------
+
+@case
+def browser_fails_before_and_works_after_origins_add_and_check_agrees(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    serve_page(sb, 8000)
+    serve_page(sb, 8001)
+    assert browser_says(sb, PAGE_ORIGIN).startswith("FAILED"), "the browser got through"
+    rc, j, codes = origin_refused(sb, PAGE_ORIGIN)
+    assert rc == 2 and codes == {"origin-refused"}, (rc, j["problems"])
+    p = [p for p in j["problems"] if p["code"] == "origin-refused"][0]
+    assert "origins add %s" % PAGE_ORIGIN in p["advice"], p
+    # Dry run first: the diff, nothing changed.
+    before = snapshot(sb)
+    r = sb.tool("origins", "add", PAGE_ORIGIN, "--dry-run", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["changed"] is True and d["dry_run"] is True, d
+    assert d["files"][0]["after"].count("OLLAMA_ORIGINS=%s" % PAGE_ORIGIN) == 1, d["files"]
+    assert snapshot(sb) == before
+    # The change: proven by a request with that Origin.
+    r = sb.tool("origins", "add", PAGE_ORIGIN)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "ok   origin    GET http://127.0.0.1:11434/api/version with Origin %s: HTTP 200" \
+        % PAGE_ORIGIN in r.stdout, r.stdout
+    assert process_env(sb, main_pid(sb)).get("OLLAMA_ORIGINS") == PAGE_ORIGIN
+    assert browser_says(sb, PAGE_ORIGIN) == "OK 0.12.6"
+    rc, j, codes = origin_refused(sb, PAGE_ORIGIN)
+    assert rc == 0 and not codes, j["problems"]
+    # The other page is still refused, and check says so for it alone.
+    assert browser_says(sb, OTHER_ORIGIN).startswith("FAILED")
+    rc, j, codes = origin_refused(sb, PAGE_ORIGIN, OTHER_ORIGIN)
+    assert rc == 2 and codes == {"origin-refused"}, j["problems"]
+    assert OTHER_ORIGIN in [p for p in j["problems"] if p["code"] == "origin-refused"][0]["message"]
+    # Asking again changes nothing and does not restart.
+    pid = main_pid(sb)
+    r = sb.tool("origins", "add", PAGE_ORIGIN, "--json")
+    j = json.loads(r.stdout)
+    assert r.returncode == 0 and j["changed"] is False and main_pid(sb) == pid, j
+    # status shows what is in effect.
+    s = json.loads(sb.tool("status", "--json").stdout)
+    assert s["origins"]["configured"] == [PAGE_ORIGIN], s["origins"]
+    assert "http://localhost:*" in s["origins"]["builtin"]
+
+
+@case
+def hand_written_origins_stay_in_order_and_reset_origins_takes_out_only_ours(sb):
+    start(sb)
+    sb.sh("mkdir -p %s" % DROPIN_DIR)
+    sb.write(DROPIN, "[Service]\n# the admin's own\nEnvironment=\"OLLAMA_ORIGINS=https://b.example,https://a.example\"\n")
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    r = sb.tool("origins", "add", PAGE_ORIGIN, "https://a.example", "http://localhost:3000")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "http://localhost:3000 is already allowed by Ollama's defaults" in r.stdout, r.stdout
+    want = "https://b.example,https://a.example," + PAGE_ORIGIN
+    assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == want
+    assert "# the admin's own" in sb.read(DROPIN)
+    ls = json.loads(sb.tool("origins", "list", "--json").stdout)
+    assert [(c["origin"], c["added_by_tool"]) for c in ls["configured"]] == [
+        ("https://b.example", False), ("https://a.example", False), (PAGE_ORIGIN, True)], ls
+    # Plain reset leaves origins alone and says so.
+    r = sb.tool("reset")
+    assert r.returncode == 0 and "reset leaves origins alone" in r.stdout, r.stdout
+    assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == want
+    r = sb.tool("reset", "--origins")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == "https://b.example,https://a.example"
+    r = sb.tool("origins", "remove", "https://b.example", "https://a.example")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "OLLAMA_ORIGINS" not in process_env(sb, main_pid(sb))
+
+
+@case
+def expose_allow_origin_is_one_restart_and_the_browser_gets_through(sb):
+    start(sb)
+    serve_page(sb, 8000)
+    r = sb.tool("expose", "0.0.0.0", "--allow-origin", PAGE_ORIGIN, "--json")
+    j = json.loads(r.stdout)
+    assert r.returncode == 0, j
+    assert [p["name"] for p in j["proofs"]] == ["systemd", "process", "listener", "api", "origin"]
+    assert j["origins"]["added"] == [PAGE_ORIGIN], j["origins"]
+    assert len([a for a in j["actions"] if a.startswith("restarted")]) == 1, j["actions"]
+    assert browser_says(sb, PAGE_ORIGIN) == "OK 0.12.6"
+
+
+@case
+def refused_origins_change_nothing(sb):
+    start(sb)
+    before = snapshot(sb)
+    for bad in ("null", " http://x", "http://a,http://b", "http://*.a.*", "http://a/", "ws://a"):
+        r = sb.tool("origins", "add", bad)
+        assert r.returncode == 2, (bad, r.returncode, r.stderr)
+        assert "hint:" in r.stderr, r.stderr
+        r = sb.tool("expose", "0.0.0.0", "--allow-origin", bad)
+        assert r.returncode == 2, (bad, r.returncode, r.stderr)
+    assert snapshot(sb) == before
+
+
+@case
+def hand_written_bad_origins_crash_loop_and_check_says_bad_origins(sb):
+    start(sb)
+    sb.sh("mkdir -p %s" % DROPIN_DIR)
+    sb.write(DROPIN, "[Service]\nEnvironment=\"OLLAMA_ORIGINS=http://a.example, http://b.example\"\n")
+    # Before the restart: the process still runs, the next start fails.
+    sb.sh("systemctl daemon-reload")
+    rc, j, codes = check(sb)
+    assert rc == 2 and "bad-origins" in codes, j["problems"]
+    p = [p for p in j["problems"] if p["code"] == "bad-origins"][0]
+    assert "next restart" in p["message"] and "\" http://b.example\"" in p["message"], p
+    sb.run(["systemctl", "restart", "--no-block", "ollama"])
+    sb.wait_until(lambda: int(sb.show("ollama", "NRestarts")) >= 2, what="a crash loop")
+    journal = sb.run(["journalctl", "-u", "ollama", "-n", "50", "--no-pager"]).stdout
+    assert "bad origin" in journal, journal[-2000:]
+    rc, j, codes = check(sb)
+    assert rc == 2 and "bad-origins" in codes, j["problems"]
+    p = [p for p in j["problems"] if p["code"] == "bad-origins"][0]
+    assert "crash" in p["message"] and "origins remove" in p["advice"], p
+    # The way out the advice names: origins remove fixes it.
+    r = sb.tool("origins", "remove", " http://b.example")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == "http://a.example"
+
+
+if __name__ == "__main__":
+    run(setup=restore, teardown_each=clean)
