@@ -165,20 +165,19 @@ void read_urls(Facts& f, const InspectOptions& o) {
         u.www_authenticate = a.www_authenticate;
         if (a.status == 200)
             u.version = probe::parse_version(a.body);
-        if (a.status == 403 && !u.host.empty() && f.api_tried) {
-            // Which of Ollama's checks refuses it? Ask it directly: with the
-            // proxy's Host alone, then with the Origin alone.
+        if (a.status == 403 && !u.origin.empty()) {
+            // The same request through the proxy without the Origin: if
+            // that one passes, Ollama's Origin check refused it.
+            auto plain = opts;
+            plain.origin.clear();
+            u.refused_origin = probe::http_get(u.url, plain).status == 200;
+        }
+        if (a.status == 403 && !u.refused_origin && !u.host.empty() && f.api_tried) {
+            // Does Ollama itself refuse that Host? Ask it directly with it.
             probe::HttpOptions direct;
             direct.timeout = o.api_timeout;
             direct.host_header = u.host;
             u.refused_host = probe::get(ollama_endpoint(f), "/api/version", direct).status == 403;
-            if (!u.refused_host && !u.origin.empty()) {
-                probe::HttpOptions with_origin;
-                with_origin.timeout = o.api_timeout;
-                with_origin.origin = u.origin;
-                u.refused_origin =
-                    probe::get(ollama_endpoint(f), "/api/version", with_origin).status == 403;
-            }
         }
         f.urls.push_back(std::move(u));
     }

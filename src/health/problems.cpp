@@ -484,7 +484,10 @@ struct Finder {
     void origins() {
         const auto& o = f.origins;
         if (auto panic = ollama::origins_panic(o.in_effect.value_or(""))) {
-            const bool crashing = f.active_state != "active" || f.sub_state == "auto-restart";
+            // A process that has the bad value is between its start and the
+            // panic: the loop is under way even if systemd says running.
+            const bool crashing = f.active_state != "active" || f.sub_state == "auto-restart" ||
+                                  (o.process_visible && o.process_value == o.in_effect);
             const auto entry = panic->entry.empty() ? std::string("an empty entry (a stray comma)")
                                                     : fmt::format("the entry \"{}\"", panic->entry);
             add("bad-origins", Severity::critical,

@@ -32,9 +32,9 @@ std::string entries_text(const std::vector<std::string>& e) {
 // before and after.
 std::string origins_headline(const ExposeReport& r) {
     const auto& o = *r.origins;
-    const auto now = fmt::format("OLLAMA_ORIGINS {}", o.after.empty()
-                                                         ? std::string("unset")
-                                                         : "\"" + entries_text(o.after) + "\"");
+    const auto now = o.after.empty()
+                         ? std::string("OLLAMA_ORIGINS unset")
+                         : fmt::format("OLLAMA_ORIGINS=\"{}\"", entries_text(o.after));
     if (r.dry_run)
         return fmt::format("{}: would make it {} (now {}); dry run, nothing changed\n", r.unit, now,
                            entries_text(o.before));
@@ -47,7 +47,7 @@ std::string origins_headline(const ExposeReport& r) {
 
 std::string to_text(const ExposeReport& r) {
     std::string out;
-    if (r.origins && r.command != "expose") {
+    if (r.origins && r.command.starts_with("origins")) {
         out += origins_headline(r);
         return out + body_text(r);
     }

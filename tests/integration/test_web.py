@@ -7,14 +7,16 @@ prints, asked by curl and by the official `ollama` JavaScript client from
 npm). Each verdict of the tool is compared with what that client sees."""
 import json
 import os
+import shutil
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
 from checks import (DROPIN_DIR, check, expose_ok, main_pid, process_env, restore,  # noqa: E402
                     snapshot, wait_listening)
 
+JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
+BINARY = "/opt/netcfg/ollama-netcfg"
 SERVER = "192.0.2.1"
 CLIENT = "192.0.2.11"
 PAGE_ORIGIN = "http://%s:8000" % CLIENT
@@ -66,7 +68,7 @@ def browser_says(sb, origin):
 
 def clean(sb):
     sb.sh("for n in c1; do ip netns del $n 2>/dev/null; done; ip link del clientnet0 2>/dev/null; "
-          "rm -rf /var/tmp/chromium-profile; true")
+          "rm -rf /var/tmp/chromium-profile /var/tmp/ng /var/tmp/caddy-*; true")
     restore(sb)
 
 
@@ -206,6 +208,211 @@ def hand_written_bad_origins_crash_loop_and_check_says_bad_origins(sb):
     r = sb.tool("origins", "remove", " http://b.example")
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == "http://a.example"
+
+
+# --- reverse proxies with authentication ----------------------------------
+
+NGINX_MAIN = """pid /run/nginx-test.pid;
+error_log /var/tmp/ng/error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path /var/tmp/ng/body;
+    proxy_temp_path /var/tmp/ng/proxy;
+    fastcgi_temp_path /var/tmp/ng/fastcgi;
+    uwsgi_temp_path /var/tmp/ng/uwsgi;
+    scgi_temp_path /var/tmp/ng/scgi;
+    include /var/tmp/ng/site.conf;
+}
+"""
+
+# The test's own global options: no admin endpoint, no ACME, HTTPS on 8443
+# (the site's certificate is the one proxy-config is given).
+CADDY_GLOBAL = """{
+    admin off
+    http_port 8080
+    https_port 8443
+    auto_https disable_redirects
+    storage file_system /var/tmp/caddy-data
+}
+"""
+
+KEY = "k-7f3a9c2e41b84d0f9a6e5d3c2b1a0f9e"
+PASSWORD = "s3cret-horse-battery"
+NG = "/var/tmp/ng"
+
+
+def prepare_proxy(sb):
+    start(sb)
+    sb.sh("mkdir -p %s && cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem "
+          "-out cert.pem -days 2 -subj /CN=ollama.test -addext subjectAltName=DNS:ollama.test "
+          ">/dev/null 2>&1 && chmod 644 key.pem" % (NG, NG))
+    sb.write(NG + "/nginx.conf", NGINX_MAIN)
+    sb.sh("grep -q ollama.test /etc/hosts || echo '127.0.0.1 ollama.test' >> /etc/hosts")
+    # The keys an admin hands out, one per line, readable by root only.
+    sb.write(NG + "/keys", "# clients of the lab\n%s\n" % KEY)
+    sb.write(NG + "/wrong-key", "k-0000000000000000000000000000wrong\n")
+    sb.sh("chmod 600 %s/keys %s/wrong-key" % (NG, NG))
+    # The client's side: a header file and a netrc, so nothing secret is
+    # on a command line.
+    sb.write(NG + "/auth-header", "Authorization: Bearer %s\n" % KEY)
+    sb.write(NG + "/netrc", "machine ollama.test login alice password %s\n" % PASSWORD)
+    sb.write(NG + "/user-pass", "alice:%s\n" % PASSWORD)
+    sb.sh("chmod 600 %s/auth-header %s/netrc %s/user-pass" % (NG, NG, NG))
+    htpasswd = sb.run(["/usr/bin/python3", "-W", "ignore", "-c",
+                       "import crypt,sys; print('alice:' + crypt.crypt(sys.stdin.read().strip(), "
+                       "crypt.mksalt(crypt.METHOD_BLOWFISH)))"], input=PASSWORD).stdout
+    sb.write(NG + "/htpasswd", htpasswd)
+    sb.sh("chmod 644 %s/htpasswd" % NG)  # nginx's workers (user nobody here) read it
+    shutil.copytree(JS_DIR, sb.root + "/var/tmp/js", dirs_exist_ok=True)
+
+
+def run_nginx(sb, site):
+    sb.write(NG + "/site.conf", site)
+    sb.run(["systemctl", "stop", "aux-nginx"], check=False)
+    sb.run(["systemctl", "reset-failed", "aux-nginx"], check=False)
+    sb.run(["systemd-run", "--unit=aux-nginx", "nginx", "-g", "daemon off;", "-c",
+            NG + "/nginx.conf"])
+    wait_listening(sb, 443, ("0.0.0.0:443",))
+    return "https://ollama.test"
+
+
+def run_caddy(sb, site):
+    sb.write("/var/tmp/Caddyfile", CADDY_GLOBAL + site)
+    sb.run(["systemctl", "stop", "aux-caddy"], check=False)
+    sb.run(["systemctl", "reset-failed", "aux-caddy"], check=False)
+    sb.run(["systemd-run", "--unit=aux-caddy", "-E", "HOME=/var/tmp", "-E",
+            "XDG_CONFIG_HOME=/var/tmp/caddy-config", "caddy", "run", "--adapter", "caddyfile",
+            "--config", "/var/tmp/Caddyfile"])
+    sb.wait_until(lambda: sb.run(["ss", "-Htln", "sport = :8443"]).stdout.strip() != "",
+                  what="caddy listening on 8443")
+    return "https://ollama.test:8443"
+
+
+def status_code(sb, url, *args):
+    r = sb.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--noproxy", "*",
+                "--cacert", NG + "/cert.pem", *args, url + "/api/version"], check=False)
+    return r.stdout
+
+
+def js_client(sb, url, key_file=None):
+    cmd = ["env", "NODE_EXTRA_CA_CERTS=%s/cert.pem" % NG, "node", "/var/tmp/js/version.mjs", url]
+    if key_file:
+        cmd.append(key_file)
+    # The client logs on stdout too; the script's own answer is the last line.
+    out = sb.run(cmd, check=False).stdout.strip().splitlines()
+    return out[-1] if out else ""
+
+
+def proxy_check(sb, url, *args):
+    return check(sb, "--url", url, "--cacert", NG + "/cert.pem", *args)
+
+
+def assert_bearer_proxy(sb, url):
+    """Without a key 401, with the key the version: curl, the JS client
+    and check --url agree."""
+    assert status_code(sb, url) == "401"
+    assert status_code(sb, url, "-H", "@%s/auth-header" % NG) == "200"
+    assert js_client(sb, url).startswith("error: 401"), js_client(sb, url)
+    assert js_client(sb, url, NG + "/keys") == "version 0.12.6"
+    rc, j, codes = proxy_check(sb, url)
+    assert rc == 2 and codes == {"proxy-auth-required"}, j["problems"]
+    p = [p for p in j["problems"] if p["code"] == "proxy-auth-required"][0]
+    assert "none were sent" in p["message"] and "--api-key-file" in p["advice"], p
+    rc, j, codes = proxy_check(sb, url, "--api-key-file", NG + "/keys")
+    assert rc == 0 and not codes and j["urls"][0]["version"] == "0.12.6", j["problems"]
+    rc, j, codes = proxy_check(sb, url, "--api-key-file", NG + "/wrong-key")
+    assert rc == 2 and codes == {"proxy-auth-required"}, j["problems"]
+    assert "refused the bearer key" in j["problems"][0]["message"], j["problems"]
+    # The key never reached the output, the JSON or a world-readable file.
+    assert KEY not in json.dumps(j)
+
+
+def assert_block_holds_no_key(sb, r, include):
+    assert r.returncode == 0, r.stderr
+    assert KEY not in r.stdout and include in r.stdout, r.stdout
+    assert KEY in sb.read(include)
+    mode = int(sb.run(["stat", "-c", "%a", include]).stdout.strip(), 8)
+    assert mode & 0o007 == 0, oct(mode)
+
+
+@case
+def nginx_with_api_keys_lets_only_key_holders_through(sb):
+    prepare_proxy(sb)
+    r = sb.tool("proxy-config", "nginx", "--server-name", "ollama.test", "--cert",
+                NG + "/cert.pem", "--key", NG + "/key.pem", "--api-key-file", NG + "/keys")
+    assert_block_holds_no_key(sb, r, NG + "/keys.nginx-map")
+    assert "proxy_buffering off;" in r.stdout and "proxy_set_header Host localhost:11434;" in r.stdout
+    url = run_nginx(sb, r.stdout)
+    assert_bearer_proxy(sb, url)
+
+
+@case
+def caddy_with_api_keys_lets_only_key_holders_through(sb):
+    prepare_proxy(sb)
+    r = sb.tool("proxy-config", "caddy", "--server-name", "ollama.test", "--cert",
+                NG + "/cert.pem", "--key", NG + "/key.pem", "--api-key-file", NG + "/keys")
+    assert_block_holds_no_key(sb, r, NG + "/keys.caddy")
+    assert "flush_interval -1" in r.stdout and "header_up Host localhost:11434" in r.stdout
+    url = run_caddy(sb, r.stdout)
+    assert_bearer_proxy(sb, url)
+
+
+@case
+def basic_auth_in_nginx_and_caddy_and_check_sends_the_password_from_a_file(sb):
+    prepare_proxy(sb)
+    for server, runner in (("nginx", run_nginx), ("caddy", run_caddy)):
+        r = sb.tool("proxy-config", server, "--server-name", "ollama.test", "--cert",
+                    NG + "/cert.pem", "--key", NG + "/key.pem", "--basic-auth", NG + "/htpasswd")
+        assert r.returncode == 0, (server, r.stderr)
+        url = runner(sb, r.stdout)
+        assert status_code(sb, url) == "401", server
+        assert status_code(sb, url, "--netrc-file", NG + "/netrc") == "200", server
+        rc, j, codes = proxy_check(sb, url)
+        assert rc == 2 and codes == {"proxy-auth-required"}, (server, j["problems"])
+        rc, j, codes = proxy_check(sb, url, "--basic-auth-file", NG + "/user-pass")
+        assert rc == 0 and not codes, (server, j["problems"])
+        assert PASSWORD not in json.dumps(j)
+        sb.run(["systemctl", "stop", "aux-" + server], check=False)
+
+
+@case
+def behind_a_proxy_a_refused_origin_is_told_from_a_refused_host(sb):
+    prepare_proxy(sb)
+    r = sb.tool("proxy-config", "nginx", "--server-name", "ollama.test", "--cert",
+                NG + "/cert.pem", "--key", NG + "/key.pem")
+    url = run_nginx(sb, r.stdout)
+    assert status_code(sb, url, "-H", "Origin: " + PAGE_ORIGIN) == "403"
+    rc, j, codes = proxy_check(sb, url, "--origin", PAGE_ORIGIN)
+    assert rc == 2 and "url-unreachable" in codes, j["problems"]
+    u = j["urls"][0]
+    assert u["ollama_refuses_origin"] is True and u["ollama_refuses_host"] is False, u
+    p = [p for p in j["problems"] if p["code"] == "url-unreachable"][0]
+    assert "origins add %s" % PAGE_ORIGIN in p["advice"], p
+    assert sb.tool("origins", "add", PAGE_ORIGIN).returncode == 0
+    assert status_code(sb, url, "-H", "Origin: " + PAGE_ORIGIN) == "200"
+    rc, j, codes = proxy_check(sb, url, "--origin", PAGE_ORIGIN)
+    assert rc == 0 and not codes, j["problems"]
+
+
+@case
+def proxy_config_expect_needs_no_systemd_and_bad_key_files_are_refused(sb):
+    prepare_proxy(sb)
+    # No bus at all: only prints.
+    r = sb.run(["env", "DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent", BINARY,
+                "proxy-config", "caddy", "--server-name", "ollama.test", "--expect",
+                "127.0.0.1:11434"], check=False)
+    assert r.returncode == 0 and "reverse_proxy 127.0.0.1:11434" in r.stdout, r.stderr
+    sb.write(NG + "/bad-keys", "two words\n")
+    for args in (["--api-key-file", NG + "/bad-keys"], ["--api-key-file", NG + "/missing"],
+                 ["--api-key-file", NG + "/keys", "--basic-auth", NG + "/htpasswd"]):
+        r = sb.tool("proxy-config", "nginx", "--server-name", "ollama.test", "--expect",
+                    "127.0.0.1:11434", *args)
+        assert r.returncode == 2 and "hint:" in r.stderr, (args, r.returncode, r.stderr)
+    sb.write(NG + "/md5-htpasswd", "alice:$apr1$abcdefgh$0123456789abcdefghijkl\n")
+    r = sb.tool("proxy-config", "caddy", "--server-name", "ollama.test", "--expect",
+                "127.0.0.1:11434", "--basic-auth", NG + "/md5-htpasswd")
+    assert r.returncode == 2 and "bcrypt" in r.stderr, r.stderr
 
 
 if __name__ == "__main__":
