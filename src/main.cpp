@@ -133,10 +133,10 @@ int main(int argc, char** argv) {
     int exit_status = 0;
     cli::register_expose(app, global, exit_status);
     cli::register_reset(app, global, exit_status);
+    cli::register_origins(app, global, exit_status);
     cli::register_status(app, global, exit_status);
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);
-    cli::register_origins(app, global, exit_status);
 
     // CLI11's own usage errors, said as the tool's other errors are, with where
     // to look next.

@@ -318,6 +318,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     if (!o.from.empty() && !firewall::valid_cidr(o.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", o.from),
                            "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
+    for (const auto& origin : o.allow_origins)
+        if (auto why = ollama::refuse_origin_argument(origin))
+            return usage_error(fmt::format("--allow-origin \"{}\": {}", origin, *why),
+                               "e.g. --allow-origin http://192.168.1.50:3000");
     auto target = read_change_args(o.change);
     if (!target)
         return target.error();

@@ -14,7 +14,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
-COMMANDS = ["expose", "reset", "status", "check", "proxy-config"]
+COMMANDS = ["expose", "reset", "origins", "status", "check", "proxy-config"]
 
 failures = []
 
@@ -53,12 +53,12 @@ def a_typo_gets_did_you_mean():
     r = tool("frobnicate")
     assert r.returncode == 2 and r.stderr.splitlines()[0] == \
         "ollama-netcfg: unknown command 'frobnicate'", r.stderr
-    assert "expose, reset, status, check, proxy-config" in r.stderr, r.stderr
+    assert "expose, reset, origins, status, check, proxy-config" in r.stderr, r.stderr
 
 
 def every_help_ends_with_examples():
-    for c in COMMANDS:
-        r = tool(c, "--help")
+    for c in COMMANDS + ["origins add", "origins remove", "origins list"]:
+        r = tool(*c.split(), "--help")
         # check is a monitoring plugin: anything but a verdict is UNKNOWN (3).
         assert r.returncode == (3 if c == "check" else 0), (c, r.returncode)
         tail = r.stdout.rstrip("\n").split("Examples:\n")
@@ -97,6 +97,12 @@ BAD_USAGE = [
     ["reset", "--unit", "a/b"], ["reset", "extra"], ["status", "--url", "ftp://x"],
     ["status", "--timeout", "99999"], ["status", "--from", "10.0.0.0/33"],
     ["proxy-config", "nginx", "--server-name", "x", "--cert", "a"], ["proxy-config"],
+    ["origins"], ["origins", "add"], ["origins", "add", "null"],
+    ["origins", "add", "http://a,http://b"], ["origins", "add", "http://a/"],
+    ["expose", "0.0.0.0", "--allow-origin", " http://x"], ["status", "--origin", "*"],
+    ["status", "--api-key-file", "/etc/hostname"],
+    ["proxy-config", "nginx", "--server-name", "x", "--expect", "127.0.0.1",
+     "--api-key-file", "/nonexistent"],
     ["--bogus"],
 ]
 JARGON = ("not-found", "bad-setting", "auto-restart", "LoadState", "ActiveState", "SubState")
@@ -112,7 +118,7 @@ def every_refusal_says_what_and_what_to_do():
         assert any(l.startswith("ollama-netcfg: hint: ") for l in lines[1:]), (args, lines)
         assert not any(j in r.stderr for j in JARGON), (args, lines)
     # check keeps the monitoring convention: bad usage is UNKNOWN (3).
-    for args in (["check", "--unit", "no/such"], ["check", "--bogus"]):
+    for args in (["check", "--unit", "no/such"], ["check", "--bogus"], ["check", "--origin", "null"]):
         assert tool(*args).returncode == 3, args
 
 
