@@ -16,7 +16,7 @@ _ollama_netcfg() {
     local cmd="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            expose | reset | status | check | proxy-config) cmd=${words[i]}; break ;;
+            expose | reset | origins | status | check | proxy-config) cmd=${words[i]}; break ;;
         esac
     done
 
@@ -25,16 +25,17 @@ _ollama_netcfg() {
             mapfile -t COMPREPLY < <(compgen -W "$(_ollama_netcfg_units)" -- "$cur")
             return ;;
         --root) _filedir -d; return ;;
-        --prometheus | --cacert | --cert | --key) _filedir; return ;;
+        --prometheus | --cacert | --cert | --key | --api-key-file | --basic-auth-file | \
+            --basic-auth) _filedir; return ;;
         --drop-in)
             mapfile -t COMPREPLY < <(compgen -W "override.conf" -- "$cur")
             return ;;
         --timeout | -t | --expect | --from | --url | --server-name | -w | --warning | -c | \
-            --critical | --model) return ;;
+            --critical | --model | --origin | --allow-origin) return ;;
     esac
 
     if [[ -z $cmd ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "expose reset status check proxy-config $global" \
+        mapfile -t COMPREPLY < <(compgen -W "expose reset origins status check proxy-config $global" \
             -- "$cur")
         return
     fi
@@ -42,17 +43,22 @@ _ollama_netcfg() {
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
         expose) opts+=" --no-rollback --dry-run --root --runtime --grant-low-port --open-firewall
-                       --from" ;;
-        reset) opts+=" --no-rollback --dry-run --root --runtime" ;;
-        status) opts+=" --expect --from --url --cacert --insecure" ;;
+                       --from --allow-origin" ;;
+        reset) opts+=" --no-rollback --dry-run --root --runtime --origins" ;;
+        origins) opts+=" --no-rollback --dry-run --root --runtime" ;;
+        status) opts+=" --expect --from --url --cacert --insecure --origin --api-key-file
+                       --basic-auth-file" ;;
         check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
-                      --critical -t --model" ;;
-        proxy-config) opts="--server-name --cert --key --unit --expect -h --help" ;;
+                      --critical -t --model --origin --api-key-file --basic-auth-file" ;;
+        proxy-config) opts="--server-name --cert --key --unit --expect --api-key-file --basic-auth
+                            -h --help" ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     elif [[ $cmd == expose ]]; then
         mapfile -t COMPREPLY < <(compgen -W "0.0.0.0 [::] 127.0.0.1" -- "$cur")
+    elif [[ $cmd == origins && ${words[cword - 1]} == origins ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "add remove list" -- "$cur")
     elif [[ $cmd == proxy-config ]]; then
         mapfile -t COMPREPLY < <(compgen -W "nginx caddy" -- "$cur")
     fi
