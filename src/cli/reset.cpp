@@ -93,6 +93,10 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
     rep.unit = target->unit;
     rep.drop_in = target->drop_in.string();
 
+    if (!args.root.empty() && reset_origins)
+        return usage_error("--origins does not go with --root: an image keeps no record of what "
+                           "`origins add` added",
+                           "run `ollama-netcfg origins remove ORIGIN --root DIR` for each");
     if (!args.root.empty()) {
         auto content = read_file(target->drop_in);
         if (!content)
