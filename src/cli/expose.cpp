@@ -239,6 +239,33 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     return write_offline({edit}, rep);
 }
 
+// One line per container network: whether its containers get through.
+void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
+                  ExposeReport& rep) {
+    for (const auto& b : bridges) {
+        if (!b.reachable) {
+            rep.reach.push_back(fmt::format("--   container containers on {} cannot reach it (it "
+                                            "does not listen on {})",
+                                            b.interface, b.address));
+            continue;
+        }
+        const bool in = b.can_connect();
+        const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
+        rep.reach.push_back(fmt::format(
+            "{:<4} container containers on {} {} http://{}:{}{}", in ? "ok" : unsure ? "??" : "FAIL",
+            b.interface, in ? "reach it at" : unsure ? "may not reach" : "cannot reach", b.address,
+            port,
+            b.firewall ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
+                       : std::string()));
+        if (!in && !unsure && !b.open_command_text.empty())
+            rep.notes.push_back(fmt::format("to let containers on {} in: sudo {}{}", b.interface,
+                                            b.open_command_text,
+                                            b.open_command.empty()
+                                                ? std::string()
+                                                : ", or add --open-firewall --for-containers"));
+    }
+}
+
 // After the proof: the other addresses the listener covers, containers, the
 // firewall per IP version (opened with --open-firewall), who can connect.
 // Informational, except that a failed --open-firewall is an error.
@@ -260,36 +287,39 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
                                         "same socket as {}: not asked",
                                         n.count, n.family, n.count == 1 ? "" : "es", n.interface,
                                         n.asked));
-    for (const auto& b : seen.bridges)
-        rep.reach.push_back(
-            b.reachable
-                ? fmt::format("ok   container containers on {} reach it at http://{}:{}",
-                              b.interface, b.address, want.port)
-                : fmt::format("--   container containers on {} cannot reach it", b.interface));
     const auto families = reach::covered_families(sockets);
     if (want.loopback()) {
+        bridge_lines(seen.bridges, want.port, rep);
         rep.who_can_connect = reach::who_can_connect(families, nullptr, o.from);
         return Ok{};
     }
     // A run that changed nothing (a post-update script) skips the firewall
     // unless asked about it: it stays a few milliseconds.
     if (!rep.changed && !o.open_firewall && o.from.empty()) {
+        bridge_lines(seen.bridges, want.port, rep);
         reach::Firewall skipped;
         skipped.visible = false;
         skipped.why_not = "skipped on a run that changed nothing; `ollama-netcfg status` shows it";
         rep.who_can_connect = reach::who_can_connect(families, &skipped, o.from);
         return Ok{};
     }
-    auto fw = reach::inspect_firewall(m, want, sockets, o.from);
+    auto fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
     if (o.open_firewall) {
         auto change = reach::open_firewall(fw, want.port, o.from, false);
         if (!change)
             return change.error();
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
         rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
-        if (!change->actions.empty())
-            fw = reach::inspect_firewall(m, want, sockets, o.from);
+        if (o.for_containers) {
+            auto more = reach::open_for_containers(seen.bridges, want.port, false);
+            if (!more)
+                return more.error();
+            rep.actions.insert(rep.actions.end(), more->actions.begin(), more->actions.end());
+            rep.notes.insert(rep.notes.end(), more->notes.begin(), more->notes.end());
+        }
+        fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
     }
+    bridge_lines(seen.bridges, want.port, rep);
     rep.who_can_connect = reach::who_can_connect(families, &fw, o.from);
     if (!fw.visible) {
         rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
@@ -318,6 +348,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     if (!o.from.empty() && !firewall::valid_cidr(o.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", o.from),
                            "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
+    if (o.for_containers && !o.open_firewall)
+        return usage_error("--for-containers goes with --open-firewall",
+                           "e.g. sudo ollama-netcfg expose 0.0.0.0 --open-firewall "
+                           "--for-containers");
     for (const auto& origin : o.allow_origins)
         if (auto why = ollama::refuse_origin_argument(origin))
             return usage_error(fmt::format("--allow-origin \"{}\": {}", origin, *why),
@@ -419,6 +453,9 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
     sub->add_flag("--open-firewall", options->open_firewall,
                   "Let clients in: add a persistent rule with ufw or firewalld (reset removes "
                   "it); for plain nftables/iptables, print the rule");
+    sub->add_flag("--for-containers", options->for_containers,
+                  "With --open-firewall: also let in containers on every current container "
+                  "network (docker0, br-..., podman), on the bridge only (reset removes it)");
     sub->add_option("--from", options->from,
                     "The clients' network (CIDR) for --open-firewall and the firewall check");
     sub->add_option("--allow-origin", options->allow_origins,

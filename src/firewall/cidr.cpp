@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
+#include <array>
 #include <fmt/format.h>
 
 namespace netcfg::firewall {
@@ -76,6 +77,26 @@ std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const st
     if (!from.empty())
         src = fmt::format("{} saddr {} ", from.find(':') != std::string::npos ? "ip6" : "ip", from);
     return fmt::format("nft insert rule {} {}tcp dport {} accept", nft_chain, src, port);
+}
+
+std::vector<std::string> ufw_allow_in_on(const std::string& iface, std::uint16_t port) {
+    return {"ufw", "allow", "in",  "on",    iface,   "proto",  "tcp", "to",
+            "any", "port",  std::to_string(port), "comment", "ollama-netcfg containers"};
+}
+
+std::string nft_allow_in_on(const std::string& nft_chain, const std::string& iface,
+                            std::uint16_t port) {
+    return fmt::format("nft insert rule {} iifname \"{}\" tcp dport {} accept", nft_chain, iface,
+                       port);
+}
+
+bool is_container_bridge(std::string_view name) {
+    static constexpr std::array<std::string_view, 8> prefixes = {
+        "docker", "br-", "podman", "cni-podman", "lxcbr", "lxdbr", "virbr", "incusbr"};
+    for (auto p : prefixes)
+        if (name.starts_with(p))
+            return true;
+    return false;
 }
 
 } // namespace netcfg::firewall

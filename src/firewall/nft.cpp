@@ -261,6 +261,8 @@ class Evaluator {
             if (k == "pkttype")
                 return string_value("host");
             if (k == "iifname" || k == "iif") {
+                if (p_.iif)
+                    return string_value(*p_.iif);
                 what = "the input interface";
                 return Value{Value::not_lo, 0, {}};
             }
@@ -371,8 +373,9 @@ class Evaluator {
             return op == "!=" ? Tri::yes : Tri::no;
         if (v->kind == Value::not_lo) {
             // An interface other than lo: only comparisons with "lo" are known.
+            // Nor does another host's connection come in on a container bridge.
             auto r = string_of(*right);
-            if (r && *r == "lo")
+            if (r && (*r == "lo" || is_container_bridge(*r)))
                 return op == "!=" ? Tri::yes : Tri::no;
             unsure = what;
             return Tri::unknown;

@@ -120,6 +120,13 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
             continue;
         bool v6 = false;
         auto to = strip_v6(cols[0], v6);
+        // "11434/tcp on docker0": a rule for one input interface.
+        std::string on;
+        if (auto at = to.find(" on "); at != std::string::npos) {
+            on = trim(to.substr(at + 4));
+            to = trim(to.substr(0, at));
+            to = strip_v6(to, v6);
+        }
         auto from = strip_v6(cols[2], v6);
         // A rule for one IPv6 address or network has no "(v6)" mark.
         v6 = v6 || is_v6(from.substr(0, from.find(' '))) ||
@@ -133,6 +140,16 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
             continue;
         std::string unsure;
         Tri t = to_matches(to, p.dport, unsure);
+        if (t != Tri::no && !on.empty()) {
+            if (!p.iif && is_container_bridge(on)) {
+                t = Tri::no; // another host's connection does not come in on a container bridge
+            } else if (!p.iif) {
+                t = Tri::unknown;
+                unsure = fmt::format("the input interface (a rule for {})", on);
+            } else if (*p.iif != on) {
+                t = Tri::no;
+            }
+        }
         if (t != Tri::no) {
             Tri f = from_matches(from, p, unsure);
             t = f == Tri::no ? Tri::no

@@ -140,7 +140,7 @@ void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     f.bridges = std::move(seen.bridges);
     if (f.want.loopback())
         return; // nothing from outside can connect: the firewall does not matter
-    f.firewall = reach::inspect_firewall(manager, f.want, serving, o.from);
+    f.firewall = reach::inspect_firewall(manager, f.want, serving, o.from, &f.bridges);
 }
 
 void read_urls(Facts& f, const InspectOptions& o) {

@@ -329,6 +329,7 @@ struct Finder {
                             "--add-host=host.docker.internal:host-gateway",
                             f.bridges.front().address));
         }
+        containers_blocked();
         if (!f.firewall)
             return;
         const auto& fw = *f.firewall;
@@ -339,6 +340,30 @@ struct Finder {
         }
         firewall_verdicts(fw);
         open_to_internet(fw);
+    }
+
+    // Exposed for containers too, but the firewall's input path from their
+    // bridge drops them: what `ollama -v` in a container then says is
+    // "could not connect".
+    void containers_blocked() {
+        for (const auto& b : f.bridges) {
+            if (!b.reachable || !b.firewall || !blocked(b.firewall->decision))
+                continue;
+            add("containers-cannot-reach", Severity::warning,
+                fmt::format("containers on {} ({}) cannot reach Ollama at http://{}:{}: {}: new "
+                            "connections from {} {} ({})",
+                            b.interface, b.subnet.empty() ? "?" : b.subnet, b.address, f.want.port,
+                            b.firewall->backend, b.interface,
+                            firewall::decision_name(b.firewall->decision), b.firewall->reason),
+                b.open_command_text.empty()
+                    ? std::string("let connections in on the bridge to the port")
+                    : fmt::format("let them in: sudo {}{}", b.open_command_text,
+                                  b.open_command.empty()
+                                      ? std::string()
+                                      : fmt::format(", or `sudo ollama-netcfg expose {} "
+                                                    "--open-firewall --for-containers`",
+                                                    f.want.listen_address())));
+        }
     }
 
     static bool blocked(firewall::Decision d) {

@@ -2,18 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 namespace netcfg::reach {
 
-bool is_container_bridge(const std::string& name) {
-    static constexpr std::array<std::string_view, 8> prefixes = {
-        "docker", "br-", "podman", "cni-podman", "lxcbr", "lxdbr", "virbr", "incusbr"};
-    for (auto p : prefixes)
-        if (name.starts_with(p))
-            return true;
-    return false;
-}
+bool is_container_bridge(const std::string& name) { return firewall::is_container_bridge(name); }
 
 std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
                                const std::vector<Interface>& interfaces) {
@@ -172,6 +166,16 @@ std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes) {
         ++it->count;
     }
     return out;
+}
+
+std::string container_address(const Bridge& b) {
+    in_addr a{};
+    if (inet_pton(AF_INET, b.address.c_str(), &a) != 1)
+        return b.address;
+    in_addr next{htonl(ntohl(a.s_addr) + 1)};
+    char buf[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &next, buf, sizeof buf);
+    return b.subnet.empty() || firewall::address_in(buf, b.subnet) ? std::string(buf) : b.address;
 }
 
 } // namespace netcfg::reach

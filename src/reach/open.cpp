@@ -4,6 +4,7 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -63,6 +64,10 @@ std::vector<std::vector<std::string>> removal(const json& rule) {
     const std::string backend = rule.value("backend", "");
     const auto port = rule.value("port", 0);
     const std::string from = rule.value("from", "");
+    const std::string iface = rule.value("interface", "");
+    if (backend == "ufw" && !iface.empty())
+        return {{"ufw", "delete", "allow", "in", "on", iface, "proto", "tcp", "to", "any", "port",
+                 std::to_string(port)}};
     if (backend == "ufw")
         return {{"ufw", "delete", "allow", "proto", "tcp", "from", from.empty() ? "any" : from,
                  "to", "any", "port", std::to_string(port)}};
@@ -120,6 +125,59 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
         {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
          {"OLLAMA_NETCFG_FIREWALL", v.backend},
          {"OLLAMA_NETCFG_FROM", from}});
+    return c;
+}
+
+Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
+                                           std::uint16_t port, bool dry_run) {
+    FirewallChange c;
+    bool reload = false;
+    for (const auto& b : bridges) {
+        if (!b.reachable)
+            continue;
+        if (!b.firewall) {
+            c.notes.push_back(fmt::format("containers on {}: the firewall was not judged", b.interface));
+            continue;
+        }
+        const auto& v = *b.firewall;
+        if (v.decision == firewall::Decision::accept) {
+            c.actions.push_back(fmt::format("firewall: {} already accepts containers on {} ({}); "
+                                            "nothing added",
+                                            v.backend, b.interface, v.reason));
+            continue;
+        }
+        if (b.open_command.empty()) {
+            c.notes.push_back(fmt::format("{} is not changed by this tool; to let containers on {} "
+                                          "in, run: {}",
+                                          v.backend, b.interface,
+                                          b.open_command_text.empty() ? "(no command known)"
+                                                                      : b.open_command_text));
+            continue;
+        }
+        if (auto st = run_noted(b.open_command, dry_run, c); !st)
+            return st.error();
+        reload = reload || v.backend == "firewalld";
+        if (dry_run)
+            continue;
+        auto rules = read_record();
+        if (!rules)
+            return rules.error();
+        json rule = v.backend == "ufw"
+                        ? json{{"backend", "ufw"}, {"port", port}, {"interface", b.interface}}
+                        : json{{"backend", v.backend}, {"port", port}, {"from", b.subnet}};
+        if (std::find(rules->begin(), rules->end(), rule) == rules->end())
+            rules->push_back(rule);
+        if (auto st = write_record(*rules); !st)
+            return st.error();
+        systemd::log_change(fmt::format("opened port {} in {} for containers on {}", port,
+                                        v.backend, b.interface),
+                            {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
+                             {"OLLAMA_NETCFG_FIREWALL", v.backend},
+                             {"OLLAMA_NETCFG_FROM", b.subnet}});
+    }
+    if (reload)
+        if (auto st = run_noted({"firewall-cmd", "--reload"}, dry_run, c); !st)
+            return st.error();
     return c;
 }
 

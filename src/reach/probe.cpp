@@ -87,6 +87,9 @@ std::vector<Interface> interfaces() {
             const auto* a = reinterpret_cast<sockaddr_in*>(p->ifa_addr);
             inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
             i.loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+            if (p->ifa_netmask)
+                i.prefix = __builtin_popcount(
+                    reinterpret_cast<sockaddr_in*>(p->ifa_netmask)->sin_addr.s_addr);
         } else {
             const auto* a = reinterpret_cast<sockaddr_in6*>(p->ifa_addr);
             inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
@@ -162,7 +165,19 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
         bool reachable = false;
         for (const auto& c : covered)
             reachable = reachable || (c.name == i.name && c.address == i.address);
-        out.push_back({i.name, i.address, reachable});
+        Bridge b;
+        b.interface = i.name;
+        b.address = i.address;
+        b.reachable = reachable;
+        in_addr a{};
+        if (inet_pton(AF_INET, i.address.c_str(), &a) == 1 && i.prefix > 0 && i.prefix <= 32) {
+            const std::uint32_t mask = i.prefix == 32 ? ~0u : ~((1u << (32 - i.prefix)) - 1);
+            in_addr net{htonl(ntohl(a.s_addr) & mask)};
+            char buf[INET_ADDRSTRLEN] = {};
+            inet_ntop(AF_INET, &net, buf, sizeof buf);
+            b.subnet = fmt::format("{}/{}", buf, i.prefix);
+        }
+        out.push_back(std::move(b));
     }
     return out;
 }
@@ -249,10 +264,25 @@ std::optional<firewall::Verdict> legacy_verdict(int family) {
         {}};
 }
 
+// A new connection from a container on `b` to the bridge's address.
+firewall::Packet container_packet(const Bridge& b, std::uint16_t port) {
+    return {4, port, container_address(b), b.interface};
+}
+
+// The bridges the listener covers (the others cannot connect anyway).
+template <typename Judge> void for_bridges(std::vector<Bridge>* bridges, Judge judge) {
+    if (!bridges)
+        return;
+    for (auto& b : *bridges)
+        if (b.reachable)
+            judge(b);
+}
+
 } // namespace
 
 Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
-                          const std::string& from, bool firewalld_active) {
+                          const std::string& from, bool firewalld_active,
+                          std::vector<Bridge>* bridges) {
     Firewall fw;
     if (!firewalld_active && ufw_enabled()) {
         auto r = run_command({"ufw", "status", "verbose"}, command_timeout);
@@ -270,6 +300,11 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
             fw.open_command = firewall::ufw_allow(port, from);
             fw.open_command_text = shell_words(fw.open_command);
             finish(fw);
+            for_bridges(bridges, [&](Bridge& b) {
+                b.firewall = firewall::evaluate_ufw(r->out, container_packet(b, port));
+                b.open_command = firewall::ufw_allow_in_on(b.interface, port);
+                b.open_command_text = shell_words(b.open_command);
+            });
             return fw;
         }
         if (r && r->exit_status != 0 && r->err.find("root") != std::string::npos) {
@@ -321,6 +356,19 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
         fw.open_command_text = shell_words(fw.open_command) + " && firewall-cmd --reload";
     }
     finish(fw);
+    for_bridges(bridges, [&](Bridge& b) {
+        auto v = ruleset->evaluate(container_packet(b, port));
+        if (firewalld_active) {
+            v.backend = "firewalld";
+            b.open_command = firewall::firewalld_allow(port, b.subnet);
+            b.open_command_text = shell_words(b.open_command) + " && firewall-cmd --reload";
+        } else if (v.chain.empty()) {
+            v.backend = "none";
+        } else {
+            b.open_command_text = firewall::nft_allow_in_on(v.chain, b.interface, port);
+        }
+        b.firewall = v;
+    });
     return fw;
 }
 
@@ -347,9 +395,9 @@ Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSo
 
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
                           const std::vector<probe::ListenSocket>& sockets,
-                          const std::string& from) {
+                          const std::string& from, std::vector<Bridge>* bridges) {
     return inspect_firewall(want.port, covered_families(sockets), from,
-                            manager.is_active("firewalld.service"));
+                            manager.is_active("firewalld.service"), bridges);
 }
 
 } // namespace netcfg::reach

@@ -90,6 +90,26 @@ std::string api_line(const Facts& f) {
     return fmt::format("GET {}: HTTP {}", f.api_url, f.api_status);
 }
 
+// What a container on a bridge gets, from the listener and the firewall.
+std::string bridge_line(const reach::Bridge& b, std::uint16_t port) {
+    if (!b.reachable)
+        return fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
+                           b.interface, b.address);
+    if (b.firewall && b.firewall->decision != firewall::Decision::accept)
+        return fmt::format("containers on {} {} reach it at http://{}:{}: {}: new connections "
+                           "from {} {} ({})\n",
+                           b.interface,
+                           b.firewall->decision == firewall::Decision::undecided ? "may not"
+                                                                                 : "cannot",
+                           b.address, port, b.firewall->backend, b.interface,
+                           firewall::decision_name(b.firewall->decision), b.firewall->reason);
+    return fmt::format("containers on {} reach it at http://{}:{} (host.docker.internal with "
+                       "host-gateway){}\n",
+                       b.interface, b.address, port,
+                       b.firewall ? fmt::format("; {}: {}", b.firewall->backend, b.firewall->reason)
+                                  : std::string());
+}
+
 std::string reach_lines(const Facts& f) {
     if (!f.reach_checked)
         return {};
@@ -108,12 +128,7 @@ std::string reach_lines(const Facts& f) {
     if (f.addresses.empty())
         out += "  loopback only\n";
     for (const auto& b : f.bridges)
-        out += b.reachable
-                   ? fmt::format("containers on {} reach it at http://{}:{} (host.docker.internal "
-                                 "with host-gateway)\n",
-                                 b.interface, b.address, f.want.port)
-                   : fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
-                                 b.interface, b.address);
+        out += bridge_line(b, f.want.port);
     if (f.firewall) {
         const auto& fw = *f.firewall;
         if (!fw.visible)
@@ -382,7 +397,17 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     auto bridges = nlohmann::json::array();
     for (const auto& b : f.bridges)
         bridges.push_back(
-            {{"interface", b.interface}, {"address", b.address}, {"reachable", b.reachable}});
+            {{"interface", b.interface},
+             {"address", b.address},
+             {"subnet", b.subnet},
+             {"reachable", b.reachable},
+             {"firewall", b.firewall ? nlohmann::json{{"backend", b.firewall->backend},
+                                                      {"decision", firewall::decision_name(
+                                                                       b.firewall->decision)},
+                                                      {"reason", b.firewall->reason}}
+                                     : nlohmann::json(nullptr)},
+             {"can_connect", b.can_connect()},
+             {"open_command", b.open_command_text}});
     j["bridges"] = bridges;
     if (f.firewall) {
         const auto& fw = *f.firewall;

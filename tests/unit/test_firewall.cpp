@@ -293,3 +293,53 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11"}).decision == Decision::drop);
     CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);
 }
+
+TEST_CASE("containers: the input interface decides when it is known", "[firewall][containers]") {
+    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0")};
+    // iifname "docker0" tcp dport 11434 accept, policy drop.
+    auto doc = ruleset("drop", {rule({match(meta("iifname"), "docker0"), match(dport(), 11434),
+                                      verdict("accept")})});
+    CHECK(evaluate_nft(doc, container).decision == Decision::accept);
+    Packet other_bridge = container;
+    other_bridge.iif = "br-1234";
+    CHECK(evaluate_nft(doc, other_bridge).decision == Decision::drop);
+    // Another host never comes in on a container bridge: the rule does not
+    // make its verdict undecided.
+    CHECK(evaluate_nft(doc, from("192.0.2.11")).decision == Decision::drop);
+    // Other interface names stay unknown for another host.
+    auto eth = ruleset("drop", {rule({match(meta("iifname"), "eth0"), verdict("accept")})});
+    CHECK(evaluate_nft(eth, from("192.0.2.11")).decision == Decision::undecided);
+    CHECK(evaluate_nft(eth, container).decision == Decision::drop);
+}
+
+TEST_CASE("ufw: rules `in on IFACE` for container bridges", "[firewall][containers]") {
+    const std::string status = "Status: active\n"
+                               "Default: deny (incoming), allow (outgoing), deny (routed)\n\n"
+                               "To                         Action      From\n"
+                               "--                         ------      ----\n"
+                               "11434/tcp on docker0       ALLOW IN    Anywhere                   "
+                               "# ollama-netcfg containers\n"
+                               "11434/tcp (v6) on docker0  ALLOW IN    Anywhere (v6)\n"
+                               "22/tcp on eth0             ALLOW IN    Anywhere\n";
+    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0")};
+    auto v = evaluate_ufw(status, container);
+    CHECK(v.decision == Decision::accept);
+    CHECK_THAT(v.reason, Catch::Contains("on docker0"));
+    Packet br = container;
+    br.iif = "br-5f2a";
+    v = evaluate_ufw(status, br);
+    CHECK(v.decision == Decision::drop);
+    CHECK_THAT(v.reason, Catch::Contains("default incoming policy deny"));
+    // Another host: the docker0 rule does not apply; the default decides.
+    CHECK(evaluate_ufw(status, from("192.0.2.11")).decision == Decision::drop);
+    // A rule on a non-bridge interface is unknown for another host.
+    CHECK(evaluate_ufw(status, from("192.0.2.11", 22)).decision == Decision::undecided);
+    CHECK(ufw_allow_in_on("docker0", 11434) ==
+          std::vector<std::string>{"ufw", "allow", "in", "on", "docker0", "proto", "tcp", "to",
+                                   "any", "port", "11434", "comment", "ollama-netcfg containers"});
+    CHECK(nft_allow_in_on("inet filter input", "docker0", 11434) ==
+          "nft insert rule inet filter input iifname \"docker0\" tcp dport 11434 accept");
+    CHECK(is_container_bridge("docker0"));
+    CHECK(is_container_bridge("br-5f2a1b"));
+    CHECK_FALSE(is_container_bridge("eth0"));
+}

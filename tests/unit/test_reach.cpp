@@ -293,3 +293,23 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
     CHECK(n[0].count == 2);
     CHECK(n[0].asked == "10.0.0.1");
 }
+
+TEST_CASE("a container's address on a bridge, and whether it can connect", "[reach][containers]") {
+    reach::Bridge b;
+    b.interface = "docker0";
+    b.address = "172.17.0.1";
+    b.subnet = "172.17.0.0/16";
+    CHECK(reach::container_address(b) == "172.17.0.2");
+    b.address = "10.0.0.255";
+    b.subnet = "10.0.0.0/24"; // the next address is outside: the bridge's own stands in
+    CHECK(reach::container_address(b) == "10.0.0.255");
+    b.subnet.clear();
+    CHECK(reach::container_address(b) == "10.0.1.0");
+    CHECK_FALSE(b.can_connect()); // the listener does not cover it
+    b.reachable = true;
+    CHECK(b.can_connect()); // not judged (loopback listener or not visible): the listener decides
+    b.firewall = firewall::Verdict{"ufw", firewall::Decision::drop, "ufw default incoming policy deny", {}};
+    CHECK_FALSE(b.can_connect());
+    b.firewall->decision = firewall::Decision::accept;
+    CHECK(b.can_connect());
+}

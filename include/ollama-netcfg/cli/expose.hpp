@@ -15,6 +15,7 @@ struct ExposeOptions {
     ChangeArgs change;
     bool grant_low_port = false;
     bool open_firewall = false;
+    bool for_containers = false; // --for-containers: --open-firewall for container networks too
     std::string from; // --from CIDR
     std::vector<std::string> allow_origins; // --allow-origin, repeatable
 };

@@ -30,6 +30,7 @@ struct Packet {
     int family = 4; // 4 or 6
     std::uint16_t dport = 0;
     std::optional<std::string> saddr; // unknown when not given
+    std::optional<std::string> iif;   // the input interface; unknown (not lo) when not given
 };
 
 // `nft -j list ruleset`, parsed once (simdjson: a ruleset of tens of
@@ -72,5 +73,13 @@ bool valid_cidr(const std::string& cidr);
 std::vector<std::string> ufw_allow(std::uint16_t port, const std::string& from);
 std::vector<std::string> firewalld_allow(std::uint16_t port, const std::string& from);
 std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const std::string& from);
+// Whether an interface name is a bridge container runtimes create (docker0,
+// br-..., podman..., ...): a client on another host never comes in on one.
+bool is_container_bridge(std::string_view name);
+
+// For containers on a bridge: new connections that come in on `iface`.
+std::vector<std::string> ufw_allow_in_on(const std::string& iface, std::uint16_t port);
+std::string nft_allow_in_on(const std::string& nft_chain, const std::string& iface,
+                            std::uint16_t port);
 
 } // namespace netcfg::firewall

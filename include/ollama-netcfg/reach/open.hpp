@@ -23,7 +23,14 @@ struct FirewallChange {
 Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
                                      const std::string& from, bool dry_run);
 
-// Removes every rule open_firewall() recorded.
+// `--for-containers`: for each container bridge the listener covers whose
+// input path the firewall blocks, the minimal rule (ufw: in on the bridge;
+// firewalld: from its subnet), recorded like open_firewall's; nftables
+// rules are printed only.
+Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
+                                           std::uint16_t port, bool dry_run);
+
+// Removes every rule open_firewall() and open_for_containers() recorded.
 Result<FirewallChange> close_recorded_rules(bool dry_run);
 
 } // namespace netcfg::reach

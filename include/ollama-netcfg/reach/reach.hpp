@@ -29,6 +29,7 @@ struct Interface {
     // IPv6 duplicate address detection not finished (or failed): the kernel
     // does not accept connections to it yet.
     bool tentative = false;
+    int prefix = 0; // the network's prefix length (IPv4: from the netmask)
 };
 
 // Pure: whether a bridge name is one container runtimes create.
@@ -74,11 +75,31 @@ struct NotAsked {
 };
 std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes);
 
+// A container network on this host. A container on it reaches Ollama at
+// the bridge's address (what `host-gateway` gives) when the listener covers
+// that address and the host firewall's input path from the bridge accepts
+// the connection.
 struct Bridge {
     std::string interface;
     std::string address;
+    std::string subnet;     // "172.17.0.0/16"
     bool reachable = false; // the listener covers the bridge's address
+    // The firewall's decision for a new connection from a container on it
+    // (in on the bridge, from its subnet); nullopt: not judged (loopback
+    // listener, or the firewall could not be read).
+    std::optional<firewall::Verdict> firewall;
+    std::vector<std::string> open_command; // ufw/firewalld: the minimal rule, to run
+    std::string open_command_text;         // the same (nftables: printed only), as text
+
+    // Whether a container on it can connect, as far as it was judged.
+    bool can_connect() const {
+        return reachable && (!firewall || firewall->decision == firewall::Decision::accept);
+    }
 };
+
+// Pure: the address a container on `b` connects from, as the firewall sees
+// it: the bridge's next address (the bridge itself is the gateway).
+std::string container_address(const Bridge& b);
 
 // The firewall's answer for one IP version.
 struct FamilyVerdict {
@@ -135,8 +156,11 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
 // iptables-legacy) and decides, for each IP version in `families`, a new TCP
 // connection to `port` from `from` (a CIDR; empty: any other host). With
 // `from`, only its IP version is judged.
+// With `bridges`, each one the listener covers is judged too, for a
+// connection from a container on it.
 Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
-                          const std::string& from, bool firewalld_active);
+                          const std::string& from, bool firewalld_active,
+                          std::vector<Bridge>* bridges = nullptr);
 
 // The listener's sockets: those of `unit_pids`' processes on `want`'s port
 // that Ollama opens for it.
@@ -155,6 +179,7 @@ Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSo
 // inspect_firewall() for a listener on `sockets`, asking systemd whether
 // firewalld runs.
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
-                          const std::vector<probe::ListenSocket>& sockets, const std::string& from);
+                          const std::vector<probe::ListenSocket>& sockets, const std::string& from,
+                          std::vector<Bridge>* bridges = nullptr);
 
 } // namespace netcfg::reach
