@@ -406,7 +406,7 @@ Error proof_failure(const ExposeReport& rep, const std::string& unit, const Targ
 
 Target target_of(const config::Resolution& layers) {
     return {ollama::read_ollama_host(layers.effective.value_or("")),
-            ollama::read_ollama_host(layers.environment.value_or(""))};
+            ollama::read_ollama_host(layers.environment.value_or("")), std::nullopt};
 }
 
 fs::path backup_path(const fs::path& path, std::time_t now) {

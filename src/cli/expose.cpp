@@ -246,14 +246,14 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
         if (!b.reachable) {
             rep.reach.push_back(fmt::format("--   container containers on {} cannot reach it (it "
                                             "does not listen on {})",
-                                            b.interface, b.address));
+                                            b.interface, b.gateway));
             continue;
         }
         const bool in = b.can_connect();
         const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
         rep.reach.push_back(fmt::format(
             "{:<4} container containers on {} {} http://{}:{}{}", in ? "ok" : unsure ? "??" : "FAIL",
-            b.interface, in ? "reach it at" : unsure ? "may not reach" : "cannot reach", b.address,
+            b.interface, in ? "reach it at" : unsure ? "may not reach" : "cannot reach", b.gateway,
             port,
             b.firewall ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
                        : std::string()));
@@ -311,6 +311,8 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
         rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
         if (o.for_containers) {
+            // Judged again: the rule just added may let containers in too.
+            fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
             auto more = reach::open_for_containers(seen.bridges, want.port, false);
             if (!more)
                 return more.error();

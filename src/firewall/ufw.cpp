@@ -92,7 +92,7 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
     std::string line;
     std::string policy;
     bool in_rules = false;
-    const std::regex columns(R"(\s{2,})");
+    const std::regex action_column(R"(\s((?:ALLOW|DENY|REJECT|LIMIT)(?: (?:IN|OUT|FWD))?)\s)");
     while (std::getline(in, line)) {
         if (line.starts_with("Default:")) {
             std::smatch m;
@@ -111,12 +111,15 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
             comment = trim(line.substr(hash + 3));
             line = line.substr(0, hash);
         }
-        std::vector<std::string> cols;
-        std::sregex_token_iterator it(line.begin(), line.end(), columns, -1), end;
-        for (; it != end; ++it)
-            if (!trim(*it).empty())
-                cols.push_back(trim(*it));
-        if (cols.size() < 3)
+        // To, Action, From: ufw pads To to 26 characters and then writes one
+        // space, so a long To ("11434/tcp on br-148328e94581") is followed
+        // by a single one: the action word is what separates the columns.
+        std::smatch m;
+        if (!std::regex_search(line, m, action_column))
+            continue;
+        std::vector<std::string> cols{trim(m.prefix().str()), trim(m[1].str()),
+                                      trim(m.suffix().str())};
+        if (cols[0].empty() || cols[2].empty())
             continue;
         bool v6 = false;
         auto to = strip_v6(cols[0], v6);

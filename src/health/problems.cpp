@@ -327,7 +327,7 @@ struct Finder {
                 fmt::format("to serve containers, `ollama-netcfg expose {}` (the bridge's "
                             "address) or 0.0.0.0, and use host.docker.internal with "
                             "--add-host=host.docker.internal:host-gateway",
-                            f.bridges.front().address));
+                            f.bridges.front().gateway));
         }
         containers_blocked();
         if (!f.firewall)
@@ -352,7 +352,7 @@ struct Finder {
             add("containers-cannot-reach", Severity::warning,
                 fmt::format("containers on {} ({}) cannot reach Ollama at http://{}:{}: {}: new "
                             "connections from {} {} ({})",
-                            b.interface, b.subnet.empty() ? "?" : b.subnet, b.address, f.want.port,
+                            b.interface, b.subnet.empty() ? "?" : b.subnet, b.gateway, f.want.port,
                             b.firewall->backend, b.interface,
                             firewall::decision_name(b.firewall->decision), b.firewall->reason),
                 b.open_command_text.empty()

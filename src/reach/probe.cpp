@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <array>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <ifaddrs.h>
 #include <map>
 #include <memory>
@@ -156,19 +157,34 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     return out;
 }
 
+std::string host_gateway(const std::vector<Interface>& all) {
+    if (auto conf = read_file("/etc/docker/daemon.json"); conf && *conf) {
+        auto j = nlohmann::json::parse(**conf, nullptr, false);
+        if (j.is_object() && j.contains("host-gateway-ip") && j["host-gateway-ip"].is_string())
+            return j["host-gateway-ip"].get<std::string>();
+    }
+    for (const auto& i : all)
+        if (i.name == "docker0" && i.family == 4)
+            return i.address;
+    return {};
+}
+
 std::vector<Bridge> bridges(const std::vector<Interface>& all,
-                            const std::vector<Interface>& covered) {
+                            const std::vector<probe::ListenSocket>& sockets,
+                            const std::string& host_gateway) {
     std::vector<Bridge> out;
     for (const auto& i : all) {
         if (!i.container_bridge || i.family != 4)
             continue;
-        bool reachable = false;
-        for (const auto& c : covered)
-            reachable = reachable || (c.name == i.name && c.address == i.address);
         Bridge b;
         b.interface = i.name;
         b.address = i.address;
-        b.reachable = reachable;
+        // Docker's containers use host-gateway; other runtimes' (podman,
+        // lxc, libvirt) reach the host at their bridge's address.
+        const bool docker = i.name == "docker0" || i.name.starts_with("br-");
+        b.gateway = docker && !host_gateway.empty() ? host_gateway : i.address;
+        b.reachable = std::any_of(sockets.begin(), sockets.end(),
+                                  [&](const auto& s) { return s.accepts(b.gateway); });
         in_addr a{};
         if (inet_pton(AF_INET, i.address.c_str(), &a) == 1 && i.prefix > 0 && i.prefix <= 32) {
             const std::uint32_t mask = i.prefix == 32 ? ~0u : ~((1u << (32 - i.prefix)) - 1);
@@ -199,7 +215,7 @@ bool ufw_ipv6_enabled() {
 }
 
 firewall::Packet packet_for(int family, std::uint16_t port, const std::string& from) {
-    firewall::Packet packet{family, port, std::nullopt};
+    firewall::Packet packet{family, port, std::nullopt, std::nullopt};
     if (!from.empty())
         packet.saddr = from.substr(0, from.find('/')); // the first address stands for the network
     return packet;
@@ -390,7 +406,7 @@ Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSo
               std::chrono::milliseconds timeout) {
     auto all = interfaces();
     auto on = covered(sockets, all);
-    return {probe_addresses(want, on, timeout), bridges(all, on)};
+    return {probe_addresses(want, on, timeout), bridges(all, sockets, host_gateway(all))};
 }
 
 Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,

@@ -94,18 +94,18 @@ std::string api_line(const Facts& f) {
 std::string bridge_line(const reach::Bridge& b, std::uint16_t port) {
     if (!b.reachable)
         return fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
-                           b.interface, b.address);
+                           b.interface, b.gateway);
     if (b.firewall && b.firewall->decision != firewall::Decision::accept)
         return fmt::format("containers on {} {} reach it at http://{}:{}: {}: new connections "
                            "from {} {} ({})\n",
                            b.interface,
                            b.firewall->decision == firewall::Decision::undecided ? "may not"
                                                                                  : "cannot",
-                           b.address, port, b.firewall->backend, b.interface,
+                           b.gateway, port, b.firewall->backend, b.interface,
                            firewall::decision_name(b.firewall->decision), b.firewall->reason);
     return fmt::format("containers on {} reach it at http://{}:{} (host.docker.internal with "
                        "host-gateway){}\n",
-                       b.interface, b.address, port,
+                       b.interface, b.gateway, port,
                        b.firewall ? fmt::format("; {}: {}", b.firewall->backend, b.firewall->reason)
                                   : std::string());
 }
@@ -399,6 +399,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
         bridges.push_back(
             {{"interface", b.interface},
              {"address", b.address},
+             {"gateway", b.gateway},
              {"subnet", b.subnet},
              {"reachable", b.reachable},
              {"firewall", b.firewall ? nlohmann::json{{"backend", b.firewall->backend},

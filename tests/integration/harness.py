@@ -22,7 +22,7 @@ def case(fn):
     return fn
 
 
-def main(setup=None, teardown_each=None, sandboxes=1):
+def main(setup=None, teardown_each=None, sandboxes=1, docker=False):
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("-k", dest="only", default=None, help="run only cases whose name contains this")
@@ -41,7 +41,8 @@ def main(setup=None, teardown_each=None, sandboxes=1):
         with contextlib.ExitStack() as stack:
             names = ["netcfg-test"] if sandboxes == 1 else \
                 ["netcfg-test-%d" % i for i in range(1, sandboxes + 1)]
-            booted = [stack.enter_context(Sandbox(args.binary, name=n)) for n in names]
+            booted = [stack.enter_context(Sandbox(args.binary, name=n, docker=docker))
+                      for n in names]
             sb = booted[0] if sandboxes == 1 else booted
             print("%d sandbox%s booted in %.1fs" % (sandboxes, "" if sandboxes == 1 else "es",
                                                     time.monotonic() - started))
@@ -74,5 +75,5 @@ def main(setup=None, teardown_each=None, sandboxes=1):
     return 0 if failed == 0 and passed > 0 else 1
 
 
-def run(setup=None, teardown_each=None, sandboxes=1):
-    sys.exit(main(setup, teardown_each, sandboxes))
+def run(setup=None, teardown_each=None, sandboxes=1, docker=False):
+    sys.exit(main(setup, teardown_each, sandboxes, docker))

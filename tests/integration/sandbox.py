@@ -61,12 +61,15 @@ def prerequisites():
 
 
 class Sandbox:
-    def __init__(self, binary, name="netcfg-test"):
+    def __init__(self, binary, name="netcfg-test", docker=False):
         self.binary = os.path.abspath(binary)
         # The stand-in `ollama`, built with Go next to the tool
         # (tests/fixtures/ollama-standin).
         self.standin = os.path.join(os.path.dirname(self.binary), "ollama-standin")
         self.name = name
+        # Docker inside: a cgroup2 hierarchy in the container, no seccomp
+        # filter from nspawn (runc's keyring calls), the vfs storage driver.
+        self.docker = docker
         self.tmp = None
         self.root = None
         self.proc = None
@@ -106,13 +109,20 @@ class Sandbox:
              "--private-network", "--bind-ro=%s:/opt/netcfg" % bindir, "-b",
              "--console=pipe"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, env=self._nspawn_env())
         log.close()
         try:
             self._wait_for_boot(timeout)
         except BaseException:
             self.stop()
             raise
+
+    def _nspawn_env(self):
+        env = dict(os.environ)
+        if self.docker:
+            env["SYSTEMD_NSPAWN_UNIFIED_HIERARCHY"] = "1"
+            env["SYSTEMD_SECCOMP"] = "0"
+        return env
 
     def _prepare_tree(self):
         r = self.root
@@ -127,7 +137,18 @@ class Sandbox:
         wants = os.path.join(r, "etc/systemd/system/default.target.wants")
         os.makedirs(wants, exist_ok=True)
         os.symlink("/etc/systemd/system/ollama.service", os.path.join(wants, "ollama.service"))
-        for unit in MASKED:
+        masked = MASKED
+        if self.docker:
+            masked = [u for u in MASKED if u not in ("docker.service", "containerd.service")]
+            os.makedirs(os.path.join(r, "etc/docker"), exist_ok=True)
+            with open(os.path.join(r, "etc/docker/daemon.json"), "w") as f:
+                f.write('{"storage-driver": "vfs"}\n')
+            for wants_dir in ("multi-user.target.wants", "sockets.target.wants"):
+                for unit in ("docker.service", "containerd.service", "docker.socket"):
+                    link = os.path.join(r, "etc/systemd/system", wants_dir, unit)
+                    if os.path.lexists(link):
+                        os.unlink(link)  # started by the test that needs it
+        for unit in masked:
             link = os.path.join(r, "etc/systemd/system", unit)
             if os.path.lexists(link):
                 os.unlink(link)

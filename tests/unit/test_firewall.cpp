@@ -62,7 +62,7 @@ const json common_head[] = {
 };
 
 Packet from(std::optional<std::string> src, std::uint16_t port = 11434) {
-    return Packet{4, port, std::move(src)};
+    return Packet{4, port, std::move(src), std::nullopt};
 }
 
 } // namespace
@@ -106,7 +106,7 @@ TEST_CASE("nft: a source rule decides only when the source is known", "[firewall
     CHECK(unknown.decision == Decision::undecided);
     CHECK_THAT(unknown.reason, Catch::Contains("source address"));
     // IPv6 packets skip ip saddr rules.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::drop);
 }
 
 TEST_CASE("nft: jumps, returns, named sets and unknown matches", "[firewall]") {
@@ -179,7 +179,7 @@ TEST_CASE("nft: every input base chain must accept, in priority order", "[firewa
     CHECK(v.decision == Decision::drop);
     CHECK(v.chain == "ip other in2");
     // An ip (IPv4) table does not see IPv6.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::accept);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::accept);
 }
 
 TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]") {
@@ -204,7 +204,7 @@ TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]"
     v = evaluate_ufw(status, from("192.0.2.11", 8080));
     CHECK(v.decision == Decision::drop);
     CHECK(v.reason == "ufw default incoming policy deny");
-    v = evaluate_ufw(status, Packet{6, 11434, std::nullopt});
+    v = evaluate_ufw(status, Packet{6, 11434, std::nullopt, std::nullopt});
     CHECK(v.decision == Decision::drop);
     auto allow_all = evaluate_ufw("Default: allow (incoming), allow (outgoing)\n\nTo Action From\n"
                                   "--  ------  ----\n",
@@ -222,7 +222,7 @@ TEST_CASE("ufw: IPv6 rules, with and without the (v6) mark", "[firewall]") {
                                "2001:db8::1 8080/tcp       ALLOW IN    Anywhere\n"
                                "11000:12000/tcp (v6)       REJECT IN   Anywhere (v6)\n";
     auto v6 = [](std::optional<std::string> s, std::uint16_t port = 11434) {
-        return Packet{6, port, std::move(s)};
+        return Packet{6, port, std::move(s), std::nullopt};
     };
     CHECK(evaluate_ufw(status, v6("2001:db8::11")).decision == Decision::accept);
     CHECK_THAT(evaluate_ufw(status, v6("2001:db8::11")).reason, Catch::Contains("2001:db8::11"));
@@ -266,11 +266,11 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto rs = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(rs, from(std::nullopt)).decision == Decision::accept);
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::drop);
     auto v4only = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(v4only, from(std::nullopt)).decision == Decision::drop);
-    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt}).decision == Decision::accept);
+    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::accept);
     auto ip6 = ruleset("accept", {});
     ip6["nftables"].push_back({{"chain",
                                 {{"family", "ip6"},
@@ -281,7 +281,7 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
                                  {"prio", 0},
                                  {"policy", "drop"}}}});
     CHECK(evaluate_nft(ip6, from(std::nullopt)).decision == Decision::accept);
-    auto v = evaluate_nft(ip6, Packet{6, 11434, std::nullopt});
+    auto v = evaluate_nft(ip6, Packet{6, 11434, std::nullopt, std::nullopt});
     CHECK(v.decision == Decision::drop);
     CHECK(v.chain == "ip6 t input");
     // ip6 saddr rules decide for IPv6 sources only.
@@ -289,8 +289,8 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto src = ruleset(
         "drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"}, {"len", 64}}}}),
                        verdict("accept")})});
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11"}).decision == Decision::accept);
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11"}).decision == Decision::drop);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11", std::nullopt}).decision == Decision::accept);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11", std::nullopt}).decision == Decision::drop);
     CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);
 }
 
@@ -342,4 +342,22 @@ TEST_CASE("ufw: rules `in on IFACE` for container bridges", "[firewall][containe
     CHECK(is_container_bridge("docker0"));
     CHECK(is_container_bridge("br-5f2a1b"));
     CHECK_FALSE(is_container_bridge("eth0"));
+}
+
+TEST_CASE("ufw: a To column longer than its width is followed by one space",
+          "[firewall][containers]") {
+    const std::string status = "Status: active\n"
+                               "Default: deny (incoming), allow (outgoing), deny (routed)\n\n"
+                               "To                         Action      From\n"
+                               "--                         ------      ----\n"
+                               "11434/tcp on br-148328e94581 ALLOW IN    Anywhere                 "
+                               "  # ollama-netcfg containers\n"
+                               "11434/tcp (v6) on br-148328e94581 ALLOW IN    Anywhere (v6)\n";
+    auto v = evaluate_ufw(status, Packet{4, 11434, std::string("172.30.0.2"),
+                                         std::string("br-148328e94581")});
+    CHECK(v.decision == Decision::accept);
+    CHECK_THAT(v.reason, Catch::Contains("br-148328e94581"));
+    CHECK(evaluate_ufw(status, Packet{6, 11434, std::string("fd00::2"),
+                                      std::string("br-148328e94581")})
+              .decision == Decision::accept);
 }

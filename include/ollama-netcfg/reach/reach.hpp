@@ -82,8 +82,10 @@ std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes);
 struct Bridge {
     std::string interface;
     std::string address;
-    std::string subnet;     // "172.17.0.0/16"
-    bool reachable = false; // the listener covers the bridge's address
+    std::string subnet;  // "172.17.0.0/16"
+    std::string gateway; // where its containers connect: what `host-gateway` gives (docker0's
+                         // address, or the daemon's host-gateway-ip), else the bridge's own
+    bool reachable = false; // the listener covers `gateway`
     // The firewall's decision for a new connection from a container on it
     // (in on the bridge, from its subnet); nullopt: not judged (loopback
     // listener, or the firewall could not be read).
@@ -149,8 +151,15 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           const std::vector<Interface>& covered,
                                           std::chrono::milliseconds timeout);
 
+// `host_gateway`: the address Docker's host-gateway names, empty when
+// there is none (no docker0, no host-gateway-ip).
 std::vector<Bridge> bridges(const std::vector<Interface>& all,
-                            const std::vector<Interface>& covered);
+                            const std::vector<probe::ListenSocket>& sockets,
+                            const std::string& host_gateway);
+
+// Docker's host-gateway address: "host-gateway-ip" in
+// /etc/docker/daemon.json, else docker0's IPv4 address; empty without either.
+std::string host_gateway(const std::vector<Interface>& all);
 
 // Finds what filters inbound traffic (firewalld, ufw, nftables,
 // iptables-legacy) and decides, for each IP version in `families`, a new TCP

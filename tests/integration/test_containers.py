@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Containers as clients of the host's Ollama, with Docker (docker.io from
+Debian) inside the real-systemd sandbox: a container started with
+--add-host=host.docker.internal:host-gateway asks `ollama -v` (the
+stand-in is server and client, like the real `ollama`, and runs from an
+image made with `docker import`), on docker0 and on a user-defined network
+(br-...), and the tool's verdict for each network must be what that
+container sees."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, run  # noqa: E402
+from checks import check, expose_ok, restore  # noqa: E402
+
+DOCKER = "/usr/bin/docker"
+NETWORK = "netcfg-web"  # a user-defined network, as compose makes one
+
+
+def docker(sb, *args, check=True):
+    return sb.run([DOCKER] + list(args), check=check, timeout=120)
+
+
+def setup(sb):
+    restore(sb)
+    sb.run(["systemctl", "start", "docker.service"])
+    sb.wait_until(lambda: docker(sb, "info", check=False).returncode == 0, what="dockerd")
+    # The image: the static stand-in alone, from a tarball (no registry).
+    sb.sh("mkdir -p /var/tmp/img/usr/bin /var/tmp/img/tmp && "
+          "cp /usr/local/bin/ollama /var/tmp/img/usr/bin/ollama && "
+          "tar -C /var/tmp/img -c . | %s import -c 'ENTRYPOINT [\"/usr/bin/ollama\"]' - "
+          "local/ollama >/dev/null" % DOCKER)
+    docker(sb, "network", "create", "--subnet", "172.30.0.0/24", NETWORK)
+
+
+def container_sees(sb, network=None):
+    """`ollama -v` in a container, as Open WebUI's compose files set it up."""
+    args = ["run", "--rm", "--add-host=host.docker.internal:host-gateway", "-e",
+            "OLLAMA_HOST=http://host.docker.internal:11434"]
+    if network:
+        args += ["--network", network]
+    r = docker(sb, *args, "local/ollama", "-v", check=False)
+    return r.returncode == 0 and "ollama version is" in r.stdout
+
+
+def bridge_of(sb, network):
+    """The host interface of a Docker network."""
+    if network is None:
+        return "docker0"
+    net_id = docker(sb, "network", "inspect", "-f", "{{.Id}}", network).stdout.strip()
+    return "br-" + net_id[:12]
+
+
+def verdicts(sb):
+    """{interface: can_connect} as status --json says, and the problems."""
+    rc, j, codes = check(sb)
+    return {b["interface"]: b["can_connect"] for b in j["bridges"]}, j, codes
+
+
+def assert_tool_matches_containers(sb):
+    said, j, codes = verdicts(sb)
+    for network in (None, NETWORK):
+        iface = bridge_of(sb, network)
+        seen = container_sees(sb, network)
+        assert said.get(iface) == seen, (iface, said, seen, j["bridges"])
+    return said, j, codes
+
+
+def clean(sb):
+    sb.sh("ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
+          "rm -rf /var/lib/ollama-netcfg; true")
+    restore(sb)
+
+
+@case
+def loopback_only_containers_cannot_reach_and_it_is_info(sb):
+    said, j, codes = assert_tool_matches_containers(sb)
+    assert said == {"docker0": False, bridge_of(sb, NETWORK): False}, said
+    p = [p for p in j["problems"] if p["code"] == "containers-cannot-reach"]
+    assert p and p[0]["severity"] == "INFO", j["problems"]
+    assert "172.17.0.1" in p[0]["advice"], p
+
+
+@case
+def exposed_without_a_firewall_containers_on_both_networks_reach_it(sb):
+    r = expose_ok(sb, "0.0.0.0")
+    assert "ok   container containers on docker0 reach it at http://172.17.0.1:11434" in r.stdout
+    said, j, codes = assert_tool_matches_containers(sb)
+    assert all(said.values()), said
+    assert "containers-cannot-reach" not in {p["code"] for p in j["problems"]}
+
+
+@case
+def behind_ufw_deny_containers_are_dropped_and_the_warning_names_the_rule(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("ufw default deny incoming >/dev/null && ufw allow proto tcp to any port 11434 "
+          "from 192.0.2.0/24 >/dev/null && ufw --force enable >/dev/null")
+    said, j, codes = assert_tool_matches_containers(sb)
+    assert not any(said.values()), said
+    ps = [p for p in j["problems"] if p["code"] == "containers-cannot-reach"]
+    assert len(ps) == 2 and all(p["severity"] == "WARNING" for p in ps), j["problems"]
+    assert "ufw default incoming policy deny" in ps[0]["message"], ps
+    assert "ufw allow in on docker0" in ps[0]["advice"], ps
+    assert "--for-containers" in ps[0]["advice"], ps
+
+
+@case
+def open_firewall_for_containers_lets_them_in_and_reset_takes_it_out(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null")
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.0/24",
+                "--for-containers")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    br = bridge_of(sb, NETWORK)
+    for iface in ("docker0", br):
+        assert "ran: ufw allow in on %s proto tcp to any port 11434" % iface in r.stdout, r.stdout
+    said, j, codes = assert_tool_matches_containers(sb)
+    assert all(said.values()) and not codes, (said, j["problems"])
+    # Other hosts outside --from are still dropped: the new rules are on the bridges only.
+    rc, j, codes = check(sb, "--from", "198.51.100.0/24")
+    assert j["firewall"]["ipv4"]["decision"] == "dropped", j["firewall"]
+    rc, j, codes = check(sb, "--from", "192.0.2.0/24")
+    assert j["firewall"]["ipv4"]["decision"] == "accepted", j["firewall"]
+    record = json.loads(sb.read("/var/lib/ollama-netcfg/firewall.json"))
+    assert {"backend": "ufw", "port": 11434, "interface": "docker0"} in record, record
+    r = sb.tool("reset")
+    assert r.returncode == 0, r.stderr
+    assert "on docker0" not in sb.run(["ufw", "status"]).stdout
+    assert not container_sees(sb)
+
+
+@case
+def for_containers_without_open_firewall_is_refused(sb):
+    r = sb.tool("expose", "0.0.0.0", "--for-containers")
+    assert r.returncode == 2 and "--open-firewall" in r.stderr, r.stderr
+
+
+if __name__ == "__main__":
+    run(setup=setup, teardown_each=clean, docker=True)
