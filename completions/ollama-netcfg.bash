@@ -31,7 +31,7 @@ _ollama_netcfg() {
             mapfile -t COMPREPLY < <(compgen -W "override.conf" -- "$cur")
             return ;;
         --timeout | -t | --expect | --from | --url | --server-name | -w | --warning | -c | \
-            --critical | --model | --origin | --allow-origin) return ;;
+            --critical | --model | --origin | --allow-origin | --container) return ;;
     esac
 
     if [[ -z $cmd ]]; then
@@ -43,13 +43,14 @@ _ollama_netcfg() {
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
         expose) opts+=" --no-rollback --dry-run --root --runtime --grant-low-port --open-firewall
-                       --from --allow-origin" ;;
-        reset) opts+=" --no-rollback --dry-run --root --runtime --origins" ;;
+                       --from --allow-origin --for-containers --container" ;;
+        reset) opts+=" --no-rollback --dry-run --root --runtime --origins --container" ;;
         origins) opts+=" --no-rollback --dry-run --root --runtime" ;;
         status) opts+=" --expect --from --url --cacert --insecure --origin --api-key-file
-                       --basic-auth-file" ;;
+                       --basic-auth-file --container" ;;
         check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
-                      --critical -t --model --origin --api-key-file --basic-auth-file" ;;
+                      --critical -t --model --origin --api-key-file --basic-auth-file
+                      --container" ;;
         proxy-config) opts="--server-name --cert --key --unit --expect --api-key-file --basic-auth
                             -h --help" ;;
     esac

@@ -52,6 +52,12 @@ Status check_port_is_free(const ollama::HostSetting& want, const std::string& un
                         h.pid));
     auto who = h.pid ? fmt::format("{} (PID {})", h.process, h.pid)
                      : std::string("a process outside ") + unit;
+    if (!h.container.empty())
+        return failure(fmt::format("{} is already held by {} for the Ollama container {}: "
+                                   "Ollama could not listen on {}",
+                                   h.endpoint, who, h.container, want.listen_address()),
+                       "stop the container (`docker stop NAME`), or choose another port (e.g. "
+                       "ADDR:11435)");
     return failure(fmt::format("{} is already held by {}: Ollama could not listen on {}",
                                h.endpoint, who, want.listen_address()),
                    "stop that process, or choose another port (e.g. ADDR:11435)");

@@ -5,6 +5,7 @@
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
@@ -31,11 +32,30 @@ void add_change_options(CLI::App& sub, ChangeArgs& a) {
                  "nothing (works without root)");
     sub.add_option("--root", a.root,
                    "Edit the drop-in inside the image tree DIR (no bus, no restart, no proof)");
+    sub.add_option("--container", a.container,
+                   "An Ollama container instead of the unit: its ports and environment are "
+                   "fixed at creation, so this prints the docker run / compose lines to "
+                   "recreate it, and exits 1");
     sub.add_flag("--runtime", a.runtime,
                  fmt::format("Use a drop-in in /run/systemd/system/<unit>.d/ ({} unless "
                              "--drop-in is given): it holds until the next reboot, and the "
                              "persistent configuration is untouched",
                              runtime_drop_in));
+}
+
+Status refuse_container_change(const std::string& name, const ollama::HostSetting& want) {
+    auto look = probe::ollama_containers(std::chrono::milliseconds(3000));
+    if (!look.error.empty())
+        return failure(fmt::format("cannot look for container {}: {}", name, look.error),
+                       "run as root (or as a member of the docker group)");
+    for (const auto& c : look.containers)
+        if (c.name == name || c.id.starts_with(name))
+            return failure(fmt::format("container {} cannot be changed in place", c.name),
+                           docker::recreate_advice(c, want));
+    return failure(fmt::format("there is no Ollama container {}{}", name,
+                               look.socket.empty() ? " (no Docker or podman API on this host)"
+                                                   : ""),
+                   "`docker ps -a` lists the containers");
 }
 
 bool is_runtime_drop_in(const std::string& path, const std::string& unit) {

@@ -13,6 +13,7 @@
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/interfaces.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -203,11 +204,21 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
         sockets, probe::expected_socket(want.host, want.port, resolved, probe::kernel_has_ipv6()),
         true);
     std::vector<change::Holder> foreign;
+    std::optional<probe::DockerLook> docker;
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
         auto serve = pid ? probe::ollama_serve_process(pid) : std::nullopt;
-        foreign.push_back({sock.endpoint(), pid, pid ? probe::process_name(pid) : "",
-                           serve ? serve->describe() : ""});
+        change::Holder h{sock.endpoint(), pid, pid ? probe::process_name(pid) : "",
+                         serve ? serve->describe() : "", {}};
+        if (h.process == "docker-proxy") {
+            if (!docker)
+                docker = probe::ollama_containers(std::chrono::milliseconds(2000));
+            for (const auto& c : docker->containers)
+                for (const auto& b : c.bindings)
+                    if (c.state == "running" && b.host_port == sock.port)
+                        h.container = fmt::format("{} ({}, {})", c.name, c.image, b.text());
+        }
+        foreign.push_back(std::move(h));
     }
     if (auto st = change::check_port_is_free(want, unit, foreign); !st)
         return st.error();
@@ -358,6 +369,8 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         if (auto why = ollama::refuse_origin_argument(origin))
             return usage_error(fmt::format("--allow-origin \"{}\": {}", origin, *why),
                                "e.g. --allow-origin http://192.168.1.50:3000");
+    if (!o.change.container.empty())
+        return refuse_container_change(o.change.container, *want);
     auto target = read_change_args(o.change);
     if (!target)
         return target.error();

@@ -29,6 +29,9 @@ void add_inspect_options(CLI::App& sub, InspectArgs& a) {
                    "repeatable");
     sub.add_option("--cacert", a.cacert, "CA bundle for --url over https");
     sub.add_flag("--insecure", a.insecure, "Do not verify TLS certificates for --url");
+    sub.add_option("--container", a.container,
+                   "Check this Ollama container (Docker or podman) instead of the unit: its "
+                   "state, what it publishes, its API through the published port");
     sub.add_option("--origin", a.origins,
                    "Also send GET /api/version with this Origin, as a web page from there "
                    "does (and with the first one, --url); repeatable");
@@ -149,6 +152,7 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     if (auto st = read_credentials(a, o); !st)
         return st.error();
     o.origins = a.origins;
+    o.container = a.container;
     if (auto recorded = change::recorded_origins(o.unit))
         o.origins_added = *recorded;
     o.from = a.from;

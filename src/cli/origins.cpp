@@ -88,6 +88,9 @@ Status change_origins(const OriginsOptions& o, const ChangeTarget& t, Session& s
 
 Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     rep.command = "origins add";
+    if (!o.change.container.empty())
+        return usage_error("a container's OLLAMA_ORIGINS is fixed when it is created",
+                           "recreate it with -e OLLAMA_ORIGINS=... (compose: environment:)");
     rep.origins.emplace();
     auto t = read_change_args(o.change);
     if (!t)
@@ -128,6 +131,9 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
 
 Status remove(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     rep.command = "origins remove";
+    if (!o.change.container.empty())
+        return usage_error("a container's OLLAMA_ORIGINS is fixed when it is created",
+                           "recreate it with -e OLLAMA_ORIGINS=... (compose: environment:)");
     rep.origins.emplace();
     auto t = read_change_args(o.change);
     if (!t)

@@ -87,6 +87,8 @@ Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_or
 
 Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Progress* progress) {
     rep.command = "reset";
+    if (!args.container.empty())
+        return refuse_container_change(args.container, ollama::read_ollama_host(""));
     auto target = read_change_args(args);
     if (!target)
         return target.error();

@@ -3,6 +3,7 @@
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -219,6 +220,41 @@ void read_origin_probes(Facts& f, const InspectOptions& o) {
     }
 }
 
+// The Ollama containers, each asked through its published port; for one
+// published on every address, what the host firewall says about that port.
+void read_containers(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
+    auto look = probe::ollama_containers(o.api_timeout);
+    f.docker_socket = look.socket;
+    f.docker_error = look.error;
+    std::optional<bool> firewalld;
+    for (auto& c : look.containers) {
+        ContainerSeen seen{std::move(c), {}, 0, {}, std::nullopt, 0, std::nullopt};
+        const auto& k = seen.container;
+        if (k.state == "running" && !k.bindings.empty()) {
+            const auto& b = k.bindings.front();
+            const std::string host = b.all_addresses() ? (b.host_ip == "::" ? "::1" : "127.0.0.1")
+                                                       : b.host_ip;
+            const probe::Endpoint to{host, b.host_port, {}};
+            seen.api_url = to.url("/api/version");
+            auto a = probe::get(to, "/api/version", o.api_timeout);
+            seen.api_status = a.status;
+            seen.api_error = a.error;
+            seen.api_seconds = a.seconds;
+            if (a.status == 200)
+                seen.version = probe::parse_version(a.body);
+        }
+        for (const auto& b : k.bindings)
+            if (k.state == "running" && b.all_addresses() && !seen.input_verdict) {
+                if (!firewalld)
+                    firewalld = manager.is_active("firewalld.service");
+                auto fw = reach::inspect_firewall(b.host_port, {4}, "", *firewalld);
+                if (fw.visible && !fw.families.empty())
+                    seen.input_verdict = fw.families.front().verdict;
+            }
+        f.containers.push_back(std::move(seen));
+    }
+}
+
 // What a process started now gets: EnvironmentFile= beats Environment=, which
 // beats the manager's environment.
 std::optional<std::string> in_effect(const Facts& f) {
@@ -239,6 +275,29 @@ std::optional<std::string> in_effect(const Facts& f) {
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     Facts f;
+    if (!o.container.empty()) {
+        // check --container: that container alone; the unit is not asked.
+        f.container_check = o.container;
+        f.load_state = "container";
+        f.limits = o.limits;
+        f.api_timeout_seconds = std::chrono::duration<double>(o.api_timeout).count();
+        f.expect_given = o.expect.has_value();
+        if (o.expect)
+            f.want = *o.expect;
+        read_containers(f, manager, o);
+        for (const auto& c : f.containers)
+            if ((c.container.name == o.container || c.container.id.starts_with(o.container)) &&
+                !c.api_url.empty()) {
+                // The API's answer, as the perfdata and thresholds read it.
+                f.api_tried = true;
+                f.api_url = c.api_url;
+                f.api_status = c.api_status;
+                f.api_error = c.api_error;
+                f.api_seconds = c.api_seconds;
+                f.version = c.version;
+            }
+        return f;
+    }
     f.unit = o.unit;
     f.managed_drop_in = o.managed_drop_in;
     auto state = manager.unit_state(o.unit);
@@ -283,6 +342,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.from = o.from;
     read_reach(f, manager, o);
     read_urls(f, o);
+    read_containers(f, manager, o);
     return f;
 }
 

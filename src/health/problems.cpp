@@ -223,10 +223,16 @@ struct Finder {
             auto who = foreign ? fmt::format("{} (PID {})", foreign->process, foreign->pid)
                                : std::string("a process outside the unit");
             auto ep = foreign ? foreign->endpoint : f.want.listen_address();
+            // docker-proxy holds a port a container publishes: name the container.
+            for (const auto& c : f.containers)
+                for (const auto& b : c.container.bindings)
+                    if (c.container.state == "running" && b.host_port == f.want.port)
+                        who += fmt::format(" for the Ollama container {} ({}, {})",
+                                           c.container.name, c.container.image, b.text());
             add("port-in-use", Severity::critical,
                 fmt::format("{} is held by {}, not by {}", ep, who, f.unit),
-                fmt::format("stop that process, or move Ollama to another port: `ollama-netcfg "
-                            "expose {}:PORT`",
+                fmt::format("stop that process (or container), or move Ollama to another port: "
+                            "`ollama-netcfg expose {}:PORT`",
                             f.want.host.find(':') != std::string::npos ? "[" + f.want.host + "]"
                                                                        : f.want.host));
             return;
@@ -553,6 +559,127 @@ struct Finder {
         }
     }
 
+    // A port published on every address is open to other hosts whatever
+    // ufw or firewalld say: Docker's DNAT and FORWARD rules bypass INPUT.
+    void docker_bypass(const ContainerSeen& c) {
+        const auto& k = c.container;
+        if (k.state != "running")
+            return;
+        for (const auto& b : k.bindings) {
+            if (!b.all_addresses())
+                continue;
+            const bool believed_closed =
+                c.input_verdict && blocked(c.input_verdict->decision);
+            add("docker-bypasses-firewall",
+                believed_closed ? Severity::critical : Severity::warning,
+                fmt::format("container {} ({}) publishes {}: other hosts reach Ollama there "
+                            "whatever the host firewall says, because Docker's DNAT and FORWARD "
+                            "rules take the connection past INPUT{}",
+                            k.name, k.image, b.text(),
+                            believed_closed
+                                ? fmt::format("; {} drops port {} on INPUT ({}), so it looks "
+                                              "closed but is not",
+                                              c.input_verdict->backend, b.host_port,
+                                              c.input_verdict->reason)
+                                : std::string()),
+                fmt::format("publish it on loopback or one address (`docker run -p "
+                            "127.0.0.1:{}:{}`, compose `ports: [\"127.0.0.1:{}:{}\"]`), or keep "
+                            "other hosts out with a DOCKER-USER rule (`iptables -I DOCKER-USER -p "
+                            "tcp --dport {} ! -s CIDR -j DROP`)",
+                            b.host_port, b.container_port, b.host_port, b.container_port,
+                            b.container_port));
+            return; // one line per container
+        }
+    }
+
+    void containers() {
+        if (!f.docker_error.empty())
+            add("not-visible", Severity::info,
+                fmt::format("the Ollama containers were not looked at: {}", f.docker_error),
+                "run as root (or as a member of the docker group) to see them");
+        for (const auto& c : f.containers)
+            docker_bypass(c);
+    }
+
+    // check --container NAME: that container as `check` checks the unit.
+    void container_check() {
+        const ContainerSeen* c = nullptr;
+        for (const auto& seen : f.containers)
+            if (seen.container.name == f.container_check || seen.container.id.starts_with(f.container_check))
+                c = &seen;
+        if (!c) {
+            if (f.docker_socket.empty())
+                add("container-not-found", Severity::critical,
+                    fmt::format("there is no container {}: no Docker or podman API on this host "
+                                "(/run/docker.sock, /run/podman/podman.sock)",
+                                f.container_check),
+                    "is Docker running (`systemctl status docker`)?");
+            else if (!f.docker_error.empty())
+                add("container-not-found", Severity::unknown,
+                    fmt::format("cannot look for container {}: {}", f.container_check,
+                                f.docker_error),
+                    "run as root (or as a member of the docker group)");
+            else
+                add("container-not-found", Severity::critical,
+                    fmt::format("there is no Ollama container {} (image or command ollama, or "
+                                "OLLAMA_HOST in its environment)",
+                                f.container_check),
+                    "`docker ps -a` lists the containers; name one with --container");
+            return;
+        }
+        const auto& k = c->container;
+        if (k.state != "running") {
+            add("service-inactive", Severity::critical,
+                fmt::format("container {} is {}", k.name, k.state),
+                fmt::format("`docker start {}`; `docker logs {}` says why it stopped", k.name,
+                            k.name));
+            return;
+        }
+        if (k.bindings.empty()) {
+            add("not-listening", Severity::critical,
+                fmt::format("container {} publishes no port for Ollama's {}/tcp: nothing outside "
+                            "its network reaches it",
+                            k.name, k.port),
+                "recreate it with -p (`ollama-netcfg expose ADDR --container NAME` prints the "
+                "line)");
+            return;
+        }
+        if (f.expect_given) {
+            bool match = false;
+            for (const auto& b : k.bindings) {
+                const bool every = b.all_addresses();
+                const bool want_every =
+                    f.want.host.empty() || f.want.host == "0.0.0.0" || f.want.host == "::";
+                match = match || (b.host_port == f.want.port &&
+                                  (want_every ? every : b.host_ip == f.want.host));
+            }
+            if (!match)
+                add("unexpected-address", Severity::critical,
+                    fmt::format("container {} publishes {}, not {}", k.name,
+                                k.bindings.front().text(), f.want.listen_address()),
+                    fmt::format("recreate it: `ollama-netcfg expose {} --container {}` prints "
+                                "how",
+                                f.want.listen_address(), k.name));
+        }
+        if (!c->version)
+            add("api-unreachable", Severity::critical,
+                fmt::format("GET {}: {}", c->api_url,
+                            !c->api_error.empty() ? c->api_error
+                                                  : fmt::format("HTTP {}", c->api_status)),
+                fmt::format("`docker logs {}`", k.name));
+        else if (f.limits.api_critical && c->api_seconds > *f.limits.api_critical)
+            add("api-slow", Severity::critical,
+                fmt::format("GET {} took {:.3f} s (critical above {:g} s)", c->api_url,
+                            c->api_seconds, *f.limits.api_critical),
+                "see what the server is busy with (`docker logs`)");
+        else if (f.limits.api_warning && c->api_seconds > *f.limits.api_warning)
+            add("api-slow", Severity::warning,
+                fmt::format("GET {} took {:.3f} s (warning above {:g} s)", c->api_url,
+                            c->api_seconds, *f.limits.api_warning),
+                "see what the server is busy with (`docker logs`)");
+        docker_bypass(*c);
+    }
+
     void visibility() {
         if (f.active_state == "active" && !f.process_visible)
             add("not-visible", Severity::info,
@@ -630,6 +757,10 @@ int plugin_exit_status(Severity s) {
 
 std::vector<Problem> find_problems(const Facts& f) {
     Finder finder{f, {}};
+    if (!f.container_check.empty()) {
+        finder.container_check();
+        return finder.out;
+    }
     if (f.load_state != "loaded") {
         auto said = unit_not_loaded(f.unit, f.load_state);
         finder.add("unit-not-found", Severity::critical, said.message, said.advice);
@@ -647,6 +778,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.reach();
     finder.urls();
     finder.origins();
+    finder.containers();
     finder.visibility();
     return finder.out;
 }
@@ -676,6 +808,8 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "proxy-auth-required",
                                                 "origin-refused",
                                                 "bad-origins",
+                                                "docker-bypasses-firewall",
+                                                "container-not-found",
                                                 "not-visible",
                                                 "api-slow",
                                                 "model-missing",

@@ -4,6 +4,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
@@ -157,6 +158,47 @@ HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& o) 
     asio::io_context io;
     Exchange e(io, to, path, o, a);
     e.start();
+    io.run();
+    return a;
+}
+
+HttpAnswer get_unix(const std::string& socket_path, std::string_view path,
+                    std::chrono::milliseconds timeout) {
+    using local = asio::local::stream_protocol;
+    HttpAnswer a;
+    const auto start = Clock::now();
+    asio::io_context io;
+    beast::basic_stream<local> stream(io);
+    http::request<http::empty_body> req(http::verb::get, std::string(path), 11);
+    req.set(http::field::host, "localhost");
+    req.set(http::field::user_agent, "ollama-netcfg");
+    req.set(http::field::connection, "close");
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> answer;
+    answer.body_limit(16 * 1024 * 1024);
+    auto finish = [&](boost::system::error_code ec, const char* step) {
+        a.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (ec == beast::error::timeout)
+            a.error = fmt::format("timed out after {} ms ({})", timeout.count(), step);
+        else if (ec)
+            a.error = fmt::format("{}: {} ({})", socket_path, ec.message(), step);
+        else {
+            a.status = answer.get().result_int();
+            a.body = std::move(answer.get().body());
+        }
+    };
+    stream.expires_after(timeout);
+    stream.async_connect(local::endpoint(socket_path), [&](boost::system::error_code ec) {
+        if (ec)
+            return finish(ec, "connecting");
+        http::async_write(stream, req, [&](boost::system::error_code w, std::size_t) {
+            if (w)
+                return finish(w, "sending the request");
+            http::async_read(stream, buffer, answer, [&](boost::system::error_code r, std::size_t) {
+                finish(r, "waiting for the answer");
+            });
+        });
+    });
     io.run();
     return a;
 }

@@ -266,7 +266,73 @@ std::string family_decision(const reach::Firewall& fw, int version) {
     return !fw.visible ? "undecided" : covered ? "not-judged" : "not-covered";
 }
 
+// The Ollama containers: state, what each publishes, its answer.
+std::string container_lines(const Facts& f) {
+    if (f.containers.empty() && f.docker_error.empty())
+        return {};
+    std::string out = fmt::format("Ollama containers ({}):\n", f.docker_socket);
+    if (!f.docker_error.empty())
+        out += fmt::format("  not visible: {}\n", f.docker_error);
+    for (const auto& c : f.containers) {
+        const auto& k = c.container;
+        std::string published;
+        for (const auto& b : k.bindings)
+            published += (published.empty() ? "" : ", ") + b.text();
+        out += fmt::format("  {} ({}): {}; {}{}\n", k.name, k.image, k.state,
+                           published.empty() ? std::string("no published port") : published,
+                           c.api_url.empty() ? std::string()
+                           : c.version      ? fmt::format("; GET {}: version {}", c.api_url, *c.version)
+                                            : fmt::format("; GET {}: {}", c.api_url,
+                                                          c.api_error.empty()
+                                                              ? fmt::format("HTTP {}", c.api_status)
+                                                              : c.api_error));
+    }
+    return out;
+}
+
+nlohmann::json containers_json(const Facts& f) {
+    auto out = nlohmann::json::array();
+    for (const auto& c : f.containers) {
+        const auto& k = c.container;
+        auto bindings = nlohmann::json::array();
+        for (const auto& b : k.bindings)
+            bindings.push_back({{"host_ip", b.host_ip},
+                                {"host_port", b.host_port},
+                                {"container_port", b.container_port},
+                                {"all_addresses", b.all_addresses()}});
+        out.push_back(
+            {{"id", k.id},
+             {"name", k.name},
+             {"image", k.image},
+             {"state", k.state},
+             {"ollama_host", k.ollama_host ? nlohmann::json(*k.ollama_host) : nlohmann::json(nullptr)},
+             {"bindings", bindings},
+             {"api", {{"url", c.api_url},
+                      {"http_status", c.api_status},
+                      {"error", c.api_error},
+                      {"version", c.version ? nlohmann::json(*c.version) : nlohmann::json(nullptr)},
+                      {"seconds", c.api_seconds}}},
+             {"input_firewall",
+              c.input_verdict
+                  ? nlohmann::json{{"backend", c.input_verdict->backend},
+                                   {"decision", firewall::decision_name(c.input_verdict->decision)},
+                                   {"reason", c.input_verdict->reason}}
+                  : nlohmann::json(nullptr)}});
+    }
+    return out;
+}
+
 std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
+    if (!f.container_check.empty()) {
+        std::string out = fmt::format("container {}:\n", f.container_check);
+        out += container_lines(f);
+        auto worst = health::overall(problems);
+        out += fmt::format("verdict: {}\n", health::severity_name(worst));
+        for (const auto& p : problems)
+            out += fmt::format("  {:<8} {}: {}\n           advice: {}\n",
+                               health::severity_name(p.severity), p.code, p.message, p.advice);
+        return out;
+    }
     std::string out = unit_line(f);
     if (f.load_state == "loaded") {
         out += layer_lines(f);
@@ -294,6 +360,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
                             s.answer.empty() ? "" : "; answers: " + s.answer);
         out += reach_lines(f);
         out += origins_lines(f);
+        out += container_lines(f);
         out += closing_lines(f);
     }
     auto worst = health::overall(problems);
@@ -441,6 +508,9 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
         j["origins"] = origins_json(f);
     else
         j["origins"] = nullptr;
+    j["containers"] = containers_json(f);
+    j["container"] =
+        f.container_check.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.container_check);
     if (f.load_state == "loaded") {
         j["who_can_connect"] = who_can_connect(f);
         auto line = reach::client_export(f.want, f.listener());
@@ -454,7 +524,10 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
 std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, double seconds) {
     auto worst = health::overall(problems);
     std::string text;
-    if (worst == Severity::ok) {
+    if (worst == Severity::ok && !f.container_check.empty()) {
+        text = fmt::format("container {}: Ollama {} answers at {}", f.container_check,
+                           f.version.value_or("?"), f.api_url);
+    } else if (worst == Severity::ok) {
         text = fmt::format("{} listens on {}", f.unit, f.listen_endpoint());
         if (f.version)
             text += fmt::format(", Ollama {} answers at {}", *f.version, f.want.connect_url());

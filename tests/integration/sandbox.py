@@ -39,7 +39,7 @@ MASKED = [
     "dpkg-db-backup.timer", "e2scrub_all.timer", "fstrim.timer", "man-db.timer",
     "getty@tty1.service", "console-getty.service", "systemd-networkd-wait-online.service",
     "systemd-resolved.service", "systemd-networkd.service", "cron.service", "ssh.service",
-    "docker.service", "containerd.service", "systemd-logind.service",
+    "docker.service", "docker.socket", "containerd.service", "systemd-logind.service",
     "nginx.service", "caddy.service", "nftables.service", "ufw.service", "firewalld.service",
 ]
 
@@ -139,7 +139,8 @@ class Sandbox:
         os.symlink("/etc/systemd/system/ollama.service", os.path.join(wants, "ollama.service"))
         masked = MASKED
         if self.docker:
-            masked = [u for u in MASKED if u not in ("docker.service", "containerd.service")]
+            masked = [u for u in MASKED
+                      if u not in ("docker.service", "docker.socket", "containerd.service")]
             os.makedirs(os.path.join(r, "etc/docker"), exist_ok=True)
             with open(os.path.join(r, "etc/docker/daemon.json"), "w") as f:
                 f.write('{"storage-driver": "vfs"}\n')

@@ -136,5 +136,108 @@ def for_containers_without_open_firewall_is_refused(sb):
     assert r.returncode == 2 and "--open-firewall" in r.stderr, r.stderr
 
 
+# --- Ollama itself in a container ------------------------------------------
+
+SERVER = "192.0.2.1"
+CLIENT = "192.0.2.11"
+
+
+def add_client(sb):
+    sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
+          "ip link set clientnet0 up && ip netns add c1 && "
+          "ip link add c1-s type veth peer name c1-c && ip link set c1-c netns c1 && "
+          "ip link set c1-s master clientnet0 && ip link set c1-s up && "
+          "ip -n c1 addr add %s/24 dev c1-c && ip -n c1 link set c1-c up && "
+          "ip -n c1 link set lo up" % (SERVER, CLIENT))
+
+
+def client_sees(sb, port):
+    r = sb.run(["ip", "netns", "exec", "c1", "curl", "-4", "-sS", "--noproxy", "*", "-m", "3",
+                "http://%s:%d/api/version" % (SERVER, port)], check=False)
+    return r.returncode == 0 and '"version"' in r.stdout
+
+
+def run_ollama(sb, name, publish):
+    """An Ollama container as the guide's method 4 runs one."""
+    docker(sb, "run", "-d", "--name", name, "-e", "OLLAMA_HOST=0.0.0.0:11434", "-p", publish,
+           "local/ollama", "serve")
+    host_port = int(publish.split(":")[-2])
+    sb.wait_until(lambda: sb.run(["curl", "-s", "-m", "1", "http://127.0.0.1:%d/api/version"
+                                  % host_port if not publish.startswith(SERVER) else
+                                  "http://%s:%d/api/version" % (SERVER, host_port)],
+                                 check=False).returncode == 0, what="container " + name)
+
+
+def clean_containers(sb):
+    sb.sh("%s rm -f ollama-pub ollama-local ollama-clash >/dev/null 2>&1; "
+          "ip netns del c1 2>/dev/null; ip link del clientnet0 2>/dev/null; true" % DOCKER)
+    clean(sb)
+
+
+@case
+def ollama_container_published_on_all_addresses_bypasses_ufw_and_the_tool_says_so(sb):
+    clean_containers(sb)
+    add_client(sb)
+    sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null")
+    try:
+        run_ollama(sb, "ollama-pub", "11500:11434")
+        run_ollama(sb, "ollama-local", "127.0.0.1:11501:11434")
+        # What a client host sees: ufw denies incoming, and yet.
+        assert client_sees(sb, 11500), "the published port did not get through"
+        assert not client_sees(sb, 11501)
+        rc, j, codes = check(sb)
+        ps = [p for p in j["problems"] if p["code"] == "docker-bypasses-firewall"]
+        assert len(ps) == 1 and ps[0]["severity"] == "CRITICAL", j["problems"]
+        assert "ollama-pub" in ps[0]["message"] and "ufw drops port 11500" in ps[0]["message"], ps
+        assert "127.0.0.1:11500:11434" in ps[0]["advice"] and "DOCKER-USER" in ps[0]["advice"], ps
+        names = {c["name"]: c for c in j["containers"]}
+        assert names["ollama-pub"]["api"]["version"] == "0.12.6", names
+        assert names["ollama-local"]["bindings"][0]["host_ip"] == "127.0.0.1", names
+        text = sb.tool("status").stdout
+        assert "Ollama containers (/run/docker.sock):" in text, text
+        assert "ollama-local (local/ollama): running; 127.0.0.1:11501->11434/tcp" in text, text
+        # check --container: the plugin line for each, as for the unit.
+        r = sb.tool("check", "--container", "ollama-pub")
+        assert r.returncode == 2 and r.stdout.startswith(
+            "OLLAMA-NETCFG CRITICAL - docker-bypasses-firewall"), r.stdout
+        r = sb.tool("check", "--container", "ollama-local")
+        assert r.returncode == 0 and r.stdout.startswith(
+            "OLLAMA-NETCFG OK - container ollama-local: Ollama 0.12.6 answers at "
+            "http://127.0.0.1:11501"), r.stdout
+        assert "api_time=" in r.stdout
+        r = sb.tool("check", "--container", "ollama-local", "--expect", "0.0.0.0:11501", "--json")
+        j = json.loads(r.stdout)
+        assert r.returncode == 2 and [p["code"] for p in j["problems"]] == ["unexpected-address"]
+        r = sb.tool("check", "--container", "nonexistent")
+        assert r.returncode == 2 and "container-not-found" in r.stdout, r.stdout
+        sb.sh("%s stop ollama-local >/dev/null" % DOCKER)
+        r = sb.tool("check", "--container", "ollama-local")
+        assert r.returncode == 2 and "service-inactive" in r.stdout, r.stdout
+        # expose --container cannot change it: the lines that would.
+        r = sb.tool("expose", "127.0.0.1", "--container", "ollama-pub")
+        assert r.returncode == 1, (r.returncode, r.stderr)
+        assert "-p 127.0.0.1:11434:11434 -e OLLAMA_HOST=0.0.0.0:11434 local/ollama" in r.stderr
+        assert '- "127.0.0.1:11434:11434"' in r.stderr, r.stderr
+        r = sb.tool("reset", "--container", "ollama-pub")
+        assert r.returncode == 1 and "-p 127.0.0.1:11434:11434" in r.stderr, r.stderr
+    finally:
+        clean_containers(sb)
+
+
+@case
+def a_container_on_the_port_is_named_when_expose_cannot_listen(sb):
+    clean_containers(sb)
+    add_client(sb)
+    try:
+        run_ollama(sb, "ollama-clash", "%s:11434:11434" % SERVER)
+        before = sb.run(["systemctl", "show", "-p", "InvocationID", "ollama"]).stdout
+        r = sb.tool("expose", "0.0.0.0")
+        assert r.returncode == 1, (r.stdout, r.stderr)
+        assert "docker-proxy" in r.stderr and "Ollama container ollama-clash" in r.stderr, r.stderr
+        assert sb.run(["systemctl", "show", "-p", "InvocationID", "ollama"]).stdout == before
+    finally:
+        clean_containers(sb)
+
+
 if __name__ == "__main__":
     run(setup=setup, teardown_each=clean, docker=True)

@@ -100,7 +100,7 @@ BAD_USAGE = [
     ["origins"], ["origins", "add"], ["origins", "add", "null"],
     ["origins", "add", "http://a,http://b"], ["origins", "add", "http://a/"],
     ["expose", "0.0.0.0", "--allow-origin", " http://x"], ["status", "--origin", "*"],
-    ["status", "--api-key-file", "/etc/hostname"],
+    ["status", "--api-key-file", "/etc/hostname"], ["expose", "0.0.0.0", "--for-containers"],
     ["proxy-config", "nginx", "--server-name", "x", "--expect", "127.0.0.1",
      "--api-key-file", "/nonexistent"],
     ["--bogus"],

@@ -540,6 +540,8 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
                              "proxy-auth-required",
                              "origin-refused",
                              "bad-origins",
+                             "docker-bypasses-firewall",
+                             "container-not-found",
                              "not-visible",
                              "api-slow",
                              "model-missing",
@@ -547,7 +549,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
         INFO(code);
         CHECK(std::find(known.begin(), known.end(), code) != known.end());
     }
-    CHECK(known.size() == 28);
+    CHECK(known.size() == 30);
     // problem-codes.md has a row for each, in this order.
     std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
     std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
@@ -747,4 +749,62 @@ TEST_CASE("proxy-auth-required and the Origin check told apart behind a proxy",
     f.urls[0].host = "ollama.test";
     CHECK(find(find_problems(f), "url-unreachable").advice.find("Host header") !=
           std::string::npos);
+}
+
+TEST_CASE("docker-bypasses-firewall: CRITICAL when the host firewall denies the port",
+          "[problems][docker]") {
+    auto f = healthy();
+    ContainerSeen c;
+    c.container.name = "ollama";
+    c.container.image = "ollama/ollama";
+    c.container.state = "running";
+    c.container.bindings = {{"0.0.0.0", 11500, 11434}};
+    f.containers = {c};
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps).count("docker-bypasses-firewall"));
+    CHECK(find(ps, "docker-bypasses-firewall").severity == Severity::warning);
+    CHECK(find(ps, "docker-bypasses-firewall").advice.find("127.0.0.1:11500:11434") !=
+          std::string::npos);
+    f.containers[0].input_verdict =
+        firewall::Verdict{"ufw", firewall::Decision::drop, "ufw default incoming policy deny", {}};
+    ps = find_problems(f);
+    CHECK(find(ps, "docker-bypasses-firewall").severity == Severity::critical);
+    CHECK(find(ps, "docker-bypasses-firewall").message.find("looks closed but is not") !=
+          std::string::npos);
+    // On loopback, or stopped: nothing to say.
+    f.containers[0].container.bindings = {{"127.0.0.1", 11500, 11434}};
+    CHECK_FALSE(codes(find_problems(f)).count("docker-bypasses-firewall"));
+    f.containers[0].container.bindings = {{"0.0.0.0", 11500, 11434}};
+    f.containers[0].container.state = "exited";
+    CHECK_FALSE(codes(find_problems(f)).count("docker-bypasses-firewall"));
+}
+
+TEST_CASE("check --container: found, running, published, answering", "[problems][docker]") {
+    Facts f;
+    f.container_check = "ollama";
+    f.docker_socket = "/run/docker.sock";
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"container-not-found"});
+    f.docker_socket.clear();
+    CHECK(find(find_problems(f), "container-not-found").message.find("no Docker") !=
+          std::string::npos);
+    ContainerSeen c;
+    c.container.name = "ollama";
+    c.container.state = "exited";
+    f.containers = {c};
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"service-inactive"});
+    f.containers[0].container.state = "running";
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"not-listening"});
+    f.containers[0].container.bindings = {{"127.0.0.1", 11501, 11434}};
+    f.containers[0].api_url = "http://127.0.0.1:11501/api/version";
+    f.containers[0].api_error = "Connection refused";
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"api-unreachable"});
+    f.containers[0].api_error.clear();
+    f.containers[0].api_status = 200;
+    f.containers[0].version = "0.12.6";
+    CHECK(find_problems(f).empty());
+    f.expect_given = true;
+    f.want = ollama::read_ollama_host("0.0.0.0:11501");
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"unexpected-address"});
+    f.want = ollama::read_ollama_host("127.0.0.1:11501");
+    CHECK(find_problems(f).empty());
 }

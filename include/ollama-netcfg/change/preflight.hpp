@@ -24,6 +24,7 @@ struct Holder {
     pid_t pid = 0;
     std::string process;
     std::string ollama_serve; // when it is an `ollama serve`: how it runs (ServeProcess::describe)
+    std::string container;    // when docker-proxy holds it for an Ollama container: which
 };
 
 // Sockets on the wanted port held outside the unit that would make the

@@ -26,7 +26,14 @@ struct ChangeArgs {
     bool dry_run = false;
     std::string root;     // --root DIR: edit an image tree offline
     bool runtime = false; // --runtime: the drop-in goes to /run, until the next reboot
+    std::string container; // --container NAME: refused, with the lines that would do it
 };
+
+// `expose ADDR --container NAME` / `reset --container NAME`: a running
+// container's ports and environment are fixed at creation, so nothing is
+// changed; the error (exit 1) carries the `docker run -p`/compose lines
+// that give `want`.
+Status refuse_container_change(const std::string& name, const ollama::HostSetting& want);
 
 // The drop-in `--runtime` writes unless --drop-in names another: in /run it
 // must sort after the drop-ins in /etc to win (a file of the same name in

@@ -19,6 +19,7 @@ struct InspectArgs {
     std::string cacert;
     bool insecure = false;
     std::vector<std::string> origins; // --origin
+    std::string container;            // --container NAME: check that Ollama container
     std::string api_key_file;         // --api-key-file: a bearer key for --url
     std::string basic_auth_file;      // --basic-auth-file: user:password for --url
     health::Limits limits; // check's -w, -c, --model

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ollama-netcfg/config/layers.hpp"
+#include "ollama-netcfg/docker/containers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -78,8 +79,23 @@ struct ForeignServer {
     bool answers = false;
 };
 
+// An Ollama container (Docker Engine API), asked through its published port.
+struct ContainerSeen {
+    docker::Container container;
+    std::string api_url; // GET /api/version through the first published binding
+    long api_status = 0;
+    std::string api_error;
+    std::optional<std::string> version;
+    double api_seconds = 0;
+    // For a port published on every address: what the host firewall decides
+    // on INPUT for that port, which is what the admin believes protects it.
+    std::optional<firewall::Verdict> input_verdict;
+};
+
 struct Facts {
     std::string unit;
+    // check --container NAME: that container is checked instead of the unit.
+    std::string container_check;
     std::string managed_drop_in; // the drop-in this tool writes
 
     std::string load_state, active_state, sub_state, result;
@@ -128,6 +144,9 @@ struct Facts {
     std::string from; // --from CIDR: the clients' network
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
+    std::vector<ContainerSeen> containers; // the Ollama containers, running or not
+    std::string docker_socket;             // the API asked; empty: no Docker or podman here
+    std::string docker_error;              // why it could not be asked
     std::vector<OriginProbe> origin_probes; // check --origin, once the API answered
 
     // A socket that accepts connections for `want` is the unit's (or, when

@@ -26,6 +26,7 @@ struct InspectOptions {
     std::string basic_auth;           // for --url: user:password
     std::string credentials;          // what is sent, in words ("bearer key")
     std::vector<std::string> origins_added; // the record of `origins add`
+    std::string container; // check --container NAME
     Limits limits; // check's -w, -c, --model
 };
 

@@ -53,6 +53,11 @@ std::vector<HttpAnswer> get_all(const std::vector<Endpoint>& to, std::string_vie
 HttpAnswer get(const Endpoint& to, std::string_view path, std::chrono::milliseconds timeout);
 HttpAnswer get(const Endpoint& to, std::string_view path, const HttpOptions& options);
 
+// GET over a unix socket (the Docker Engine API), in process like the
+// probes: `check` on a container host must not load libcurl every minute.
+HttpAnswer get_unix(const std::string& socket_path, std::string_view path,
+                    std::chrono::milliseconds timeout);
+
 // Whether something accepts a TCP connection at `to` now (closed at once):
 // on this host a connect is answered at once, accepted or refused.
 bool accepts_connection(const Endpoint& to);
