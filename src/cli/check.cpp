@@ -129,7 +129,11 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
     if (to_journal)
         journal_entry(line, facts ? facts->unit : args.inspect.unit, worst, problems);
     if (!args.prometheus.empty()) {
-        auto text = report::prometheus_text(facts ? facts->unit : args.inspect.unit,
+        // With --container the series are the container's: unit="container:NAME".
+        const auto unit = !args.inspect.container.empty() ? "container:" + args.inspect.container
+                          : facts                         ? facts->unit
+                                                          : args.inspect.unit;
+        auto text = report::prometheus_text(unit,
                                             facts ? &*facts : nullptr, problems, took.count(),
                                             wall_clock_now());
         if (auto st = write_file_atomic(args.prometheus, text, 0644); !st) {

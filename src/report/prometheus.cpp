@@ -82,7 +82,8 @@ std::string prometheus_text(const std::string& unit, const health::Facts* f,
                "The Ollama version that answered, and where it listens.");
         out +=
             fmt::format("ollama_netcfg_ollama_info{{unit=\"{}\",version=\"{}\",listen=\"{}\"}} 1\n",
-                        u, label(*f->version), label(f->listen_endpoint()));
+                        u, label(*f->version),
+                        label(f->container_check.empty() ? f->listen_endpoint() : f->api_url));
     }
     return out;
 }

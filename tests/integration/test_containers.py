@@ -205,6 +205,10 @@ def ollama_container_published_on_all_addresses_bypasses_ufw_and_the_tool_says_s
             "OLLAMA-NETCFG OK - container ollama-local: Ollama 0.12.6 answers at "
             "http://127.0.0.1:11501"), r.stdout
         assert "api_time=" in r.stdout
+        r = sb.tool("check", "--container", "ollama-local", "--prometheus", "/var/tmp/c.prom")
+        prom = sb.read("/var/tmp/c.prom")
+        assert 'ollama_netcfg_up{unit="container:ollama-local"} 1' in prom, prom
+        assert 'ollama_netcfg_status{unit="container:ollama-local"} 0' in prom, prom
         r = sb.tool("check", "--container", "ollama-local", "--expect", "0.0.0.0:11501", "--json")
         j = json.loads(r.stdout)
         assert r.returncode == 2 and [p["code"] for p in j["problems"]] == ["unexpected-address"]
