@@ -137,8 +137,7 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command, bo
     if (!env)
         return env.error();
     s.layers = config::read_layers(s.state, *env, t.drop_in.string(), ollama::variable);
-    s.origin_layers =
-        config::read_layers(s.state, *env, t.drop_in.string(), ollama::origins_variable);
+    s.origin_layers = config::for_variable(s.layers, *env, ollama::origins_variable);
     for (const auto& l : s.layers)
         if (!l.read_error.empty())
             return failure(l.read_error, "it must be readable by root; check its permissions");

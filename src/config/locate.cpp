@@ -56,4 +56,13 @@ std::vector<LayerInput> read_layers(const systemd::UnitState& state,
     return layers;
 }
 
+std::vector<LayerInput> for_variable(std::vector<LayerInput> layers,
+                                     const std::vector<std::string>& manager_env,
+                                     std::string_view name) {
+    for (auto& l : layers)
+        if (l.kind == LayerKind::manager)
+            l.content = systemd::environment_list_value(manager_env, name);
+    return layers;
+}
+
 } // namespace netcfg::config

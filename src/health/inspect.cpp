@@ -185,11 +185,10 @@ void read_urls(Facts& f, const InspectOptions& o) {
 }
 
 // OLLAMA_ORIGINS, from the same files; and the running process's.
-void read_origins(Facts& f, const systemd::UnitState& s, const std::vector<std::string>& env,
-                  const InspectOptions& o) {
-    const auto r = config::resolve(
-        config::read_layers(s, env, o.managed_drop_in, ollama::origins_variable),
-        ollama::origins_variable);
+void read_origins(Facts& f, const std::vector<config::LayerInput>& files,
+                  const std::vector<std::string>& env, const InspectOptions& o) {
+    const auto r = config::resolve(config::for_variable(files, env, ollama::origins_variable),
+                                   ollama::origins_variable);
     f.origins.in_effect = r.effective;
     if (r.winner) {
         const auto& w = r.layers[*r.winner];
@@ -321,6 +320,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
         return manager_env.error();
     auto inputs = config::read_layers(s, *manager_env, o.managed_drop_in, host_var);
     f.layers = config::resolve(inputs, host_var);
+    read_origins(f, inputs, *manager_env, o);
     std::erase_if(inputs, [](const config::LayerInput& l) {
         return l.kind == config::LayerKind::drop_in && l.path.starts_with("/run/");
     });
@@ -335,7 +335,6 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);
     f.limits = o.limits;
     f.api_timeout_seconds = std::chrono::duration<double>(o.api_timeout).count();
-    read_origins(f, s, *manager_env, o);
     read_api(f, o.api_timeout);
     read_models(f, o.api_timeout);
     read_origin_probes(f, o);

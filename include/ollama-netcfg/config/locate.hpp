@@ -16,4 +16,10 @@ std::vector<LayerInput> read_layers(const systemd::UnitState& state,
                                     const std::vector<std::string>& manager_env,
                                     const std::string& managed_drop_in, std::string_view name);
 
+// The same files, for another variable: only the manager layer's value
+// differs (the files are variable-agnostic), so nothing is read again.
+std::vector<LayerInput> for_variable(std::vector<LayerInput> layers,
+                                     const std::vector<std::string>& manager_env,
+                                     std::string_view name);
+
 } // namespace netcfg::config
