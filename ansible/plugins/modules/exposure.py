@@ -98,6 +98,21 @@ options:
         O(open_firewall) opens the port only for it (C(--from)).
       - Only with O(state=present).
     type: str
+  allow_origins:
+    description:
+      - "Browser origins (C(http://192.168.1.50:3000)) whose web pages may call Ollama, added to
+        C(OLLAMA_ORIGINS) in the same drop-in and the same restart, each proven with a request
+        that sends it (C(--allow-origin)). Entries set by hand stay; nothing is added twice."
+      - Only with O(state=present).
+    type: list
+    elements: str
+  for_containers:
+    description:
+      - With O(open_firewall), also let in containers on every current container network
+        (docker0, C(br-...)) whose input path the firewall blocks (C(--for-containers)).
+      - Only with O(state=present).
+    type: bool
+    default: false
   grant_low_port:
     description:
       - For a port below 1024, add C(AmbientCapabilities=CAP_NET_BIND_SERVICE) to the drop-in
@@ -248,6 +263,12 @@ rolled_back:
   description: On failure, whether every file was put back and the previous setting proven again.
   returned: always
   type: bool
+origins:
+  description:
+    - With O(allow_origins), the C(OLLAMA_ORIGINS) entries in effect C(before) and C(after), and
+      those C(added); null otherwise.
+  returned: always
+  type: dict
 hint:
   description: On failure, the tool's advice on what to do next.
   returned: failure
@@ -295,9 +316,10 @@ from ansible_collections.netcfg.ollama.plugins.module_utils.netcfg import (
 # Fields of the tool's answer returned as they are.
 PASSED_ON = ("old_value", "new_value", "listen", "listen_covers", "listen_address", "connect_url",
              "client_export", "actions", "proofs", "reach", "who_can_connect", "notes", "backups",
-             "rolled_back")
+             "rolled_back", "origins")
 
-PRESENT_ONLY = ("open_firewall", "allow_from", "grant_low_port")
+PRESENT_ONLY = ("open_firewall", "allow_from", "grant_low_port", "allow_origins",
+                "for_containers")
 
 
 def build_command(binary, params, check_mode):
@@ -316,6 +338,10 @@ def build_command(binary, params, check_mode):
             args.append("--open-firewall")
         if params.get("allow_from"):
             args += ["--from", params["allow_from"]]
+        if params.get("for_containers"):
+            args.append("--for-containers")
+        for origin in params.get("allow_origins") or []:
+            args += ["--allow-origin", origin]
         if params["grant_low_port"]:
             args.append("--grant-low-port")
     if check_mode:
@@ -367,6 +393,8 @@ ARGUMENT_SPEC = dict(
     open_firewall=dict(type="bool", default=False),
     allow_from=dict(type="str"),
     grant_low_port=dict(type="bool", default=False),
+    allow_origins=dict(type="list", elements="str"),
+    for_containers=dict(type="bool", default=False),
     binary=dict(type="str", default="ollama-netcfg"),
 )
 

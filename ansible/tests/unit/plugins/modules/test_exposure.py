@@ -73,8 +73,19 @@ def test_absent_runs_reset(run_module):
     assert done.result["changed"] is True and done.result["new_value"] is None
 
 
+def test_origins_and_containers_become_repeated_arguments(run_module):
+    run_module(exposure, {"listen": "0.0.0.0", "binary": TOOL, "open_firewall": True,
+                          "for_containers": True,
+                          "allow_origins": ["http://192.168.1.50:3000", "https://chat.example.org"]},
+               replies(("expose", (0, answer()))))
+    assert run_module.calls[0][10:] == ["--open-firewall", "--for-containers", "--allow-origin",
+                                       "http://192.168.1.50:3000", "--allow-origin",
+                                       "https://chat.example.org"]
+
+
 @pytest.mark.parametrize("option", [{"open_firewall": True}, {"allow_from": "10.0.0.0/8"},
-                                    {"grant_low_port": True}, {"listen": "0.0.0.0"}])
+                                    {"grant_low_port": True}, {"listen": "0.0.0.0"},
+                                    {"allow_origins": ["http://a"]}, {"for_containers": True}])
 def test_absent_refuses_options_of_present_and_runs_nothing(run_module, option):
     done = run_module(exposure, dict({"state": "absent", "binary": TOOL}, **option),
                       replies())
