@@ -43,6 +43,15 @@ std::string Binding::text() const {
                        host_port, container_port);
 }
 
+std::string Binding::who_can_reach() const {
+    if (all_addresses())
+        return "any host that reaches this one: Docker's rules take it past the host firewall";
+    if (host_ip.starts_with("127.") || host_ip == "::1")
+        return "this host only";
+    return fmt::format("hosts that reach {}: Docker's rules take it past the host firewall",
+                       host_ip);
+}
+
 bool is_ollama(const Container& c) {
     if (c.ollama_host)
         return true;

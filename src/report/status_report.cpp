@@ -277,7 +277,9 @@ std::string container_lines(const Facts& f) {
         const auto& k = c.container;
         std::string published;
         for (const auto& b : k.bindings)
-            published += (published.empty() ? "" : ", ") + b.text();
+            if (published.find(b.text()) == std::string::npos)
+                published += (published.empty() ? "" : ", ") + b.text() + " (" +
+                             b.who_can_reach() + ")";
         out += fmt::format("  {} ({}): {}; {}{}\n", k.name, k.image, k.state,
                            published.empty() ? std::string("no published port") : published,
                            c.api_url.empty() ? std::string()
@@ -299,7 +301,8 @@ nlohmann::json containers_json(const Facts& f) {
             bindings.push_back({{"host_ip", b.host_ip},
                                 {"host_port", b.host_port},
                                 {"container_port", b.container_port},
-                                {"all_addresses", b.all_addresses()}});
+                                {"all_addresses", b.all_addresses()},
+                                {"who_can_reach", b.who_can_reach()}});
         out.push_back(
             {{"id", k.id},
              {"name", k.name},

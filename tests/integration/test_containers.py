@@ -195,7 +195,9 @@ def ollama_container_published_on_all_addresses_bypasses_ufw_and_the_tool_says_s
         assert names["ollama-local"]["bindings"][0]["host_ip"] == "127.0.0.1", names
         text = sb.tool("status").stdout
         assert "Ollama containers (/run/docker.sock):" in text, text
-        assert "ollama-local (local/ollama): running; 127.0.0.1:11501->11434/tcp" in text, text
+        assert ("ollama-local (local/ollama): running; 127.0.0.1:11501->11434/tcp (this host "
+                "only)") in text, text
+        assert "0.0.0.0:11500->11434/tcp (any host that reaches this one" in text, text
         # check --container: the plugin line for each, as for the unit.
         r = sb.tool("check", "--container", "ollama-pub")
         assert r.returncode == 2 and r.stdout.startswith(

@@ -58,6 +58,9 @@ TEST_CASE("which containers are Ollama servers", "[docker]") {
     CHECK(is_ollama(c));
     Binding loop{"127.0.0.1", 11434, 11434};
     CHECK_FALSE(loop.all_addresses());
+    CHECK(loop.who_can_reach() == "this host only");
+    CHECK_THAT(Binding({"192.0.2.1", 11434, 11434}).who_can_reach(),
+               Catch::Contains("hosts that reach 192.0.2.1"));
     Binding any{"", 11434, 11434};
     CHECK(any.all_addresses());
 }

@@ -22,6 +22,8 @@ struct Binding {
     // rules take it past INPUT, so ufw/firewalld do not decide it.
     bool all_addresses() const;
     std::string text() const; // "0.0.0.0:11500->11434/tcp", as docker ps shows it
+    // Who can open a connection to it, in words.
+    std::string who_can_reach() const;
 };
 
 struct Container {
