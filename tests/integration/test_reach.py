@@ -201,7 +201,10 @@ def loopback_only_reaches_no_client_and_says_so_for_containers(sb):
     assert client_sees(sb, "box", "http://172.17.0.1:11434/api/version")
     rc, j, codes = check(sb)
     assert "containers-cannot-reach" not in [p["code"] for p in j["problems"]]
-    assert {"interface": "docker0", "address": "172.17.0.1", "reachable": True} in j["bridges"]
+    b = [b for b in j["bridges"] if b["interface"] == "docker0"][0]
+    assert (b["address"], b["gateway"], b["subnet"], b["reachable"], b["can_connect"]) == \
+        ("172.17.0.1", "172.17.0.1", "172.17.0.0/16", True, True), b
+    assert b["firewall"]["decision"] == "accepted", b
 
 
 # --- each IP version, judged apart and checked by a client over it ---------------
