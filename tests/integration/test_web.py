@@ -173,6 +173,22 @@ def expose_allow_origin_is_one_restart_and_the_browser_gets_through(sb):
 
 
 @case
+def an_origins_change_that_does_not_come_up_is_rolled_back(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    before = sb.read(DROPIN)
+    # The next start takes 3 s to listen; the change may wait 1.5 s.
+    sb.write(DROPIN_DIR + "/slow.conf", "[Service]\nEnvironment=FAKE_OLLAMA_START_DELAY=3\n")
+    sb.sh("systemctl daemon-reload")
+    r = sb.tool("origins", "add", PAGE_ORIGIN, "--timeout", "1.5", "--json")
+    j = json.loads(r.stdout)
+    assert r.returncode == 1 and j["rolled_back"] is True, j
+    assert sb.read(DROPIN) == before
+    sb.sh("rm %s/slow.conf && systemctl daemon-reload" % DROPIN_DIR)
+    assert "OLLAMA_ORIGINS" not in process_env(sb, main_pid(sb))
+
+
+@case
 def refused_origins_change_nothing(sb):
     start(sb)
     before = snapshot(sb)
