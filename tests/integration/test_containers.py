@@ -245,5 +245,46 @@ def a_container_on_the_port_is_named_when_expose_cannot_listen(sb):
         clean_containers(sb)
 
 
+@case
+def firewalld_zones_decide_for_containers_and_for_containers_adds_subnet_rules(sb):
+    """Last: firewalld, once started, rewrites the ruleset Docker shares."""
+    clean_containers(sb)
+    sb.sh("rm -f /etc/systemd/system/firewalld.service && systemctl daemon-reload && "
+          "systemctl start firewalld")
+    try:
+        sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
+                      what="firewalld")
+        # Docker puts its bridges into firewalld's zone when it starts with firewalld.
+        sb.run(["systemctl", "restart", "docker"])
+        sb.wait_until(lambda: docker(sb, "info", check=False).returncode == 0, what="dockerd")
+        expose_ok(sb, "0.0.0.0")
+        br = bridge_of(sb, NETWORK)
+        # Docker put its bridges in firewalld's "docker" zone (target ACCEPT).
+        said, j, codes = assert_tool_matches_containers(sb)
+        assert all(said.values()), said
+        assert all("filter_IN_docker" in b["firewall"]["reason"] for b in j["bridges"]), j
+        # In the default zone they are rejected, as for other hosts.
+        for iface in ("docker0", br):
+            sb.run(["firewall-cmd", "--zone=public", "--change-interface=" + iface])
+        said, j, codes = assert_tool_matches_containers(sb)
+        assert not any(said.values()), said
+        assert "containers-cannot-reach" in codes, j["problems"]
+        r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.0/24",
+                    "--for-containers")
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        for subnet in ("172.17.0.0/16", "172.30.0.0/24"):
+            assert 'source address="%s" port port="11434"' % subnet in r.stdout, r.stdout
+        said, j, codes = assert_tool_matches_containers(sb)
+        assert all(said.values()) and "containers-cannot-reach" not in codes, (said, codes)
+        r = sb.tool("reset")
+        assert r.returncode == 0, r.stderr
+        assert "172.17.0.0/16" not in sb.run(["firewall-cmd", "--list-rich-rules"]).stdout
+    finally:
+        sb.sh("systemctl stop firewalld; ln -sf /dev/null /etc/systemd/system/firewalld.service; "
+              "rm -rf /etc/firewalld/zones/*.xml*; systemctl daemon-reload; "
+              "systemctl restart docker; true")
+        clean_containers(sb)
+
+
 if __name__ == "__main__":
     run(setup=setup, teardown_each=clean, docker=True)
