@@ -148,11 +148,9 @@ Status plan_allow_origins(const Session& s, const ChangeTarget& t,
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
     const auto current = ollama::split_origins(
         config::resolve(layers, ollama::origins_variable).effective.value_or(""));
-    auto to_add = origins_to_add(asked, current, rep.notes);
-    if (!to_add)
-        return to_add.error();
+    const auto to_add = origins_to_add(asked, current, rep.notes);
     auto o = change::plan_origins(layers, t.unit, t.drop_in.string(),
-                                  ollama::with_origins(current, *to_add), t.runtime);
+                                  ollama::with_origins(current, to_add), t.runtime);
     if (!o)
         return o.error();
     merge_edits(plan.edits, std::move(o->edits));
@@ -161,7 +159,7 @@ Status plan_allow_origins(const Session& s, const ChangeTarget& t,
     plan.previous.origins =
         change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
     rep.origins = report::OriginsChange{ollama::split_origins(plan.previous.origins->process.value_or("")),
-                                        o->after, *to_add, {}};
+                                        o->after, to_add, {}};
     return Ok{};
 }
 
@@ -365,10 +363,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         return usage_error("--for-containers goes with --open-firewall",
                            "e.g. sudo ollama-netcfg expose 0.0.0.0 --open-firewall "
                            "--for-containers");
-    for (const auto& origin : o.allow_origins)
-        if (auto why = ollama::refuse_origin_argument(origin))
-            return usage_error(fmt::format("--allow-origin \"{}\": {}", origin, *why),
-                               "e.g. --allow-origin http://192.168.1.50:3000");
+    if (auto st = check_origin_arguments(o.allow_origins, "--allow-origin",
+                                         "--allow-origin http://192.168.1.50:3000");
+        !st)
+        return st;
     if (!o.change.container.empty())
         return refuse_container_change(o.change.container, *want);
     auto target = read_change_args(o.change);

@@ -86,8 +86,10 @@ Status change_origins(const OriginsOptions& o, const ChangeTarget& t, Session& s
     return change::record_origins(t.unit, recorded);
 }
 
-Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
-    rep.command = "origins add";
+// What `origins add` and `origins remove` do first: the report's names and
+// the validated target; a container is refused (its environment is fixed).
+Result<ChangeTarget> begin(const OriginsOptions& o, const char* command, ExposeReport& rep) {
+    rep.command = command;
     if (!o.change.container.empty())
         return usage_error("a container's OLLAMA_ORIGINS is fixed when it is created",
                            "recreate it with -e OLLAMA_ORIGINS=... (compose: environment:)");
@@ -97,57 +99,56 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
         return t.error();
     rep.unit = t->unit;
     rep.drop_in = t->drop_in.string();
-    for (const auto& a : o.origins)
-        if (auto why = ollama::refuse_origin_argument(a))
-            return usage_error(fmt::format("origin \"{}\": {}", a, *why),
-                               "e.g. ollama-netcfg origins add http://192.168.1.50:3000");
+    return t;
+}
+
+// --root: the entries the image's managed drop-in sets.
+Result<std::vector<std::string>> offline_entries(const ChangeTarget& t) {
+    auto content = read_file(t.drop_in);
+    if (!content)
+        return content.error();
+    return ollama::split_origins(
+        unitfile::effective_value(content->value_or(""), origins_var).value_or(""));
+}
+
+Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
+    auto t = begin(o, "origins add", rep);
+    if (!t)
+        return t.error();
+    if (auto st = check_origin_arguments(o.origins, "origin",
+                                         "ollama-netcfg origins add http://192.168.1.50:3000");
+        !st)
+        return st;
     if (!o.change.root.empty()) {
-        auto content = read_file(t->drop_in);
-        if (!content)
-            return content.error();
-        auto current = ollama::split_origins(
-            unitfile::effective_value(content->value_or(""), origins_var).value_or(""));
-        auto to_add = origins_to_add(o.origins, current, rep.notes);
-        if (!to_add)
-            return to_add.error();
-        rep.origins->added = *to_add;
-        return origins_offline(*t, ollama::with_origins(current, *to_add), rep);
+        auto current = offline_entries(*t);
+        if (!current)
+            return current.error();
+        rep.origins->added = origins_to_add(o.origins, *current, rep.notes);
+        return origins_offline(*t, ollama::with_origins(*current, rep.origins->added), rep);
     }
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
     const auto current = entries_in_effect(s->origin_layers);
-    auto to_add = origins_to_add(o.origins, current, rep.notes);
-    if (!to_add)
-        return to_add.error();
-    rep.origins->added = *to_add;
+    rep.origins->added = origins_to_add(o.origins, current, rep.notes);
     auto recorded = change::recorded_origins(t->unit);
     if (!recorded)
         return recorded.error();
-    auto record = ollama::with_origins(*recorded, *to_add);
-    return change_origins(o, *t, *s, ollama::with_origins(current, *to_add), o.origins, record,
-                          rep, progress);
+    auto record = ollama::with_origins(*recorded, rep.origins->added);
+    return change_origins(o, *t, *s, ollama::with_origins(current, rep.origins->added), o.origins,
+                          record, rep, progress);
 }
 
 Status remove(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
-    rep.command = "origins remove";
-    if (!o.change.container.empty())
-        return usage_error("a container's OLLAMA_ORIGINS is fixed when it is created",
-                           "recreate it with -e OLLAMA_ORIGINS=... (compose: environment:)");
-    rep.origins.emplace();
-    auto t = read_change_args(o.change);
+    auto t = begin(o, "origins remove", rep);
     if (!t)
         return t.error();
-    rep.unit = t->unit;
-    rep.drop_in = t->drop_in.string();
     if (!o.change.root.empty()) {
-        auto content = read_file(t->drop_in);
-        if (!content)
-            return content.error();
-        auto current = ollama::split_origins(
-            unitfile::effective_value(content->value_or(""), origins_var).value_or(""));
+        auto current = offline_entries(*t);
+        if (!current)
+            return current.error();
         rep.origins->removed = o.origins;
-        return origins_offline(*t, ollama::without_origins(current, o.origins), rep);
+        return origins_offline(*t, ollama::without_origins(*current, o.origins), rep);
     }
     auto s = open_session(*t, "origins remove", o.change.dry_run);
     if (!s)
@@ -206,15 +207,21 @@ void register_change(CLI::App& parent, const char* name, const char* what,
 
 } // namespace
 
-Result<std::vector<std::string>> origins_to_add(const std::vector<std::string>& asked,
-                                                const std::vector<std::string>& current,
-                                                std::vector<std::string>& notes) {
+Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
+                              std::string_view example) {
+    for (const auto& a : asked)
+        if (auto why = ollama::refuse_origin_argument(a))
+            return usage_error(fmt::format("{} \"{}\": {}", label, a, *why),
+                               fmt::format("e.g. {}", example));
+    return Ok{};
+}
+
+std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
+                                        const std::vector<std::string>& current,
+                                        std::vector<std::string>& notes) {
     std::vector<std::string> out;
     const auto value = ollama::join_origins(current);
     for (const auto& a : asked) {
-        if (auto why = ollama::refuse_origin_argument(a))
-            return usage_error(fmt::format("origin \"{}\": {}", a, *why),
-                               "e.g. --allow-origin http://192.168.1.50:3000");
         if (std::find(current.begin(), current.end(), a) != current.end()) {
             notes.push_back(fmt::format("{} is already in OLLAMA_ORIGINS", a));
             continue;

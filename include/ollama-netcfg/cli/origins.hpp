@@ -9,16 +9,21 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netcfg::cli {
 
-// Each origin checked as Ollama would read it (exit 2 before anything is
-// touched); those Ollama already lets through (built in, or by an entry in
-// `current`) are left out with a note.
-Result<std::vector<std::string>> origins_to_add(const std::vector<std::string>& asked,
-                                                const std::vector<std::string>& current,
-                                                std::vector<std::string>& notes);
+// Each origin checked as Ollama would read it, before anything is touched
+// (exit 2): "LABEL "ORIGIN": why", with "e.g. EXAMPLE" as the hint.
+Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
+                              std::string_view example);
+
+// The checked origins to add: those Ollama already lets through (built in,
+// or by an entry in `current`) are left out with a note.
+std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
+                                        const std::vector<std::string>& current,
+                                        std::vector<std::string>& notes);
 
 // Puts `more` into `edits`: an edit of a file already planned continues
 // from that plan's new content.
