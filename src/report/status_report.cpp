@@ -266,6 +266,8 @@ std::string family_decision(const reach::Firewall& fw, int version) {
     return !fw.visible ? "undecided" : covered ? "not-judged" : "not-covered";
 }
 
+namespace {
+
 // The Ollama containers: state, what each publishes, its answer.
 std::string container_lines(const Facts& f) {
     if (f.containers.empty() && f.docker_error.empty())
@@ -325,16 +327,22 @@ nlohmann::json containers_json(const Facts& f) {
     return out;
 }
 
+// The verdict and each problem with its advice: the end of every status text.
+std::string verdict_lines(const std::vector<Problem>& problems) {
+    std::string out =
+        fmt::format("verdict: {}\n", health::severity_name(health::overall(problems)));
+    for (const auto& p : problems)
+        out += fmt::format("  {:<8} {}: {}\n           advice: {}\n",
+                           health::severity_name(p.severity), p.code, p.message, p.advice);
+    return out;
+}
+
+} // namespace
+
 std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
     if (!f.container_check.empty()) {
         std::string out = fmt::format("container {}:\n", f.container_check);
-        out += container_lines(f);
-        auto worst = health::overall(problems);
-        out += fmt::format("verdict: {}\n", health::severity_name(worst));
-        for (const auto& p : problems)
-            out += fmt::format("  {:<8} {}: {}\n           advice: {}\n",
-                               health::severity_name(p.severity), p.code, p.message, p.advice);
-        return out;
+        return out + container_lines(f) + verdict_lines(problems);
     }
     std::string out = unit_line(f);
     if (f.load_state == "loaded") {
@@ -366,12 +374,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
         out += container_lines(f);
         out += closing_lines(f);
     }
-    auto worst = health::overall(problems);
-    out += fmt::format("verdict: {}\n", health::severity_name(worst));
-    for (const auto& p : problems)
-        out += fmt::format("  {:<8} {}: {}\n           advice: {}\n",
-                           health::severity_name(p.severity), p.code, p.message, p.advice);
-    return out;
+    return out + verdict_lines(problems);
 }
 
 nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems, double seconds) {
