@@ -116,3 +116,44 @@ def check_ok(sb, *args):
     rc, j, codes = check(sb, *args)
     assert rc == 0 and j["status"] == "OK" and not codes, (rc, j["problems"])
     return j
+
+
+# --- clients and a reverse proxy, shared by the reach, web and container tests
+
+def add_client_host(sb, server, client):
+    """A client host: network namespace c1 on a veth into the bridge
+    clientnet0, which has `server` (documentation addresses only)."""
+    sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
+          "ip link set clientnet0 up && ip netns add c1 && "
+          "ip link add c1-s type veth peer name c1-c && ip link set c1-c netns c1 && "
+          "ip link set c1-s master clientnet0 && ip link set c1-s up && "
+          "ip -n c1 addr add %s/24 dev c1-c && ip -n c1 link set c1-c up && "
+          "ip -n c1 link set lo up" % (server, client))
+
+
+NGINX_MAIN = """pid /run/nginx-test.pid;
+error_log /var/tmp/ng/error.log;
+events {}
+http {
+    access_log off;
+    client_body_temp_path /var/tmp/ng/body;
+    proxy_temp_path /var/tmp/ng/proxy;
+    fastcgi_temp_path /var/tmp/ng/fastcgi;
+    uwsgi_temp_path /var/tmp/ng/uwsgi;
+    scgi_temp_path /var/tmp/ng/scgi;
+    include /var/tmp/ng/site.conf;
+}
+"""
+
+
+def run_nginx(sb, site):
+    """A real nginx (by hand, as unit aux-nginx) with `site` in NGINX_MAIN,
+    listening on 443; returns its URL."""
+    sb.write("/var/tmp/ng/site.conf", site)
+    sb.run(["systemctl", "stop", "aux-nginx"], check=False)
+    sb.run(["systemctl", "reset-failed", "aux-nginx"], check=False)
+    sb.run(["systemd-run", "--unit=aux-nginx", "nginx", "-g", "daemon off;", "-c",
+            "/var/tmp/ng/nginx.conf"])
+    wait_listening(sb, 443, ("0.0.0.0:443",))
+    return "https://ollama.test"
+

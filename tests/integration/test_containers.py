@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import check, expose_ok, restore  # noqa: E402
+from checks import add_client_host, check, expose_ok, restore  # noqa: E402
 
 DOCKER = "/usr/bin/docker"
 NETWORK = "netcfg-web"  # a user-defined network, as compose makes one
@@ -142,15 +142,6 @@ SERVER = "192.0.2.1"
 CLIENT = "192.0.2.11"
 
 
-def add_client(sb):
-    sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
-          "ip link set clientnet0 up && ip netns add c1 && "
-          "ip link add c1-s type veth peer name c1-c && ip link set c1-c netns c1 && "
-          "ip link set c1-s master clientnet0 && ip link set c1-s up && "
-          "ip -n c1 addr add %s/24 dev c1-c && ip -n c1 link set c1-c up && "
-          "ip -n c1 link set lo up" % (SERVER, CLIENT))
-
-
 def client_sees(sb, port):
     r = sb.run(["ip", "netns", "exec", "c1", "curl", "-4", "-sS", "--noproxy", "*", "-m", "3",
                 "http://%s:%d/api/version" % (SERVER, port)], check=False)
@@ -177,7 +168,7 @@ def clean_containers(sb):
 @case
 def ollama_container_published_on_all_addresses_bypasses_ufw_and_the_tool_says_so(sb):
     clean_containers(sb)
-    add_client(sb)
+    add_client_host(sb, SERVER, CLIENT)
     sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null")
     try:
         run_ollama(sb, "ollama-pub", "11500:11434")
@@ -233,7 +224,7 @@ def ollama_container_published_on_all_addresses_bypasses_ufw_and_the_tool_says_s
 @case
 def a_container_on_the_port_is_named_when_expose_cannot_listen(sb):
     clean_containers(sb)
-    add_client(sb)
+    add_client_host(sb, SERVER, CLIENT)
     try:
         run_ollama(sb, "ollama-clash", "%s:11434:11434" % SERVER)
         before = sb.run(["systemctl", "show", "-p", "InvocationID", "ollama"]).stdout

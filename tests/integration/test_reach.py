@@ -9,7 +9,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import (UNIT, check, expose_ok, restore, setup, wait_listening)  # noqa: E402
+from checks import (NGINX_MAIN, UNIT, check, expose_ok, restore, run_nginx,  # noqa: E402
+                    setup)
 
 SERVER = "192.0.2.1"
 SERVER6 = "2001:db8::1"  # documentation prefixes only: nothing is globally routable
@@ -453,20 +454,6 @@ def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
 
 # --- a reverse proxy ----------------------------------------------------------
 
-NGINX_MAIN = """pid /run/nginx-test.pid;
-error_log /var/tmp/ng/error.log;
-events {}
-http {
-    access_log off;
-    client_body_temp_path /var/tmp/ng/body;
-    proxy_temp_path /var/tmp/ng/proxy;
-    fastcgi_temp_path /var/tmp/ng/fastcgi;
-    uwsgi_temp_path /var/tmp/ng/uwsgi;
-    scgi_temp_path /var/tmp/ng/scgi;
-    include /var/tmp/ng/site.conf;
-}
-"""
-
 # What the hand-written guides show: the client's Host goes to Ollama.
 GUIDE_SITE = """server {
     listen 443 ssl;
@@ -479,15 +466,6 @@ GUIDE_SITE = """server {
     }
 }
 """
-
-
-def run_nginx(sb, site):
-    sb.write("/var/tmp/ng/site.conf", site)
-    sb.run(["systemctl", "stop", "aux-nginx"], check=False)
-    sb.run(["systemctl", "reset-failed", "aux-nginx"], check=False)
-    sb.run(["systemd-run", "--unit=aux-nginx", "nginx", "-g", "daemon off;", "-c",
-            "/var/tmp/ng/nginx.conf"])
-    wait_listening(sb, 443, ("0.0.0.0:443",))
 
 
 @case

@@ -12,8 +12,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import (DROPIN_DIR, check, expose_ok, main_pid, process_env, restore,  # noqa: E402
-                    snapshot, wait_listening)
+from checks import (DROPIN_DIR, NGINX_MAIN, add_client_host, check, expose_ok,  # noqa: E402
+                    main_pid, process_env, restore, run_nginx, snapshot, wait_listening)
 
 JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
 BINARY = "/opt/netcfg/ollama-netcfg"
@@ -31,15 +31,6 @@ fetch("%s").then(r => r.json()).then(j => {
 }).catch(e => { document.getElementById("out").textContent = "FAILED " + e; });
 </script></body></html>
 """ % API
-
-
-def add_client(sb):
-    sb.sh("ip link add clientnet0 type bridge && ip addr add %s/24 dev clientnet0 && "
-          "ip link set clientnet0 up && ip netns add c1 && "
-          "ip link add c1-s type veth peer name c1-c && ip link set c1-c netns c1 && "
-          "ip link set c1-s master clientnet0 && ip link set c1-s up && "
-          "ip -n c1 addr add %s/24 dev c1-c && ip -n c1 link set c1-c up && "
-          "ip -n c1 link set lo up" % (SERVER, CLIENT))
 
 
 def serve_page(sb, port):
@@ -74,7 +65,7 @@ def clean(sb):
 
 def start(sb):
     clean(sb)
-    add_client(sb)
+    add_client_host(sb, SERVER, CLIENT)
 
 
 def origin_refused(sb, *origins):
@@ -228,20 +219,6 @@ def hand_written_bad_origins_crash_loop_and_check_says_bad_origins(sb):
 
 # --- reverse proxies with authentication ----------------------------------
 
-NGINX_MAIN = """pid /run/nginx-test.pid;
-error_log /var/tmp/ng/error.log;
-events {}
-http {
-    access_log off;
-    client_body_temp_path /var/tmp/ng/body;
-    proxy_temp_path /var/tmp/ng/proxy;
-    fastcgi_temp_path /var/tmp/ng/fastcgi;
-    uwsgi_temp_path /var/tmp/ng/uwsgi;
-    scgi_temp_path /var/tmp/ng/scgi;
-    include /var/tmp/ng/site.conf;
-}
-"""
-
 # The test's own global options: no admin endpoint, no ACME, HTTPS on 8443
 # (the site's certificate is the one proxy-config is given).
 CADDY_GLOBAL = """{
@@ -281,16 +258,6 @@ def prepare_proxy(sb):
     sb.write(NG + "/htpasswd", htpasswd)
     sb.sh("chmod 644 %s/htpasswd" % NG)  # nginx's workers (user nobody here) read it
     shutil.copytree(JS_DIR, sb.root + "/var/tmp/js", dirs_exist_ok=True)
-
-
-def run_nginx(sb, site):
-    sb.write(NG + "/site.conf", site)
-    sb.run(["systemctl", "stop", "aux-nginx"], check=False)
-    sb.run(["systemctl", "reset-failed", "aux-nginx"], check=False)
-    sb.run(["systemd-run", "--unit=aux-nginx", "nginx", "-g", "daemon off;", "-c",
-            NG + "/nginx.conf"])
-    wait_listening(sb, 443, ("0.0.0.0:443",))
-    return "https://ollama.test"
 
 
 def run_caddy(sb, site):
