@@ -279,7 +279,8 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
 // firewall per IP version (opened with --open-firewall), who can connect.
 // Informational, except that a failed --open-firewall is an error.
 Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
-                    const std::string& control_group, ExposeReport& rep) {
+                    const std::string& control_group, const reach::Owner& owner,
+                    ExposeReport& rep) {
     const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
     set_actual_listen(sockets, rep);
     rep.client_export = reach::client_export(want, sockets);
@@ -314,7 +315,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
     }
     auto fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
     if (o.open_firewall) {
-        auto change = reach::open_firewall(fw, want.port, o.from, false);
+        auto change = reach::open_firewall(fw, want.port, o.from, owner, false);
         if (!change)
             return change.error();
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
@@ -322,7 +323,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         if (o.for_containers) {
             // Judged again: the rule just added may let containers in too.
             fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
-            auto more = reach::open_for_containers(seen.bridges, want.port, false);
+            auto more = reach::open_for_containers(seen.bridges, want.port, owner, false);
             if (!more)
                 return more.error();
             rep.actions.insert(rep.actions.end(), more->actions.begin(), more->actions.end());
@@ -402,15 +403,21 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                     unitfile::add_service_setting(e.new_content.value_or(""), "AmbientCapabilities",
                                                   bind_capability)
                         .content;
+    const reach::Owner owner{target->unit, target->runtime};
+    std::optional<reach::Firewall> planned;
+    if (o.open_firewall && !want->loopback()) {
+        // Judged for the socket Go will open, before anything is written:
+        // a --from that the firewall would not enforce is refused.
+        const std::vector<probe::ListenSocket> expected{
+            probe::expected_socket(want->host, want->port, {}, probe::kernel_has_ipv6())};
+        planned = reach::inspect_firewall(*session->manager, *want, expected, o.from);
+        if (auto st = reach::check_from_restricts(*planned, o.from, want->port); !st)
+            return st;
+    }
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
-        if (o.open_firewall && !want->loopback()) {
-            // Nothing listens as wanted yet: judge the socket Go will open.
-            const std::vector<probe::ListenSocket> expected{
-                probe::expected_socket(want->host, want->port, {}, probe::kernel_has_ipv6())};
-            auto change = reach::open_firewall(
-                reach::inspect_firewall(*session->manager, *want, expected, o.from), want->port,
-                o.from, true);
+        if (planned) {
+            auto change = reach::open_firewall(*planned, want->port, o.from, owner, true);
             if (!change)
                 return change.error();
             rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
@@ -433,7 +440,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
             !st)
             return st;
     }
-    return report_reach(*session->manager, o, *want, session->state.control_group, rep);
+    return report_reach(*session->manager, o, *want, session->state.control_group, owner, rep);
 }
 
 } // namespace

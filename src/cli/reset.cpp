@@ -153,10 +153,11 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
         return st;
     if (args.dry_run) {
         describe_dry_run(edits, session->state, t, rep);
-        auto closed = reach::close_recorded_rules(true);
+        auto closed = reach::close_recorded_rules({target->unit, target->runtime}, true);
         if (!closed)
             return closed.error();
         rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
+        rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
         rep.changed = rep.changed || !closed->actions.empty();
         return Ok{};
     }
@@ -169,10 +170,11 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
         if (auto st = change::record_origins(target->unit, {}); !st)
             return st;
     // Only after the default is proven: a failed reset keeps its firewall rule.
-    auto closed = reach::close_recorded_rules(false);
+    auto closed = reach::close_recorded_rules({target->unit, target->runtime}, false);
     if (!closed)
         return closed.error();
     rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
+    rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
     rep.changed = rep.changed || !closed->actions.empty();
     return Ok{};
 }

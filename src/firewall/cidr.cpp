@@ -49,6 +49,30 @@ bool address_in(const std::string& address, const std::string& cidr) {
     return true;
 }
 
+bool network_within(const std::string& inner, const std::string& outer) {
+    const auto slash = inner.find('/');
+    const auto net = inner.substr(0, slash);
+    const int total = net.find(':') != std::string::npos ? 128 : 32;
+    int bits = total;
+    if (slash != std::string::npos) {
+        auto len = std::string_view(inner).substr(slash + 1);
+        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), bits);
+        if (ec != std::errc{} || p != len.data() + len.size() || bits < 0 || bits > total)
+            return false;
+    }
+    const auto outer_slash = outer.find('/');
+    int outer_bits = total;
+    if (outer_slash != std::string::npos) {
+        auto len = std::string_view(outer).substr(outer_slash + 1);
+        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), outer_bits);
+        if (ec != std::errc{} || p != len.data() + len.size())
+            return false;
+    }
+    // A network lies within another when it is no wider and its first
+    // address is inside.
+    return bits >= outer_bits && address_in(net, outer);
+}
+
 bool valid_cidr(const std::string& cidr) {
     auto net = cidr.substr(0, cidr.find('/'));
     return address_in(net, cidr);

@@ -76,7 +76,7 @@ std::string key(std::string_view f, std::string_view t, std::string_view n) {
 
 // The packet's value for a match's left side.
 struct Value {
-    enum Kind { other_packet, number, string, no_flags, not_lo } kind = other_packet;
+    enum Kind { other_packet, number, string, no_flags, not_lo, outside } kind = other_packet;
     long num = 0;
     std::string str;
 };
@@ -245,6 +245,8 @@ class Evaluator {
                 if (p_.saddr)
                     return string_value(*p_.saddr);
                 what = "the source address";
+                if (p_.outside)
+                    return Value{Value::outside, 0, *p_.outside};
                 return std::nullopt;
             }
             if ((proto == "ip" && f == "protocol") || (proto == "ip6" && f == "nexthdr"))
@@ -290,6 +292,34 @@ class Evaluator {
         }
         what = "an expression this tool does not evaluate (" + dump(left) + ")";
         return std::nullopt;
+    }
+
+    // Whether every address the right side names lies in `net` (addresses,
+    // prefixes, anonymous sets of them); false when not known.
+    bool within(element right, const std::string& net) {
+        if (auto s = string_of(right))
+            return !s->starts_with("@") && network_within(std::string(*s), net);
+        if (simdjson::dom::array items; right.get_array().get(items) == simdjson::SUCCESS) {
+            for (element e : items)
+                if (!within(e, net))
+                    return false;
+            return items.size() > 0;
+        }
+        if (!right.is_object())
+            return false;
+        if (auto set = field(right, "set"))
+            return within(*set, net);
+        if (auto elem = field(right, "elem")) {
+            auto val = field(*elem, "val");
+            return val && within(*val, net);
+        }
+        if (auto pf = field(right, "prefix")) {
+            auto len = field(*pf, "len");
+            return len && network_within(fmt::format("{}/{}", text(*pf, "addr"),
+                                                     number_of(*len).value_or(0)),
+                                         net);
+        }
+        return false;
     }
 
     // Does `v` equal one element of the right side?
@@ -376,6 +406,13 @@ class Evaluator {
             // Nor does another host's connection come in on a container bridge.
             auto r = string_of(*right);
             if (r && (*r == "lo" || is_container_bridge(*r)))
+                return op == "!=" ? Tri::yes : Tri::no;
+            unsure = what;
+            return Tri::unknown;
+        }
+        if (v->kind == Value::outside) {
+            // A source outside v->str: not in a right side that lies within it.
+            if (within(*right, v->str))
                 return op == "!=" ? Tri::yes : Tri::no;
             unsure = what;
             return Tri::unknown;

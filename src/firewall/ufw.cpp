@@ -77,6 +77,8 @@ Tri from_matches(const std::string& from, const Packet& p, std::string& unsure) 
     if (from == "Anywhere")
         return Tri::yes;
     auto addr = from.substr(0, from.find(' '));
+    if (!p.saddr && p.outside && network_within(addr, *p.outside))
+        return Tri::no;
     if (!p.saddr) {
         unsure = fmt::format("the source address (a rule for {})", addr);
         return Tri::unknown;

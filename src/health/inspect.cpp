@@ -1,4 +1,5 @@
 #include "ollama-netcfg/health/inspect.hpp"
+#include "ollama-netcfg/reach/open.hpp"
 
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
@@ -142,6 +143,18 @@ void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     if (f.want.loopback())
         return; // nothing from outside can connect: the firewall does not matter
     f.firewall = reach::inspect_firewall(manager, f.want, serving, o.from, &f.bridges);
+}
+
+// What `expose --open-firewall` opened for this unit: a small file, read
+// whether or not the listener is served, so `status` shows every owner.
+void read_openings(Facts& f) {
+    auto all = reach::recorded_openings();
+    if (!all)
+        return; // unreadable or not JSON: `reset` says so when it needs it
+    for (auto& o : *all)
+        if (std::any_of(o.owners.begin(), o.owners.end(),
+                        [&](const auto& w) { return w.unit.empty() || w.unit == f.unit; }))
+            f.openings.push_back(std::move(o));
 }
 
 void read_urls(Facts& f, const InspectOptions& o) {
@@ -340,6 +353,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     read_origin_probes(f, o);
     f.from = o.from;
     read_reach(f, manager, o);
+    read_openings(f);
     read_urls(f, o);
     read_containers(f, manager, o);
     return f;

@@ -35,6 +35,13 @@ const FamilyVerdict* Firewall::family(int version) const {
     return nullptr;
 }
 
+const FamilyVerdict* Firewall::other(int version) const {
+    for (const auto& f : others)
+        if (f.family == version)
+            return &f;
+    return nullptr;
+}
+
 firewall::Verdict summarize(const std::vector<FamilyVerdict>& families) {
     using firewall::Decision;
     firewall::Verdict v{"none", Decision::undecided, "no IP version to judge", {}};
@@ -66,18 +73,47 @@ firewall::Verdict summarize(const std::vector<FamilyVerdict>& families) {
 
 namespace {
 
-std::string family_phrase(const FamilyVerdict& f, const std::string& from) {
-    using firewall::Decision;
+using firewall::Decision;
+
+std::string_view verb(Decision d) {
+    return d == Decision::drop ? "drops" : "rejects";
+}
+
+// Any host of one IP version, or none but those a rule singles out.
+std::string family_phrase(const FamilyVerdict& f) {
     switch (f.verdict.decision) {
     case Decision::accept:
-        return from.empty() ? fmt::format("any IPv{} host", f.family)
-                            : fmt::format("IPv{} hosts in {}", f.family, from);
+        return fmt::format("any IPv{} host", f.family);
     case Decision::drop:
     case Decision::reject:
         return fmt::format("no other IPv{} host ({} {} it)", f.family, f.verdict.backend,
-                           f.verdict.decision == Decision::drop ? "drops" : "rejects");
+                           verb(f.verdict.decision));
     default:
         return fmt::format("IPv{} hosts: undecided ({} rules)", f.family, f.verdict.backend);
+    }
+}
+
+// --from's IP version: the hosts in it and every other host of that version.
+std::string from_phrase(const FamilyVerdict& in, const FamilyVerdict& out,
+                        const std::string& from) {
+    const int v = in.family;
+    const auto& b = out.verdict.backend;
+    if (out.verdict.decision == Decision::accept)
+        return fmt::format("any IPv{} host, not only {} ({} accepts every source)", v, from, b);
+    std::string others =
+        out.verdict.decision == Decision::undecided
+            ? fmt::format("other IPv{} hosts: undecided ({} rules)", v, b)
+            : fmt::format("{} {} other IPv{} hosts", b, verb(out.verdict.decision), v);
+    switch (in.verdict.decision) {
+    case Decision::accept:
+        return fmt::format("IPv{} hosts in {} ({})", v, from, others);
+    case Decision::drop:
+    case Decision::reject:
+        return fmt::format("no IPv{} host in {} ({} {} it; {})", v, from, in.verdict.backend,
+                           verb(in.verdict.decision), others);
+    default:
+        return fmt::format("IPv{} hosts in {}: undecided ({} rules; {})", v, from,
+                           in.verdict.backend, others);
     }
 }
 
@@ -95,20 +131,49 @@ std::string who_can_connect(const std::vector<int>& families, const Firewall* fw
         return fmt::format("every host that can route to it, unless a firewall stops it (not "
                            "inspected: {}){}",
                            fw->why_not, no_auth);
-    const auto& f = fw->families;
-    if (f.empty() && !from.empty())
-        return fmt::format("no host in {}: the listener does not accept its IP version{}", from,
-                           no_auth);
+    // Every source is judged: with --from, the hosts in it and all others.
+    const auto& all = from.empty() ? fw->families : fw->others;
+    if (all.size() == 2 && all[0].verdict.decision == Decision::accept &&
+        all[1].verdict.decision == Decision::accept)
+        return "any IPv4 and IPv6 host" + std::string(no_auth);
     std::string out;
-    if (f.size() == 2 && f[0].verdict.decision == firewall::Decision::accept &&
-        f[1].verdict.decision == firewall::Decision::accept)
-        out = from.empty() ? "any IPv4 and IPv6 host" : "hosts in " + from;
-    else
-        for (const auto& v : f)
-            out += (out.empty() ? "" : ", ") + family_phrase(v, from);
-    if (!from.empty())
-        out += " (judged for --from " + from + ")";
+    if (!from.empty() && fw->families.empty())
+        out = fmt::format("no host in {}: the listener does not accept its IP version", from);
+    for (const auto& v : all) {
+        const auto* in = from.empty() ? nullptr : fw->family(v.family);
+        out += (out.empty() ? "" : ", ") + (in ? from_phrase(*in, v, from) : family_phrase(v));
+    }
     return out + std::string(no_auth);
+}
+
+Status check_from_restricts(const Firewall& fw, const std::string& from, std::uint16_t port) {
+    if (from.empty() || !fw.visible)
+        return Ok{};
+    std::string open;
+    for (const auto& o : fw.others)
+        if (o.verdict.decision == Decision::accept)
+            open += fmt::format("{}every {}IPv{} host ({}: {})", open.empty() ? "" : " and ",
+                                fw.family(o.family) ? "other " : "", o.family, o.verdict.backend,
+                                o.verdict.reason);
+    if (open.empty())
+        return Ok{};
+    const bool no_firewall = std::all_of(fw.others.begin(), fw.others.end(), [](const auto& o) {
+        return o.verdict.backend == "none";
+    });
+    return failure(
+        fmt::format("--from {} would restrict nothing: new connections to port {} are accepted "
+                    "from {}, and --open-firewall only adds an opening for {}; nothing was "
+                    "changed",
+                    from, port, open, from),
+        no_firewall
+            ? fmt::format("to let only {} in, turn on a firewall that drops the rest first "
+                          "(`sudo ufw allow OpenSSH && sudo ufw enable`, or start firewalld), "
+                          "then run this again; to let every host in, leave out --from",
+                          from)
+            : fmt::format("to let only {} in, make the firewall drop other hosts on port {} "
+                          "first (its default policy, or the rule named), then run this again; "
+                          "to let every host in, leave out --from",
+                          from, port));
 }
 
 std::string client_export(const ollama::HostSetting& want,

@@ -36,6 +36,57 @@ Status write_record(const json& rules) {
     return write_file_atomic(firewall_record, rules.dump(2) + "\n", 0644);
 }
 
+json owner_json(const Owner& o) {
+    return {{"unit", o.unit}, {"layer", o.layer()}};
+}
+
+// A record from before owners were kept: the persistent layer of any unit.
+std::vector<Owner> owners_of(const json& rule) {
+    if (!rule.contains("owners") || !rule["owners"].is_array())
+        return {Owner{"", false}};
+    std::vector<Owner> out;
+    for (const auto& o : rule["owners"])
+        if (o.is_object())
+            out.push_back({o.value("unit", ""), o.value("layer", "") == "runtime"});
+    return out;
+}
+
+bool owned_by(const Owner& recorded, const Owner& o) {
+    return (recorded.unit.empty() || recorded.unit == o.unit) && recorded.runtime == o.runtime;
+}
+
+json without_owners(json rule) {
+    rule.erase("owners");
+    return rule;
+}
+
+// Adds `owner` to the recorded rule `key` (the rule without owners); a rule
+// not yet recorded is added only when `add` (the tool just opened it).
+Status note_owner(const json& key, const Owner& owner, bool add) {
+    auto rules = read_record();
+    if (!rules)
+        return rules.error();
+    auto it = std::find_if(rules->begin(), rules->end(),
+                           [&](const json& r) { return without_owners(r) == key; });
+    if (it == rules->end() && !add)
+        return Ok{};
+    if (it == rules->end()) {
+        rules->push_back(key);
+        it = std::prev(rules->end());
+        (*it)["owners"] = json::array();
+    }
+    auto owners = owners_of(*it);
+    if (std::any_of(owners.begin(), owners.end(),
+                    [&](const Owner& o) { return owned_by(o, owner); }))
+        return Ok{};
+    json list = json::array();
+    for (const auto& o : owners)
+        list.push_back(owner_json(o));
+    list.push_back(owner_json(owner));
+    (*it)["owners"] = list;
+    return write_record(*rules);
+}
+
 Status run(const std::vector<std::string>& argv) {
     auto r = run_command(argv, timeout);
     if (!r)
@@ -79,19 +130,36 @@ std::vector<std::vector<std::string>> removal(const json& rule) {
 
 } // namespace
 
+Result<std::vector<Opening>> recorded_openings() {
+    auto rules = read_record();
+    if (!rules)
+        return rules.error();
+    std::vector<Opening> out;
+    for (const auto& r : *rules)
+        out.push_back({r.value("backend", ""), static_cast<std::uint16_t>(r.value("port", 0)),
+                       r.value("from", ""), r.value("interface", ""), owners_of(r)});
+    return out;
+}
+
 Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
-                                     const std::string& from, bool dry_run) {
+                                     const std::string& from, const Owner& owner, bool dry_run) {
     FirewallChange c;
     const auto& v = fw.verdict;
     if (!fw.visible)
         return failure("cannot open the firewall: " + fw.why_not,
                        "run as root, or open it by hand with the rule `ollama-netcfg status` "
                        "prints");
+    const json key{{"backend", v.backend}, {"port", port}, {"from", from}};
     if (v.decision == firewall::Decision::accept) {
         c.actions.push_back(fmt::format("firewall: {} already accepts new connections from {} to "
                                         "port {} ({}); nothing added",
                                         v.backend, from.empty() ? "other hosts" : from, port,
                                         v.reason));
+        // An opening recorded for another owner now serves this one too:
+        // its reset must not close it while this one still needs it.
+        if (!dry_run)
+            if (auto st = note_owner(key, owner, false); !st)
+                return st.error();
         return c;
     }
     if (v.backend != "ufw" && v.backend != "firewalld") {
@@ -109,16 +177,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
             return st.error();
     if (dry_run)
         return c;
-    auto rules = read_record();
-    if (!rules)
-        return rules.error();
-    json rule{{"backend", v.backend}, {"port", port}, {"from", from}};
-    bool known = false;
-    for (const auto& r : *rules)
-        known = known || r == rule;
-    if (!known)
-        rules->push_back(rule);
-    if (auto st = write_record(*rules); !st)
+    if (auto st = note_owner(key, owner, true); !st)
         return st.error();
     systemd::log_change(
         fmt::format("opened port {} in {} for {}", port, v.backend, from.empty() ? "any" : from),
@@ -129,7 +188,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
 }
 
 Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
-                                           std::uint16_t port, bool dry_run) {
+                                           std::uint16_t port, const Owner& owner, bool dry_run) {
     FirewallChange c;
     bool reload = false;
     for (const auto& b : bridges) {
@@ -159,15 +218,10 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
         reload = reload || v.backend == "firewalld";
         if (dry_run)
             continue;
-        auto rules = read_record();
-        if (!rules)
-            return rules.error();
         json rule = v.backend == "ufw"
                         ? json{{"backend", "ufw"}, {"port", port}, {"interface", b.interface}}
                         : json{{"backend", v.backend}, {"port", port}, {"from", b.subnet}};
-        if (std::find(rules->begin(), rules->end(), rule) == rules->end())
-            rules->push_back(rule);
-        if (auto st = write_record(*rules); !st)
+        if (auto st = note_owner(rule, owner, true); !st)
             return st.error();
         systemd::log_change(fmt::format("opened port {} in {} for containers on {}", port,
                                         v.backend, b.interface),
@@ -181,21 +235,50 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
     return c;
 }
 
-Result<FirewallChange> close_recorded_rules(bool dry_run) {
+Result<FirewallChange> close_recorded_rules(const Owner& owner, bool dry_run) {
     FirewallChange c;
     auto rules = read_record();
     if (!rules)
         return rules.error();
+    json kept = json::array();
+    bool changed = false;
     for (const auto& rule : *rules) {
-        for (const auto& cmd : removal(rule))
-            if (auto st = run_noted(cmd, dry_run, c); !st)
-                return st.error();
+        auto owners = owners_of(rule);
+        auto mine = std::find_if(owners.begin(), owners.end(),
+                                 [&](const Owner& o) { return owned_by(o, owner); });
+        if (mine == owners.end()) {
+            kept.push_back(rule);
+            continue;
+        }
+        changed = true;
+        owners.erase(mine);
+        if (owners.empty()) {
+            for (const auto& cmd : removal(rule))
+                if (auto st = run_noted(cmd, dry_run, c); !st)
+                    return st.error();
+            continue;
+        }
+        json rest = without_owners(rule);
+        rest["owners"] = json::array();
+        for (const auto& o : owners)
+            rest["owners"].push_back(owner_json(o));
+        c.notes.push_back(fmt::format("kept the {} opening of port {} for {}: {} ({}) needs it too",
+                                      rule.value("backend", ""), rule.value("port", 0),
+                                      rule.value("from", "").empty() ? rule.value("interface", "")
+                                                                    : rule.value("from", ""),
+                                      owners.front().unit.empty() ? owner.unit
+                                                                  : owners.front().unit,
+                                      owners.front().layer()));
+        kept.push_back(rest);
     }
-    if (!dry_run && !rules->empty()) {
-        if (auto st = write_record(json::array()); !st)
+    if (!dry_run && changed) {
+        if (auto st = write_record(kept); !st)
             return st.error();
-        systemd::log_change("removed the firewall rules ollama-netcfg had added",
-                            {{"OLLAMA_NETCFG_ACTION", "close-firewall"}});
+        systemd::log_change(fmt::format("removed the firewall rules ollama-netcfg had added for "
+                                        "{} ({})",
+                                        owner.unit, owner.layer()),
+                            {{"OLLAMA_NETCFG_ACTION", "close-firewall"},
+                             {"OLLAMA_NETCFG_UNIT", owner.unit}});
     }
     return c;
 }

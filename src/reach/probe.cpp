@@ -215,7 +215,7 @@ bool ufw_ipv6_enabled() {
 }
 
 firewall::Packet packet_for(int family, std::uint16_t port, const std::string& from) {
-    firewall::Packet packet{family, port, std::nullopt, std::nullopt};
+    firewall::Packet packet{family, port, std::nullopt, std::nullopt, std::nullopt};
     if (!from.empty())
         packet.saddr = from.substr(0, from.find('/')); // the first address stands for the network
     return packet;
@@ -233,20 +233,31 @@ std::vector<int> judged(const std::vector<int>& families, const std::string& fro
     return out;
 }
 
-// Fills fw.families (the versions judged for `from`) and fw.any_source
-// (every covered version, for a source no rule singles out).
+// Fills fw.families (the versions judged for `from`), fw.any_source
+// (every covered version, for a source no rule singles out) and fw.others
+// (with `from`: a host outside it on its version, any host on the other).
 template <typename Judge>
-void judge_all(Firewall& fw, const std::vector<int>& families, const std::string& from,
-               Judge judge) {
+void judge_all(Firewall& fw, const std::vector<int>& families, std::uint16_t port,
+               const std::string& from, Judge judge) {
     for (int v : families) {
-        FamilyVerdict any{v, judge(v, std::string()), {}};
+        FamilyVerdict any{v, judge(packet_for(v, port, {})), {}};
         if (from.empty())
             fw.families.push_back(any);
         fw.any_source.push_back(std::move(any));
     }
-    if (!from.empty())
-        for (int v : judged(families, from))
-            fw.families.push_back({v, judge(v, from), {}});
+    if (from.empty())
+        return;
+    for (int v : judged(families, from)) {
+        fw.families.push_back({v, judge(packet_for(v, port, from)), {}});
+        auto outside = packet_for(v, port, {});
+        outside.outside = from;
+        fw.others.push_back({v, judge(outside), {}});
+    }
+    for (const auto& any : fw.any_source)
+        if (!fw.other(any.family))
+            fw.others.push_back(any);
+    std::sort(fw.others.begin(), fw.others.end(),
+              [](const auto& a, const auto& b) { return a.family < b.family; });
 }
 
 void finish(Firewall& fw) {
@@ -282,7 +293,7 @@ std::optional<firewall::Verdict> legacy_verdict(int family) {
 
 // A new connection from a container on `b` to the bridge's address.
 firewall::Packet container_packet(const Bridge& b, std::uint16_t port) {
-    return {4, port, container_address(b), b.interface};
+    return {4, port, container_address(b), b.interface, std::nullopt};
 }
 
 // The bridges the listener covers (the others cannot connect anyway).
@@ -304,14 +315,14 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
         auto r = run_command({"ufw", "status", "verbose"}, command_timeout);
         if (r && r->exit_status == 0 && r->out.find("Status: active") != std::string::npos) {
             const bool v6 = ufw_ipv6_enabled();
-            judge_all(fw, families, from, [&](int v, const std::string& source) {
-                if (v == 6 && !v6)
+            judge_all(fw, families, port, from, [&](const firewall::Packet& packet) {
+                if (packet.family == 6 && !v6)
                     return firewall::Verdict{
                         "ufw",
                         firewall::Decision::drop,
                         "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback",
                         {}};
-                return firewall::evaluate_ufw(r->out, packet_for(v, port, source));
+                return firewall::evaluate_ufw(r->out, packet);
             });
             fw.open_command = firewall::ufw_allow(port, from);
             fw.open_command_text = shell_words(fw.open_command);
@@ -347,11 +358,12 @@ Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
         fw.why_not = "nft -j list ruleset printed no JSON";
         return fw;
     }
-    // iptables-legacy is asked once per IP version, though with --from each
-    // version is judged twice (for --from and for any source).
+    // iptables-legacy is asked once per IP version, though with --from its
+    // version is judged three times (--from, any source, outside --from).
     std::array<std::optional<std::optional<firewall::Verdict>>, 2> legacy;
-    judge_all(fw, families, from, [&](int v, const std::string& source) {
-        auto verdict = ruleset->evaluate(packet_for(v, port, source));
+    judge_all(fw, families, port, from, [&](const firewall::Packet& packet) {
+        const int v = packet.family;
+        auto verdict = ruleset->evaluate(packet);
         if (firewalld_active)
             verdict.backend = "firewalld";
         else if (verdict.chain.empty()) {

@@ -91,6 +91,19 @@ std::string api_line(const Facts& f) {
 }
 
 // What a container on a bridge gets, from the listener and the firewall.
+// "ufw: port 11434 from 192.0.2.0/24, for ollama.service (persistent)"
+std::string opening_text(const reach::Opening& o) {
+    std::string owners;
+    for (const auto& w : o.owners)
+        owners += fmt::format("{}{} ({})", owners.empty() ? "" : ", ",
+                              w.unit.empty() ? "any unit" : w.unit, w.layer());
+    return fmt::format("{}: port {} {}, for {}", o.backend, o.port,
+                       !o.interface.empty() ? "in on " + o.interface
+                       : o.from.empty()     ? std::string("from any host")
+                                            : "from " + o.from,
+                       owners);
+}
+
 std::string bridge_line(const reach::Bridge& b, std::uint16_t port) {
     if (!b.reachable)
         return fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
@@ -140,6 +153,8 @@ std::string reach_lines(const Facts& f) {
                                f.want.port, firewall::decision_name(v.verdict.decision),
                                v.verdict.reason);
     }
+    for (const auto& o : f.openings)
+        out += fmt::format("firewall opening:  {}\n", opening_text(o));
     for (const auto& u : f.urls)
         out += fmt::format("URL:               GET {}: {}\n", u.url,
                            !u.error.empty() ? u.error
@@ -497,6 +512,20 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     } else {
         j["firewall"] = nullptr;
     }
+    auto openings = nlohmann::json::array();
+    for (const auto& o : f.openings) {
+        auto owners = nlohmann::json::array();
+        for (const auto& w : o.owners)
+            owners.push_back({{"unit", w.unit.empty() ? nlohmann::json(nullptr) : nlohmann::json(w.unit)},
+                              {"layer", w.layer()}});
+        openings.push_back({{"backend", o.backend},
+                            {"port", o.port},
+                            {"from", o.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.from)},
+                            {"interface", o.interface.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(o.interface)},
+                            {"owners", owners}});
+    }
+    j["firewall_openings"] = openings;
     auto urls = nlohmann::json::array();
     for (const auto& u : f.urls)
         urls.push_back({{"url", u.url},

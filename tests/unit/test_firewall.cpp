@@ -62,7 +62,7 @@ const json common_head[] = {
 };
 
 Packet from(std::optional<std::string> src, std::uint16_t port = 11434) {
-    return Packet{4, port, std::move(src), std::nullopt};
+    return Packet{4, port, std::move(src), std::nullopt, {}};
 }
 
 } // namespace
@@ -106,7 +106,43 @@ TEST_CASE("nft: a source rule decides only when the source is known", "[firewall
     CHECK(unknown.decision == Decision::undecided);
     CHECK_THAT(unknown.reason, Catch::Contains("source address"));
     // IPv6 packets skip ip saddr rules.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::drop);
+}
+
+TEST_CASE("nft: a host outside --from skips the rules for sources inside it", "[firewall]") {
+    auto outside = [](const char* net) {
+        Packet p = from(std::nullopt);
+        p.outside = net;
+        return p;
+    };
+    auto rs = ruleset("drop",
+                      {rule({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"}, {"len", 24}}}}),
+                             match(dport(), 11434), verdict("accept")})});
+    // The rule's network lies within --from: a host outside it is dropped.
+    CHECK(evaluate_nft(rs, outside("192.0.2.0/24")).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, outside("192.0.0.0/16")).decision == Decision::drop);
+    // A wider rule may let in hosts outside a narrower --from: not known.
+    CHECK(evaluate_nft(rs, outside("192.0.2.0/25")).decision == Decision::undecided);
+    CHECK(evaluate_nft(rs, outside("198.51.100.0/24")).decision == Decision::undecided);
+    // One address, a set of them, and `!=`.
+    auto one = ruleset("drop", {rule({match(saddr(), "192.0.2.11"), match(dport(), 11434),
+                                      verdict("accept")})});
+    CHECK(evaluate_nft(one, outside("192.0.2.11/32")).decision == Decision::drop);
+    CHECK(evaluate_nft(one, outside("192.0.2.11")).decision == Decision::drop);
+    auto set = ruleset("drop", {rule({match(saddr(), json{{"set", json::array({"192.0.2.11",
+                                                                                "192.0.2.12"})}}),
+                                      match(dport(), 11434), verdict("accept")})});
+    CHECK(evaluate_nft(set, outside("192.0.2.0/24")).decision == Decision::drop);
+    CHECK(evaluate_nft(set, outside("192.0.2.11/32")).decision == Decision::undecided);
+    auto not_in = ruleset("accept", {rule({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"},
+                                                                           {"len", 24}}}},
+                                                 "!="),
+                                           match(dport(), 11434), verdict("drop")})});
+    CHECK(evaluate_nft(not_in, outside("192.0.2.0/24")).decision == Decision::drop);
+    // A named set is not resolved against --from.
+    auto named = ruleset("drop", {rule({match(saddr(), "@lan"), match(dport(), 11434),
+                                        verdict("accept")})});
+    CHECK(evaluate_nft(named, outside("192.0.2.0/24")).decision == Decision::undecided);
 }
 
 TEST_CASE("nft: jumps, returns, named sets and unknown matches", "[firewall]") {
@@ -179,7 +215,7 @@ TEST_CASE("nft: every input base chain must accept, in priority order", "[firewa
     CHECK(v.decision == Decision::drop);
     CHECK(v.chain == "ip other in2");
     // An ip (IPv4) table does not see IPv6.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::accept);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::accept);
 }
 
 TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]") {
@@ -204,8 +240,14 @@ TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]"
     v = evaluate_ufw(status, from("192.0.2.11", 8080));
     CHECK(v.decision == Decision::drop);
     CHECK(v.reason == "ufw default incoming policy deny");
-    v = evaluate_ufw(status, Packet{6, 11434, std::nullopt, std::nullopt});
+    v = evaluate_ufw(status, Packet{6, 11434, std::nullopt, std::nullopt, {}});
     CHECK(v.decision == Decision::drop);
+    // A host outside the rule's network (--from 192.0.2.0/24 holds 192.0.2.0/28).
+    Packet outside = from(std::nullopt);
+    outside.outside = "192.0.2.0/24";
+    CHECK(evaluate_ufw(status, outside).decision == Decision::reject);
+    outside.outside = "192.0.2.0/30";
+    CHECK(evaluate_ufw(status, outside).decision == Decision::undecided);
     auto allow_all = evaluate_ufw("Default: allow (incoming), allow (outgoing)\n\nTo Action From\n"
                                   "--  ------  ----\n",
                                   from(std::nullopt));
@@ -222,7 +264,7 @@ TEST_CASE("ufw: IPv6 rules, with and without the (v6) mark", "[firewall]") {
                                "2001:db8::1 8080/tcp       ALLOW IN    Anywhere\n"
                                "11000:12000/tcp (v6)       REJECT IN   Anywhere (v6)\n";
     auto v6 = [](std::optional<std::string> s, std::uint16_t port = 11434) {
-        return Packet{6, port, std::move(s), std::nullopt};
+        return Packet{6, port, std::move(s), std::nullopt, {}};
     };
     CHECK(evaluate_ufw(status, v6("2001:db8::11")).decision == Decision::accept);
     CHECK_THAT(evaluate_ufw(status, v6("2001:db8::11")).reason, Catch::Contains("2001:db8::11"));
@@ -233,6 +275,19 @@ TEST_CASE("ufw: IPv6 rules, with and without the (v6) mark", "[firewall]") {
     CHECK(evaluate_ufw(status, from("192.0.2.11")).decision == Decision::accept);
     CHECK(evaluate_ufw(status, from("192.0.2.12")).decision == Decision::drop);
     CHECK(evaluate_ufw(status, from("192.0.2.12", 8080)).decision == Decision::drop);
+}
+
+TEST_CASE("network_within: one network inside another", "[firewall]") {
+    CHECK(network_within("192.0.2.11", "192.0.2.0/24"));
+    CHECK(network_within("192.0.2.0/28", "192.0.2.0/24"));
+    CHECK(network_within("192.0.2.0/24", "192.0.2.0/24"));
+    CHECK_FALSE(network_within("192.0.2.0/23", "192.0.2.0/24"));
+    CHECK_FALSE(network_within("198.51.100.0/28", "192.0.2.0/24"));
+    CHECK(network_within("2001:db8::11/128", "2001:db8::/64"));
+    CHECK_FALSE(network_within("2001:db8::/48", "2001:db8::/64"));
+    CHECK_FALSE(network_within("192.0.2.1", "2001:db8::/64"));
+    CHECK_FALSE(network_within("lo", "192.0.2.0/24"));
+    CHECK_FALSE(network_within("192.0.2.0/99", "192.0.2.0/24"));
 }
 
 TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
@@ -266,11 +321,11 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto rs = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(rs, from(std::nullopt)).decision == Decision::accept);
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::drop);
     auto v4only = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(v4only, from(std::nullopt)).decision == Decision::drop);
-    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt, std::nullopt}).decision == Decision::accept);
+    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::accept);
     auto ip6 = ruleset("accept", {});
     ip6["nftables"].push_back({{"chain",
                                 {{"family", "ip6"},
@@ -281,7 +336,7 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
                                  {"prio", 0},
                                  {"policy", "drop"}}}});
     CHECK(evaluate_nft(ip6, from(std::nullopt)).decision == Decision::accept);
-    auto v = evaluate_nft(ip6, Packet{6, 11434, std::nullopt, std::nullopt});
+    auto v = evaluate_nft(ip6, Packet{6, 11434, std::nullopt, std::nullopt, {}});
     CHECK(v.decision == Decision::drop);
     CHECK(v.chain == "ip6 t input");
     // ip6 saddr rules decide for IPv6 sources only.
@@ -289,13 +344,13 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto src = ruleset(
         "drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"}, {"len", 64}}}}),
                        verdict("accept")})});
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11", std::nullopt}).decision == Decision::accept);
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11", std::nullopt}).decision == Decision::drop);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11", std::nullopt, {}}).decision == Decision::accept);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11", std::nullopt, {}}).decision == Decision::drop);
     CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);
 }
 
 TEST_CASE("containers: the input interface decides when it is known", "[firewall][containers]") {
-    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0")};
+    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0"), {}};
     // iifname "docker0" tcp dport 11434 accept, policy drop.
     auto doc = ruleset("drop", {rule({match(meta("iifname"), "docker0"), match(dport(), 11434),
                                       verdict("accept")})});
@@ -321,7 +376,7 @@ TEST_CASE("ufw: rules `in on IFACE` for container bridges", "[firewall][containe
                                "# ollama-netcfg containers\n"
                                "11434/tcp (v6) on docker0  ALLOW IN    Anywhere (v6)\n"
                                "22/tcp on eth0             ALLOW IN    Anywhere\n";
-    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0")};
+    const Packet container{4, 11434, std::string("172.17.0.2"), std::string("docker0"), {}};
     auto v = evaluate_ufw(status, container);
     CHECK(v.decision == Decision::accept);
     CHECK_THAT(v.reason, Catch::Contains("on docker0"));
@@ -354,10 +409,10 @@ TEST_CASE("ufw: a To column longer than its width is followed by one space",
                                "  # ollama-netcfg containers\n"
                                "11434/tcp (v6) on br-148328e94581 ALLOW IN    Anywhere (v6)\n";
     auto v = evaluate_ufw(status, Packet{4, 11434, std::string("172.30.0.2"),
-                                         std::string("br-148328e94581")});
+                                         std::string("br-148328e94581"), {}});
     CHECK(v.decision == Decision::accept);
     CHECK_THAT(v.reason, Catch::Contains("br-148328e94581"));
     CHECK(evaluate_ufw(status, Packet{6, 11434, std::string("fd00::2"),
-                                      std::string("br-148328e94581")})
+                                      std::string("br-148328e94581"), {}})
               .decision == Decision::accept);
 }

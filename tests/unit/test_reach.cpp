@@ -100,16 +100,54 @@ TEST_CASE("who_can_connect: one line for the admin", "[reach]") {
     fw.families = {fv(4, Decision::drop), fv(6, Decision::accept)};
     CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""),
                Catch::StartsWith("no other IPv4 host (nftables drops it), any IPv6 host;"));
-    fw.families = {fv(6, Decision::accept)};
-    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "2001:db8::/64"),
-               Catch::StartsWith("IPv6 hosts in 2001:db8::/64 (judged for --from 2001:db8::/64)"));
     fw.families = {fv(4, Decision::undecided)};
     CHECK_THAT(reach::who_can_connect({4}, &fw, ""),
                Catch::StartsWith("IPv4 hosts: undecided (nftables rules)"));
     fw.families.clear(); // --from names a version the listener does not accept
+    fw.others = {fv(4, Decision::accept)};
     CHECK_THAT(reach::who_can_connect({4}, &fw, "2001:db8::/64"),
                Catch::StartsWith("no host in 2001:db8::/64: the listener does not accept its IP "
-                                 "version"));
+                                 "version, any IPv4 host;"));
+}
+
+TEST_CASE("who_can_connect with --from judges every source, not only --from's", "[reach]") {
+    using firewall::Decision;
+    reach::Firewall fw;
+    // No firewall: --from restricts nothing, on either version.
+    fw.families = {fv(4, Decision::accept)};
+    fw.others = {fv(4, Decision::accept, "no input chain"), fv(6, Decision::accept)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "10.9.0.0/16"),
+               Catch::StartsWith("any IPv4 and IPv6 host;"));
+    // The restriction is real for IPv4; IPv6 is open to everyone.
+    fw.others = {fv(4, Decision::drop), fv(6, Decision::accept)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "10.9.0.0/16"),
+               Catch::StartsWith("IPv4 hosts in 10.9.0.0/16 (nftables drops other IPv4 hosts), "
+                                 "any IPv6 host; Ollama does not authenticate"));
+    // Restricted on both.
+    fw.others = {fv(4, Decision::reject), fv(6, Decision::drop)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "10.9.0.0/16"),
+               Catch::StartsWith("IPv4 hosts in 10.9.0.0/16 (nftables rejects other IPv4 hosts), "
+                                 "no other IPv6 host (nftables drops it);"));
+    // --from let in, but every other source too.
+    fw.others = {fv(4, Decision::accept), fv(6, Decision::drop)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "10.9.0.0/16"),
+               Catch::StartsWith("any IPv4 host, not only 10.9.0.0/16 (nftables accepts every "
+                                 "source), no other IPv6 host"));
+    // --from not let in yet.
+    fw.families = {fv(4, Decision::drop)};
+    fw.others = {fv(4, Decision::drop), fv(6, Decision::drop)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "10.9.0.0/16"),
+               Catch::StartsWith("no IPv4 host in 10.9.0.0/16 (nftables drops it; nftables drops "
+                                 "other IPv4 hosts), no other IPv6 host"));
+    // Rules for other sources that cannot be told apart.
+    fw.families = {fv(6, Decision::accept)};
+    fw.others = {fv(4, Decision::accept), fv(6, Decision::undecided)};
+    CHECK_THAT(reach::who_can_connect({4, 6}, &fw, "2001:db8::/64"),
+               Catch::StartsWith("any IPv4 host, IPv6 hosts in 2001:db8::/64 (other IPv6 hosts: "
+                                 "undecided (nftables rules))"));
+    fw.families = {fv(6, Decision::undecided)};
+    CHECK_THAT(reach::who_can_connect({6}, &fw, "2001:db8::/64"),
+               Catch::Contains("IPv6 hosts in 2001:db8::/64: undecided (nftables rules; "));
     fw.visible = false;
     fw.why_not = "ufw status needs root";
     CHECK_THAT(reach::who_can_connect({4, 6}, &fw, ""), Catch::Contains("ufw status needs root"));

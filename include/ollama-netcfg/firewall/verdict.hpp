@@ -31,6 +31,9 @@ struct Packet {
     std::uint16_t dport = 0;
     std::optional<std::string> saddr; // unknown when not given
     std::optional<std::string> iif;   // the input interface; unknown (not lo) when not given
+    // With saddr unknown: a network the source is known to lie outside of
+    // (a host outside --from), so a rule for a source inside it cannot match.
+    std::optional<std::string> outside;
 };
 
 // `nft -j list ruleset`, parsed once (simdjson: a ruleset of tens of
@@ -64,6 +67,9 @@ Verdict evaluate_ufw(const std::string& status_verbose, const Packet& packet);
 // Whether `address` lies in `cidr` ("192.0.2.0/24", "2001:db8::/32", or one
 // address). False for anything unparsable.
 bool address_in(const std::string& address, const std::string& cidr);
+
+// Whether every address of `inner` (a CIDR or one address) lies in `outer`.
+bool network_within(const std::string& inner, const std::string& outer);
 
 // Whether `cidr` is an IPv4 or IPv6 address with an optional /prefix.
 bool valid_cidr(const std::string& cidr);

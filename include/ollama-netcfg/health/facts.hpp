@@ -7,6 +7,7 @@
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 
 #include <cstdint>
@@ -142,6 +143,9 @@ struct Facts {
     std::vector<reach::Bridge> bridges;
     std::optional<reach::Firewall> firewall;
     std::string from; // --from CIDR: the clients' network
+    // The firewall openings `expose --open-firewall` recorded for this unit
+    // (firewall.json), each with its owners.
+    std::vector<reach::Opening> openings;
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
     std::vector<ContainerSeen> containers; // the Ollama containers, running or not

@@ -19,18 +19,42 @@ struct FirewallChange {
     std::vector<std::string> notes;   // what the admin must do by hand
 };
 
+// Who made an opening: the unit and the layer (`expose` or `expose
+// --runtime`) whose exposure it serves. `reset` closes only its own.
+struct Owner {
+    std::string unit;
+    bool runtime = false;
+    std::string layer() const { return runtime ? "runtime" : "persistent"; }
+    bool operator==(const Owner&) const = default;
+};
+
+// One recorded opening and every owner that asked for it (an opening asked
+// for twice is added once and closed when its last owner resets).
+struct Opening {
+    std::string backend; // "ufw", "firewalld"
+    std::uint16_t port = 0;
+    std::string from;      // a CIDR, empty: any source
+    std::string interface; // ufw `allow in on IFACE` (containers)
+    std::vector<Owner> owners;
+};
+
+// The record, for `status`; empty when there is none.
+Result<std::vector<Opening>> recorded_openings();
+
 // `fw` is the firewall as inspected for `port` and `from`.
 Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
-                                     const std::string& from, bool dry_run);
+                                     const std::string& from, const Owner& owner, bool dry_run);
 
 // `--for-containers`: for each container bridge the listener covers whose
 // input path the firewall blocks, the minimal rule (ufw: in on the bridge;
 // firewalld: from its subnet), recorded like open_firewall's; nftables
 // rules are printed only.
 Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
-                                           std::uint16_t port, bool dry_run);
+                                           std::uint16_t port, const Owner& owner, bool dry_run);
 
-// Removes every rule open_firewall() and open_for_containers() recorded.
-Result<FirewallChange> close_recorded_rules(bool dry_run);
+// Takes `owner` off every recorded opening and removes the rules no other
+// owner still needs. A record written before owners were kept belongs to
+// the persistent layer of whatever unit resets.
+Result<FirewallChange> close_recorded_rules(const Owner& owner, bool dry_run);
 
 } // namespace netcfg::reach

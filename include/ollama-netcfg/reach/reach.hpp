@@ -7,6 +7,7 @@
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/util/result.hpp"
 
 #include <chrono>
 #include <optional>
@@ -119,11 +120,15 @@ struct Firewall {
     // Per covered IP version, for a source the rules do not single out:
     // `accept` here means every host may connect (open-to-internet).
     std::vector<FamilyVerdict> any_source;
+    // With --from, per covered IP version: a host outside --from on its
+    // version, any host on the other. Empty without --from.
+    std::vector<FamilyVerdict> others;
     firewall::Verdict verdict; // the summary; `partial` when one version gets in and one not
     std::vector<std::string> open_command; // empty when it cannot be opened by a command
     std::string open_command_text;
 
     const FamilyVerdict* family(int version) const;
+    const FamilyVerdict* other(int version) const;
 };
 
 // Pure: the summary of per-version verdicts (the backend of the first).
@@ -134,6 +139,13 @@ firewall::Verdict summarize(const std::vector<FamilyVerdict>& families);
 // listener); `from` is --from.
 std::string who_can_connect(const std::vector<int>& families, const Firewall* fw,
                             const std::string& from);
+
+// Pure: `expose --open-firewall --from` only adds an opening for --from;
+// it is refused (exit 1, before anything changes) when the firewall lets
+// every other host in anyway on an IP version the listener accepts (no
+// firewall, a policy that accepts, a rule open to every source), since the
+// restriction the admin asked for would not be real.
+Status check_from_restricts(const Firewall& fw, const std::string& from, std::uint16_t port);
 
 // Pure: what the admin's shell needs (`export OLLAMA_HOST=...`) so that the
 // local `ollama` command, which connects to 127.0.0.1:11434 by default,
