@@ -3,6 +3,7 @@
 #include "ollama-netcfg/cli/proxy_config.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
+#include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
 
@@ -93,6 +94,35 @@ Status prepare_auth(const ProxyArgs& a, report::ProxyConfigOptions& c) {
     return write_include(c.include_file, report::caddy_basic_auth(*users, path), true);
 }
 
+// With credentials at the proxy: whether a client can skip it by asking
+// Ollama's own port, judged as `check --url` judges it (proxy-bypassable)
+// from what really listens (not --expect). What cannot be seen is said.
+std::vector<health::Problem> bypass_warnings(const ProxyArgs& a,
+                                             const report::ProxyConfigOptions& c) {
+    if (c.auth == report::ProxyAuth::none)
+        return {};
+    const std::string credentials = fmt::format(
+        "{} from {}", c.auth == report::ProxyAuth::bearer ? "bearer key" : "user and password",
+        c.credentials_file);
+    auto args = a.inspect;
+    args.expect.clear();
+    auto facts = inspect_unit(args);
+    const std::string unsure = "could not tell whether clients can skip the proxy by asking "
+                               "Ollama's own port";
+    if (!facts)
+        return {{"not-visible", health::Severity::warning,
+                 fmt::format("{}: {}", unsure, facts.error().message), facts.error().hint}};
+    if (facts->firewall && !facts->firewall->visible)
+        return {{"not-visible", health::Severity::warning,
+                 fmt::format("{}: the firewall was not inspected ({})", unsure,
+                             facts->firewall->why_not),
+                 "run proxy-config as root, or `sudo ollama-netcfg check --url URL "
+                 "--api-key-file FILE` once the proxy runs"}};
+    if (auto p = health::proxy_bypass(*facts, credentials))
+        return {*p};
+    return {};
+}
+
 int run(const ProxyArgs& a, const GlobalOptions& global) {
     apply_verbosity(global);
     auto fail = [](const Error& e) {
@@ -111,6 +141,17 @@ int run(const ProxyArgs& a, const GlobalOptions& global) {
         return fail(st.error());
     auto text = a.server == "nginx" ? report::nginx_config(*want, config)
                                     : report::caddy_config(*want, config);
+    const auto warnings = bypass_warnings(a, config);
+    auto warnings_json = nlohmann::json::array();
+    for (const auto& w : warnings) {
+        warnings_json.push_back({{"code", w.code},
+                                 {"severity", health::severity_name(w.severity)},
+                                 {"message", w.message},
+                                 {"advice", w.advice}});
+        if (!global.json)
+            fmt::print(stderr, "ollama-netcfg: warning: {}: {}\nollama-netcfg: hint: {}\n",
+                       w.code, w.message, w.advice);
+    }
     if (global.json)
         fmt::print("{}\n", nlohmann::json{{"format", report::json_format},
                                           {"server", a.server},
@@ -121,7 +162,8 @@ int run(const ProxyArgs& a, const GlobalOptions& global) {
                                           {"include_file", config.include_file.empty()
                                                                ? nlohmann::json(nullptr)
                                                                : nlohmann::json(config.include_file)},
-                                          {"config", text}}
+                                          {"config", text},
+                                          {"warnings", warnings_json}}
                                .dump(2));
     else
         fmt::print("{}", text);

@@ -508,6 +508,12 @@ struct Finder {
             add("url-unreachable", Severity::critical, fmt::format("GET {}: {}", u.url, what),
                 advice);
         }
+        for (const auto& u : f.urls)
+            if (!u.credentials.empty()) {
+                if (auto p = proxy_bypass(f, u.credentials))
+                    out.push_back(std::move(*p));
+                return; // one proxy in front is enough to say it
+            }
     }
 
     // An OLLAMA_ORIGINS Ollama cannot start with; pages whose requests it
@@ -783,6 +789,36 @@ std::vector<Problem> find_problems(const Facts& f) {
     return finder.out;
 }
 
+std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentials) {
+    if (!f.served() || f.want.loopback() || !f.firewall || !f.firewall->visible)
+        return std::nullopt;
+    std::string open, unsure;
+    for (const auto& a : f.firewall->any_source) {
+        const auto& v = a.verdict;
+        if (v.decision == firewall::Decision::accept)
+            open += fmt::format("{}IPv{} from any host ({}: {})", open.empty() ? "" : ", ",
+                                a.family, v.backend, v.reason);
+        else if (v.decision == firewall::Decision::undecided)
+            unsure += fmt::format("{}IPv{} perhaps from some hosts ({} rules: {})",
+                                  unsure.empty() ? "" : ", ", a.family, v.backend, v.reason);
+    }
+    if (open.empty() && unsure.empty())
+        return std::nullopt;
+    return Problem{
+        "proxy-bypassable",
+        open.empty() ? Severity::warning : Severity::critical,
+        fmt::format("the proxy demands a {}, but Ollama itself listens on {} and port {} takes "
+                    "new connections {}: {} can skip the proxy and its {} by asking port {} "
+                    "directly",
+                    credentials, f.listen_endpoint(), f.want.port,
+                    open.empty() ? unsure : open + (unsure.empty() ? "" : ", " + unsure),
+                    open.empty() ? "those hosts" : "any such host", credentials, f.want.port),
+        fmt::format("keep Ollama on loopback behind the proxy: sudo ollama-netcfg expose "
+                    "127.0.0.1:{} (the proxy reaches it there); or drop port {} from other "
+                    "hosts in the firewall",
+                    f.want.port, f.want.port)};
+}
+
 const std::vector<std::string>& known_problem_codes() {
     static const std::vector<std::string> codes{"unit-not-found",
                                                 "service-inactive",
@@ -806,6 +842,7 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "open-to-internet",
                                                 "url-unreachable",
                                                 "proxy-auth-required",
+                                                "proxy-bypassable",
                                                 "origin-refused",
                                                 "bad-origins",
                                                 "docker-bypasses-firewall",

@@ -538,6 +538,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
                              "open-to-internet",
                              "url-unreachable",
                              "proxy-auth-required",
+                             "proxy-bypassable",
                              "origin-refused",
                              "bad-origins",
                              "docker-bypasses-firewall",
@@ -549,7 +550,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
         INFO(code);
         CHECK(std::find(known.begin(), known.end(), code) != known.end());
     }
-    CHECK(known.size() == 30);
+    CHECK(known.size() == 31);
     // problem-codes.md has a row for each, in this order.
     std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
     std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
@@ -749,6 +750,56 @@ TEST_CASE("proxy-auth-required and the Origin check told apart behind a proxy",
     f.urls[0].host = "ollama.test";
     CHECK(find(find_problems(f), "url-unreachable").advice.find("Host header") !=
           std::string::npos);
+}
+
+TEST_CASE("proxy-bypassable: credentials at the proxy, Ollama's own port open behind it",
+          "[problems][proxy]") {
+    using firewall::Decision;
+    UrlProbe u;
+    u.url = "https://ollama.test/api/version";
+    u.status = 200;
+    u.version = "0.12.6";
+    u.credentials = "bearer key";
+    // No firewall: every host, over both versions, skips the key.
+    auto f = judged({verdict(4, Decision::accept, "no input chain"),
+                     verdict(6, Decision::accept, "no input chain")});
+    f.urls = {u};
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps).count("proxy-bypassable"));
+    const auto& p = find(ps, "proxy-bypassable");
+    CHECK(p.severity == Severity::critical);
+    CHECK_THAT(p.message, Catch::Contains("IPv4 from any host") &&
+                              Catch::Contains("IPv6 from any host") &&
+                              Catch::Contains("listens on *:11434"));
+    CHECK_THAT(p.advice, Catch::Contains("expose 127.0.0.1:11434"));
+    CHECK(proxy_bypass(f, "bearer key")->message == p.message);
+    // IPv4 dropped, IPv6 open: still CRITICAL, and only IPv6 is named.
+    f = judged({verdict(4, Decision::drop, "policy drop"), verdict(6, Decision::accept, "none")});
+    f.urls = {u};
+    const auto one = find(find_problems(f), "proxy-bypassable");
+    CHECK(one.severity == Severity::critical);
+    CHECK(one.message.find("IPv4") == std::string::npos);
+    // Rules for some sources (a LAN let in): WARNING.
+    f = judged({verdict(4, Decision::undecided, "the source address (a rule for 10.0.0.0/8)"),
+                verdict(6, Decision::drop, "policy drop")});
+    f.urls = {u};
+    CHECK(find(find_problems(f), "proxy-bypassable").severity == Severity::warning);
+    // Dropped on both: nobody gets past the proxy.
+    f = judged({verdict(4, Decision::drop, "x"), verdict(6, Decision::reject, "y")});
+    f.urls = {u};
+    CHECK_FALSE(codes(find_problems(f)).count("proxy-bypassable"));
+    // Without credentials there is nothing to skip; a loopback listener
+    // and a firewall not seen say nothing either.
+    f = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::accept, "b")});
+    f.urls = {u};
+    f.urls[0].credentials.clear();
+    CHECK_FALSE(codes(find_problems(f)).count("proxy-bypassable"));
+    f.urls[0].credentials = "basic auth";
+    f.firewall->visible = false;
+    CHECK_FALSE(proxy_bypass(f, "basic auth"));
+    f = healthy();
+    f.want = ollama::read_ollama_host("127.0.0.1");
+    CHECK_FALSE(proxy_bypass(f, "basic auth"));
 }
 
 TEST_CASE("docker-bypasses-firewall: CRITICAL when the host firewall denies the port",

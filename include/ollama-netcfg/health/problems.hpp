@@ -4,6 +4,7 @@
 
 #include "ollama-netcfg/health/facts.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,14 @@ struct Wording {
     std::string advice;
 };
 Wording unit_not_loaded(const std::string& unit, const std::string& load_state);
+
+// proxy-bypassable: a proxy demands `credentials` ("bearer key", "basic
+// auth"), but Ollama's own port takes connections from other hosts, who can
+// skip the proxy and its credentials. CRITICAL when an IP version accepts
+// any host, WARNING when the rules leave it undecided; judged per IP
+// version from the firewall as `status` read it. Nothing when the listener
+// is loopback, not served, or the firewall was not seen (not-visible).
+std::optional<Problem> proxy_bypass(const Facts& facts, const std::string& credentials);
 
 // Every code find_problems() can report, in docs/problem-codes.md order.
 const std::vector<std::string>& known_problem_codes();
