@@ -5,7 +5,9 @@
 #include "ollama-netcfg/cli/check.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
+#include "ollama-netcfg/health/partial.hpp"
 #include "ollama-netcfg/health/problems.hpp"
+#include "ollama-netcfg/health/record.hpp"
 #include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 #include "ollama-netcfg/systemd/journal.hpp"
@@ -21,15 +23,30 @@
 namespace netcfg::cli {
 namespace {
 
-struct CheckArgs {
-    InspectArgs inspect;
-    std::string prometheus; // --prometheus FILE
-};
-
 double wall_clock_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
+
+struct CheckArgs {
+    InspectArgs inspect;
+    std::string prometheus; // --prometheus FILE
+    bool record = false;    // --record: leave the result for unprivileged checks
+    double max_age = health::default_record_max_age; // --max-age: how old a record may be
+    bool accept_partial = false; // --accept-partial
+};
+
+// Without root, what could not be seen is filled in from the root check's
+// record while fresh, or made UNKNOWN (health::settle).
+health::PartialView settle(const CheckArgs& args, const health::Facts& facts,
+                           std::vector<health::Problem> problems) {
+    std::optional<health::RecordedCheck> record;
+    if (geteuid() != 0 && args.inspect.container.empty())
+        record = health::load_check_record();
+    return health::settle(std::move(problems), record, facts.unit, wall_clock_now(),
+                          args.max_age, args.accept_partial);
+}
+
 
 void journal_entry(const std::string& line, const std::string& unit, health::Severity worst,
                    const std::vector<health::Problem>& problems) {
@@ -118,13 +135,25 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         if (!e.hint.empty() && !global.quiet)
             fmt::print(stderr, "ollama-netcfg: hint: {}\n", e.hint);
     } else {
-        problems = health::find_problems(*facts);
+        auto view = settle(args, *facts, health::find_problems(*facts));
+        problems = std::move(view.problems);
         worst = health::overall(problems);
-        line = report::plugin_line(*facts, problems, took.count());
+        line = report::plugin_line(*facts, problems, took.count(), view.note);
+        auto j = report::status_json(*facts, problems, took.count());
+        j["partial"] = view.partial;
+        j["root_check"] = view.record_age
+                              ? nlohmann::json{{"path", health::check_record_path},
+                                               {"age_seconds", *view.record_age}}
+                              : nlohmann::json(nullptr);
         if (global.json)
-            fmt::print("{}\n", report::status_json(*facts, problems, took.count()).dump(2));
+            fmt::print("{}\n", j.dump(2));
         else
             fmt::print("{}\n", line);
+        if (args.record)
+            if (auto st = health::save_check_record(j, wall_clock_now()); !st) {
+                print_error(st.error());
+                return check_unknown_status;
+            }
     }
     if (to_journal)
         journal_entry(line, facts ? facts->unit : args.inspect.unit, worst, problems);
@@ -161,6 +190,17 @@ void register_check(CLI::App& app, const GlobalOptions& global, int& exit_status
                     "CRITICAL when the API takes longer than this many seconds to answer");
     sub->add_option("--model", args->inspect.limits.models,
                     "CRITICAL unless the server has this model (GET /api/tags); repeatable");
+    sub->add_flag("--record", args->record,
+                  "Root only: also leave the result in /run/ollama-netcfg/check.json, where a "
+                  "check without root reads what it cannot see (the packaged timer does this)");
+    sub->add_option("--max-age", args->max_age,
+                    "Without root: use the root check's record only if it is at most this many "
+                    "seconds old")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
+    sub->add_flag("--accept-partial", args->accept_partial,
+                  "Without root and without a fresh record: judge only what this user can see "
+                  "instead of UNKNOWN (the line says what was not seen)");
     sub->add_option("--prometheus", args->prometheus,
                     "Also write the result to FILE in node_exporter's textfile-collector format "
                     "(atomically)");

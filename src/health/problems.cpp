@@ -859,7 +859,10 @@ Severity overall(const std::vector<Problem>& problems) {
     for (const auto& p : problems)
         if (p.severity != Severity::info)
             worst = std::max(worst, p.severity);
-    return worst;
+    // What was found CRITICAL stays so, whatever could not be seen.
+    const bool critical = std::any_of(problems.begin(), problems.end(),
+                                      [](const Problem& p) { return p.severity == Severity::critical; });
+    return critical ? Severity::critical : worst;
 }
 
 } // namespace netcfg::health

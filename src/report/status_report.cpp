@@ -556,7 +556,8 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     return j;
 }
 
-std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, double seconds) {
+std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, double seconds,
+                        const std::string& note) {
     auto worst = health::overall(problems);
     std::string text;
     if (worst == Severity::ok && !f.container_check.empty()) {
@@ -571,6 +572,8 @@ std::string plugin_line(const Facts& f, const std::vector<Problem>& problems, do
             if (p.severity != Severity::info)
                 text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", p.code, p.message);
     }
+    if (!note.empty())
+        text += "; " + note;
     std::replace(text.begin(), text.end(), '|', '/'); // '|' starts perfdata
     auto counted = std::count_if(problems.begin(), problems.end(),
                                  [](const Problem& p) { return p.severity != Severity::info; });

@@ -45,7 +45,8 @@ std::optional<Problem> proxy_bypass(const Facts& facts, const std::string& crede
 // Every code find_problems() can report, in docs/problem-codes.md order.
 const std::vector<std::string>& known_problem_codes();
 
-// The worst severity among the problems; info counts as OK.
+// The worst severity among the problems; info counts as OK, and CRITICAL
+// wins over UNKNOWN (a part that could not be seen does not hide one found).
 Severity overall(const std::vector<Problem>& problems);
 
 } // namespace netcfg::health

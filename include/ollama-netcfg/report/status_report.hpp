@@ -18,9 +18,10 @@ std::string status_text(const health::Facts& f, const std::vector<health::Proble
 nlohmann::json status_json(const health::Facts& f, const std::vector<health::Problem>& problems,
                            double seconds);
 
-// "OLLAMA-NETCFG OK - ... | time=0.012s;;;0 problems=0;;;0"
+// "OLLAMA-NETCFG OK - ... | time=0.012s;;;0 problems=0;;;0"; `note` (what
+// was not seen, or where it came from) goes after the text.
 std::string plugin_line(const health::Facts& f, const std::vector<health::Problem>& problems,
-                        double seconds);
+                        double seconds, const std::string& note = {});
 
 // The firewall's decision for one IP version (4, 6), as --json names it:
 // accepted, dropped, rejected, undecided, not-covered (the socket does not
