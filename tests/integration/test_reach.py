@@ -10,7 +10,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
 from checks import (NGINX_MAIN, UNIT, check, expose_ok, restore, run_nginx,  # noqa: E402
-                    setup)
+                    setup, snapshot)
+from sandbox import BINARY_IN_CONTAINER as BINARY  # noqa: E402
 
 SERVER = "192.0.2.1"
 SERVER6 = "2001:db8::1"  # documentation prefixes only: nothing is globally routable
@@ -282,6 +283,8 @@ def ufw_default_deny_covers_ipv6_and_open_firewall_from_an_ipv6_network(sb):
     # Open it for one IPv6 client: judged for that client's version only.
     r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "2001:db8::11/128")
     assert "ran: ufw allow proto tcp from 2001:db8::11/128" in r.stdout, r.stdout
+    assert ("who can connect: no other IPv4 host (ufw drops it), IPv6 hosts in 2001:db8::11/128 "
+            "(ufw drops other IPv6 hosts);") in r.stdout, r.stdout
     fw, codes, rc = firewall_of(sb, "--from", "2001:db8::11")
     assert rc == 0 and fw["ipv6"]["decision"] == "accepted", fw
     assert fw["ipv4"]["decision"] == "not-judged", fw
@@ -374,12 +377,21 @@ def nftables_drop_rule_is_found_and_its_open_command_works(sb):
     fw, codes, rc = firewall_of(sb, "--from", "192.0.2.11/32")
     assert rc == 0 and fw["decision"] == "accepted", fw
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
+    text = sb.tool("status", "--from", "192.0.2.11/32").stdout
+    assert ("who can connect:   IPv4 hosts in 192.0.2.11/32 (nftables drops other IPv4 hosts), "
+            "no other IPv6 host (nftables drops it);") in text, text
+    assert not client_sees(sb, "c1", URL6)
     fw, codes, rc = firewall_of(sb, "--from", "192.0.2.12/32")
     assert fw["decision"] == "dropped" and rc == 2, fw
     # expose --open-firewall does not touch a bare nftables ruleset: it prints the rule.
     before = sb.run(["nft", "list", "ruleset"]).stdout
     r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.12/32")
     assert "nftables is not changed by this tool" in r.stdout, r.stdout
+    # Not for .12 yet; c1's own rule lets it in, which the tool cannot rule out for "others".
+    assert ("who can connect: no IPv4 host in 192.0.2.12/32 (nftables drops it; other IPv4 "
+            "hosts: undecided (nftables rules)), no other IPv6 host (nftables drops it);") \
+        in r.stdout, r.stdout
+    assert not client_sees(sb, "c2") and client_sees(sb, "c1")
     assert sb.run(["nft", "list", "ruleset"]).stdout == before
 
 
@@ -398,7 +410,11 @@ def ufw_default_deny_then_open_firewall_from_one_client_then_reset(sb):
     # Open it for c1 only.
     r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
     assert "ran: ufw allow proto tcp from 192.0.2.11/32" in r.stdout, r.stdout
+    # Every source judged: c1 in, other IPv4 hosts and every IPv6 host out.
+    assert ("who can connect: IPv4 hosts in 192.0.2.11/32 (ufw drops other IPv4 hosts), no other "
+            "IPv6 host (ufw drops it);") in r.stdout, r.stdout
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
+    assert not client_sees(sb, "c1", URL6) and not client_sees(sb, "c2", URL6)
     assert firewall_of(sb, "--from", "192.0.2.11")[0]["decision"] == "accepted"
     fw, codes, rc = firewall_of(sb, "--from", "192.0.2.12")
     assert fw["decision"] == "dropped" and rc == 2
@@ -434,6 +450,8 @@ def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
     r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
     assert "ran: firewall-cmd --permanent" in r.stdout and "ran: firewall-cmd --reload" \
         in r.stdout, r.stdout
+    assert ("who can connect: IPv4 hosts in 192.0.2.11/32 (firewalld rejects other IPv4 hosts), "
+            "no other IPv6 host (firewalld rejects it);") in r.stdout, r.stdout
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
     assert firewall_of(sb, "--from", "192.0.2.11/32")[0]["decision"] == "accepted"
     assert firewall_of(sb, "--from", "192.0.2.12/32")[0]["decision"] == "rejected"
@@ -468,14 +486,20 @@ GUIDE_SITE = """server {
 """
 
 
-@case
-def reverse_proxy_host_check_403_is_diagnosed_and_proxy_config_fixes_it(sb):
-    start(sb)
+def tls_proxy_host(sb):
+    """A self-signed certificate for ollama.test, nginx's main config, and
+    ollama.test resolving to this host."""
     sb.sh("mkdir -p /var/tmp/ng && cd /var/tmp/ng && openssl req -x509 -newkey rsa:2048 -nodes "
           "-keyout key.pem -out cert.pem -days 2 -subj /CN=ollama.test "
           "-addext subjectAltName=DNS:ollama.test >/dev/null 2>&1")
     sb.write("/var/tmp/ng/nginx.conf", NGINX_MAIN)
     sb.sh("grep -q ollama.test /etc/hosts || echo '127.0.0.1 ollama.test' >> /etc/hosts")
+
+
+@case
+def reverse_proxy_host_check_403_is_diagnosed_and_proxy_config_fixes_it(sb):
+    start(sb)
+    tls_proxy_host(sb)
     url = "https://ollama.test"
     curl = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
             "/var/tmp/ng/cert.pem", url + "/api/version"]
@@ -502,6 +526,218 @@ def reverse_proxy_host_check_403_is_diagnosed_and_proxy_config_fixes_it(sb):
     assert rc == 0 and j["urls"][0]["version"] == "0.12.6", j
     caddy = sb.tool("proxy-config", "caddy", "--server-name", "ollama.test").stdout
     assert "header_up Host localhost:11434" in caddy and "flush_interval -1" in caddy, caddy
+
+
+# --- no false sense of safety: what --from, reset, a proxy and an agent say ----
+
+def who_line(out):
+    return [l for l in out.splitlines() if "who can connect:" in l][0]
+
+
+@case
+def from_without_a_firewall_is_refused_and_every_client_still_gets_in(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    before = snapshot(sb)
+    for extra in ([], ["--dry-run"]):
+        r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32", *extra)
+        assert r.returncode == 1, (extra, r.returncode, r.stdout, r.stderr)
+        assert "--from 192.0.2.11/32 would restrict nothing" in r.stderr, r.stderr
+        assert "every other IPv4 host (none: " in r.stderr and "every IPv6 host" in r.stderr
+        assert "ufw enable" in r.stderr, r.stderr
+    assert snapshot(sb) == before
+    assert sb.read("/var/lib/ollama-netcfg/firewall.json") is None
+    # Judged for --from without opening anything: the line names every source,
+    # and a client outside --from gets in over both versions, as it says.
+    r = expose_ok(sb, "0.0.0.0", "--from", "192.0.2.11/32")
+    assert "who can connect: any IPv4 and IPv6 host; Ollama does not authenticate" in r.stdout, \
+        r.stdout
+    assert families_seen(sb, "c2") == {"ipv4": True, "ipv6": True}
+    text = sb.tool("status", "--from", "192.0.2.11/32").stdout
+    assert "who can connect:   any IPv4 and IPv6 host;" in text, text
+    # ufw enabled with an incoming policy that accepts restricts nothing either.
+    sb.sh("ufw default allow incoming >/dev/null && ufw --force enable >/dev/null")
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
+    assert r.returncode == 1 and "(ufw: ufw default incoming policy allow)" in r.stderr, r.stderr
+    assert "make the firewall drop other hosts" in r.stderr, r.stderr
+    assert "11434" not in sb.run(["ufw", "status"]).stdout
+    assert families_seen(sb, "c2") == {"ipv4": True, "ipv6": True}
+    sb.sh("ufw default deny incoming >/dev/null")
+
+
+@case
+def runtime_reset_leaves_the_persistent_opening_and_each_reset_closes_its_own(sb):
+    start(sb)
+    sb.sh("ufw --force enable >/dev/null")
+    expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.0/24")
+    assert client_sees(sb, "c1") and client_sees(sb, "c2")
+    # A trial on loopback, undone with reset --runtime: the LAN stays in.
+    expose_ok(sb, "127.0.0.1:11600", "--runtime")
+    r = sb.tool("reset", "--runtime")
+    assert r.returncode == 0 and "ufw delete" not in r.stdout, (r.stdout, r.stderr)
+    assert "192.0.2.0/24" in sb.run(["ufw", "status"]).stdout
+    sb.wait_until(lambda: client_sees(sb, "c1"), what="c1 back on 11434")
+    assert client_sees(sb, "c2")
+    # A runtime exposure with an opening of its own: reset --runtime closes
+    # that one only.
+    url = "http://%s:11600/api/version" % SERVER
+    expose_ok(sb, "0.0.0.0:11600", "--runtime", "--open-firewall", "--from", "192.0.2.11/32")
+    assert client_sees(sb, "c1", url) and not client_sees(sb, "c2", url)
+    j = json.loads(sb.tool("status", "--json").stdout)
+    owners = {(o["port"], o["from"], tuple((w["unit"], w["layer"]) for w in o["owners"]))
+              for o in j["firewall_openings"]}
+    assert owners == {(11434, "192.0.2.0/24", ((UNIT, "persistent"),)),
+                      (11600, "192.0.2.11/32", ((UNIT, "runtime"),))}, j["firewall_openings"]
+    text = sb.tool("status").stdout
+    assert ("firewall opening:  ufw: port 11600 from 192.0.2.11/32, for ollama.service (runtime)"
+            in text), text
+    r = sb.tool("reset", "--runtime")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "ran: ufw delete allow proto tcp from 192.0.2.11/32 to any port 11600" in r.stdout
+    assert "to any port 11434" not in r.stdout, r.stdout
+    sb.wait_until(lambda: client_sees(sb, "c1"), what="c1 back on 11434")
+    assert client_sees(sb, "c2") and not client_sees(sb, "c1", url)
+    # The same opening asked for by both layers: closed when the last one resets.
+    expose_ok(sb, "0.0.0.0", "--runtime", "--open-firewall", "--from", "192.0.2.0/24")
+    r = sb.tool("reset", "--runtime")
+    assert r.returncode == 0 and "ufw delete" not in r.stdout, r.stdout
+    assert "kept the ufw opening of port 11434 for 192.0.2.0/24" in r.stdout, r.stdout
+    assert client_sees(sb, "c1") and client_sees(sb, "c2")
+    r = sb.tool("reset")
+    assert "ran: ufw delete allow proto tcp from 192.0.2.0/24 to any port 11434" in r.stdout
+    assert not client_sees(sb, "c1") and not client_sees(sb, "c2")
+    assert sb.read("/var/lib/ollama-netcfg/firewall.json") is None
+
+
+KEYS = "/var/tmp/ng/keys"
+
+
+def key_proxy(sb):
+    """nginx with the block proxy-config --api-key-file prints, for the
+    listener in effect; returns proxy-config's result."""
+    r = sb.tool("proxy-config", "nginx", "--server-name", "ollama.test", "--cert",
+                "/var/tmp/ng/cert.pem", "--key", "/var/tmp/ng/key.pem", "--api-key-file", KEYS)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    run_nginx(sb, r.stdout)
+    return r
+
+
+def through_proxy(sb, key=None):
+    args = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+            "/var/tmp/ng/cert.pem", "https://ollama.test/api/version"]
+    if key:
+        args[1:1] = ["-H", "Authorization: Bearer " + key]
+    return sb.run(args, check=False).stdout
+
+
+@case
+def a_key_at_the_proxy_with_ollama_open_behind_it_is_said_and_true(sb):
+    start(sb)
+    tls_proxy_host(sb)
+    sb.write(KEYS, "k-0123456789abcdef\n")
+    sb.sh("chmod 600 " + KEYS)
+    check_args = ["--url", "https://ollama.test", "--cacert", "/var/tmp/ng/cert.pem",
+                  "--api-key-file", KEYS]
+    # Ollama on every address, nothing filtering: the key guards nothing.
+    expose_ok(sb, "0.0.0.0")
+    r = key_proxy(sb)
+    assert "warning: proxy-bypassable: the proxy demands a bearer key" in r.stderr, r.stderr
+    assert "IPv4 from any host" in r.stderr and "IPv6 from any host" in r.stderr, r.stderr
+    assert "expose 127.0.0.1:11434" in r.stderr, r.stderr
+    assert through_proxy(sb) == "401" and through_proxy(sb, "k-0123456789abcdef") == "200"
+    rc, j, codes = check(sb, *check_args)
+    assert rc == 2 and codes == {"proxy-bypassable"}, j["problems"]
+    assert families_seen(sb, "c1") == {"ipv4": True, "ipv6": True}  # no key asked
+    # Rules that let one client in: that client skips the key (WARNING), others cannot.
+    sb.sh("ufw --force enable >/dev/null")
+    expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
+    rc, j, codes = check(sb, *check_args)
+    p = [p for p in j["problems"] if p["code"] == "proxy-bypassable"][0]
+    assert p["severity"] == "WARNING" and "IPv4 perhaps from some hosts" in p["message"], \
+        j["problems"]
+    assert client_sees(sb, "c1") and not client_sees(sb, "c2")
+    assert families_seen(sb, "c1")["ipv6"] is False
+    sb.tool("reset")
+    sb.sh("ufw --force reset >/dev/null; ufw --force disable >/dev/null")
+    # Ollama on loopback behind the proxy: no way around the key.
+    expose_ok(sb, "127.0.0.1")
+    r = key_proxy(sb)
+    assert "proxy-bypassable" not in r.stderr, r.stderr
+    assert through_proxy(sb) == "401" and through_proxy(sb, "k-0123456789abcdef") == "200"
+    rc, j, codes = check(sb, *check_args)
+    assert rc == 0 and not codes, j["problems"]
+    assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+    sb.run(["systemctl", "stop", "aux-nginx"], check=False)
+
+
+CHECK_SERVICE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "systemd",
+                             "ollama-netcfg-check.service.in")
+
+
+def agent_check(sb, *args):
+    """check as a monitoring agent runs it: as its own user (nobody)."""
+    r = sb.run(["runuser", "-u", "nobody", "--", BINARY, "check"] + list(args), check=False)
+    return r.returncode, r.stdout.strip()
+
+
+@case
+def a_monitoring_agent_without_root_never_sees_a_false_ok(sb):
+    start(sb)
+    sb.run(["rm", "-rf", "/run/ollama-netcfg"])
+    with open(CHECK_SERVICE) as f:
+        unit = f.read().replace("@SBINDIR@", os.path.dirname(BINARY))
+    sb.write("/etc/systemd/system/ollama-netcfg-check.service", unit)
+    sb.run(["systemctl", "daemon-reload"])
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("nft add table inet t && nft add chain inet t input "
+          "'{ type filter hook input priority 0; policy drop; }' && "
+          "nft add rule inet t input iifname lo accept && "
+          "nft add rule inet t input ct state established,related accept")
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"firewall-blocks"}, j["problems"]
+    assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+    # The agent cannot read the ruleset: not OK, but UNKNOWN, saying why.
+    rc, line = agent_check(sb)
+    assert rc == 3 and line.startswith("OLLAMA-NETCFG UNKNOWN - not-visible: the firewall was "
+                                       "not inspected"), line
+    rc, line = agent_check(sb, "--accept-partial")
+    assert rc == 0 and "partial view (--accept-partial): the firewall was not inspected" in line, \
+        line
+    # The packaged root check leaves its view; the agent reports it, with its age.
+    sb.run(["systemctl", "start", "ollama-netcfg-check.service"], check=False)
+    assert sb.show("ollama-netcfg-check.service", "Result") == "exit-code"
+    rc, line = agent_check(sb)
+    assert rc == 2 and line.startswith("OLLAMA-NETCFG CRITICAL - firewall-blocks:"), line
+    assert "(seen by the root check " in line and "s ago)" in line, line
+    r = sb.run(["runuser", "-u", "nobody", "--", BINARY, "check", "--json"], check=False)
+    j = json.loads(r.stdout)
+    assert j["root_check"]["path"] == "/run/ollama-netcfg/check.json" and not j["partial"], j
+    # Too old, or not root's own: not believed.
+    rc, line = agent_check(sb, "--max-age", "0")
+    assert rc == 3 and line.startswith("OLLAMA-NETCFG UNKNOWN - not-visible"), line
+    r = sb.run(["runuser", "-u", "nobody", "--", BINARY, "check", "--json", "--max-age", "0"],
+               check=False)
+    advice = [p["advice"] for p in json.loads(r.stdout)["problems"] if p["code"] == "not-visible"]
+    assert advice and "s old (--max-age 0)" in advice[0], advice
+    sb.run(["systemctl", "start", "ollama-netcfg-check.service"], check=False)
+    sb.sh("chown nobody /run/ollama-netcfg/check.json")
+    rc, line = agent_check(sb)
+    assert rc == 3 and "not-visible" in line, line
+    sb.sh("chown root /run/ollama-netcfg/check.json")
+    # The firewall opened: root records OK, and so does the agent, from the record.
+    sb.sh("nft flush ruleset")
+    sb.run(["systemctl", "start", "ollama-netcfg-check.service"])
+    assert sb.show("ollama-netcfg-check.service", "Result") == "success"
+    rc, line = agent_check(sb)
+    assert rc == 0 and line.startswith("OLLAMA-NETCFG OK - ") and \
+        "what needs root is from the root check" in line, line
+    # (IPv6 neighbour discovery was dropped with the rest: it settles first.)
+    sb.wait_until(lambda: families_seen(sb, "c1") == {"ipv4": True, "ipv6": True}, timeout=10,
+                  what="c1 in over IPv4 and IPv6")
+    # --record is root's only.
+    rc, line = agent_check(sb, "--record")
+    assert rc == 3, line
+    sb.run(["rm", "-rf", "/run/ollama-netcfg", "/etc/systemd/system/ollama-netcfg-check.service"])
 
 
 @case
