@@ -796,10 +796,10 @@ std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentia
     for (const auto& a : f.firewall->any_source) {
         const auto& v = a.verdict;
         if (v.decision == firewall::Decision::accept)
-            open += fmt::format("{}IPv{} from any host ({}: {})", open.empty() ? "" : ", ",
+            open += fmt::format("{}over IPv{} from any host ({}: {})", open.empty() ? "" : ", ",
                                 a.family, v.backend, v.reason);
         else if (v.decision == firewall::Decision::undecided)
-            unsure += fmt::format("{}IPv{} perhaps from some hosts ({} rules: {})",
+            unsure += fmt::format("{}over IPv{} from the hosts {} rules let in ({})",
                                   unsure.empty() ? "" : ", ", a.family, v.backend, v.reason);
     }
     if (open.empty() && unsure.empty())
@@ -807,12 +807,12 @@ std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentia
     return Problem{
         "proxy-bypassable",
         open.empty() ? Severity::warning : Severity::critical,
-        fmt::format("the proxy demands a {}, but Ollama itself listens on {} and port {} takes "
-                    "new connections {}: {} can skip the proxy and its {} by asking port {} "
-                    "directly",
+        fmt::format("the proxy demands a {}, but Ollama itself listens on {} and takes new "
+                    "connections to port {} {}: {} can skip the proxy and its credentials by "
+                    "asking port {} directly",
                     credentials, f.listen_endpoint(), f.want.port,
                     open.empty() ? unsure : open + (unsure.empty() ? "" : ", " + unsure),
-                    open.empty() ? "those hosts" : "any such host", credentials, f.want.port),
+                    open.empty() ? "those hosts" : "every such host", f.want.port),
         fmt::format("keep Ollama on loopback behind the proxy: sudo ollama-netcfg expose "
                     "127.0.0.1:{} (the proxy reaches it there); or drop port {} from other "
                     "hosts in the firewall",

@@ -642,7 +642,7 @@ def a_key_at_the_proxy_with_ollama_open_behind_it_is_said_and_true(sb):
     expose_ok(sb, "0.0.0.0")
     r = key_proxy(sb)
     assert "warning: proxy-bypassable: the proxy demands a bearer key" in r.stderr, r.stderr
-    assert "IPv4 from any host" in r.stderr and "IPv6 from any host" in r.stderr, r.stderr
+    assert "over IPv4 from any host" in r.stderr and "over IPv6 from any host" in r.stderr, r.stderr
     assert "expose 127.0.0.1:11434" in r.stderr, r.stderr
     assert through_proxy(sb) == "401" and through_proxy(sb, "k-0123456789abcdef") == "200"
     rc, j, codes = check(sb, *check_args)
@@ -653,7 +653,7 @@ def a_key_at_the_proxy_with_ollama_open_behind_it_is_said_and_true(sb):
     expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32")
     rc, j, codes = check(sb, *check_args)
     p = [p for p in j["problems"] if p["code"] == "proxy-bypassable"][0]
-    assert p["severity"] == "WARNING" and "IPv4 perhaps from some hosts" in p["message"], \
+    assert p["severity"] == "WARNING" and "over IPv4 from the hosts ufw rules let in" in p["message"], \
         j["problems"]
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
     assert families_seen(sb, "c1")["ipv6"] is False

@@ -768,8 +768,8 @@ TEST_CASE("proxy-bypassable: credentials at the proxy, Ollama's own port open be
     REQUIRE(codes(ps).count("proxy-bypassable"));
     const auto& p = find(ps, "proxy-bypassable");
     CHECK(p.severity == Severity::critical);
-    CHECK_THAT(p.message, Catch::Contains("IPv4 from any host") &&
-                              Catch::Contains("IPv6 from any host") &&
+    CHECK_THAT(p.message, Catch::Contains("over IPv4 from any host") &&
+                              Catch::Contains("over IPv6 from any host") &&
                               Catch::Contains("listens on *:11434"));
     CHECK_THAT(p.advice, Catch::Contains("expose 127.0.0.1:11434"));
     CHECK(proxy_bypass(f, "bearer key")->message == p.message);
