@@ -50,7 +50,7 @@ _ollama_netcfg() {
                        --basic-auth-file --container" ;;
         check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
                       --critical -t --model --origin --api-key-file --basic-auth-file
-                      --container" ;;
+                      --container --record --max-age --accept-partial" ;;
         proxy-config) opts="--server-name --cert --key --unit --expect --api-key-file --basic-auth
                             -h --help" ;;
     esac
