@@ -297,13 +297,24 @@ def broken_api_is_api_unreachable(sb):
 @case
 def check_works_without_root_and_says_what_it_cannot_see(sb):
     expose_ok(sb, "0.0.0.0")
+    sb.run(["rm", "-rf", "/run/ollama-netcfg"])
+    # What it cannot see is UNKNOWN, never OK (no root check recorded here).
     r = sb.run(["runuser", "-u", "nobody", "--", "/opt/netcfg/ollama-netcfg", "check", "--json"],
                check=False)
+    assert r.returncode == 3, (r.stdout, r.stderr)
+    j = json.loads(r.stdout)
+    unseen = [p for p in j["problems"] if p["code"] == "not-visible"]
+    assert unseen and all(p["severity"] == "UNKNOWN" for p in unseen), j["problems"]
+    assert j["process"]["visible"] is False and j["status"] == "UNKNOWN"
+    assert j["root_check"] is None and j["partial"] is False, j
+    # Asked for, the partial view judges the rest and says it is partial.
+    r = sb.run(["runuser", "-u", "nobody", "--", "/opt/netcfg/ollama-netcfg", "check", "--json",
+                "--accept-partial"], check=False)
     assert r.returncode == 0, (r.stdout, r.stderr)
     j = json.loads(r.stdout)
     info = [p for p in j["problems"] if p["code"] == "not-visible"]
     assert info and all(p["severity"] == "INFO" for p in info), j["problems"]
-    assert j["process"]["visible"] is False
+    assert j["partial"] is True
 
 
 @case
@@ -345,7 +356,7 @@ def prometheus_file_matches_the_check(sb):
     u = ("unit", "ollama.service")
     assert s[("ollama_netcfg_up", (u,))] == 1 and s[("ollama_netcfg_status", (u,))] == 0
     codes = [k for k in s if k[0] == "ollama_netcfg_problem"]
-    assert len(codes) == 30 and all(s[k] == 0 for k in codes), codes  # every known code
+    assert len(codes) == 31 and all(s[k] == 0 for k in codes), codes  # every known code
     assert s[("ollama_netcfg_ollama_info", (("listen", "*:11434"), u,
                                             ("version", "0.12.6")))] == 1
     assert 0 < s[("ollama_netcfg_check_duration_seconds", (u,))] < 5
