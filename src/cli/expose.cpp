@@ -155,7 +155,7 @@ Status plan_allow_origins(const Session& s, const ChangeTarget& t,
         return o.error();
     merge_edits(plan.edits, std::move(o->edits));
     plan.target.origins = o->target;
-    plan.target.origins->prove = asked;
+    plan.target.origins->prove = proof_origins(asked);
     plan.previous.origins =
         change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
     rep.origins = report::OriginsChange{ollama::split_origins(plan.previous.origins->process.value_or("")),

@@ -144,7 +144,9 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
             return usage_error(fmt::format("--url {}: not an http:// or https:// URL", u),
                                "give the proxy's base URL, e.g. --url https://ollama.example.org");
     for (const auto& origin : a.origins)
-        if (auto why = ollama::refuse_origin_argument(origin); why || origin == "*")
+        // `null` is what some clients send: asked as such, never added.
+        if (auto why = ollama::refuse_origin_argument(origin, true);
+            (why && origin != "null") || origin == "*")
             return usage_error(fmt::format("--origin \"{}\": {}", origin,
                                            why ? *why : "a browser sends one origin, not *"),
                                "the origin of the web page, e.g. --origin "

@@ -17,6 +17,7 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <algorithm>
+#include <map>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,39 @@ constexpr std::string_view origins_var = ollama::origins_variable;
 struct OriginsOptions {
     ChangeArgs change;
     std::vector<std::string> origins;
+    std::vector<std::string> presets; // --preset NAME
+    bool any_site = false;            // --yes-any-site
 };
+
+// The origins asked for: the arguments, then each --preset's entries; and
+// which preset each of those came from. An unknown preset is bad usage.
+struct Asked {
+    std::vector<std::string> origins;
+    std::map<std::string, std::string> presets;
+};
+
+Result<Asked> asked_origins(const OriginsOptions& o) {
+    if (o.origins.empty() && o.presets.empty())
+        return usage_error("name an ORIGIN or a --preset",
+                           "e.g. ollama-netcfg origins add http://192.168.1.50:3000, or "
+                           "--preset browser-extensions");
+    Asked a{o.origins, {}};
+    for (const auto& name : o.presets) {
+        const auto* p = ollama::find_origin_preset(name);
+        if (!p) {
+            std::vector<std::string> names;
+            for (const auto& known : ollama::origin_presets())
+                names.push_back(known.name);
+            return usage_error(fmt::format("--preset {}: no such preset", name),
+                               fmt::format("the presets: {}", fmt::join(names, ", ")));
+        }
+        for (const auto& e : p->entries) {
+            a.origins = ollama::with_origins(a.origins, {e});
+            a.presets.emplace(e, p->name);
+        }
+    }
+    return a;
+}
 
 std::vector<std::string> entries_in_effect(const std::vector<config::LayerInput>& layers) {
     return ollama::split_origins(config::resolve(layers, origins_var).effective.value_or(""));
@@ -115,34 +148,54 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     auto t = begin(o, "origins add", rep);
     if (!t)
         return t.error();
-    if (auto st = check_origin_arguments(o.origins, "origin",
-                                         "ollama-netcfg origins add http://192.168.1.50:3000");
+    auto asked = asked_origins(o);
+    if (!asked)
+        return asked.error();
+    if (auto st = check_origin_arguments(asked->origins, "origin",
+                                         "ollama-netcfg origins add http://192.168.1.50:3000",
+                                         o.any_site);
         !st)
         return st;
     if (!o.change.root.empty()) {
         auto current = offline_entries(*t);
         if (!current)
             return current.error();
-        rep.origins->added = origins_to_add(o.origins, *current, rep.notes);
+        rep.origins->added = origins_to_add(asked->origins, *current, rep.notes);
         return origins_offline(*t, ollama::with_origins(*current, rep.origins->added), rep);
     }
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
     const auto current = entries_in_effect(s->origin_layers);
-    rep.origins->added = origins_to_add(o.origins, current, rep.notes);
+    rep.origins->added = origins_to_add(asked->origins, current, rep.notes);
     auto recorded = change::recorded_origins(t->unit);
     if (!recorded)
         return recorded.error();
     auto record = ollama::with_origins(*recorded, rep.origins->added);
-    return change_origins(o, *t, *s, ollama::with_origins(current, rep.origins->added), o.origins,
-                          record, rep, progress);
+    if (auto st = change_origins(o, *t, *s, ollama::with_origins(current, rep.origins->added),
+                                 proof_origins(asked->origins), record, rep, progress);
+        !st || o.change.dry_run)
+        return st;
+    if (asked->presets.empty())
+        return Ok{};
+    auto presets = change::recorded_presets(t->unit);
+    if (!presets)
+        return presets.error();
+    for (const auto& e : rep.origins->added)
+        if (auto p = asked->presets.find(e); p != asked->presets.end())
+            (*presets)[e] = p->second;
+    return change::record_presets(t->unit, *presets);
 }
 
-Status remove(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
-    auto t = begin(o, "origins remove", rep);
+Status remove(const OriginsOptions& given, ExposeReport& rep, Progress* progress) {
+    auto t = begin(given, "origins remove", rep);
     if (!t)
         return t.error();
+    auto asked = asked_origins(given);
+    if (!asked)
+        return asked.error();
+    auto o = given;
+    o.origins = asked->origins;
     if (!o.change.root.empty()) {
         auto current = offline_entries(*t);
         if (!current)
@@ -189,8 +242,15 @@ void register_change(CLI::App& parent, const char* name, const char* what,
     auto options = std::make_shared<OriginsOptions>();
     auto* sub = parent.add_subcommand(name, what);
     sub->add_option("ORIGIN", options->origins,
-                    "A browser origin: SCHEME://HOST[:PORT], a pattern with one *, or *")
-        ->required();
+                    "A browser origin: SCHEME://HOST[:PORT], a pattern with one *, or *");
+    sub->add_option("--preset", options->presets,
+                    "The entries a family of clients needs: browser-extensions (Chrome, Edge, "
+                    "Firefox, Safari), chrome-extensions, firefox-extensions, safari-extensions; "
+                    "repeatable");
+    if (std::string_view(name) == "add")
+        sub->add_flag("--yes-any-site", options->any_site,
+                      "Allow * (every web page on every site may call this server from its "
+                      "visitors' browsers)");
     sub->footer(footer);
     add_change_options(*sub, options->change);
     sub->callback([options, run, &global, &exit_status] {
@@ -208,12 +268,19 @@ void register_change(CLI::App& parent, const char* name, const char* what,
 } // namespace
 
 Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
-                              std::string_view example) {
+                              std::string_view example, bool any_site) {
     for (const auto& a : asked)
-        if (auto why = ollama::refuse_origin_argument(a))
+        if (auto why = ollama::refuse_origin_argument(a, any_site))
             return usage_error(fmt::format("{} \"{}\": {}", label, a, *why),
                                fmt::format("e.g. {}", example));
     return Ok{};
+}
+
+std::vector<std::string> proof_origins(const std::vector<std::string>& asked) {
+    std::vector<std::string> out;
+    for (const auto& a : asked)
+        out = ollama::with_origins(out, {ollama::proof_origin(a)});
+    return out;
 }
 
 std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
@@ -271,11 +338,12 @@ void register_origins(CLI::App& app, const GlobalOptions& global, int& exit_stat
                     "Examples:\n"
                     "  sudo ollama-netcfg origins add http://192.168.1.50:3000\n"
                     "  sudo ollama-netcfg origins add 'https://*.example.org' --dry-run\n"
-                    "  sudo ollama-netcfg origins add chrome-extension://abcdefgh");
+                    "  sudo ollama-netcfg origins add --preset browser-extensions");
     register_change(*sub, "remove", "Take ORIGIN out of OLLAMA_ORIGINS", global, exit_status,
                     remove,
                     "Examples:\n"
                     "  sudo ollama-netcfg origins remove http://192.168.1.50:3000\n"
+                    "  sudo ollama-netcfg origins remove --preset browser-extensions\n"
                     "  ollama-netcfg origins remove http://192.168.1.50:3000 --dry-run");
     auto options = std::make_shared<ListOptions>();
     auto* ls = sub->add_subcommand(
@@ -328,6 +396,13 @@ int list(const ListOptions& o, const GlobalOptions& g) {
     const auto entries = ollama::split_origins(r.effective.value_or(""));
     auto recorded = change::recorded_origins(t->unit);
     const auto added = recorded ? *recorded : std::vector<std::string>{};
+    auto recorded_presets = change::recorded_presets(t->unit);
+    const auto presets =
+        recorded_presets ? *recorded_presets : std::map<std::string, std::string>{};
+    auto preset_of = [&](const std::string& e) -> std::optional<std::string> {
+        auto p = presets.find(e);
+        return p == presets.end() ? std::nullopt : std::optional<std::string>(p->second);
+    };
     std::optional<std::string> running;
     std::string running_error;
     if (s->state.main_pid != 0) {
@@ -346,7 +421,9 @@ int list(const ListOptions& o, const GlobalOptions& g) {
         for (const auto& e : entries)
             list.push_back({{"origin", e},
                             {"added_by_tool",
-                             std::find(added.begin(), added.end(), e) != added.end()}});
+                             std::find(added.begin(), added.end(), e) != added.end()},
+                            {"preset", preset_of(e) ? nlohmann::json(*preset_of(e))
+                                                    : nlohmann::json(nullptr)}});
         nlohmann::json j{{"format", report::json_format},
                          {"command", "origins list"},
                          {"ok", true},
@@ -371,9 +448,10 @@ int list(const ListOptions& o, const GlobalOptions& g) {
                    origins_source(r));
     for (const auto& e : entries)
         fmt::print("  {:<40} {}\n", e.empty() ? "(empty entry)" : e,
-                   std::find(added.begin(), added.end(), e) != added.end()
-                       ? "added by `ollama-netcfg origins add`"
-                       : "set by hand");
+                   std::find(added.begin(), added.end(), e) == added.end() ? "set by hand"
+                   : preset_of(e) ? fmt::format("added by `ollama-netcfg origins add --preset {}`",
+                                                *preset_of(e))
+                                  : std::string("added by `ollama-netcfg origins add`"));
     if (panic)
         fmt::print("  BAD: Ollama refuses to start with the entry \"{}\": {}\n", panic->entry,
                    panic->message);

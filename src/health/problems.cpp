@@ -544,6 +544,16 @@ struct Finder {
                                   "it in {})",
                                   panic->entry, o.source));
         }
+        const auto entries = ollama::split_origins(o.in_effect.value_or(""));
+        if (std::find(entries.begin(), entries.end(), "*") != entries.end())
+            add("open-to-any-site", Severity::warning,
+                fmt::format("OLLAMA_ORIGINS has * (from {}): every web page on every site can call "
+                            "this Ollama from its visitors' browsers, and Ollama has no "
+                            "authentication",
+                            o.source),
+                "name your own front ends instead: sudo ollama-netcfg origins remove '*' && sudo "
+                "ollama-netcfg origins add https://chat.example.org (or --preset "
+                "browser-extensions)");
         for (const auto& p : f.origin_probes) {
             if (p.let_through())
                 continue;
@@ -557,7 +567,12 @@ struct Finder {
                                               : fmt::format("HTTP {}, no Access-Control-Allow-"
                                                             "Origin naming it",
                                                             p.status)),
-                on_disk ? fmt::format("OLLAMA_ORIGINS on disk allows it but the running process "
+                p.origin == "null"
+                    ? std::string("`Origin: null` (a file page, a sandboxed iframe, some desktop "
+                                  "apps) passes only with *, which lets every site in: serve the "
+                                  "page over http(s) and add that origin, or, knowingly, sudo "
+                                  "ollama-netcfg origins add '*' --yes-any-site")
+                : on_disk ? fmt::format("OLLAMA_ORIGINS on disk allows it but the running process "
                                       "started without it: sudo ollama-netcfg origins add {} "
                                       "(restarts {} with it)",
                                       p.origin, f.unit)
@@ -845,6 +860,7 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "proxy-bypassable",
                                                 "origin-refused",
                                                 "bad-origins",
+                                                "open-to-any-site",
                                                 "docker-bypasses-firewall",
                                                 "container-not-found",
                                                 "not-visible",

@@ -109,9 +109,20 @@ std::optional<OriginsPanic> origins_panic(std::string_view value) {
     return std::nullopt;
 }
 
-std::optional<std::string> refuse_origin_argument(std::string_view o) {
+std::optional<std::string> refuse_origin_argument(std::string_view o, bool any_site) {
     if (o.empty())
         return "an origin cannot be empty";
+    if (o == "null")
+        return "`Origin: null` is what file pages, sandboxed iframes and some desktop apps send; "
+               "no entry but * lets it through, and * lets every web page on every site call "
+               "this server, which has no authentication, from its visitors' browsers (if that is "
+               "meant: origins add '*' --yes-any-site)";
+    if (o == "*" && !any_site)
+        return "* lets every web page on every site call this server, which has no "
+               "authentication, from its visitors' browsers; name your own front ends instead, "
+               "or say you mean it with --yes-any-site";
+    if (o != "*" && decide_origin("", o).builtin)
+        return std::nullopt; // already let through: `origins add` says so and adds nothing
     if (o.find_first_of(space_chars) != std::string_view::npos)
         return "an origin has no white space (Ollama would compare it as written and never "
                "match, or refuse to start)";
@@ -150,6 +161,44 @@ OriginDecision decide_origin(std::string_view value, std::string_view origin,
         if (entry_allows(e, origin))
             return {true, true, false, e};
     return {};
+}
+
+const std::vector<OriginPreset>& origin_presets() {
+    static const std::vector<OriginPreset> presets{
+        {"browser-extensions", "browser extensions: Chrome, Chromium, Edge, Brave, Firefox, Safari",
+         {"chrome-extension://*", "moz-extension://*", "safari-web-extension://*"}},
+        {"chrome-extensions", "Chrome, Chromium, Edge and Brave extensions",
+         {"chrome-extension://*"}},
+        {"firefox-extensions", "Firefox extensions", {"moz-extension://*"}},
+        {"safari-extensions", "Safari web extensions", {"safari-web-extension://*"}},
+    };
+    return presets;
+}
+
+const OriginPreset* find_origin_preset(std::string_view name) {
+    for (const auto& p : origin_presets())
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+std::string proof_origin(std::string_view entry) {
+    const auto star = entry.find('*');
+    if (star == std::string_view::npos || entry == "*")
+        return std::string(entry == "*" ? "https://any-site.example" : entry);
+    const auto prefix = entry.substr(0, star);
+    const auto suffix = entry.substr(star + 1);
+    // What browsers put where the * is: an extension's ID (Chrome: 32
+    // letters a-p; Firefox and Safari: a UUID), a port, or a host name.
+    std::string_view fill = "app";
+    if (prefix == "chrome-extension://")
+        fill = "abcdefghijklmnopabcdefghijklmnop";
+    else if (prefix == "moz-extension://" || prefix == "safari-web-extension://" ||
+             prefix == "safari-extension://" || prefix == "ms-browser-extension://")
+        fill = "0f9e2a3c-4b5d-4e6f-8a7b-9c0d1e2f3a4b";
+    else if (prefix.ends_with(":"))
+        fill = "8080";
+    return fmt::format("{}{}{}", prefix, fill, suffix);
 }
 
 std::vector<std::string> with_origins(std::vector<std::string> entries,

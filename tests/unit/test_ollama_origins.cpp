@@ -63,7 +63,15 @@ TEST_CASE("what makes Ollama panic at start-up", "[origins]") {
 }
 
 TEST_CASE("origins an admin may add", "[origins]") {
-    CHECK_FALSE(refuse_origin_argument("*"));
+    // * only when the admin says so; null never, with what it would take.
+    CHECK(refuse_origin_argument("*")->find("--yes-any-site") != std::string::npos);
+    CHECK_FALSE(refuse_origin_argument("*", true));
+    CHECK(refuse_origin_argument("null", true)->find("no entry but *") != std::string::npos);
+    // Already let through by Ollama's own list: nothing to refuse (nor to add),
+    // although Ollama would panic on app://obsidian.md as an entry.
+    CHECK_FALSE(refuse_origin_argument("app://obsidian.md"));
+    CHECK_FALSE(refuse_origin_argument("vscode-webview://1a2b3c"));
+    CHECK(refuse_origin_argument("ws://a"));
     CHECK_FALSE(refuse_origin_argument("http://192.168.1.50:3000"));
     CHECK_FALSE(refuse_origin_argument("https://chat.example.org"));
     CHECK_FALSE(refuse_origin_argument("http://[2001:db8::1]:3000"));
@@ -128,4 +136,35 @@ TEST_CASE("adding and removing entries keeps the admin's order", "[origins]") {
     CHECK(without_origins(hand, {"http://b"}) == Entries{"http://a"});
     CHECK(without_origins(hand, {"http://z"}) == hand);
     CHECK(without_origins(hand, hand).empty());
+}
+
+TEST_CASE("presets: the entries Ollama's FAQ lists for browser extensions", "[origins]") {
+    const auto* p = find_origin_preset("browser-extensions");
+    REQUIRE(p);
+    CHECK(p->entries == std::vector<std::string>{"chrome-extension://*", "moz-extension://*",
+                                                 "safari-web-extension://*"});
+    CHECK(find_origin_preset("chrome-extensions")->entries ==
+          std::vector<std::string>{"chrome-extension://*"});
+    CHECK_FALSE(find_origin_preset("nonsense"));
+    // Every preset's value is one Ollama starts with.
+    for (const auto& preset : origin_presets())
+        CHECK_FALSE(origins_panic(join_origins(preset.entries)));
+}
+
+TEST_CASE("proof_origin: what a real client sends, for each kind of entry", "[origins]") {
+    CHECK(proof_origin("http://192.168.1.50:3000") == "http://192.168.1.50:3000");
+    const auto chrome = proof_origin("chrome-extension://*");
+    CHECK(chrome == "chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+    CHECK(proof_origin("moz-extension://*") ==
+          "moz-extension://0f9e2a3c-4b5d-4e6f-8a7b-9c0d1e2f3a4b");
+    CHECK(proof_origin("safari-web-extension://*").starts_with("safari-web-extension://0f9e"));
+    CHECK(proof_origin("https://*.example.org") == "https://app.example.org");
+    CHECK(proof_origin("http://localhost:*") == "http://localhost:8080");
+    // Each proof origin is let through by its entry, and not the literal *.
+    for (const char* e : {"chrome-extension://*", "moz-extension://*", "safari-web-extension://*",
+                          "https://*.example.org", "http://localhost:*", "http://10.0.0.5:3000"}) {
+        INFO(e);
+        CHECK(decide_origin(e, proof_origin(e)).allowed);
+        CHECK(proof_origin(e).find('*') == std::string::npos);
+    }
 }

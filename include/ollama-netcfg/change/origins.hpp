@@ -8,6 +8,7 @@
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,9 @@ OriginsTarget origins_target_of(const config::Resolution& origins);
 // The entries `origins add` added for `unit`, as recorded.
 Result<std::vector<std::string>> recorded_origins(const std::string& unit);
 Status record_origins(const std::string& unit, const std::vector<std::string>& added);
+// Which preset (`origins add --preset NAME`) each recorded entry came from;
+// kept beside the entries, under "presets", and pruned with them.
+Result<std::map<std::string, std::string>> recorded_presets(const std::string& unit);
+Status record_presets(const std::string& unit, const std::map<std::string, std::string>& presets);
 
 } // namespace netcfg::change

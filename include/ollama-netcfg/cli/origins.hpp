@@ -17,7 +17,11 @@ namespace netcfg::cli {
 // Each origin checked as Ollama would read it, before anything is touched
 // (exit 2): "LABEL "ORIGIN": why", with "e.g. EXAMPLE" as the hint.
 Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
-                              std::string_view example);
+                              std::string_view example, bool any_site = false);
+
+// The Origins to prove `asked` with: what a real client of each sends
+// (ollama::proof_origin), once each.
+std::vector<std::string> proof_origins(const std::vector<std::string>& asked);
 
 // The checked origins to add: those Ollama already lets through (built in,
 // or by an entry in `current`) are left out with a note.

@@ -31,8 +31,27 @@ std::optional<OriginsPanic> origins_panic(std::string_view value);
 
 // An origin an admin asks to allow (`origins add`, `--allow-origin`): what
 // Ollama accepts, and no more than a browser can send: no white space or
-// comma, no path. Returns why not, or nullopt.
-std::optional<std::string> refuse_origin_argument(std::string_view origin);
+// comma, no path. One Ollama's built-in list already lets through
+// (app://obsidian.md) is not refused: there is nothing to add for it.
+// `null` is refused with what it would take; `*` only with `any_site`.
+// Returns why not, or nullopt.
+std::optional<std::string> refuse_origin_argument(std::string_view origin, bool any_site = false);
+
+// A family of clients and the entries it needs, as Ollama's FAQ lists them
+// (`origins add --preset NAME`).
+struct OriginPreset {
+    std::string name;
+    std::string clients; // who sends these origins
+    std::vector<std::string> entries;
+};
+const std::vector<OriginPreset>& origin_presets();
+const OriginPreset* find_origin_preset(std::string_view name);
+
+// An Origin a real client sends that `entry` lets through, to prove the
+// entry with: the entry itself when it names one origin; for a wildcard,
+// what a browser of that kind sends (a Chrome extension's 32-letter ID, a
+// Firefox or Safari extension's UUID, a host or port in place of the *).
+std::string proof_origin(std::string_view entry);
 
 // Which entry lets a request with `origin` through: an entry of `value`,
 // a built-in one, or none. A request whose Origin is http(s)://<its Host
