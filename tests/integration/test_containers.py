@@ -123,7 +123,9 @@ def open_firewall_for_containers_lets_them_in_and_reset_takes_it_out(sb):
     rc, j, codes = check(sb, "--from", "192.0.2.0/24")
     assert j["firewall"]["ipv4"]["decision"] == "accepted", j["firewall"]
     record = json.loads(sb.read("/var/lib/ollama-netcfg/firewall.json"))
-    assert {"backend": "ufw", "port": 11434, "interface": "docker0"} in record, record
+    # Recorded with its owner: the persistent exposure of this unit.
+    assert {"backend": "ufw", "port": 11434, "interface": "docker0",
+            "owners": [{"unit": "ollama.service", "layer": "persistent"}]} in record, record
     r = sb.tool("reset")
     assert r.returncode == 0, r.stderr
     assert "on docker0" not in sb.run(["ufw", "status"]).stdout
