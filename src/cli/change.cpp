@@ -1,5 +1,8 @@
 #include "ollama-netcfg/cli/change.hpp"
 
+#include "ollama-netcfg/change/client_env.hpp"
+#include "ollama-netcfg/reach/reach.hpp"
+
 #include "ollama-netcfg/ollama/origins.hpp"
 
 #include "ollama-netcfg/config/locate.hpp"
@@ -244,6 +247,28 @@ void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::
         rep.listen += (rep.listen.empty() ? "" : ", ") + s.endpoint();
         rep.listen_covers += (rep.listen_covers.empty() ? "" : "; ") + s.covers();
     }
+}
+
+Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
+                        const std::string& control_group, bool dry_run,
+                        report::ExposeReport& rep) {
+    auto sockets = dry_run ? std::vector<probe::ListenSocket>{}
+                           : reach::serving_sockets(want, probe::cgroup_pids(control_group));
+    if (sockets.empty())
+        sockets = {probe::expected_socket(want.host, want.port, {}, probe::kernel_has_ipv6())};
+    const auto value = change::client_env_wanted(reach::client_export(want, sockets));
+    auto done = change::set_client_env(unit, value, dry_run);
+    if (!done)
+        return done.error();
+    if (done->empty())
+        rep.notes.push_back(value.empty()
+                                ? std::string("--client-env: the local ollama command's default "
+                                              "works; no file of ours sets OLLAMA_HOST")
+                                : fmt::format("--client-env: {} already sets OLLAMA_HOST={}",
+                                              change::client_profile_file, value));
+    rep.actions.insert(rep.actions.end(), done->begin(), done->end());
+    rep.changed = rep.changed || !done->empty();
+    return Ok{};
 }
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g) {

@@ -378,6 +378,10 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     rep.new_value = o.address;
     set_expected_listen(*want, rep);
 
+    if (!o.change.root.empty() && o.client_env)
+        return usage_error("--client-env does not go with --root: it writes this host's "
+                           "/etc/profile.d and /etc/environment.d",
+                           "run it on the host the image boots as");
     if (!o.change.root.empty() && !o.allow_origins.empty())
         return usage_error("--allow-origin does not go with --root",
                            "run `ollama-netcfg origins add ORIGIN --root DIR` for the image too");
@@ -424,6 +428,8 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
             rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
             rep.changed = rep.changed || !change->actions.empty();
         }
+        if (o.client_env)
+            return apply_client_env(target->unit, *want, session->state.control_group, true, rep);
         return Ok{};
     }
     auto applied = change::apply(
@@ -440,7 +446,11 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
             !st)
             return st;
     }
-    return report_reach(*session->manager, o, *want, session->state.control_group, owner, rep);
+    if (auto st = report_reach(*session->manager, o, *want, session->state.control_group, owner,
+                               rep);
+        !st || !o.client_env)
+        return st;
+    return apply_client_env(target->unit, *want, session->state.control_group, false, rep);
 }
 
 } // namespace
@@ -481,6 +491,9 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
     sub->add_option("--allow-origin", options->allow_origins,
                     "Also let web pages from this origin call Ollama (OLLAMA_ORIGINS; "
                     "repeatable), proven with a request that sends it");
+    sub->add_flag("--client-env", options->client_env,
+                  "Also give the ollama command on this host the OLLAMA_HOST it needs, in "
+                  "/etc/profile.d and /etc/environment.d (removed when the default works)");
     sub->add_flag("--grant-low-port", options->grant_low_port,
                   "For a port below 1024: grant the service CAP_NET_BIND_SERVICE in the drop-in "
                   "(reset removes it)");

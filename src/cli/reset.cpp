@@ -85,7 +85,8 @@ Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_or
     return Ok{};
 }
 
-Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Progress* progress) {
+Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, ExposeReport& rep,
+             Progress* progress) {
     rep.command = "reset";
     if (!args.container.empty())
         return refuse_container_change(args.container, ollama::read_ollama_host(""));
@@ -95,6 +96,10 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
     rep.unit = target->unit;
     rep.drop_in = target->drop_in.string();
 
+    if (!args.root.empty() && client_env)
+        return usage_error("--client-env does not go with --root: it writes this host's "
+                           "/etc/profile.d and /etc/environment.d",
+                           "run it on the host the image boots as");
     if (!args.root.empty() && reset_origins)
         return usage_error("--origins does not go with --root: an image keeps no record of what "
                            "`origins add` added",
@@ -159,6 +164,9 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
         rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
         rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
         rep.changed = rep.changed || !closed->actions.empty();
+        if (client_env)
+            return apply_client_env(target->unit, t.listen, session->state.control_group, true,
+                                    rep);
         return Ok{};
     }
     auto applied =
@@ -176,6 +184,8 @@ Status reset(const ChangeArgs& args, bool reset_origins, ExposeReport& rep, Prog
     rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
     rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
     rep.changed = rep.changed || !closed->actions.empty();
+    if (client_env)
+        return apply_client_env(target->unit, t.listen, session->state.control_group, false, rep);
     return Ok{};
 }
 
@@ -194,11 +204,15 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
     sub->add_flag("--origins", *origins,
                   "Also remove the OLLAMA_ORIGINS entries `origins add` added (the ones set by "
                   "hand stay)");
-    sub->callback([args, origins, &global, &exit_status] {
+    auto client_env = std::make_shared<bool>(false);
+    sub->add_flag("--client-env", *client_env,
+                  "Also bring the local ollama command's OLLAMA_HOST (/etc/profile.d, "
+                  "/etc/environment.d) in line: removed when the default works again");
+    sub->callback([args, origins, client_env, &global, &exit_status] {
         apply_verbosity(global);
         ExposeReport rep;
         Progress progress(!global.quiet);
-        if (auto st = reset(*args, *origins, rep, &progress); !st)
+        if (auto st = reset(*args, *origins, *client_env, rep, &progress); !st)
             rep.error = st.error();
         progress.clear();
         print_change_report(rep, global);

@@ -1,4 +1,5 @@
 #include "ollama-netcfg/health/inspect.hpp"
+#include "ollama-netcfg/change/client_env.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 
 #include "ollama-netcfg/config/locate.hpp"
@@ -354,6 +355,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.from = o.from;
     read_reach(f, manager, o);
     read_openings(f);
+    f.client_env = change::read_client_env();
     read_urls(f, o);
     read_containers(f, manager, o);
     return f;

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/health/problems.hpp"
 
+#include "ollama-netcfg/change/client_env.hpp"
+
 #include "ollama-netcfg/ollama/origins.hpp"
 
 #include "ollama-netcfg/ollama/models.hpp"
@@ -613,6 +615,32 @@ struct Finder {
         }
     }
 
+    // The OLLAMA_HOST `expose --client-env` gave local clients, if any,
+    // must still find the server.
+    void client_env() {
+        if (!f.client_env)
+            return;
+        const auto wanted =
+            change::client_env_wanted(reach::client_export(f.want, f.listener()));
+        if (*f.client_env == wanted)
+            return;
+        add("client-env-stale", Severity::warning,
+            wanted.empty()
+                ? fmt::format("{} gives the local ollama command OLLAMA_HOST={}, but the server "
+                              "listens on {}, where the default 127.0.0.1:11434 finds it: new "
+                              "shells on this host look in the wrong place",
+                              change::client_profile_file, *f.client_env, f.listen_endpoint())
+                : fmt::format("{} gives the local ollama command OLLAMA_HOST={}, but the server "
+                              "listens on {}: new shells on this host need OLLAMA_HOST={}",
+                              change::client_profile_file, *f.client_env, f.listen_endpoint(),
+                              wanted),
+            wanted.empty() ? std::string("sudo ollama-netcfg reset --client-env (the server is "
+                                         "left as it is when it already runs on the default)")
+                           : fmt::format("sudo ollama-netcfg expose {} --client-env (no restart "
+                                         "when that is in effect: it rewrites the files only)",
+                                         f.in_effect.value_or(f.want.listen_address())));
+    }
+
     void containers() {
         if (!f.docker_error.empty())
             add("not-visible", Severity::info,
@@ -800,6 +828,7 @@ std::vector<Problem> find_problems(const Facts& f) {
     finder.urls();
     finder.origins();
     finder.containers();
+    finder.client_env();
     finder.visibility();
     return finder.out;
 }
@@ -861,6 +890,7 @@ const std::vector<std::string>& known_problem_codes() {
                                                 "origin-refused",
                                                 "bad-origins",
                                                 "open-to-any-site",
+                                                "client-env-stale",
                                                 "docker-bypasses-firewall",
                                                 "container-not-found",
                                                 "not-visible",

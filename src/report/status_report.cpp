@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/status_report.hpp"
 
+#include "ollama-netcfg/change/client_env.hpp"
+
 #include "ollama-netcfg/ollama/origins.hpp"
 
 #include "ollama-netcfg/ollama/models.hpp"
@@ -220,10 +222,17 @@ std::string closing_lines(const Facts& f) {
     if (f.load_state != "loaded")
         return {};
     std::string out = fmt::format("who can connect:   {}\n", who_can_connect(f));
-    if (auto line = reach::client_export(f.want, f.listener()); !line.empty())
+    const auto line = reach::client_export(f.want, f.listener());
+    if (!line.empty())
         out += fmt::format("ollama command:    the local `ollama` command needs `{}` in its "
                            "shell\n",
                            line);
+    if (f.client_env)
+        out += fmt::format("local clients:     {} sets OLLAMA_HOST={} ({})\n",
+                           change::client_profile_file, *f.client_env,
+                           *f.client_env == change::client_env_wanted(line)
+                               ? "new shells find the server"
+                               : "stale: see client-env-stale");
     return out;
 }
 
@@ -550,6 +559,12 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
         j["who_can_connect"] = who_can_connect(f);
         auto line = reach::client_export(f.want, f.listener());
         j["client_export"] = line.empty() ? nlohmann::json(nullptr) : nlohmann::json(line);
+        j["client_env"] =
+            f.client_env
+                ? nlohmann::json{{"file", change::client_profile_file},
+                                 {"value", *f.client_env},
+                                 {"matches", *f.client_env == change::client_env_wanted(line)}}
+                : nlohmann::json(nullptr);
     }
     j["problems"] = problems_json(problems);
     j["time_seconds"] = seconds;

@@ -542,6 +542,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
                              "origin-refused",
                              "bad-origins",
                              "open-to-any-site",
+                             "client-env-stale",
                              "docker-bypasses-firewall",
                              "container-not-found",
                              "not-visible",
@@ -551,7 +552,7 @@ TEST_CASE("every code find_problems reports is a known code, documented", "[prob
         INFO(code);
         CHECK(std::find(known.begin(), known.end(), code) != known.end());
     }
-    CHECK(known.size() == 32);
+    CHECK(known.size() == 33);
     // problem-codes.md has a row for each, in this order.
     std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
     std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
@@ -801,6 +802,39 @@ TEST_CASE("proxy-bypassable: credentials at the proxy, Ollama's own port open be
     f = healthy();
     f.want = ollama::read_ollama_host("127.0.0.1");
     CHECK_FALSE(proxy_bypass(f, "basic auth"));
+}
+
+TEST_CASE("client-env-stale: the local ollama command's OLLAMA_HOST must find the server",
+          "[problems][client-env]") {
+    auto f = healthy(); // *:11434: the default 127.0.0.1:11434 finds it
+    CHECK_FALSE(codes(find_problems(f)).count("client-env-stale"));
+    f.client_env = "127.0.0.1:11500"; // left over from an expose to :11500
+    auto p = find(find_problems(f), "client-env-stale");
+    CHECK(p.severity == Severity::warning);
+    CHECK_THAT(p.message, Catch::Contains("OLLAMA_HOST=127.0.0.1:11500") &&
+                              Catch::Contains("default 127.0.0.1:11434 finds it"));
+    CHECK_THAT(p.advice, Catch::Contains("reset --client-env"));
+    // Now on :11500, the file matches; on :11600 it does not, and the fix is named.
+    f.want = ollama::read_ollama_host("0.0.0.0:11500");
+    f.expected = probe::expected_socket("0.0.0.0", 11500, {}, true);
+    f.sockets = {seen("[::]:11500", 42, "ollama", true, true)};
+    f.in_effect = "0.0.0.0:11500";
+    CHECK_FALSE(codes(find_problems(f)).count("client-env-stale"));
+    f.client_env = "127.0.0.1:11600";
+    p = find(find_problems(f), "client-env-stale");
+    CHECK_THAT(p.message, Catch::Contains("need OLLAMA_HOST=127.0.0.1:11500"));
+    CHECK(p.advice.find("expose 0.0.0.0:11500 --client-env") != std::string::npos);
+}
+
+TEST_CASE("open-to-any-site: * in OLLAMA_ORIGINS", "[problems][origins]") {
+    auto f = healthy();
+    f.origins.in_effect = "http://a.example,*";
+    f.origins.source = managed;
+    const auto p = find(find_problems(f), "open-to-any-site");
+    CHECK(p.severity == Severity::warning);
+    CHECK_THAT(p.message, Catch::Contains("every web page on every site"));
+    f.origins.in_effect = "http://*.example.org";
+    CHECK_FALSE(codes(find_problems(f)).count("open-to-any-site"));
 }
 
 TEST_CASE("docker-bypasses-firewall: CRITICAL when the host firewall denies the port",

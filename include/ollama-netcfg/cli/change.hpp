@@ -82,6 +82,14 @@ void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& 
 // After the proof: the sockets that serve `want` replace the expectation.
 void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ExposeReport& rep);
 
+// --client-env: the OLLAMA_HOST the local `ollama` command needs for the
+// listener serving `want` (the unit's sockets; in a dry run the one Go will
+// open) goes into /etc/profile.d and /etc/environment.d, or out of them when
+// the default works. What was done goes into rep.actions.
+Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
+                        const std::string& control_group, bool dry_run,
+                        report::ExposeReport& rep);
+
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
 
 } // namespace netcfg::cli

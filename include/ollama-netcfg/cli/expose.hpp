@@ -18,6 +18,7 @@ struct ExposeOptions {
     bool for_containers = false; // --for-containers: --open-firewall for container networks too
     std::string from; // --from CIDR
     std::vector<std::string> allow_origins; // --allow-origin, repeatable
+    bool client_env = false; // --client-env: OLLAMA_HOST for the local ollama command
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

@@ -146,6 +146,9 @@ struct Facts {
     // The firewall openings `expose --open-firewall` recorded for this unit
     // (firewall.json), each with its owners.
     std::vector<reach::Opening> openings;
+    // What `expose --client-env` gave the local ollama command
+    // (/etc/profile.d/ollama-netcfg.sh); nullopt when there is no such file.
+    std::optional<std::string> client_env;
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
     std::vector<ContainerSeen> containers; // the Ollama containers, running or not
