@@ -92,7 +92,8 @@ def expose_ok(sb, *args):
 
 def restore(sb):
     sb.write("/etc/systemd/system/ollama.service", OLLAMA_UNIT)
-    sb.sh("systemctl stop 'aux-*' 2>/dev/null; rm -rf %s %s /var/lib/ollama-netcfg/origins.json && "
+    sb.sh("systemctl stop 'aux-*' 2>/dev/null; rm -rf %s %s /var/lib/ollama-netcfg/origins.json "
+          "/etc/profile.d/ollama-netcfg.sh /etc/environment.d/60-ollama-netcfg.conf && "
           "systemctl daemon-reload && "
           "systemctl reset-failed ollama.service; systemctl restart ollama.service"
           % (DROPIN_DIR, BACKUPS))

@@ -398,5 +398,210 @@ def proxy_config_expect_needs_no_systemd_and_bad_key_files_are_refused(sb):
     assert r.returncode == 2 and "bcrypt" in r.stderr, r.stderr
 
 
+# --- the clients people use: extensions, apps, Origin: null, the local command
+
+REPORT_SERVER = """import http.server, sys, urllib.parse
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        q = urllib.parse.unquote(self.path.split("?", 1)[1]) if "?" in self.path else ""
+        with open("/var/tmp/ext-report", "a") as f:
+            f.write(q + "\\n")
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer((sys.argv[1], 9000), H).serve_forever()
+"""
+
+# The service worker of an unpacked Manifest V3 extension: the request an
+# extension such as Page Assist makes, without host permissions (so CORS
+# decides), reported to the client namespace's own little server.
+EXT_WORKER = """fetch("%s").then(r => r.json()).then(j => "OK " + j.version)
+  .catch(e => "FAILED " + e)
+  .then(s => fetch("http://%s:9000/report?" + encodeURIComponent(s)));
+""" % (API, CLIENT)
+
+
+def make_extension(sb):
+    """An unpacked extension with a fixed key; returns its origin
+    (chrome-extension://ID, the ID derived from the key as Chromium does)."""
+    import base64
+    import hashlib
+    sb.sh("mkdir -p /var/tmp/ext && cd /var/tmp/ext && "
+          "openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -outform DER "
+          "-out key.der 2>/dev/null")
+    key = sb.run(["base64", "-w0", "/var/tmp/ext/key.der"]).stdout.strip()
+    digest = hashlib.sha256(base64.b64decode(key)).hexdigest()[:32]
+    ext_id = "".join(chr(ord("a") + int(c, 16)) for c in digest)
+    sb.write("/var/tmp/ext/manifest.json", json.dumps({
+        "manifest_version": 3, "name": "netcfg probe", "version": "1.0", "key": key,
+        "background": {"service_worker": "sw.js"}}))
+    sb.write("/var/tmp/ext/sw.js", EXT_WORKER)
+    sb.write("/var/tmp/report.py", REPORT_SERVER)
+    sb.run(["systemd-run", "--unit=aux-report", "ip", "netns", "exec", "c1", "python3",
+            "/var/tmp/report.py", CLIENT])
+    return "chrome-extension://" + ext_id
+
+
+def extension_says(sb):
+    """Loads the extension into a fresh headless Chromium in the client
+    namespace and returns what its service worker's request got."""
+    sb.run(["rm", "-rf", "/var/tmp/ext-profile", "/var/tmp/ext-report"])
+    sb.run(["systemctl", "reset-failed", "aux-chromium"], check=False)
+    sb.run(["systemd-run", "--unit=aux-chromium", "ip", "netns", "exec", "c1", "/usr/bin/chromium",
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-features=DisableLoadExtensionCommandLineSwitch",
+            "--user-data-dir=/var/tmp/ext-profile", "--load-extension=/var/tmp/ext",
+            "--disable-extensions-except=/var/tmp/ext", "about:blank"])
+    try:
+        sb.wait_until(lambda: (sb.read("/var/tmp/ext-report") or "").strip() != "", timeout=40,
+                      what="the extension's report")
+        return sb.read("/var/tmp/ext-report").strip().splitlines()[0]
+    finally:
+        sb.run(["systemctl", "stop", "aux-chromium"], check=False)
+
+
+@case
+def a_browser_extension_gets_in_with_the_preset_and_check_agrees(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    origin = make_extension(sb)
+    try:
+        assert extension_says(sb).startswith("FAILED"), "the extension got through"
+        rc, j, codes = origin_refused(sb, origin)
+        assert rc == 2 and codes == {"origin-refused"}, (rc, j["problems"])
+        r = sb.tool("origins", "add", "--preset", "browser-extensions")
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        # Proven with what extensions send, not the literal wildcard.
+        for proof in ("chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+                      "moz-extension://0f9e2a3c-4b5d-4e6f-8a7b-9c0d1e2f3a4b",
+                      "safari-web-extension://0f9e2a3c-4b5d-4e6f-8a7b-9c0d1e2f3a4b"):
+            assert "with Origin %s: HTTP 200" % proof in r.stdout, r.stdout
+        assert "Origin chrome-extension://*" not in r.stdout, r.stdout
+        assert process_env(sb, main_pid(sb))["OLLAMA_ORIGINS"] == \
+            "chrome-extension://*,moz-extension://*,safari-web-extension://*"
+        assert extension_says(sb) == "OK 0.12.6"
+        rc, j, codes = origin_refused(sb, origin)
+        assert rc == 0 and not codes, j["problems"]
+        text = sb.tool("origins", "list").stdout
+        assert "added by `ollama-netcfg origins add --preset browser-extensions`" in text, text
+        ls = json.loads(sb.tool("origins", "list", "--json").stdout)
+        assert {c["preset"] for c in ls["configured"]} == {"browser-extensions"}, ls
+        # Taken out by the same name: the extension is refused again, as check says.
+        r = sb.tool("origins", "remove", "--preset", "browser-extensions")
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        assert "OLLAMA_ORIGINS" not in process_env(sb, main_pid(sb))
+        assert extension_says(sb).startswith("FAILED")
+        rc, j, codes = origin_refused(sb, origin)
+        assert rc == 2 and codes == {"origin-refused"}, j["problems"]
+        assert sb.tool("origins", "add", "--preset", "nonsense").returncode == 2
+    finally:
+        sb.run(["systemctl", "stop", "aux-report"], check=False)
+
+
+@case
+def origin_null_passes_only_with_star_and_the_tool_says_why(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    # A file page: Chromium sends Origin: null.
+    sb.sh("mkdir -p /var/tmp/nullpage")
+    sb.write("/var/tmp/nullpage/index.html", PAGE)
+    file_page = "file:///var/tmp/nullpage/index.html"
+
+    def file_page_says():
+        r = sb.run(["ip", "netns", "exec", "c1", "/usr/bin/chromium", "--headless=new",
+                    "--no-sandbox", "--disable-gpu", "--user-data-dir=/var/tmp/chromium-profile",
+                    "--virtual-time-budget=5000", "--dump-dom", file_page], check=False,
+                   timeout=60)
+        for line in r.stdout.splitlines():
+            if 'id="out"' in line:
+                return line.split('id="out">', 1)[1].split("<", 1)[0]
+        raise AssertionError("no page from Chromium: %s" % r.stderr[-1500:])
+
+    assert file_page_says().startswith("FAILED")
+    rc, j, codes = origin_refused(sb, "null")
+    p = [p for p in j["problems"] if p["code"] == "origin-refused"][0]
+    assert rc == 2 and "passes only with *" in p["advice"], p
+    before = snapshot(sb)
+    r = sb.tool("origins", "add", "null")
+    assert r.returncode == 2 and "no entry but * lets it through" in r.stderr, r.stderr
+    r = sb.tool("origins", "add", "*")
+    assert r.returncode == 2 and "--yes-any-site" in r.stderr, r.stderr
+    assert snapshot(sb) == before
+    # Said knowingly: the file page gets in, and check warns about every site.
+    r = sb.tool("origins", "add", "*", "--yes-any-site")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert file_page_says() == "OK 0.12.6"
+    rc, j, codes = origin_refused(sb, "null")
+    assert rc == 1 and codes == {"open-to-any-site"}, j["problems"]
+    sb.tool("origins", "remove", "*")
+
+
+@case
+def an_app_ollama_already_lets_in_is_said_so_and_nothing_restarts(sb):
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    before = snapshot(sb)
+    r = sb.tool("origins", "add", "app://obsidian.md")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "app://obsidian.md is already allowed by Ollama's defaults (app://*)" in r.stdout, \
+        r.stdout
+    assert snapshot(sb) == before and sb.read(DROPIN).count("OLLAMA_ORIGINS") == 0
+    # What the app sends is let through.
+    r = sb.run(["ip", "netns", "exec", "c1", "curl", "-sS", "-o", "/dev/null", "-w",
+                "%{http_code}", "-H", "Origin: app://obsidian.md", API], check=False)
+    assert r.stdout == "200", r.stdout
+    rc, j, codes = origin_refused(sb, "app://obsidian.md")
+    assert rc == 0 and not codes, j["problems"]
+
+
+def login_shell(sb, command):
+    """`command` in a fresh login shell of a user on the server."""
+    return sb.run(["runuser", "-l", "nobody", "-s", "/bin/bash", "-c", command], check=False)
+
+
+@case
+def the_ollama_command_on_the_server_follows_it_with_client_env(sb):
+    start(sb)
+    sb.run(["rm", "-f", "/etc/profile.d/ollama-netcfg.sh",
+            "/etc/environment.d/60-ollama-netcfg.conf"])
+    expose_ok(sb, "0.0.0.0:11500")
+    r = login_shell(sb, "ollama list")
+    assert r.returncode == 1 and "could not connect" in r.stderr, (r.stdout, r.stderr)
+    r = expose_ok(sb, "0.0.0.0:11500", "--client-env")
+    assert "wrote /etc/profile.d/ollama-netcfg.sh" in r.stdout, r.stdout
+    assert "wrote /etc/environment.d/60-ollama-netcfg.conf" in r.stdout, r.stdout
+    r = login_shell(sb, "ollama list")
+    assert r.returncode == 0 and r.stdout.startswith("NAME"), (r.stdout, r.stderr)
+    # systemd user sessions get it from environment.d.
+    gen = sb.run(["/usr/lib/systemd/user-environment-generators/"
+                  "30-systemd-environment-d-generator"], check=False).stdout
+    assert "OLLAMA_HOST=127.0.0.1:11500" in gen.splitlines(), gen
+    j = json.loads(sb.tool("status", "--json").stdout)
+    assert j["client_env"] == {"file": "/etc/profile.d/ollama-netcfg.sh",
+                               "value": "127.0.0.1:11500", "matches": True}, j["client_env"]
+    # Moved on without --client-env: the shells look in the old place, as check says.
+    expose_ok(sb, "0.0.0.0:11600")
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"client-env-stale"}, j["problems"]
+    p = [p for p in j["problems"] if p["code"] == "client-env-stale"][0]
+    assert "expose 0.0.0.0:11600 --client-env" in p["advice"], p
+    assert login_shell(sb, "ollama list").returncode == 1
+    # Following the advice fixes it without a restart.
+    pid = main_pid(sb)
+    expose_ok(sb, "0.0.0.0:11600", "--client-env")
+    assert main_pid(sb) == pid and login_shell(sb, "ollama list").returncode == 0
+    # Back to the default: the files go, and the default works in a new shell.
+    r = sb.tool("reset", "--client-env")
+    assert r.returncode == 0 and "removed /etc/profile.d/ollama-netcfg.sh" in r.stdout, r.stdout
+    assert sb.read("/etc/profile.d/ollama-netcfg.sh") is None
+    assert sb.read("/etc/environment.d/60-ollama-netcfg.conf") is None
+    assert login_shell(sb, "ollama list").returncode == 0
+    rc, j, codes = check(sb)
+    assert rc == 0 and j["client_env"] is None, j
+
+
 if __name__ == "__main__":
     run(setup=restore, teardown_each=clean)
