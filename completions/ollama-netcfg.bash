@@ -43,9 +43,10 @@ _ollama_netcfg() {
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
         expose) opts+=" --no-rollback --dry-run --root --runtime --grant-low-port --open-firewall
-                       --from --allow-origin --for-containers --container" ;;
-        reset) opts+=" --no-rollback --dry-run --root --runtime --origins --container" ;;
-        origins) opts+=" --no-rollback --dry-run --root --runtime" ;;
+                       --from --allow-origin --for-containers --container --client-env" ;;
+        reset) opts+=" --no-rollback --dry-run --root --runtime --origins --container
+                      --client-env" ;;
+        origins) opts+=" --no-rollback --dry-run --root --runtime --preset --yes-any-site" ;;
         status) opts+=" --expect --from --url --cacert --insecure --origin --api-key-file
                        --basic-auth-file --container" ;;
         check) opts+=" --expect --from --url --cacert --insecure --prometheus -w --warning -c
@@ -58,6 +59,9 @@ _ollama_netcfg() {
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     elif [[ $cmd == expose ]]; then
         mapfile -t COMPREPLY < <(compgen -W "0.0.0.0 [::] 127.0.0.1" -- "$cur")
+    elif [[ $cmd == origins && ${words[cword - 1]} == --preset ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "browser-extensions chrome-extensions
+            firefox-extensions safari-extensions" -- "$cur")
     elif [[ $cmd == origins && ${words[cword - 1]} == origins ]]; then
         mapfile -t COMPREPLY < <(compgen -W "add remove list" -- "$cur")
     elif [[ $cmd == proxy-config ]]; then
