@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <array>
 #include <fmt/format.h>
 
@@ -24,6 +25,23 @@ std::string_view decision_name(Decision d) {
     return "undecided";
 }
 
+namespace {
+
+// The /N of a CIDR (`total` without one); nullopt when it is not 0..total.
+std::optional<int> prefix_length(std::string_view cidr, int total) {
+    const auto slash = cidr.find('/');
+    if (slash == std::string_view::npos)
+        return total;
+    int bits = 0;
+    auto len = cidr.substr(slash + 1);
+    auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), bits);
+    if (ec != std::errc{} || p != len.data() + len.size() || bits < 0 || bits > total)
+        return std::nullopt;
+    return bits;
+}
+
+} // namespace
+
 bool address_in(const std::string& address, const std::string& cidr) {
     auto slash = cidr.find('/');
     std::string net = cidr.substr(0, slash);
@@ -33,15 +51,10 @@ bool address_in(const std::string& address, const std::string& cidr) {
         return false;
     if (inet_pton(family, address.c_str(), a) != 1 || inet_pton(family, net.c_str(), n) != 1)
         return false;
-    const int bits_total = family == AF_INET ? 32 : 128;
-    int bits = bits_total;
-    if (slash != std::string::npos) {
-        auto len = std::string_view(cidr).substr(slash + 1);
-        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), bits);
-        if (ec != std::errc{} || p != len.data() + len.size() || bits < 0 || bits > bits_total)
-            return false;
-    }
-    for (int i = 0; i < bits; ++i) {
+    const auto bits = prefix_length(cidr, family == AF_INET ? 32 : 128);
+    if (!bits)
+        return false;
+    for (int i = 0; i < *bits; ++i) {
         int byte = i / 8, bit = 7 - i % 8;
         if (((a[byte] >> bit) & 1) != ((n[byte] >> bit) & 1))
             return false;
@@ -50,27 +63,13 @@ bool address_in(const std::string& address, const std::string& cidr) {
 }
 
 bool network_within(const std::string& inner, const std::string& outer) {
-    const auto slash = inner.find('/');
-    const auto net = inner.substr(0, slash);
+    const auto net = inner.substr(0, inner.find('/'));
     const int total = net.find(':') != std::string::npos ? 128 : 32;
-    int bits = total;
-    if (slash != std::string::npos) {
-        auto len = std::string_view(inner).substr(slash + 1);
-        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), bits);
-        if (ec != std::errc{} || p != len.data() + len.size() || bits < 0 || bits > total)
-            return false;
-    }
-    const auto outer_slash = outer.find('/');
-    int outer_bits = total;
-    if (outer_slash != std::string::npos) {
-        auto len = std::string_view(outer).substr(outer_slash + 1);
-        auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), outer_bits);
-        if (ec != std::errc{} || p != len.data() + len.size())
-            return false;
-    }
+    const auto bits = prefix_length(inner, total);
+    const auto outer_bits = prefix_length(outer, total);
     // A network lies within another when it is no wider and its first
     // address is inside.
-    return bits >= outer_bits && address_in(net, outer);
+    return bits && outer_bits && *bits >= *outer_bits && address_in(net, outer);
 }
 
 bool valid_cidr(const std::string& cidr) {
