@@ -43,7 +43,8 @@ _ollama_netcfg() {
     local opts="--unit --drop-in --timeout -h --help"
     case $cmd in
         expose) opts+=" --no-rollback --dry-run --root --runtime --grant-low-port --open-firewall
-                       --from --allow-origin --for-containers --container --client-env" ;;
+                       --from --allow-origin --for-containers --container --client-env
+                       --yes-any-site" ;;
         reset) opts+=" --no-rollback --dry-run --root --runtime --origins --container
                       --client-env" ;;
         origins) opts+=" --no-rollback --dry-run --root --runtime --preset --yes-any-site" ;;

@@ -365,7 +365,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                            "e.g. sudo ollama-netcfg expose 0.0.0.0 --open-firewall "
                            "--for-containers");
     if (auto st = check_origin_arguments(o.allow_origins, "--allow-origin",
-                                         "--allow-origin http://192.168.1.50:3000");
+                                         "--allow-origin http://192.168.1.50:3000", o.any_site);
         !st)
         return st;
     if (!o.change.container.empty())
@@ -491,6 +491,9 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
     sub->add_option("--allow-origin", options->allow_origins,
                     "Also let web pages from this origin call Ollama (OLLAMA_ORIGINS; "
                     "repeatable), proven with a request that sends it");
+    sub->add_flag("--yes-any-site", options->any_site,
+                  "Allow --allow-origin '*' (every web page on every site may call this server "
+                  "from its visitors' browsers)");
     sub->add_flag("--client-env", options->client_env,
                   "Also give the ollama command on this host the OLLAMA_HOST it needs, in "
                   "/etc/profile.d and /etc/environment.d (removed when the default works)");

@@ -19,6 +19,7 @@ struct ExposeOptions {
     std::string from; // --from CIDR
     std::vector<std::string> allow_origins; // --allow-origin, repeatable
     bool client_env = false; // --client-env: OLLAMA_HOST for the local ollama command
+    bool any_site = false;   // --yes-any-site: --allow-origin '*' is meant
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.
