@@ -7,84 +7,42 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace netcfg::reach {
 namespace {
 
-using nlohmann::json;
 constexpr std::chrono::milliseconds timeout{30000};
 
-Result<json> read_record() {
+Result<std::vector<Opening>> read_record() {
     auto content = read_file(firewall_record);
     if (!content)
         return content.error();
     if (!*content)
-        return json::array();
-    auto j = json::parse(**content, nullptr, false);
-    if (j.is_discarded() || !j.is_array())
+        return std::vector<Opening>{};
+    auto record = parse_openings(**content);
+    if (!record)
         return failure(fmt::format("{} is not a JSON array of rules", firewall_record),
                        "remove the rules by hand and delete the file");
-    return j;
+    return *record;
 }
 
-Status write_record(const json& rules) {
+Status write_record(const std::vector<Opening>& record) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(firewall_record).parent_path(), ec);
-    if (rules.empty())
+    if (record.empty())
         return remove_file_durable(firewall_record);
-    return write_file_atomic(firewall_record, rules.dump(2) + "\n", 0644);
+    return write_file_atomic(firewall_record, openings_json(record), 0644);
 }
 
-json owner_json(const Owner& o) {
-    return {{"unit", o.unit}, {"layer", o.layer()}};
-}
-
-// A record from before owners were kept: the persistent layer of any unit.
-std::vector<Owner> owners_of(const json& rule) {
-    if (!rule.contains("owners") || !rule["owners"].is_array())
-        return {Owner{"", false}};
-    std::vector<Owner> out;
-    for (const auto& o : rule["owners"])
-        if (o.is_object())
-            out.push_back({o.value("unit", ""), o.value("layer", "") == "runtime"});
-    return out;
-}
-
-bool owned_by(const Owner& recorded, const Owner& o) {
-    return (recorded.unit.empty() || recorded.unit == o.unit) && recorded.runtime == o.runtime;
-}
-
-json without_owners(json rule) {
-    rule.erase("owners");
-    return rule;
-}
-
-// Adds `owner` to the recorded rule `key` (the rule without owners); a rule
-// not yet recorded is added only when `add` (the tool just opened it).
-Status note_owner(const json& key, const Owner& owner, bool add) {
-    auto rules = read_record();
-    if (!rules)
-        return rules.error();
-    auto it = std::find_if(rules->begin(), rules->end(),
-                           [&](const json& r) { return without_owners(r) == key; });
-    if (it == rules->end() && !add)
+// `owner` noted on the recorded `rule` (recorded when `add`), written back
+// when that changed the record.
+Status note(const Opening& rule, const Owner& owner, bool add) {
+    auto record = read_record();
+    if (!record)
+        return record.error();
+    if (!note_owner(*record, rule, owner, add))
         return Ok{};
-    if (it == rules->end()) {
-        rules->push_back(key);
-        it = std::prev(rules->end());
-        (*it)["owners"] = json::array();
-    }
-    auto owners = owners_of(*it);
-    if (std::any_of(owners.begin(), owners.end(),
-                    [&](const Owner& o) { return owned_by(o, owner); }))
-        return Ok{};
-    json list = json::array();
-    for (const auto& o : owners)
-        list.push_back(owner_json(o));
-    list.push_back(owner_json(owner));
-    (*it)["owners"] = list;
-    return write_record(*rules);
+    return write_record(*record);
 }
 
 Status run(const std::vector<std::string>& argv) {
@@ -111,18 +69,15 @@ Status run_noted(const std::vector<std::string>& cmd, bool dry_run, FirewallChan
     return Ok{};
 }
 
-std::vector<std::vector<std::string>> removal(const json& rule) {
-    const std::string backend = rule.value("backend", "");
-    const auto port = rule.value("port", 0);
-    const std::string from = rule.value("from", "");
-    const std::string iface = rule.value("interface", "");
-    if (backend == "ufw" && !iface.empty())
-        return {{"ufw", "delete", "allow", "in", "on", iface, "proto", "tcp", "to", "any", "port",
-                 std::to_string(port)}};
-    if (backend == "ufw")
-        return {{"ufw", "delete", "allow", "proto", "tcp", "from", from.empty() ? "any" : from,
-                 "to", "any", "port", std::to_string(port)}};
-    auto add = firewall::firewalld_allow(static_cast<std::uint16_t>(port), from);
+std::vector<std::vector<std::string>> removal(const Opening& o) {
+    const auto port = std::to_string(o.port);
+    if (o.backend == "ufw" && !o.interface.empty())
+        return {{"ufw", "delete", "allow", "in", "on", o.interface, "proto", "tcp", "to", "any",
+                 "port", port}};
+    if (o.backend == "ufw")
+        return {{"ufw", "delete", "allow", "proto", "tcp", "from",
+                 o.from.empty() ? "any" : o.from, "to", "any", "port", port}};
+    auto add = firewall::firewalld_allow(o.port, o.from);
     auto& opt = add.back();
     opt.replace(0, 5, "--remove"); // --add-port / --add-rich-rule
     return {add, {"firewall-cmd", "--reload"}};
@@ -130,16 +85,7 @@ std::vector<std::vector<std::string>> removal(const json& rule) {
 
 } // namespace
 
-Result<std::vector<Opening>> recorded_openings() {
-    auto rules = read_record();
-    if (!rules)
-        return rules.error();
-    std::vector<Opening> out;
-    for (const auto& r : *rules)
-        out.push_back({r.value("backend", ""), static_cast<std::uint16_t>(r.value("port", 0)),
-                       r.value("from", ""), r.value("interface", ""), owners_of(r)});
-    return out;
-}
+Result<std::vector<Opening>> recorded_openings() { return read_record(); }
 
 Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
                                      const std::string& from, const Owner& owner, bool dry_run) {
@@ -149,7 +95,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
         return failure("cannot open the firewall: " + fw.why_not,
                        "run as root, or open it by hand with the rule `ollama-netcfg status` "
                        "prints");
-    const json key{{"backend", v.backend}, {"port", port}, {"from", from}};
+    const Opening rule{v.backend, port, from, {}, {}};
     if (v.decision == firewall::Decision::accept) {
         c.actions.push_back(fmt::format("firewall: {} already accepts new connections from {} to "
                                         "port {} ({}); nothing added",
@@ -158,7 +104,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
         // An opening recorded for another owner now serves this one too:
         // its reset must not close it while this one still needs it.
         if (!dry_run)
-            if (auto st = note_owner(key, owner, false); !st)
+            if (auto st = note(rule, owner, false); !st)
                 return st.error();
         return c;
     }
@@ -177,7 +123,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
             return st.error();
     if (dry_run)
         return c;
-    if (auto st = note_owner(key, owner, true); !st)
+    if (auto st = note(rule, owner, true); !st)
         return st.error();
     systemd::log_change(
         fmt::format("opened port {} in {} for {}", port, v.backend, from.empty() ? "any" : from),
@@ -218,10 +164,9 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
         reload = reload || v.backend == "firewalld";
         if (dry_run)
             continue;
-        json rule = v.backend == "ufw"
-                        ? json{{"backend", "ufw"}, {"port", port}, {"interface", b.interface}}
-                        : json{{"backend", v.backend}, {"port", port}, {"from", b.subnet}};
-        if (auto st = note_owner(rule, owner, true); !st)
+        const Opening rule = v.backend == "ufw" ? Opening{"ufw", port, {}, b.interface, {}}
+                                                : Opening{v.backend, port, b.subnet, {}, {}};
+        if (auto st = note(rule, owner, true); !st)
             return st.error();
         systemd::log_change(fmt::format("opened port {} in {} for containers on {}", port,
                                         v.backend, b.interface),
@@ -237,49 +182,25 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
 
 Result<FirewallChange> close_recorded_rules(const Owner& owner, bool dry_run) {
     FirewallChange c;
-    auto rules = read_record();
-    if (!rules)
-        return rules.error();
-    json kept = json::array();
-    bool changed = false;
-    for (const auto& rule : *rules) {
-        auto owners = owners_of(rule);
-        auto mine = std::find_if(owners.begin(), owners.end(),
-                                 [&](const Owner& o) { return owned_by(o, owner); });
-        if (mine == owners.end()) {
-            kept.push_back(rule);
-            continue;
-        }
-        changed = true;
-        owners.erase(mine);
-        if (owners.empty()) {
-            for (const auto& cmd : removal(rule))
-                if (auto st = run_noted(cmd, dry_run, c); !st)
-                    return st.error();
-            continue;
-        }
-        json rest = without_owners(rule);
-        rest["owners"] = json::array();
-        for (const auto& o : owners)
-            rest["owners"].push_back(owner_json(o));
-        c.notes.push_back(fmt::format("kept the {} opening of port {} for {}: {} ({}) needs it too",
-                                      rule.value("backend", ""), rule.value("port", 0),
-                                      rule.value("from", "").empty() ? rule.value("interface", "")
-                                                                    : rule.value("from", ""),
-                                      owners.front().unit.empty() ? owner.unit
-                                                                  : owners.front().unit,
-                                      owners.front().layer()));
-        kept.push_back(rest);
-    }
-    if (!dry_run && changed) {
-        if (auto st = write_record(kept); !st)
-            return st.error();
-        systemd::log_change(fmt::format("removed the firewall rules ollama-netcfg had added for "
-                                        "{} ({})",
-                                        owner.unit, owner.layer()),
-                            {{"OLLAMA_NETCFG_ACTION", "close-firewall"},
-                             {"OLLAMA_NETCFG_UNIT", owner.unit}});
-    }
+    auto record = read_record();
+    if (!record)
+        return record.error();
+    const auto before = record->size();
+    auto closed = release(*record, owner, c.notes);
+    for (const auto& o : closed)
+        for (const auto& cmd : removal(o))
+            if (auto st = run_noted(cmd, dry_run, c); !st)
+                return st.error();
+    const bool changed = !closed.empty() || !c.notes.empty() || record->size() != before;
+    if (dry_run || !changed)
+        return c;
+    if (auto st = write_record(*record); !st)
+        return st.error();
+    systemd::log_change(fmt::format("removed the firewall rules ollama-netcfg had added for {} "
+                                    "({})",
+                                    owner.unit, owner.layer()),
+                        {{"OLLAMA_NETCFG_ACTION", "close-firewall"},
+                         {"OLLAMA_NETCFG_UNIT", owner.unit}});
     return c;
 }
 

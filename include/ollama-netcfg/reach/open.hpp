@@ -7,7 +7,9 @@
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netcfg::reach {
@@ -37,6 +39,23 @@ struct Opening {
     std::string interface; // ufw `allow in on IFACE` (containers)
     std::vector<Owner> owners;
 };
+
+// Pure: firewall.json's text as openings (nullopt: not a record). A rule
+// recorded before owners were kept belongs to the persistent layer of any
+// unit (an owner with an empty unit).
+std::optional<std::vector<Opening>> parse_openings(std::string_view text);
+std::string openings_json(const std::vector<Opening>& record);
+
+// Pure: `owner` noted on the recorded opening `rule` (the same backend,
+// port, source and interface), or `rule` recorded for it when missing and
+// `add` (the tool just opened it). Whether the record changed.
+bool note_owner(std::vector<Opening>& record, const Opening& rule, const Owner& owner, bool add);
+
+// Pure: `owner` taken off every opening in `record`; the openings no owner
+// needs any more are removed from it and returned, to be closed. `notes`
+// says which were kept, and for whom.
+std::vector<Opening> release(std::vector<Opening>& record, const Owner& owner,
+                             std::vector<std::string>& notes);
 
 // The record, for `status`; empty when there is none.
 Result<std::vector<Opening>> recorded_openings();
