@@ -27,7 +27,8 @@ Status save_check_record(nlohmann::json check_json, double now) {
                        "run it as root (the packaged ollama-netcfg-check.service does)");
     const auto dir = std::filesystem::path(check_record_path).parent_path();
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        return failure(fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno)));
+        return failure(fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno)),
+                       "/run must be writable by root; see `findmnt /run`");
     chmod(dir.c_str(), 0755); // readable by the agents whatever the umask was
     check_json["recorded_at"] = now;
     return write_file_atomic(check_record_path, check_json.dump(2) + "\n", 0644);
