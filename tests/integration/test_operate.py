@@ -238,17 +238,16 @@ def later_drop_in_overriding_is_shadowed_drop_in(sb):
 def second_drop_in_with_the_same_value_is_duplicate_setting(sb):
     env_conf = DROPIN_DIR + "/environment.conf"
     sb.write(env_conf, '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
-                       'Environment="OLLAMA_ORIGINS=*"\n')
+                       'Environment="OLLAMA_ORIGINS=http://192.0.2.50:3000"\n')
     exposed_by_hand(sb, "0.0.0.0")
     wait_listening(sb, 11434, WILDCARD)
     rc, j, codes = check(sb)
-    # (OLLAMA_ORIGINS=* lets every site in: open-to-any-site beside it.)
-    assert rc == 1 and codes == {"duplicate-setting", "open-to-any-site"}, j["problems"]
+    assert rc == 1 and codes == {"duplicate-setting"}, j["problems"]
     before = snapshot(sb)
     expose_ok(sb, "0.0.0.0")
-    assert sb.read(env_conf) == '[Service]\nEnvironment="OLLAMA_ORIGINS=*"\n'
+    assert sb.read(env_conf) == '[Service]\nEnvironment="OLLAMA_ORIGINS=http://192.0.2.50:3000"\n'
     assert sb.show(UNIT, "InvocationID") == before["invocation"]
-    assert "OLLAMA_ORIGINS=*" in shlex.split(unit_env(sb))
+    assert "OLLAMA_ORIGINS=http://192.0.2.50:3000" in shlex.split(unit_env(sb))
     check_ok(sb)
 
 
