@@ -34,14 +34,14 @@ TEST_CASE("check_address_is_local: wildcards and own addresses pass", "[prefligh
 TEST_CASE("check_port_is_free names the holder", "[preflight]") {
     CHECK(check_port_is_free(host("0.0.0.0"), "ollama.service", {}));
     auto st =
-        check_port_is_free(host("0.0.0.0"), "ollama.service", {{"0.0.0.0:11434", 77, "nginx", ""}});
+        check_port_is_free(host("0.0.0.0"), "ollama.service", {{"0.0.0.0:11434", 77, "nginx", "", ""}});
     REQUIRE_FALSE(st);
     CHECK_THAT(st.error().message,
                Catch::Contains("0.0.0.0:11434 is already held by nginx (PID 77)"));
     // An `ollama serve` outside the unit is named as such, with how it runs.
     st = check_port_is_free(host("0.0.0.0"), "ollama.service",
                             {{"*:11434", 812, "ollama",
-                              "PID 812, user alice, parent bash (PID 800), cgroup /user.slice"}});
+                              "PID 812, user alice, parent bash (PID 800), cgroup /user.slice", ""}});
     REQUIRE_FALSE(st);
     CHECK(st.error().message ==
           "*:11434 is already held by an `ollama serve` outside ollama.service (PID 812, user "

@@ -266,7 +266,7 @@ TEST_CASE("is_container_bridge knows the runtimes' names", "[reach]") {
 }
 
 TEST_CASE("proxy configs send a local Host, stream, and wait long", "[reach]") {
-    report::ProxyConfigOptions o{"ollama.example.org", "/c.pem", "/k.pem"};
+    report::ProxyConfigOptions o{"ollama.example.org", "/c.pem", "/k.pem", {}, {}, {}};
     auto nginx = report::nginx_config(at("127.0.0.1"), o);
     CHECK_THAT(nginx, Catch::Contains("proxy_pass http://127.0.0.1:11434;") &&
                           Catch::Contains("proxy_set_header Host localhost:11434;") &&
@@ -274,7 +274,7 @@ TEST_CASE("proxy configs send a local Host, stream, and wait long", "[reach]") {
                           Catch::Contains("proxy_read_timeout 3600s;") &&
                           Catch::Contains("listen 443 ssl;") &&
                           Catch::Contains("ssl_certificate /c.pem;"));
-    auto plain = report::nginx_config(at("[::]:8080"), {"n", "", ""});
+    auto plain = report::nginx_config(at("[::]:8080"), {"n", "", "", {}, {}, {}});
     CHECK_THAT(plain, Catch::Contains("listen 80;") && Catch::Contains("proxy_pass "
                                                                        "http://[::1]:8080;"));
     auto caddy = report::caddy_config(at("0.0.0.0"), o);
