@@ -1,6 +1,6 @@
 #include "ollama-netcfg/change/origins.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg;
 using config::LayerInput;

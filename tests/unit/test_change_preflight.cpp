@@ -3,7 +3,7 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 #include <sys/socket.h>
 
 using namespace netcfg;

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/cli/suggest.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::cli;
 

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/docker/containers.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg;
 using namespace netcfg::docker;

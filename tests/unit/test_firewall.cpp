@@ -1,6 +1,6 @@
 #include "ollama-netcfg/firewall/verdict.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::firewall;
 using nlohmann::json;

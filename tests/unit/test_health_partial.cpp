@@ -1,6 +1,6 @@
 #include "ollama-netcfg/health/partial.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::health;
 

@@ -3,7 +3,7 @@
 #include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 #include <fstream>
 #include <set>
 #include <sys/socket.h>
@@ -684,7 +684,7 @@ TEST_CASE("bad-origins: the entry, the file, crash loop or next restart", "[prob
     f.origins.source = "/etc/systemd/system/ollama.service.d/override.conf";
     auto ps = find_problems(f);
     REQUIRE(codes(ps).count("bad-origins"));
-    const auto& p = find(ps, "bad-origins");
+    const auto p = find(ps, "bad-origins");
     CHECK(p.severity == Severity::critical);
     CHECK(p.message.find("\" http://b.example\"") != std::string::npos);
     CHECK(p.message.find("next restart") != std::string::npos);
@@ -706,7 +706,7 @@ TEST_CASE("origin-refused: a page's request not let through, and the fix", "[pro
                                "", ""});
     auto ps = find_problems(f);
     REQUIRE(codes(ps).count("origin-refused"));
-    const auto& p = find(ps, "origin-refused");
+    const auto p = find(ps, "origin-refused");
     CHECK(p.severity == Severity::critical);
     CHECK(p.message.find("HTTP 403 (Ollama refuses this Origin)") != std::string::npos);
     CHECK(p.advice == "sudo ollama-netcfg origins add http://192.0.2.11:8000");
@@ -768,7 +768,7 @@ TEST_CASE("proxy-bypassable: credentials at the proxy, Ollama's own port open be
     f.urls = {u};
     auto ps = find_problems(f);
     REQUIRE(codes(ps).count("proxy-bypassable"));
-    const auto& p = find(ps, "proxy-bypassable");
+    const auto p = find(ps, "proxy-bypassable");
     CHECK(p.severity == Severity::critical);
     CHECK_THAT(p.message, Catch::Contains("over IPv4 from any host") &&
                               Catch::Contains("over IPv6 from any host") &&

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/ollama/host.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using netcfg::ExitStatus;
 using namespace netcfg::ollama;

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/ollama/models.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::ollama;
 

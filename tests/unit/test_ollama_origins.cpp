@@ -1,6 +1,6 @@
 #include "ollama-netcfg/ollama/origins.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::ollama;
 using Entries = std::vector<std::string>;

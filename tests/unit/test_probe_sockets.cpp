@@ -3,7 +3,7 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
 #include <arpa/inet.h>
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::probe;
 

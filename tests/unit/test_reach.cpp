@@ -3,7 +3,7 @@
 #include "ollama-netcfg/reach/scope.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 #include <fmt/format.h>
 #include <sys/socket.h>
 

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/reach/open.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::reach;
 

@@ -1,6 +1,6 @@
 #include "ollama-netcfg/report/diff.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using netcfg::report::unified_diff;
 

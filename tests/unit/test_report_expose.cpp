@@ -1,6 +1,6 @@
 #include "ollama-netcfg/report/expose_report.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::report;
 

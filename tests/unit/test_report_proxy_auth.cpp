@@ -1,6 +1,6 @@
 #include "ollama-netcfg/report/proxy_config.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg;
 using namespace netcfg::report;

@@ -1,7 +1,7 @@
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/unitfile/lexer.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::unitfile;
 

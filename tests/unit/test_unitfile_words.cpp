@@ -1,6 +1,6 @@
 #include "ollama-netcfg/unitfile/words.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 
 using namespace netcfg::unitfile;
 

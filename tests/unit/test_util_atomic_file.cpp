@@ -1,6 +1,6 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch.hpp"
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
