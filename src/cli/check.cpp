@@ -47,7 +47,6 @@ health::PartialView settle(const CheckArgs& args, const health::Facts& facts,
                           args.max_age, args.accept_partial);
 }
 
-
 void journal_entry(const std::string& line, const std::string& unit, health::Severity worst,
                    const std::vector<health::Problem>& problems) {
     std::string codes;
@@ -139,12 +138,17 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         problems = std::move(view.problems);
         worst = health::overall(problems);
         line = report::plugin_line(*facts, problems, took.count(), view.note);
-        auto j = report::status_json(*facts, problems, took.count());
-        j["partial"] = view.partial;
-        j["root_check"] = view.record_age
-                              ? nlohmann::json{{"path", health::check_record_path},
-                                               {"age_seconds", *view.record_age}}
-                              : nlohmann::json(nullptr);
+        // The JSON object only when printed or recorded: the plugin line is
+        // what most runs of `check` need.
+        nlohmann::json j;
+        if (global.json || args.record) {
+            j = report::status_json(*facts, problems, took.count());
+            j["partial"] = view.partial;
+            j["root_check"] = view.record_age
+                                  ? nlohmann::json{{"path", health::check_record_path},
+                                                   {"age_seconds", *view.record_age}}
+                                  : nlohmann::json(nullptr);
+        }
         if (global.json)
             fmt::print("{}\n", j.dump(2));
         else
