@@ -3,6 +3,7 @@
 // it from looking, bad usage included, is UNKNOWN (3). Under systemd (stdout
 // is the journal) it also leaves one structured journal entry.
 #include "ollama-netcfg/cli/check.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
 #include "ollama-netcfg/health/partial.hpp"
@@ -84,12 +85,13 @@ void arm_timeout(const CheckArgs& args, const GlobalOptions& global) {
             args.inspect.unit, failure(why, "run `ollama-netcfg status -v` to see where it waits"),
             limit);
         j["status"] = j["problems"][0]["severity"] = "CRITICAL";
-        j["problems"][0]["code"] = "check-timed-out";
+        j["problems"][0]["code"] = health::code_name(health::Code::check_timed_out);
         j["exit_status"] = health::plugin_exit_status(health::Severity::critical);
         timed_out_answer = j.dump(2) + "\n";
     } else {
         timed_out_answer = fmt::format(
-            "OLLAMA-NETCFG CRITICAL - check-timed-out: {} | time={:.3f}s;;;0\n", why, limit);
+            "OLLAMA-NETCFG CRITICAL - {}: {} | time={:.3f}s;;;0\n",
+            health::code_name(health::Code::check_timed_out), why, limit);
     }
     struct sigaction sa {};
     sa.sa_handler = on_check_timeout;
@@ -125,7 +127,8 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
     std::string line;
     if (!facts) {
         const auto& e = facts.error();
-        problems.push_back({"check-failed", health::Severity::unknown, e.message, e.hint});
+        problems.push_back(
+            health::problem(health::Code::check_failed, health::Severity::unknown, e.message, e.hint));
         line = report::plugin_unknown_line(e.message, took.count());
         if (global.json)
             fmt::print("{}\n", report::unknown_json(args.inspect.unit, e, took.count()).dump(2));

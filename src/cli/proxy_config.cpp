@@ -1,6 +1,7 @@
 // Prints a reverse-proxy configuration for the listener in effect (read
 // from systemd, as `status` reads it). Read-only; no root needed.
 #include "ollama-netcfg/cli/proxy_config.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
 #include "ollama-netcfg/health/problems.hpp"
@@ -110,14 +111,15 @@ std::vector<health::Problem> bypass_warnings(const ProxyArgs& a,
     const std::string unsure = "could not tell whether clients can skip the proxy by asking "
                                "Ollama's own port";
     if (!facts)
-        return {{"not-visible", health::Severity::warning,
-                 fmt::format("{}: {}", unsure, facts.error().message), facts.error().hint}};
+        return {health::problem(health::Code::not_visible, health::Severity::warning,
+                                fmt::format("{}: {}", unsure, facts.error().message),
+                                facts.error().hint)};
     if (facts->firewall && !facts->firewall->visible)
-        return {{"not-visible", health::Severity::warning,
-                 fmt::format("{}: the firewall was not inspected ({})", unsure,
-                             facts->firewall->why_not),
-                 "run proxy-config as root, or `sudo ollama-netcfg check --url URL "
-                 "--api-key-file FILE` once the proxy runs"}};
+        return {health::problem(health::Code::not_visible, health::Severity::warning,
+                                fmt::format("{}: the firewall was not inspected ({})", unsure,
+                                            facts->firewall->why_not),
+                                "run proxy-config as root, or `sudo ollama-netcfg check --url "
+                                "URL --api-key-file FILE` once the proxy runs")};
     if (auto p = health::proxy_bypass(*facts, credentials))
         return {*p};
     return {};

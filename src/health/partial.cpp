@@ -1,4 +1,5 @@
 #include "ollama-netcfg/health/partial.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,7 +17,7 @@ std::optional<Severity> severity_of(const std::string& name) {
     return std::nullopt;
 }
 
-bool unseen(const Problem& p) { return p.code == "not-visible"; }
+bool unseen(const Problem& p) { return p.code == code_name(Code::not_visible); }
 
 std::string age_text(double seconds) {
     return fmt::format("{:.0f} s ago", std::max(0.0, std::floor(seconds)));

@@ -1,4 +1,5 @@
 #include "ollama-netcfg/report/status_report.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
 
@@ -607,7 +608,7 @@ nlohmann::json unknown_json(const std::string& unit, const Error& why, double se
             {"status", "UNKNOWN"},
             {"exit_status", 3},
             {"unit", unit},
-            {"problems", nlohmann::json::array({{{"code", "check-failed"},
+            {"problems", nlohmann::json::array({{{"code", health::code_name(health::Code::check_failed)},
                                                  {"severity", "UNKNOWN"},
                                                  {"message", why.message},
                                                  {"advice", why.hint}}})},

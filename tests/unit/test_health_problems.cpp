@@ -514,58 +514,6 @@ TEST_CASE("foreign-server: an ollama serve outside the unit", "[problems]") {
     CHECK_THAT(fs->message, Catch::Contains("keeps restarting"));
 }
 
-TEST_CASE("every code find_problems reports is a known code, documented", "[problems]") {
-    const auto& known = known_problem_codes();
-    for (const char* code : {"unit-not-found",
-                             "service-inactive",
-                             "reload-pending",
-                             "stale-environment",
-                             "unexpected-address",
-                             "not-listening",
-                             "port-in-use",
-                             "api-unreachable",
-                             "set-in-main-unit",
-                             "shadowed-drop-in",
-                             "duplicate-setting",
-                             "ignored-assignment",
-                             "runtime-only",
-                             "foreign-server",
-                             "address-unreachable",
-                             "containers-cannot-reach",
-                             "firewall-blocks",
-                             "firewall-partial",
-                             "firewall-undecided",
-                             "open-to-internet",
-                             "url-unreachable",
-                             "proxy-auth-required",
-                             "proxy-bypassable",
-                             "origin-refused",
-                             "bad-origins",
-                             "open-to-any-site",
-                             "client-env-stale",
-                             "docker-bypasses-firewall",
-                             "container-not-found",
-                             "not-visible",
-                             "api-slow",
-                             "model-missing",
-                             "check-timed-out"}) {
-        INFO(code);
-        CHECK(std::find(known.begin(), known.end(), code) != known.end());
-    }
-    CHECK(known.size() == 33);
-    // problem-codes.md has a row for each, in this order.
-    std::ifstream doc(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
-    std::string text((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
-    std::size_t at = 0;
-    for (const auto& code : known) {
-        INFO(code);
-        auto row = text.find("| `" + code + "` |", at);
-        CHECK(row != std::string::npos);
-        if (row != std::string::npos)
-            at = row;
-    }
-}
-
 TEST_CASE("api-slow: -w and -c on the API's response time", "[problems][plugin]") {
     auto f = healthy();
     f.api_seconds = 0.4;
