@@ -29,8 +29,9 @@ constexpr std::array rules{
     Rule{Code::api_unreachable, "api-unreachable", "CRITICAL",
          "rules/listener.cpp api, rules/containers.cpp container_check",
          "GET /api/version does not give a version answer"},
-    Rule{Code::set_in_main_unit, "set-in-main-unit", "WARNING when it is the value in effect, else INFO",
-         "rules/layers.cpp main_unit", "OLLAMA_HOST is set in the main unit file"},
+    Rule{Code::set_in_main_unit, "set-in-main-unit",
+         "WARNING when it is the value in effect, else INFO", "rules/layers.cpp main_unit",
+         "OLLAMA_HOST is set in the main unit file"},
     Rule{Code::shadowed_drop_in, "shadowed-drop-in", "WARNING", "rules/layers.cpp drop_ins",
          "a later layer overrides the managed drop-in"},
     Rule{Code::duplicate_setting, "duplicate-setting", "WARNING", "rules/layers.cpp drop_ins",
@@ -90,7 +91,9 @@ constexpr std::array rules{
 
 } // namespace
 
-std::span<const Rule> catalogue() { return rules; }
+std::span<const Rule> catalogue() {
+    return rules;
+}
 
 std::string_view code_name(Code code) {
     const auto i = static_cast<std::size_t>(code);

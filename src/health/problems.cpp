@@ -50,11 +50,11 @@ std::vector<Problem> find_problems(const Facts& f) {
         return found.out;
     }
     using Step = void (*)(rules::Found&);
-    for (Step rule : {rules::service, rules::reload_pending, rules::stale, rules::main_unit,
-                      rules::drop_ins, rules::ignored, rules::runtime_only,
-                      rules::foreign_servers, rules::listener, rules::api, rules::api_slow,
-                      rules::models, rules::reach, rules::urls, rules::origins,
-                      rules::containers, rules::client_env, rules::visibility})
+    for (Step rule :
+         {rules::service, rules::reload_pending, rules::stale, rules::main_unit, rules::drop_ins,
+          rules::ignored, rules::runtime_only, rules::foreign_servers, rules::listener, rules::api,
+          rules::api_slow, rules::models, rules::reach, rules::urls, rules::origins,
+          rules::containers, rules::client_env, rules::visibility})
         rule(found);
     return found.out;
 }
@@ -65,8 +65,9 @@ Severity overall(const std::vector<Problem>& problems) {
         if (p.severity != Severity::info)
             worst = std::max(worst, p.severity);
     // What was found CRITICAL stays so, whatever could not be seen.
-    const bool critical = std::any_of(problems.begin(), problems.end(),
-                                      [](const Problem& p) { return p.severity == Severity::critical; });
+    const bool critical = std::any_of(problems.begin(), problems.end(), [](const Problem& p) {
+        return p.severity == Severity::critical;
+    });
     return critical ? Severity::critical : worst;
 }
 

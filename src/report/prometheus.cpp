@@ -1,5 +1,6 @@
 #include "ollama-netcfg/report/prometheus.hpp"
 
+#include "ollama-netcfg/report/reach_view.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
 #include <algorithm>

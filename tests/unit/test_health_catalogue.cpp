@@ -1,9 +1,8 @@
 // The catalogue of problem codes is the one definition: every Code has its
 // row, docs/problem-codes.md agrees with it row by row, and nothing in src/
 // makes a problem or names a code except through it.
-#include "ollama-netcfg/health/catalogue.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -66,10 +65,10 @@ TEST_CASE("docs/problem-codes.md has the catalogue's rows, in its order, and no 
 TEST_CASE("no code is made or spelled outside the catalogue", "[catalogue]") {
     std::set<std::string> codes(known_problem_codes().begin(), known_problem_codes().end());
     const std::regex literal(R"re("([a-z]+(?:-[a-z]+)+)")re");
-    const std::regex by_hand(R"(Problem\s*\{|\.code\s*=[^=]|\{\s*"[a-z]+(-[a-z]+)+"\s*,\s*(health::)?Severity)");
+    const std::regex by_hand(
+        R"(Problem\s*\{|\.code\s*=[^=]|\{\s*"[a-z]+(-[a-z]+)+"\s*,\s*(health::)?Severity)");
     std::size_t files = 0;
-    for (const auto& e :
-         std::filesystem::recursive_directory_iterator(NETCFG_SOURCE_DIR "/src")) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(NETCFG_SOURCE_DIR "/src")) {
         const auto& p = e.path();
         if (!e.is_regular_file() || p.filename() == "catalogue.cpp" ||
             (p.extension() != ".cpp" && p.extension() != ".hpp"))

@@ -1,5 +1,6 @@
-// `status` and `check` output: the readable report, the JSON object both
-// share, and the monitoring-plugin line.
+// `status` and `check` output: the readable report (status_text.cpp), the
+// JSON object both share (status_json.cpp) and the monitoring-plugin line
+// (plugin_line.cpp); the reach view they share is report/reach_view.hpp.
 #pragma once
 
 #include "ollama-netcfg/health/facts.hpp"
@@ -22,11 +23,6 @@ nlohmann::json status_json(const health::Facts& f, const std::vector<health::Pro
 // was not seen, or where it came from) goes after the text.
 std::string plugin_line(const health::Facts& f, const std::vector<health::Problem>& problems,
                         double seconds, const std::string& note = {});
-
-// The firewall's decision for one IP version (4, 6), as --json names it:
-// accepted, dropped, rejected, undecided, not-covered (the socket does not
-// accept that version) or not-judged (--from names the other version).
-std::string family_decision(const reach::Firewall& fw, int version);
 
 // The line and object for a check that could not look at all (UNKNOWN).
 std::string plugin_unknown_line(const std::string& why, double seconds);

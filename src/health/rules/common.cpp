@@ -1,7 +1,6 @@
 // Helpers more than one rule file words its findings with.
-#include "rules.hpp"
-
 #include "ollama-netcfg/ollama/host.hpp"
+#include "rules.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,6 @@
 // Who listens on the wanted address, and what the API there answers.
-#include "rules.hpp"
-
 #include "ollama-netcfg/ollama/models.hpp"
+#include "rules.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -33,22 +32,22 @@ void foreign_servers(Found& r) {
         for (const auto& e : s.endpoints)
             listens = (listens == "not listening" ? "listening on " : listens + ", ") + e;
         r.add(Code::foreign_server, s.holds_wanted ? Severity::critical : Severity::warning,
-            fmt::format(
-                "an `ollama serve` outside {} runs ({}) with {}, {}{}{}", f.unit, p.describe(),
-                p.env_visible ? ollama::describe_value(p.ollama_host)
-                              : std::string("an environment this user cannot read"),
-                listens, s.answer.empty() ? "" : "; it answers: " + s.answer,
-                s.holds_wanted ? fmt::format("; it holds the address {} needs, so the service "
-                                             "cannot bind it and keeps restarting",
-                                             f.unit)
-                               : ""),
-            fmt::format("stop it (`kill {}`){}; to try an address until the next reboot, "
-                        "use `ollama-netcfg expose ADDR --runtime` instead of a hand-started "
-                        "server",
-                        p.pid,
-                        s.holds_wanted ? fmt::format(", and the service takes its address at "
-                                                     "its next restart")
-                                       : ""));
+              fmt::format(
+                  "an `ollama serve` outside {} runs ({}) with {}, {}{}{}", f.unit, p.describe(),
+                  p.env_visible ? ollama::describe_value(p.ollama_host)
+                                : std::string("an environment this user cannot read"),
+                  listens, s.answer.empty() ? "" : "; it answers: " + s.answer,
+                  s.holds_wanted ? fmt::format("; it holds the address {} needs, so the service "
+                                               "cannot bind it and keeps restarting",
+                                               f.unit)
+                                 : ""),
+              fmt::format("stop it (`kill {}`){}; to try an address until the next reboot, "
+                          "use `ollama-netcfg expose ADDR --runtime` instead of a hand-started "
+                          "server",
+                          p.pid,
+                          s.holds_wanted ? fmt::format(", and the service takes its address at "
+                                                       "its next restart")
+                                         : ""));
     }
 }
 
@@ -77,32 +76,32 @@ void listener(Found& r) {
         for (const auto& c : f.containers)
             for (const auto& b : c.container.bindings)
                 if (c.container.state == "running" && b.host_port == f.want.port)
-                    who += fmt::format(" for the Ollama container {} ({}, {})",
-                                       c.container.name, c.container.image, b.text());
+                    who += fmt::format(" for the Ollama container {} ({}, {})", c.container.name,
+                                       c.container.image, b.text());
         r.add(Code::port_in_use, Severity::critical,
-            fmt::format("{} is held by {}, not by {}", ep, who, f.unit),
-            fmt::format("stop that process (or container), or move Ollama to another port: "
-                        "`ollama-netcfg expose {}:PORT`",
-                        f.want.host.find(':') != std::string::npos ? "[" + f.want.host + "]"
-                                                                   : f.want.host));
+              fmt::format("{} is held by {}, not by {}", ep, who, f.unit),
+              fmt::format("stop that process (or container), or move Ollama to another port: "
+                          "`ollama-netcfg expose {}:PORT`",
+                          f.want.host.find(':') != std::string::npos ? "[" + f.want.host + "]"
+                                                                     : f.want.host));
         return;
     }
     if (!active)
         return; // service-inactive says it all
     if (unit_socket) {
         r.add(Code::unexpected_address, Severity::critical,
-            fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,
-                        f.want.listen_address(),
-                        f.expect_given ? fmt::format(" (configured: {})",
-                                                     ollama::describe_value(f.in_effect))
-                                       : ""),
-            f.expect_given ? fmt::format("`{}`", expose_hint(f))
-                           : fmt::format("restart it: `systemctl restart {}`", f.unit));
+              fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,
+                          f.want.listen_address(),
+                          f.expect_given ? fmt::format(" (configured: {})",
+                                                       ollama::describe_value(f.in_effect))
+                                         : ""),
+              f.expect_given ? fmt::format("`{}`", expose_hint(f))
+                             : fmt::format("restart it: `systemctl restart {}`", f.unit));
         return;
     }
     r.add(Code::not_listening, Severity::critical,
-        fmt::format("nothing listens on {} (main PID {})", f.want.listen_address(), f.main_pid),
-        fmt::format("see `journalctl -u {}`", f.unit));
+          fmt::format("nothing listens on {} (main PID {})", f.want.listen_address(), f.main_pid),
+          fmt::format("see `journalctl -u {}`", f.unit));
 }
 
 void api(Found& r) {
@@ -117,7 +116,7 @@ void api(Found& r) {
         advice = "Ollama refuses this request's Host header (it does so on a loopback "
                  "listener); connect with a local Host name or listen on another address";
     r.add(Code::api_unreachable, Severity::critical, fmt::format("GET {}: {}", f.api_url, what),
-        advice);
+          advice);
 }
 
 // -w/-c: the answer came, but slower than the admin allows.
@@ -151,21 +150,21 @@ void models(Found& r) {
         return;
     if (!f.models_error.empty()) {
         r.add(Code::model_missing, Severity::critical,
-            fmt::format("cannot tell whether {} {} there: {}", fmt::join(f.limits.models, ", "),
-                        f.limits.models.size() == 1 ? "is" : "are", f.models_error),
-            fmt::format("see `journalctl -u {}`", f.unit));
+              fmt::format("cannot tell whether {} {} there: {}", fmt::join(f.limits.models, ", "),
+                          f.limits.models.size() == 1 ? "is" : "are", f.models_error),
+              fmt::format("see `journalctl -u {}`", f.unit));
         return;
     }
     for (const auto& m : ollama::missing_models(f.limits.models, f.models))
         r.add(Code::model_missing, Severity::critical,
-            fmt::format("model {} is not on the server (it has {})", m,
-                        f.models.empty() ? std::string("none")
-                                         : fmt::format("{}", fmt::join(f.models, ", "))),
-            fmt::format("pull it where the service looks: `{}ollama pull {}`",
-                        f.want.connect_url() == "http://127.0.0.1:11434"
-                            ? std::string()
-                            : "OLLAMA_HOST=" + f.want.connect_url() + " ",
-                        m));
+              fmt::format("model {} is not on the server (it has {})", m,
+                          f.models.empty() ? std::string("none")
+                                           : fmt::format("{}", fmt::join(f.models, ", "))),
+              fmt::format("pull it where the service looks: `{}ollama pull {}`",
+                          f.want.connect_url() == "http://127.0.0.1:11434"
+                              ? std::string()
+                              : "OLLAMA_HOST=" + f.want.connect_url() + " ",
+                          m));
 }
 
 } // namespace netcfg::health::rules

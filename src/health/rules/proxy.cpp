@@ -25,8 +25,7 @@ std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentia
     if (open.empty() && unsure.empty())
         return std::nullopt;
     return problem(
-        Code::proxy_bypassable,
-        open.empty() ? Severity::warning : Severity::critical,
+        Code::proxy_bypassable, open.empty() ? Severity::warning : Severity::critical,
         fmt::format("the proxy demands a {}, but Ollama itself listens on {} and takes new "
                     "connections to port {} {}: {} can skip the proxy and its credentials by "
                     "asking port {} directly",
@@ -41,7 +40,6 @@ std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentia
 
 namespace rules {
 
-
 void urls(Found& r) {
     const Facts& f = r.f;
     for (const auto& u : f.urls) {
@@ -49,20 +47,19 @@ void urls(Found& r) {
             continue;
         if (u.error.empty() && u.status == 401) {
             r.add(Code::proxy_auth_required, Severity::critical,
-                fmt::format("GET {}: HTTP 401: the proxy wants credentials{}{}", u.url,
-                            u.www_authenticate.empty()
-                                ? std::string()
-                                : fmt::format(" ({})", u.www_authenticate),
-                            u.credentials.empty()
-                                ? std::string(" and none were sent")
-                                : fmt::format(" and refused the {} sent", u.credentials)),
-                u.credentials.empty()
-                    ? std::string("give the check what clients send: --api-key-file FILE "
-                                  "(Authorization: Bearer) or --basic-auth-file FILE "
-                                  "(user:password)")
-                    : fmt::format("the {} is not one the proxy accepts: compare the file "
-                                  "with the proxy's key list or htpasswd file",
-                                  u.credentials));
+                  fmt::format("GET {}: HTTP 401: the proxy wants credentials{}{}", u.url,
+                              u.www_authenticate.empty() ? std::string()
+                                                         : fmt::format(" ({})", u.www_authenticate),
+                              u.credentials.empty()
+                                  ? std::string(" and none were sent")
+                                  : fmt::format(" and refused the {} sent", u.credentials)),
+                  u.credentials.empty()
+                      ? std::string("give the check what clients send: --api-key-file FILE "
+                                    "(Authorization: Bearer) or --basic-auth-file FILE "
+                                    "(user:password)")
+                      : fmt::format("the {} is not one the proxy accepts: compare the file "
+                                    "with the proxy's key list or htpasswd file",
+                                    u.credentials));
             continue;
         }
         std::string what = !u.error.empty()
@@ -86,7 +83,7 @@ void urls(Found& r) {
             advice = "a TLS problem: give the CA with --cacert FILE (or --insecure to look "
                      "past it)";
         r.add(Code::url_unreachable, Severity::critical, fmt::format("GET {}: {}", u.url, what),
-            advice);
+              advice);
     }
     for (const auto& u : f.urls)
         if (!u.credentials.empty()) {

@@ -1,7 +1,6 @@
 // Who can connect: the host's other addresses, container bridges, the firewall.
-#include "rules.hpp"
-
 #include "ollama-netcfg/reach/scope.hpp"
+#include "rules.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -19,19 +18,19 @@ void containers_blocked(Found& r) {
         if (!b.reachable || !b.firewall || !blocked(b.firewall->decision))
             continue;
         r.add(Code::containers_cannot_reach, Severity::warning,
-            fmt::format("containers on {} ({}) cannot reach Ollama at http://{}:{}: {}: new "
-                        "connections from {} {} ({})",
-                        b.interface, b.subnet.empty() ? "?" : b.subnet, b.gateway, f.want.port,
-                        b.firewall->backend, b.interface,
-                        firewall::decision_name(b.firewall->decision), b.firewall->reason),
-            b.open_command_text.empty()
-                ? std::string("let connections in on the bridge to the port")
-                : fmt::format("let them in: sudo {}{}", b.open_command_text,
-                              b.open_command.empty()
-                                  ? std::string()
-                                  : fmt::format(", or `sudo ollama-netcfg expose {} "
-                                                "--open-firewall --for-containers`",
-                                                f.want.listen_address())));
+              fmt::format("containers on {} ({}) cannot reach Ollama at http://{}:{}: {}: new "
+                          "connections from {} {} ({})",
+                          b.interface, b.subnet.empty() ? "?" : b.subnet, b.gateway, f.want.port,
+                          b.firewall->backend, b.interface,
+                          firewall::decision_name(b.firewall->decision), b.firewall->reason),
+              b.open_command_text.empty()
+                  ? std::string("let connections in on the bridge to the port")
+                  : fmt::format("let them in: sudo {}{}", b.open_command_text,
+                                b.open_command.empty()
+                                    ? std::string()
+                                    : fmt::format(", or `sudo ollama-netcfg expose {} "
+                                                  "--open-firewall --for-containers`",
+                                                  f.want.listen_address())));
     }
 }
 
@@ -64,37 +63,36 @@ void firewall_verdicts(Found& r, const reach::Firewall& fw) {
     auto describe = [&](const std::vector<const reach::FamilyVerdict*>& vs) {
         std::string text;
         for (const auto* v : vs)
-            text +=
-                fmt::format("{}IPv{} {} by {}", text.empty() ? "" : ", ", v->family,
-                            firewall::decision_name(v->verdict.decision), v->verdict.reason);
+            text += fmt::format("{}IPv{} {} by {}", text.empty() ? "" : ", ", v->family,
+                                firewall::decision_name(v->verdict.decision), v->verdict.reason);
         return text;
     };
     if (!shut.empty() && shut.size() == fw.families.size()) {
         const auto& v = shut.front()->verdict;
         r.add(Code::firewall_blocks, Severity::critical,
-            fmt::format("{} {} new connections from {} to port {} ({})", v.backend,
-                        v.decision == Decision::drop ? "drops" : "rejects", who, f.want.port,
-                        describe(shut)),
-            open_advice(f, fw));
+              fmt::format("{} {} new connections from {} to port {} ({})", v.backend,
+                          v.decision == Decision::drop ? "drops" : "rejects", who, f.want.port,
+                          describe(shut)),
+              open_advice(f, fw));
     } else if (!shut.empty() && !open.empty()) {
         std::string open_text;
         for (const auto* v : open)
-            open_text += fmt::format(
-                "{}IPv{} open to {} ({})", open_text.empty() ? "" : ", ", v->family,
-                f.from.empty() ? std::string("every host") : f.from, v->verdict.reason);
+            open_text +=
+                fmt::format("{}IPv{} open to {} ({})", open_text.empty() ? "" : ", ", v->family,
+                            f.from.empty() ? std::string("every host") : f.from, v->verdict.reason);
         r.add(Code::firewall_partial, Severity::warning,
-            fmt::format("port {} is filtered for one IP version only: {}; {}", f.want.port,
-                        describe(shut), open_text),
-            fmt::format("decide for both: close IPv{} too (a rule in an `inet` table covers "
-                        "both), or {}",
-                        open.front()->family, open_advice(f, fw)));
+              fmt::format("port {} is filtered for one IP version only: {}; {}", f.want.port,
+                          describe(shut), open_text),
+              fmt::format("decide for both: close IPv{} too (a rule in an `inet` table covers "
+                          "both), or {}",
+                          open.front()->family, open_advice(f, fw)));
     }
     for (const auto* v : unsure)
         r.add(Code::firewall_undecided, Severity::info,
-            fmt::format("cannot decide whether {} lets {} reach port {} over IPv{}: {}",
-                        v->verdict.backend, who, f.want.port, v->family, v->verdict.reason),
-            fmt::format("test from a client: curl -{} http://SERVER:{}/api/version", v->family,
-                        f.want.port));
+              fmt::format("cannot decide whether {} lets {} reach port {} over IPv{}: {}",
+                          v->verdict.backend, who, f.want.port, v->family, v->verdict.reason),
+              fmt::format("test from a client: curl -{} http://SERVER:{}/api/version", v->family,
+                          f.want.port));
 }
 
 // A globally routable address the listener covers, and a firewall that
@@ -110,16 +108,16 @@ void open_to_internet(Found& r, const reach::Firewall& fw) {
         if (it == fw.any_source.end() || it->verdict.decision != firewall::Decision::accept)
             continue;
         r.add(Code::open_to_internet, Severity::warning,
-            fmt::format("{} ({}) is a globally routable address and {} accepts new "
-                        "connections to port {} from any source ({}): anyone on the "
-                        "Internet can use this Ollama, which has no authentication",
-                        a.address, a.interface, it->verdict.backend, f.want.port,
-                        it->verdict.reason),
-            fmt::format("let in only the networks that need it (`sudo ollama-netcfg expose "
-                        "{} --open-firewall --from CIDR` with a firewall that drops the "
-                        "rest), or keep Ollama on 127.0.0.1 behind a proxy with "
-                        "authentication (`ollama-netcfg proxy-config`)",
-                        f.want.listen_address()));
+              fmt::format("{} ({}) is a globally routable address and {} accepts new "
+                          "connections to port {} from any source ({}): anyone on the "
+                          "Internet can use this Ollama, which has no authentication",
+                          a.address, a.interface, it->verdict.backend, f.want.port,
+                          it->verdict.reason),
+              fmt::format("let in only the networks that need it (`sudo ollama-netcfg expose "
+                          "{} --open-firewall --from CIDR` with a firewall that drops the "
+                          "rest), or keep Ollama on 127.0.0.1 behind a proxy with "
+                          "authentication (`ollama-netcfg proxy-config`)",
+                          f.want.listen_address()));
         return; // one is enough to say it
     }
 }
@@ -133,9 +131,9 @@ void reach(Found& r) {
     for (const auto& a : f.addresses)
         if (!a.ok && a.skipped.empty())
             r.add(Code::address_unreachable, Severity::warning,
-                fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
-                "the listener covers this address but it does not answer there; check "
-                "the firewall's rules for local traffic");
+                  fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
+                  "the listener covers this address but it does not answer there; check "
+                  "the firewall's rules for local traffic");
     const bool any_bridge_reachable =
         std::any_of(f.bridges.begin(), f.bridges.end(), [](auto& b) { return b.reachable; });
     if (!f.bridges.empty() && !any_bridge_reachable) {
@@ -143,12 +141,12 @@ void reach(Found& r) {
         for (const auto& b : f.bridges)
             names += (names.empty() ? "" : ", ") + b.interface;
         r.add(Code::containers_cannot_reach, Severity::info,
-            fmt::format("containers on {} cannot reach Ollama: it listens on {} ({})", names,
-                        f.listen_endpoint(), f.listen_covers()),
-            fmt::format("to serve containers, `ollama-netcfg expose {}` (the bridge's "
-                        "address) or 0.0.0.0, and use host.docker.internal with "
-                        "--add-host=host.docker.internal:host-gateway",
-                        f.bridges.front().gateway));
+              fmt::format("containers on {} cannot reach Ollama: it listens on {} ({})", names,
+                          f.listen_endpoint(), f.listen_covers()),
+              fmt::format("to serve containers, `ollama-netcfg expose {}` (the bridge's "
+                          "address) or 0.0.0.0, and use host.docker.internal with "
+                          "--add-host=host.docker.internal:host-gateway",
+                          f.bridges.front().gateway));
     }
     containers_blocked(r);
     if (!f.firewall)

@@ -37,7 +37,6 @@ void unit_not_found(Found& r) {
     r.add(Code::unit_not_found, Severity::critical, said.message, said.advice);
 }
 
-
 void service(Found& r) {
     const Facts& f = r.f;
     if (f.active_state == "active")
@@ -46,26 +45,25 @@ void service(Found& r) {
     if (!f.result.empty() && f.result != "success")
         state += fmt::format(", result {}", f.result);
     if (f.n_restarts > 0)
-        state +=
-            fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
-    r.add(Code::service_inactive, Severity::critical, state,
-        fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit,
-                    f.unit));
+        state += fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
+    r.add(
+        Code::service_inactive, Severity::critical, state,
+        fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit, f.unit));
 }
 
 void reload_pending(Found& r) {
     const Facts& f = r.f;
     if (!f.need_daemon_reload)
         return;
-    auto msg = fmt::format("{}'s unit files changed on disk and systemd has not reloaded them",
-                           f.unit);
+    auto msg =
+        fmt::format("{}'s unit files changed on disk and systemd has not reloaded them", f.unit);
     auto disk = f.layers.environment;
     if (!same(disk, f.systemd_env))
         msg += fmt::format(" (on disk {}, loaded {})", ollama::describe_value(disk),
                            ollama::describe_value(f.systemd_env));
     r.add(Code::reload_pending, Severity::warning, msg,
-        fmt::format("run `systemctl daemon-reload` and restart {}, or `{}`, which does both",
-                    f.unit, expose_hint(f)));
+          fmt::format("run `systemctl daemon-reload` and restart {}, or `{}`, which does both",
+                      f.unit, expose_hint(f)));
 }
 
 void stale(Found& r) {
@@ -73,22 +71,23 @@ void stale(Found& r) {
     if (f.active_state != "active" || !f.process_visible || same(f.process_value, f.in_effect))
         return;
     r.add(Code::stale_environment, Severity::warning,
-        fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
-                    "after the next restart)",
-                    f.main_pid, ollama::describe_value(f.process_value),
-                    ollama::describe_value(f.in_effect), listen_of(f.in_effect, f.kernel_ipv6)),
-        fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
+          fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
+                      "after the next restart)",
+                      f.main_pid, ollama::describe_value(f.process_value),
+                      ollama::describe_value(f.in_effect), listen_of(f.in_effect, f.kernel_ipv6)),
+          fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
 }
 
 void visibility(Found& r) {
     const Facts& f = r.f;
     if (f.active_state == "active" && !f.process_visible)
-        not_visible(r, fmt::format("cannot read the environment of main PID {} ({}); stale-environment "
-                        "was not checked",
-                        f.main_pid, f.process_error));
+        not_visible(
+            r, fmt::format("cannot read the environment of main PID {} ({}); stale-environment "
+                           "was not checked",
+                           f.main_pid, f.process_error));
     if (!f.owners_visible)
         not_visible(r, "cannot see which processes hold the listening sockets; sockets on the port "
-            "were taken as the unit's");
+                       "were taken as the unit's");
     for (const auto& l : f.layers.layers)
         if (!l.read_error.empty())
             not_visible(r, fmt::format("cannot read {}", l.read_error));
