@@ -278,9 +278,9 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
 // After the proof: the other addresses the listener covers, containers, the
 // firewall per IP version (opened with --open-firewall), who can connect.
 // Informational, except that a failed --open-firewall is an error.
-Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::HostSetting& want,
-                    const std::string& control_group, const reach::Owner& owner,
-                    ExposeReport& rep) {
+Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
+                    const ollama::HostSetting& want, const std::string& control_group,
+                    const reach::Owner& owner, ExposeReport& rep) {
     const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
     set_actual_listen(sockets, rep);
     rep.client_export = reach::client_export(want, sockets);
@@ -313,7 +313,7 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         rep.who_can_connect = reach::who_can_connect(families, &skipped, o.from);
         return Ok{};
     }
-    auto fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
+    auto fw = firewall.judge(want, sockets, o.from, &seen.bridges);
     if (o.open_firewall) {
         auto change = reach::open_firewall(fw, want.port, o.from, owner, false);
         if (!change)
@@ -321,15 +321,18 @@ Status report_reach(systemd::Manager& m, const ExposeOptions& o, const ollama::H
         rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
         rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
         if (o.for_containers) {
-            // Judged again: the rule just added may let containers in too.
-            fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
+            // Read again: the rule just added may let containers in too.
+            firewall.changed();
+            fw = firewall.judge(want, sockets, o.from, &seen.bridges);
             auto more = reach::open_for_containers(seen.bridges, want.port, owner, false);
             if (!more)
                 return more.error();
             rep.actions.insert(rep.actions.end(), more->actions.begin(), more->actions.end());
             rep.notes.insert(rep.notes.end(), more->notes.begin(), more->notes.end());
         }
-        fw = reach::inspect_firewall(m, want, sockets, o.from, &seen.bridges);
+        // Read again: what clients get now is the rules as changed.
+        firewall.changed();
+        fw = firewall.judge(want, sockets, o.from, &seen.bridges);
     }
     bridge_lines(seen.bridges, want.port, rep);
     rep.who_can_connect = reach::who_can_connect(families, &fw, o.from);
@@ -408,13 +411,16 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
                                                   bind_capability)
                         .content;
     const reach::Owner owner{target->unit, target->runtime};
+    // One reading of the firewall for the whole run (until it changes it).
+    reach::FirewallReading firewall(
+        [&m = *session->manager] { return m.is_active("firewalld.service"); });
     std::optional<reach::Firewall> planned;
     if (o.open_firewall && !want->loopback()) {
         // Judged for the socket Go will open, before anything is written:
         // a --from that the firewall would not enforce is refused.
         const std::vector<probe::ListenSocket> expected{
             probe::expected_socket(want->host, want->port, {}, probe::kernel_has_ipv6())};
-        planned = reach::inspect_firewall(*session->manager, *want, expected, o.from);
+        planned = firewall.judge(*want, expected, o.from);
         if (auto st = reach::check_from_restricts(*planned, o.from, want->port); !st)
             return st;
     }
@@ -446,8 +452,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
             !st)
             return st;
     }
-    if (auto st = report_reach(*session->manager, o, *want, session->state.control_group, owner,
-                               rep);
+    if (auto st = report_reach(firewall, o, *want, session->state.control_group, owner, rep);
         !st || !o.client_env)
         return st;
     return apply_client_env(target->unit, *want, session->state.control_group, false, rep);

@@ -133,7 +133,7 @@ void read_models(Facts& f, std::chrono::milliseconds timeout) {
             !a.error.empty() ? a.error : fmt::format("HTTP {}, not a model list", a.status));
 }
 
-void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
+void read_reach(Facts& f, reach::FirewallReading& firewall, const InspectOptions& o) {
     if (!f.served())
         return;
     f.reach_checked = true;
@@ -143,7 +143,7 @@ void read_reach(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
     f.bridges = std::move(seen.bridges);
     if (f.want.loopback())
         return; // nothing from outside can connect: the firewall does not matter
-    f.firewall = reach::inspect_firewall(manager, f.want, serving, o.from, &f.bridges);
+    f.firewall = firewall.judge(f.want, serving, o.from, &f.bridges);
 }
 
 // What `expose --open-firewall` opened for this unit: a small file, read
@@ -235,11 +235,10 @@ void read_origin_probes(Facts& f, const InspectOptions& o) {
 
 // The Ollama containers, each asked through its published port; for one
 // published on every address, what the host firewall says about that port.
-void read_containers(Facts& f, systemd::Manager& manager, const InspectOptions& o) {
+void read_containers(Facts& f, reach::FirewallReading& firewall, const InspectOptions& o) {
     auto look = probe::ollama_containers(o.api_timeout);
     f.docker_socket = look.socket;
     f.docker_error = look.error;
-    std::optional<bool> firewalld;
     for (auto& c : look.containers) {
         ContainerSeen seen{std::move(c), {}, 0, {}, std::nullopt, 0, std::nullopt};
         const auto& k = seen.container;
@@ -258,9 +257,7 @@ void read_containers(Facts& f, systemd::Manager& manager, const InspectOptions& 
         }
         for (const auto& b : k.bindings)
             if (k.state == "running" && b.all_addresses() && !seen.input_verdict) {
-                if (!firewalld)
-                    firewalld = manager.is_active("firewalld.service");
-                auto fw = reach::inspect_firewall(b.host_port, {4}, "", *firewalld);
+                auto fw = firewall.judge(b.host_port, {4}, "");
                 if (fw.visible && !fw.families.empty())
                     seen.input_verdict = fw.families.front().verdict;
             }
@@ -288,6 +285,9 @@ std::optional<std::string> in_effect(const Facts& f) {
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     Facts f;
+    // One reading of the firewall for the listener and every container.
+    reach::FirewallReading firewall(
+        [&manager] { return manager.is_active("firewalld.service"); });
     if (!o.container.empty()) {
         // check --container: that container alone; the unit is not asked.
         f.container_check = o.container;
@@ -297,7 +297,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
         f.expect_given = o.expect.has_value();
         if (o.expect)
             f.want = *o.expect;
-        read_containers(f, manager, o);
+        read_containers(f, firewall, o);
         for (const auto& c : f.containers)
             if ((c.container.name == o.container || c.container.id.starts_with(o.container)) &&
                 !c.api_url.empty()) {
@@ -353,11 +353,11 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     read_models(f, o.api_timeout);
     read_origin_probes(f, o);
     f.from = o.from;
-    read_reach(f, manager, o);
+    read_reach(f, firewall, o);
     read_openings(f);
     f.client_env = change::read_client_env();
     read_urls(f, o);
-    read_containers(f, manager, o);
+    read_containers(f, firewall, o);
     return f;
 }
 

@@ -158,3 +158,37 @@ def run_nginx(sb, site):
     wait_listening(sb, 443, ("0.0.0.0:443",))
     return "https://ollama.test"
 
+
+
+# --- counting the firewall tools' runs ---------------------------------------
+
+FIREWALL_TOOLS = ("nft", "ufw", "firewall-cmd", "iptables-legacy", "ip6tables-legacy")
+# What reads the rules (as opposed to changing them).
+FIREWALL_READS = ("nft -j list ruleset", "ufw status", "firewall-cmd --list",
+                  "iptables-legacy -S", "ip6tables-legacy -S")
+
+
+def count_firewall_runs(sb):
+    """Puts a wrapper for each firewall tool in front of PATH that logs the
+    run (name and arguments) and execs the real one; returns the env to run
+    the tool with."""
+    sb.sh("rm -rf /run/fwcount && mkdir -p /run/fwcount")
+    for t in FIREWALL_TOOLS:
+        real = sb.run(["sh", "-c", "command -v %s" % t], check=False).stdout.strip()
+        if not real:
+            continue
+        sb.write("/run/fwcount/" + t,
+                 '#!/bin/sh\necho "%s $*" >> /run/fwcount/calls\nexec %s "$@"\n' % (t, real))
+        sb.run(["chmod", "+x", "/run/fwcount/" + t])
+    return {"PATH": "/run/fwcount:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+
+
+def firewall_runs(sb):
+    """The runs logged since the last call: {tool: count}, and the reads."""
+    lines = [l for l in (sb.read("/run/fwcount/calls") or "").splitlines() if l]
+    sb.sh("rm -f /run/fwcount/calls")
+    runs = {}
+    for l in lines:
+        runs[l.split()[0]] = runs.get(l.split()[0], 0) + 1
+    reads = [l for l in lines if l.startswith(FIREWALL_READS)]
+    return runs, reads

@@ -9,8 +9,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import (NGINX_MAIN, UNIT, check, expose_ok, restore, run_nginx,  # noqa: E402
-                    setup, snapshot)
+from checks import (NGINX_MAIN, UNIT, check, count_firewall_runs, expose_ok,  # noqa: E402
+                    firewall_runs, restore, run_nginx, setup, snapshot)
 from sandbox import BINARY_IN_CONTAINER as BINARY  # noqa: E402
 
 SERVER = "192.0.2.1"
@@ -747,6 +747,45 @@ def check_url_and_from_are_validated(sb):
         assert r.returncode == 3, (args, r.returncode, r.stdout)
     r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "10.0.0.0/33")
     assert r.returncode == 2, r.stderr
+
+
+# --- one reading of the firewall per run ------------------------------------
+
+def assert_each_tool_runs_once(sb, env, backend, runs_of_backend):
+    """status, check and expose (changing, with --from, a no-op with
+    --from) run each firewall tool at most once, the backend exactly once."""
+    firewall_runs(sb)
+    for args in (["expose", "0.0.0.0"], ["status"], ["status", "--from", "192.0.2.11"],
+                 ["check", "--json"], ["expose", "[::]", "--from", "192.0.2.0/24"],
+                 ["expose", "[::]", "--from", "192.0.2.0/24"], ["status", "--json"]):
+        r = sb.tool(*args, env=env)
+        assert r.returncode in (0, 1, 2), (args, r.stdout, r.stderr)
+        runs, reads = firewall_runs(sb)
+        assert runs.get(backend) == runs_of_backend, (args, runs, reads)
+        assert all(n == 1 for n in runs.values()), (args, runs, reads)
+
+
+@case
+def the_firewall_is_read_once_per_run_whatever_it_is_asked(sb):
+    start(sb)
+    # A container bridge, judged from the same reading as the listener.
+    sb.sh("ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && "
+          "ip link set docker0 up")
+    env = count_firewall_runs(sb)
+    nft_input(sb, "inet", "iifname lo accept", "ip saddr 192.0.2.11 tcp dport 11434 accept",
+              "tcp dport 11434 drop")
+    assert_each_tool_runs_once(sb, env, "nft", 1)
+    sb.sh("nft flush ruleset; ufw --force enable >/dev/null")
+    assert_each_tool_runs_once(sb, env, "ufw", 1)
+    # --open-firewall changes the rules: read before (to refuse a --from it
+    # would not enforce), changed, read again for what clients get now.
+    sb.tool("reset", env=env)
+    firewall_runs(sb)
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32", env=env)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    runs, reads = firewall_runs(sb)
+    assert reads == ["ufw status verbose"] * 2, (runs, reads)
+    assert client_sees(sb, "c1") and not client_sees(sb, "c2")
 
 
 if __name__ == "__main__":

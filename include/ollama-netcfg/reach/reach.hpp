@@ -10,13 +10,11 @@
 #include "ollama-netcfg/util/result.hpp"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-namespace netcfg::systemd {
-class Manager;
-}
 
 namespace netcfg::reach {
 
@@ -173,15 +171,35 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
 // /etc/docker/daemon.json, else docker0's IPv4 address; empty without either.
 std::string host_gateway(const std::vector<Interface>& all);
 
-// Finds what filters inbound traffic (firewalld, ufw, nftables,
-// iptables-legacy) and decides, for each IP version in `families`, a new TCP
-// connection to `port` from `from` (a CIDR; empty: any other host). With
-// `from`, only its IP version is judged.
-// With `bridges`, each one the listener covers is judged too, for a
-// connection from a container on it.
-Firewall inspect_firewall(std::uint16_t port, const std::vector<int>& families,
-                          const std::string& from, bool firewalld_active,
-                          std::vector<Bridge>* bridges = nullptr);
+// The firewall as this run sees it (reach/firewall_read.cpp): read once, on
+// the first judge(), from what filters inbound traffic (firewalld, ufw,
+// nftables, iptables-legacy), and judged from that one reading for each
+// question: for each IP version in `families`, a new TCP connection to
+// `port` from `from` (a CIDR; empty: any other host; with `from`, only its
+// IP version is judged), and with `bridges`, each one the listener covers,
+// for a connection from a container on it. `firewalld_active` is asked once,
+// on the first read. changed(): the run changed the rules; the next judge()
+// reads them again.
+class FirewallReading {
+  public:
+    explicit FirewallReading(std::function<bool()> firewalld_active);
+    ~FirewallReading();
+    FirewallReading(FirewallReading&&) noexcept;
+
+    Firewall judge(std::uint16_t port, const std::vector<int>& families, const std::string& from,
+                   std::vector<Bridge>* bridges = nullptr);
+    // For a listener on `sockets`.
+    Firewall judge(const ollama::HostSetting& want,
+                   const std::vector<probe::ListenSocket>& sockets, const std::string& from,
+                   std::vector<Bridge>* bridges = nullptr);
+    void changed();
+
+    struct Snapshot;
+
+  private:
+    std::function<bool()> firewalld_active_;
+    std::unique_ptr<Snapshot> snapshot_;
+};
 
 // The listener's sockets: those of `unit_pids`' processes on `want`'s port
 // that Ollama opens for it.
@@ -196,11 +214,5 @@ struct Survey {
 };
 Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
               std::chrono::milliseconds timeout);
-
-// inspect_firewall() for a listener on `sockets`, asking systemd whether
-// firewalld runs.
-Firewall inspect_firewall(systemd::Manager& manager, const ollama::HostSetting& want,
-                          const std::vector<probe::ListenSocket>& sockets, const std::string& from,
-                          std::vector<Bridge>* bridges = nullptr);
 
 } // namespace netcfg::reach
