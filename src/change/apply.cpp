@@ -1,10 +1,8 @@
+// Carrying out a change: write (with backups), reload, restart only when the
+// running process needs it, prove (change/prove.cpp), roll back on failure.
 #include "ollama-netcfg/change/apply.hpp"
 
-#include "ollama-netcfg/ollama/origins.hpp"
-
-#include "ollama-netcfg/probe/http.hpp"
-#include "ollama-netcfg/probe/process.hpp"
-#include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/change/prove.hpp"
 #include "ollama-netcfg/systemd/journal.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -19,18 +17,10 @@ namespace netcfg::change {
 namespace {
 
 namespace fs = std::filesystem;
-using report::ExposeReport;
-using report::Proof;
 using systemd::Clock;
 using systemd::Deadline;
 using systemd::Manager;
 using systemd::UnitState;
-
-constexpr std::string_view host_var = ollama::variable;
-
-bool listens_as(const std::optional<std::string>& value, const ollama::HostSetting& want) {
-    return ollama::read_ollama_host(value.value_or("")).same_listener(want);
-}
 
 Status put_file(const fs::path& path, const std::optional<std::string>& content) {
     if (!content)
@@ -51,235 +41,9 @@ Result<fs::path> keep_backup(const FileEdit& e) {
     return path;
 }
 
-// --- proving -------------------------------------------------------------
-
-struct Prover {
-    Manager& manager;
-    const std::string& unit;
-    const Target& target;
-    std::vector<std::string> resolved;
-    Progress* progress = nullptr;
-
-    // With an origins change, OLLAMA_ORIGINS must read as wanted too.
-    void add_origins(Proof& p, const std::optional<std::string>& have,
-                     const std::optional<std::string>& want) const {
-        if (!target.origins)
-            return;
-        p.ok = p.ok && have == want;
-        p.detail += fmt::format(" and {}", origins_text(have));
-    }
-
-    static std::string origins_text(const std::optional<std::string>& v) {
-        return v ? fmt::format("OLLAMA_ORIGINS=\"{}\"", *v) : std::string("no OLLAMA_ORIGINS");
-    }
-
-    Proof systemd_proof(const UnitState& s) const {
-        auto v = s.environment_value(host_var);
-        Proof p{"systemd", listens_as(v, target.environment),
-                fmt::format("unit Environment has {}", ollama::describe_value(v))};
-        if (target.origins)
-            add_origins(p, s.environment_value(ollama::origins_variable),
-                        target.origins->environment);
-        return p;
-    }
-
-    Proof process_proof(const UnitState& s) const {
-        if (s.main_pid == 0)
-            return {"process", false,
-                    fmt::format("no main process (unit is {}/{})", s.active_state, s.sub_state)};
-        const auto pid = static_cast<pid_t>(s.main_pid);
-        auto v = probe::process_environment_value(pid, host_var);
-        if (!v)
-            return {"process", false, v.error().message};
-        Proof p{"process", listens_as(*v, target.listen),
-                fmt::format("main PID {} has {}", s.main_pid, ollama::describe_value(*v))};
-        if (target.origins) {
-            auto o = probe::process_environment_value(pid, ollama::origins_variable);
-            if (!o)
-                return {"process", false, o.error().message};
-            add_origins(p, *o, target.origins->process);
-        }
-        return p;
-    }
-
-    // A browser page's request: let through, with an
-    // Access-Control-Allow-Origin that names the page (or `*`).
-    Proof origin_proof(const std::string& origin, Deadline deadline) const {
-        const auto to = endpoint();
-        probe::HttpOptions ho;
-        ho.timeout = std::clamp(
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
-            std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
-        ho.origin = origin;
-        auto a = probe::get(to, "/api/version", ho);
-        const auto url = to.url("/api/version");
-        if (!a.error.empty())
-            return {"origin", false, fmt::format("GET {} with Origin {}: {}", url, origin, a.error)};
-        const bool named = a.allow_origin == origin || a.allow_origin == "*";
-        if (a.status == 200 && named)
-            return {"origin", true,
-                    fmt::format("GET {} with Origin {}: HTTP 200, Access-Control-Allow-Origin: {}",
-                                url, origin, a.allow_origin)};
-        return {"origin", false,
-                fmt::format("GET {} with Origin {}: HTTP {}{}", url, origin, a.status,
-                            a.status == 403 ? " (Ollama refuses this Origin)"
-                            : named         ? ""
-                                            : ", no Access-Control-Allow-Origin naming it"),
-                a.status == 403};
-    }
-
-    Proof listener_proof(const UnitState& s) const {
-        auto sockets = probe::listening_sockets(target.listen.port);
-        probe::find_holders(sockets, probe::cgroup_pids(s.control_group));
-        for (const auto& sock : sockets) {
-            if (sock.pids.empty() || !probe::listener_covers(sock, target.listen.host, resolved))
-                continue;
-            return {"listener", true,
-                    fmt::format("{} LISTEN ({}), held by {} (PID {}) of {}", sock.endpoint(),
-                                sock.covers(), probe::process_name(sock.pids.front()),
-                                sock.pids.front(), unit)};
-        }
-        return {"listener", false, describe_missing_listener(std::move(sockets))};
-    }
-
-    // `sockets` are those on the port, with the unit's own processes found.
-    std::string describe_missing_listener(std::vector<probe::ListenSocket> sockets) const {
-        for (const auto& sock : sockets)
-            if (!sock.pids.empty())
-                return fmt::format("{} listens on {}, not on {}", unit, sock.endpoint(),
-                                   target.listen.listen_address());
-        probe::find_any_holders(sockets);
-        for (const auto& sock : sockets)
-            if (!sock.pids.empty())
-                return fmt::format("{} is held by {} (PID {}), not by {}", sock.endpoint(),
-                                   probe::process_name(sock.pids.front()), sock.pids.front(), unit);
-        if (!sockets.empty())
-            return fmt::format("{} is held by a process outside {}", sockets.front().endpoint(),
-                               unit);
-        return fmt::format("nothing listens on {}", target.listen.listen_address());
-    }
-
-    // Where a client on this host reaches the listener the change wants.
-    probe::Endpoint endpoint() const {
-        return {target.listen.connect_host(), target.listen.port, {}};
-    }
-
-    Proof api_proof(Deadline deadline) const {
-        const auto to = endpoint();
-        const auto url = to.url("/api/version");
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        auto timeout =
-            std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
-        auto a = probe::get(to, "/api/version", timeout);
-        if (!a.error.empty())
-            return {"api", false, fmt::format("GET {}: {}", url, a.error)};
-        auto version = probe::parse_version(a.body);
-        if (a.status != 200 || !version) {
-            auto detail =
-                fmt::format("GET {}: HTTP {}, not an Ollama version answer", url, a.status);
-            if (a.status == 403)
-                detail += " (Ollama refuses this Host header)";
-            return {"api", false, detail, true};
-        }
-        return {"api", true,
-                fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", url, *version,
-                            a.seconds * 1000)};
-    }
-
-    // The four proofs, cheapest first; the API is only asked once something
-    // listens.
-    Result<std::vector<Proof>> prove_once(Deadline deadline, UnitState& state) const {
-        auto s = manager.unit_state(unit);
-        if (!s)
-            return s.error();
-        state = *s;
-        std::vector<Proof> proofs{systemd_proof(state), process_proof(state),
-                                  listener_proof(state)};
-        if (proofs[2].ok)
-            proofs.push_back(api_proof(deadline));
-        else
-            proofs.push_back({"api", false, "not tried: no listener yet"});
-        if (target.origins && proofs[3].ok)
-            for (const auto& origin : target.origins->prove)
-                proofs.push_back(origin_proof(origin, deadline));
-        return proofs;
-    }
-};
-
-// A host name is resolved once, not at every poll.
-Prover prover_for(Manager& m, const std::string& unit, const Target& target, Progress* progress) {
-    Prover p{m, unit, target, {}, progress};
-    if (target.listen.family() == ollama::Family::name)
-        p.resolved = probe::resolve_host(target.listen.host);
-    return p;
-}
-
-bool all_ok(const std::vector<Proof>& proofs) {
-    return std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
-}
-
-// Until something accepts connections where the service should listen, for
-// at most `limit`: a connect on this host is answered at once, so it is
-// tried every millisecond, where one round of the proofs costs about as much
-// (two GetAll, sock_diag, /proc). The proofs then say whose socket it is.
-void wait_for_listener(const Prover& prover, std::chrono::milliseconds limit) {
-    const auto to = prover.endpoint();
-    if (probe::accepts_connection(to)) {
-        // Something listens already and the proofs did not hold: not a
-        // reason to ask again at once.
-        std::this_thread::sleep_for(limit);
-        return;
-    }
-    const auto until = Clock::now() + limit;
-    while (Clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        if (probe::accepts_connection(to))
-            return;
-    }
-}
-
-// Polls the proofs with bounded back-off until they all hold, the deadline
-// passes, or the service visibly died (systemd restarted it or gave up).
-Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadline,
-                                          std::uint32_t restarts_before) {
-    auto delay = std::chrono::milliseconds(5);
-    if (prover.progress)
-        prover.progress->phase(fmt::format("waiting for {} to listen on {} and answer", prover.unit,
-                                           prover.target.listen.listen_address()));
-    for (;;) {
-        if (prover.progress)
-            prover.progress->tick();
-        UnitState state;
-        auto proofs = prover.prove_once(deadline, state);
-        if (!proofs || all_ok(*proofs))
-            return proofs;
-        if (std::any_of(proofs->begin(), proofs->end(), [](const Proof& p) { return p.final; }))
-            return proofs;
-        bool died = state.n_restarts > restarts_before || state.sub_state == "auto-restart" ||
-                    state.active_state == "failed" || state.active_state == "inactive";
-        if (died) {
-            proofs->push_back({"service", false,
-                               fmt::format("{} is {}/{} (Result: {}, exit status {}) after the "
-                                           "restart",
-                                           state.name, state.active_state, state.sub_state,
-                                           state.result, state.exec_main_status)});
-            return proofs;
-        }
-        if (Clock::now() + delay >= deadline)
-            return proofs;
-        if (proofs->size() > 2 && !(*proofs)[2].ok)
-            wait_for_listener(prover, delay);
-        else
-            std::this_thread::sleep_for(delay);
-        // Short steps: Ollama usually listens within ~100 ms of the restart,
-        // and a long step would add its whole length to every run.
-        delay = std::min(delay * 2, std::chrono::milliseconds(10));
-    }
-}
-
 // --- applying ------------------------------------------------------------
 
-Status reload(Manager& m, Deadline deadline, ExposeReport& rep) {
+Status reload(Manager& m, Deadline deadline, Outcome& rep) {
     if (auto st = m.reload(deadline); !st)
         return st;
     rep.actions.push_back(fmt::format("reloaded systemd ({})", m.transport()));
@@ -287,8 +51,8 @@ Status reload(Manager& m, Deadline deadline, ExposeReport& rep) {
 }
 
 // Restarts the unit; returns its NRestarts afterwards.
-Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline deadline,
-                              ExposeReport& rep, Progress* progress) {
+Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline deadline, Outcome& rep,
+                              Progress* progress) {
     std::function<void()> tick;
     if (progress) {
         progress->phase(fmt::format("restarting {}, waiting for its job", unit));
@@ -312,7 +76,7 @@ Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline dead
 
 // Writes the edits in order; edits[0, written) reached the disk, so a
 // failure part way rolls back only those.
-Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, ExposeReport& rep) {
+Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Outcome& rep) {
     for (std::size_t i = 0; i < edits.size(); ++i) {
         const auto& e = edits[i];
         if (!e.changes())
@@ -330,7 +94,7 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Exp
         remove_stale_temp_files(e.path);
         if (auto st = put_file(e.path, e.new_content); !st)
             return st;
-        rep.record_file(e.path.string(), e.old_content, e.new_content);
+        rep.files.push_back({e.path.string(), e.old_content, e.new_content});
         rep.actions.push_back(
             fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
         written = i + 1;
@@ -344,7 +108,7 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Exp
 // Returns whether it is back: the files restored, systemd reloaded and,
 // after a restart, the previous setting proven again.
 bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& edits,
-               bool restarted, ExposeReport& rep) {
+               bool restarted, Outcome& rep) {
     const std::string& unit = o.unit;
     const Deadline deadline = Clock::now() + std::chrono::seconds(30);
     for (const auto& e : edits) {
@@ -390,7 +154,7 @@ bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
     return false;
 }
 
-Error proof_failure(const ExposeReport& rep, const std::string& unit, const Target& target) {
+Error proof_failure(const Outcome& rep, const std::string& unit, const Target& target) {
     std::string failed;
     for (const auto& p : rep.proofs)
         if (!p.ok) {
@@ -415,8 +179,12 @@ fs::path backup_path(const fs::path& path, std::time_t now) {
     return backup_dir / fmt::format("{}.{:%Y%m%dT%H%M%SZ}", flat, fmt::gmtime(now));
 }
 
-Status apply(Manager& manager, const UnitState& before, const std::vector<FileEdit>& edits,
-             const Target& target, const ApplyOptions& o, ExposeReport& rep) {
+namespace {
+
+// apply() without the bookkeeping: the error, if any, after a rollback.
+std::optional<Error> carry_out(Manager& manager, const UnitState& before,
+                               const std::vector<FileEdit>& edits, const Target& target,
+                               const ApplyOptions& o, Outcome& rep) {
     const bool writes =
         std::any_of(edits.begin(), edits.end(), [](const FileEdit& e) { return e.changes(); });
     auto prover = prover_for(manager, o.unit, target, o.progress);
@@ -468,9 +236,18 @@ Status apply(Manager& manager, const UnitState& before, const std::vector<FileEd
         return proofs.error();
     rep.proofs = std::move(*proofs);
     if (rep.proven())
-        return Ok{};
+        return std::nullopt;
     rep.journal = systemd::last_journal_lines(o.unit, 10);
     return undo(proof_failure(rep, o.unit, target));
+}
+
+} // namespace
+
+Outcome apply(Manager& manager, const UnitState& before, const std::vector<FileEdit>& edits,
+              const Target& target, const ApplyOptions& o) {
+    Outcome rep;
+    rep.error = carry_out(manager, before, edits, target, o, rep);
+    return rep;
 }
 
 } // namespace netcfg::change

@@ -5,14 +5,14 @@
 #include "ollama-netcfg/cli/expose.hpp"
 
 #include "ollama-netcfg/change/apply.hpp"
-#include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/change/origins.hpp"
+#include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/cli/origins.hpp"
-#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/interfaces.hpp"
 #include "ollama-netcfg/probe/process.hpp"
@@ -158,8 +158,8 @@ Status plan_allow_origins(const Session& s, const ChangeTarget& t,
     plan.target.origins->prove = proof_origins(asked);
     plan.previous.origins =
         change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
-    rep.origins = report::OriginsChange{ollama::split_origins(plan.previous.origins->process.value_or("")),
-                                        o->after, to_add, {}};
+    rep.origins = report::OriginsChange{
+        ollama::split_origins(plan.previous.origins->process.value_or("")), o->after, to_add, {}};
     return Ok{};
 }
 
@@ -206,8 +206,11 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
         auto serve = pid ? probe::ollama_serve_process(pid) : std::nullopt;
-        change::Holder h{sock.endpoint(), pid, pid ? probe::process_name(pid) : "",
-                         serve ? serve->describe() : "", {}};
+        change::Holder h{sock.endpoint(),
+                         pid,
+                         pid ? probe::process_name(pid) : "",
+                         serve ? serve->describe() : "",
+                         {}};
         if (h.process == "docker-proxy") {
             if (!docker)
                 docker = probe::ollama_containers(std::chrono::milliseconds(2000));
@@ -261,17 +264,22 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
         const bool in = b.can_connect();
         const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
         rep.reach.push_back(fmt::format(
-            "{:<4} container containers on {} {} http://{}:{}{}", in ? "ok" : unsure ? "??" : "FAIL",
-            b.interface, in ? "reach it at" : unsure ? "may not reach" : "cannot reach", b.gateway,
-            port,
+            "{:<4} container containers on {} {} http://{}:{}{}",
+            in       ? "ok"
+            : unsure ? "??"
+                     : "FAIL",
+            b.interface,
+            in       ? "reach it at"
+            : unsure ? "may not reach"
+                     : "cannot reach",
+            b.gateway, port,
             b.firewall ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
                        : std::string()));
         if (!in && !unsure && !b.open_command_text.empty())
-            rep.notes.push_back(fmt::format("to let containers on {} in: sudo {}{}", b.interface,
-                                            b.open_command_text,
-                                            b.open_command.empty()
-                                                ? std::string()
-                                                : ", or add --open-firewall --for-containers"));
+            rep.notes.push_back(fmt::format(
+                "to let containers on {} in: sudo {}{}", b.interface, b.open_command_text,
+                b.open_command.empty() ? std::string()
+                                       : ", or add --open-firewall --for-containers"));
     }
 }
 
@@ -438,11 +446,11 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
             return apply_client_env(target->unit, *want, session->state.control_group, true, rep);
         return Ok{};
     }
-    auto applied = change::apply(
-        *session->manager, session->state, plan->edits, plan->target,
-        {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}, rep);
-    if (!applied)
-        return applied;
+    if (auto st = rep.take(change::apply(
+            *session->manager, session->state, plan->edits, plan->target,
+            {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}));
+        !st)
+        return st;
     if (rep.origins && !rep.origins->added.empty()) {
         auto recorded = change::recorded_origins(target->unit);
         if (!recorded)

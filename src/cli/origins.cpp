@@ -17,8 +17,8 @@
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <algorithm>
-#include <map>
 #include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace netcfg::cli {
@@ -108,11 +108,11 @@ Status change_origins(const OriginsOptions& o, const ChangeTarget& t, Session& s
         describe_dry_run(plan->edits, s.state, target, rep);
         return Ok{};
     }
-    auto applied =
-        change::apply(*s.manager, s.state, plan->edits, target,
-                      {t.unit, s.deadline, o.change.no_rollback, previous, progress}, rep);
-    if (!applied)
-        return applied;
+    if (auto st =
+            rep.take(change::apply(*s.manager, s.state, plan->edits, target,
+                                   {t.unit, s.deadline, o.change.no_rollback, previous, progress}));
+        !st)
+        return st;
     std::erase_if(recorded, [&](const std::string& e) {
         return std::find(entries.begin(), entries.end(), e) == entries.end();
     });
@@ -295,11 +295,11 @@ std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
         }
         auto d = ollama::decide_origin(value, a);
         if (d.allowed && a != "*") {
-            notes.push_back(d.builtin ? fmt::format("{} is already allowed by Ollama's defaults "
-                                                    "({}); nothing to add for it",
-                                                    a, d.entry)
-                                      : fmt::format("{} is already allowed by the entry {}", a,
-                                                    d.entry));
+            notes.push_back(d.builtin
+                                ? fmt::format("{} is already allowed by Ollama's defaults "
+                                              "({}); nothing to add for it",
+                                              a, d.entry)
+                                : fmt::format("{} is already allowed by the entry {}", a, d.entry));
             continue;
         }
         if (a == "*")
@@ -406,8 +406,8 @@ int list(const ListOptions& o, const GlobalOptions& g) {
     std::optional<std::string> running;
     std::string running_error;
     if (s->state.main_pid != 0) {
-        auto v = probe::process_environment_value(static_cast<pid_t>(s->state.main_pid),
-                                                  origins_var);
+        auto v =
+            probe::process_environment_value(static_cast<pid_t>(s->state.main_pid), origins_var);
         if (v)
             running = *v;
         else
@@ -419,24 +419,24 @@ int list(const ListOptions& o, const GlobalOptions& g) {
     if (g.json) {
         auto list = nlohmann::json::array();
         for (const auto& e : entries)
-            list.push_back({{"origin", e},
-                            {"added_by_tool",
-                             std::find(added.begin(), added.end(), e) != added.end()},
-                            {"preset", preset_of(e) ? nlohmann::json(*preset_of(e))
-                                                    : nlohmann::json(nullptr)}});
-        nlohmann::json j{{"format", report::json_format},
-                         {"command", "origins list"},
-                         {"ok", true},
-                         {"unit", t->unit},
-                         {"value", r.effective ? nlohmann::json(*r.effective) : nullptr},
-                         {"source", r.winner ? nlohmann::json(origins_source(r)) : nullptr},
-                         {"configured", list},
-                         {"builtin", ollama::builtin_origins()},
-                         {"process_value", running ? nlohmann::json(*running) : nullptr},
-                         {"restart_needed", restart_needed},
-                         {"panic", panic ? nlohmann::json{{"entry", panic->entry},
-                                                          {"message", panic->message}}
-                                         : nlohmann::json(nullptr)}};
+            list.push_back(
+                {{"origin", e},
+                 {"added_by_tool", std::find(added.begin(), added.end(), e) != added.end()},
+                 {"preset",
+                  preset_of(e) ? nlohmann::json(*preset_of(e)) : nlohmann::json(nullptr)}});
+        nlohmann::json j{
+            {"format", report::json_format},
+            {"command", "origins list"},
+            {"ok", true},
+            {"unit", t->unit},
+            {"value", r.effective ? nlohmann::json(*r.effective) : nullptr},
+            {"source", r.winner ? nlohmann::json(origins_source(r)) : nullptr},
+            {"configured", list},
+            {"builtin", ollama::builtin_origins()},
+            {"process_value", running ? nlohmann::json(*running) : nullptr},
+            {"restart_needed", restart_needed},
+            {"panic", panic ? nlohmann::json{{"entry", panic->entry}, {"message", panic->message}}
+                            : nlohmann::json(nullptr)}};
         fmt::print("{}\n", j.dump(2));
         return 0;
     }
@@ -461,8 +461,7 @@ int list(const ListOptions& o, const GlobalOptions& g) {
                    s->state.main_pid,
                    running ? fmt::format("OLLAMA_ORIGINS=\"{}\"", *running)
                            : std::string("no OLLAMA_ORIGINS"));
-    fmt::print("  built in (always let through): {}\n",
-               fmt::join(ollama::builtin_origins(), " "));
+    fmt::print("  built in (always let through): {}\n", fmt::join(ollama::builtin_origins(), " "));
     return 0;
 }
 

@@ -4,9 +4,9 @@
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/cli/origins.hpp"
-#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -62,7 +62,8 @@ Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_or
     if (!reset_origins) {
         if (!current.empty())
             rep.notes.push_back(fmt::format(
-                "OLLAMA_ORIGINS=\"{}\" stays: reset leaves origins alone{}", ollama::join_origins(current),
+                "OLLAMA_ORIGINS=\"{}\" stays: reset leaves origins alone{}",
+                ollama::join_origins(current),
                 recorded->empty() ? std::string()
                                   : fmt::format("; `reset --origins` also removes the {} that "
                                                 "`origins add` added",
@@ -169,11 +170,11 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Expose
                                     rep);
         return Ok{};
     }
-    auto applied =
-        change::apply(*session->manager, session->state, edits, t,
-                      {target->unit, session->deadline, args.no_rollback, previous, progress}, rep);
-    if (!applied)
-        return applied;
+    if (auto st = rep.take(
+            change::apply(*session->manager, session->state, edits, t,
+                          {target->unit, session->deadline, args.no_rollback, previous, progress}));
+        !st)
+        return st;
     if (rep.origins)
         if (auto st = change::record_origins(target->unit, {}); !st)
             return st;

@@ -1,7 +1,6 @@
 #include "ollama-netcfg/health/inspect.hpp"
-#include "ollama-netcfg/change/client_env.hpp"
-#include "ollama-netcfg/reach/open.hpp"
 
+#include "ollama-netcfg/change/client_env.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
@@ -9,6 +8,7 @@
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/reach/open.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -211,8 +211,8 @@ void read_origins(Facts& f, const std::vector<config::LayerInput>& files,
     f.origins.added = o.origins_added;
     if (f.main_pid == 0)
         return;
-    auto v = probe::process_environment_value(static_cast<pid_t>(f.main_pid),
-                                              ollama::origins_variable);
+    auto v =
+        probe::process_environment_value(static_cast<pid_t>(f.main_pid), ollama::origins_variable);
     f.origins.process_visible = v.has_value();
     if (v)
         f.origins.process_value = *v;
@@ -244,8 +244,8 @@ void read_containers(Facts& f, reach::FirewallReading& firewall, const InspectOp
         const auto& k = seen.container;
         if (k.state == "running" && !k.bindings.empty()) {
             const auto& b = k.bindings.front();
-            const std::string host = b.all_addresses() ? (b.host_ip == "::" ? "::1" : "127.0.0.1")
-                                                       : b.host_ip;
+            const std::string host =
+                b.all_addresses() ? (b.host_ip == "::" ? "::1" : "127.0.0.1") : b.host_ip;
             const probe::Endpoint to{host, b.host_port, {}};
             seen.api_url = to.url("/api/version");
             auto a = probe::get(to, "/api/version", o.api_timeout);
@@ -286,8 +286,7 @@ std::optional<std::string> in_effect(const Facts& f) {
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     Facts f;
     // One reading of the firewall for the listener and every container.
-    reach::FirewallReading firewall(
-        [&manager] { return manager.is_active("firewalld.service"); });
+    reach::FirewallReading firewall([&manager] { return manager.is_active("firewalld.service"); });
     if (!o.container.empty()) {
         // check --container: that container alone; the unit is not asked.
         f.container_check = o.container;

@@ -35,7 +35,6 @@ bool ufw_enabled() {
     return conf && *conf && (*conf)->find("\nENABLED=yes") != std::string::npos;
 }
 
-
 // ufw's IPv6 switch: with IPV6=no, ufw's start-up sets ip6tables' INPUT
 // policy to DROP and accepts only loopback.
 bool ufw_ipv6_enabled() {
@@ -141,7 +140,6 @@ template <typename Judge> void for_bridges(std::vector<Bridge>* bridges, Judge j
             judge(b);
 }
 
-
 std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) {
     auto s = std::make_unique<FirewallReading::Snapshot>();
     s->firewalld = firewalld_active;
@@ -184,11 +182,10 @@ Firewall judge_ufw(const std::string& status, bool v6, std::uint16_t port,
     Firewall fw;
     judge_all(fw, families, port, from, [&](const firewall::Packet& packet) {
         if (packet.family == 6 && !v6)
-            return firewall::Verdict{
-                "ufw",
-                firewall::Decision::drop,
-                "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback",
-                {}};
+            return firewall::Verdict{"ufw",
+                                     firewall::Decision::drop,
+                                     "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback",
+                                     {}};
         return firewall::evaluate_ufw(status, packet);
     });
     fw.open_command = firewall::ufw_allow(port, from);
@@ -253,7 +250,9 @@ FirewallReading::FirewallReading(std::function<bool()> firewalld_active)
 FirewallReading::~FirewallReading() = default;
 FirewallReading::FirewallReading(FirewallReading&&) noexcept = default;
 
-void FirewallReading::changed() { snapshot_.reset(); }
+void FirewallReading::changed() {
+    snapshot_.reset();
+}
 
 Firewall FirewallReading::judge(std::uint16_t port, const std::vector<int>& families,
                                 const std::string& from, std::vector<Bridge>* bridges) {

@@ -9,11 +9,11 @@
 #include <arpa/inet.h>
 #include <array>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <ifaddrs.h>
 #include <map>
 #include <memory>
 #include <netinet/in.h>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/stat.h>
 

@@ -20,6 +20,20 @@ void ExposeReport::record_file(const std::string& path, const std::optional<std:
     files.push_back({path, before, after});
 }
 
+Status ExposeReport::take(change::Outcome o) {
+    changed = changed || o.changed;
+    for (auto& f : o.files)
+        record_file(f.path, f.before, f.after);
+    actions.insert(actions.end(), o.actions.begin(), o.actions.end());
+    backups.insert(backups.end(), o.backups.begin(), o.backups.end());
+    proofs = std::move(o.proofs);
+    journal = std::move(o.journal);
+    rolled_back = o.rolled_back;
+    if (o.error)
+        return std::move(*o.error);
+    return Ok{};
+}
+
 std::string body_text(const ExposeReport& r);
 
 namespace {

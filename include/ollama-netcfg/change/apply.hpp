@@ -6,7 +6,7 @@
 
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
-#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/change/outcome.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/progress.hpp"
 #include "ollama-netcfg/util/result.hpp"
@@ -60,11 +60,11 @@ struct ApplyOptions {
 
 inline const std::filesystem::path backup_dir = "/var/backups/ollama-netcfg";
 
-// `before` is the unit's state read before planning. Fills rep.actions,
-// rep.proofs, rep.journal and rep.changed.
-Status apply(systemd::Manager& manager, const systemd::UnitState& before,
-             const std::vector<FileEdit>& edits, const Target& target, const ApplyOptions& options,
-             report::ExposeReport& rep);
+// `before` is the unit's state read before planning. What it did, proved
+// and, on failure, why (after putting every file back) is the Outcome.
+Outcome apply(systemd::Manager& manager, const systemd::UnitState& before,
+              const std::vector<FileEdit>& edits, const Target& target,
+              const ApplyOptions& options);
 
 // The backup file name for `path`: its path flattened, plus a UTC time stamp.
 std::filesystem::path backup_path(const std::filesystem::path& path, std::time_t now);

@@ -2,6 +2,7 @@
 // machines.
 #pragma once
 
+#include "ollama-netcfg/change/outcome.hpp"
 #include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
@@ -12,20 +13,8 @@
 
 namespace netcfg::report {
 
-struct Proof {
-    std::string name; // systemd, process, listener, api
-    bool ok = false;
-    std::string detail; // one line: what was seen
-    bool final = false; // a failure that waiting will not change (e.g. an HTTP error answer)
-};
-
-// One file changed (or, with --dry-run, to be changed): its whole contents
-// before and after, for configuration management's diff mode.
-struct FileChange {
-    std::string path;
-    std::optional<std::string> before; // nullopt: the file did not exist
-    std::optional<std::string> after;  // nullopt: the file is removed
-};
+using change::FileChange;
+using change::Proof;
 
 // An OLLAMA_ORIGINS change: the entries in effect before and after.
 struct OriginsChange {
@@ -65,6 +54,8 @@ struct ExposeReport {
     // unchanged file is not recorded.
     void record_file(const std::string& path, const std::optional<std::string>& before,
                      const std::optional<std::string>& after);
+    // What change::apply() did and proved; its error becomes the return.
+    Status take(change::Outcome outcome);
 };
 
 std::string to_text(const ExposeReport& r);
