@@ -61,11 +61,6 @@ Status refuse_container_change(const std::string& name, const ollama::HostSettin
                    "`docker ps -a` lists the containers");
 }
 
-bool is_runtime_drop_in(const std::string& path, const std::string& unit) {
-    return path == (std::filesystem::path("/run/systemd/system") / (unit + ".d") / runtime_drop_in)
-                       .string();
-}
-
 Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
     ChangeTarget t;
     auto unit = unitfile::normalise_unit_name(a.unit);

@@ -34,115 +34,11 @@ using report::ExposeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
-// The files a persistent expose takes OLLAMA_HOST out of: the unit file
-// and drop-ins in /etc, and the runtime drop-in `expose --runtime` wrote
-// (the admin now wants it for good). `--runtime` edits only its own file.
-bool editable(const config::LayerInput& l, const ChangeTarget& t) {
-    if (t.runtime || (l.kind != LayerKind::unit_file && l.kind != LayerKind::drop_in))
-        return false;
-    return l.path.starts_with("/etc/systemd/system/") || is_runtime_drop_in(l.path, t.unit);
-}
-
-// The managed drop-in: keep a value that already listens where asked
-// (rewriting it would only restart the service), else set ADDR.
-// Words systemd ignores that try to set OLLAMA_HOST (typographic quotes...)
-// go from every file expose edits; the admin is told which.
-std::string without_ignored(const config::LayerInput& layer, ExposeReport& rep) {
-    const std::string content = layer.content.value_or("");
-    for (const auto& w : unitfile::ignored_assignments(content, host_var))
-        rep.notes.push_back(fmt::format("removed `{}` from {} line {}, which systemd ignored ({})",
-                                        w.word, layer.path, w.line_number, w.why));
-    return unitfile::remove_ignored(content, host_var).content;
-}
-
-FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
-                      const std::string& address, const ollama::HostSetting& want,
-                      ExposeReport& rep) {
-    FileEdit e{layer.path, layer.content, layer.content, false, {}, {}};
-    const std::string old = without_ignored(layer, rep);
-    auto current = unitfile::effective_value(old, host_var);
-    if (current && ollama::read_ollama_host(*current).same_listener(want)) {
-        if (old != layer.content.value_or(""))
-            e.new_content = old;
-        return e;
-    }
-    e.new_content = unitfile::set_variable(old, host_var, address).content;
-    e.log_message = fmt::format("{}: set OLLAMA_HOST=\"{}\" in {} (was {})", unit, address,
-                                layer.path, ollama::describe_value(current));
-    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
-                    {"OLLAMA_NETCFG_ACTION", "expose"},
-                    {"OLLAMA_NETCFG_OLD", current.value_or("")},
-                    {"OLLAMA_NETCFG_NEW", address}};
-    return e;
-}
-
-// Another file in /etc that sets OLLAMA_HOST: the assignment goes (the rest
-// stays), a copy of the file is kept, a drop-in left empty is removed.
-FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit, ExposeReport& rep) {
-    auto edit = unitfile::unset_variable(without_ignored(layer, rep), host_var);
-    const bool keep_copy = !layer.path.starts_with("/run/"); // /run is gone at reboot anyway
-    FileEdit e{layer.path, layer.content, edit.content, keep_copy, {}, {}};
-    if (layer.kind == LayerKind::drop_in && unitfile::is_effectively_empty(edit.content))
-        e.new_content.reset();
-    e.log_message = edit.old_value
-                        ? fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
-                                      ollama::describe_value(edit.old_value), layer.path)
-                        : fmt::format("{}: removed OLLAMA_HOST words that systemd ignores from {}",
-                                      unit, layer.path);
-    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
-                    {"OLLAMA_NETCFG_ACTION", "expose-move"},
-                    {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")}};
-    return e;
-}
-
-struct Plan {
-    std::vector<FileEdit> edits;
-    change::Target target;
-    change::Target previous;
-};
-
-Result<Plan> plan_expose(const Session& s, const ChangeTarget& t, const std::string& address,
-                         const ollama::HostSetting& want, ExposeReport& rep) {
-    Plan plan;
-    auto layers = s.layers;
-    for (const auto& l : s.layers) {
-        if (l.path == t.drop_in.string() && l.kind == LayerKind::drop_in)
-            plan.edits.push_back(managed_edit(l, t.unit, address, want, rep));
-        else if (editable(l, t) && l.content &&
-                 !unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns &&
-                 unitfile::ignored_assignments(*l.content, host_var).empty())
-            continue;
-        else if (editable(l, t) && l.content)
-            plan.edits.push_back(moved_edit(l, t.unit, rep));
-    }
-    for (const auto& e : plan.edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-
-    auto after = config::resolve(layers, host_var);
-    const auto& winner = after.winner ? after.layers[*after.winner] : config::Layer{};
-    if (!after.winner || winner.path != t.drop_in.string())
-        return failure(
-            fmt::format("OLLAMA_HOST would still be {} by {} {}, which expose does not edit",
-                        after.effective ? "set to \"" + *after.effective + "\"" : "cleared",
-                        config::kind_name(winner.kind), winner.path),
-            winner.path.starts_with("/run/")
-                ? std::string("that file is in /run and goes at the next reboot; remove "
-                              "OLLAMA_HOST there, then run expose again")
-                : std::string("remove OLLAMA_HOST there (or the empty Environment= line), then "
-                              "run expose again"));
-    auto before = config::resolve(s.layers, host_var);
-    rep.old_value = before.effective;
-    plan.previous = change::target_of(before);
-    rep.new_value = after.effective;
-    plan.target = change::target_of(after);
-    plan.target.listen = want; // the same listener, in the form the admin gave
-    return plan;
-}
-
 // --allow-origin: OLLAMA_ORIGINS in the same drop-in, in the same run
 // (one restart), proven with a request from each origin.
 Status plan_allow_origins(const Session& s, const ChangeTarget& t,
-                          const std::vector<std::string>& asked, Plan& plan, ExposeReport& rep) {
+                          const std::vector<std::string>& asked, change::HostPlan& plan,
+                          ExposeReport& rep) {
     auto layers = s.origin_layers;
     for (const auto& e : plan.edits)
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
@@ -233,7 +129,7 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
     if (!content)
         return content.error();
     config::LayerInput layer{LayerKind::drop_in, t.drop_in.string(), *content, {}};
-    auto edit = managed_edit(layer, t.unit, o.address, want, rep);
+    auto edit = change::managed_edit(layer, t.unit, o.address, want, rep.notes);
     rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
     if (o.grant_low_port && want.port < 1024)
         edit.new_content = unitfile::add_service_setting(edit.new_content.value_or(""),
@@ -402,9 +298,14 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     auto session = open_session(*target, "expose", o.change.dry_run);
     if (!session)
         return session.error();
-    auto plan = plan_expose(*session, *target, o.address, *want, rep);
+    auto plan = change::plan_host(session->layers,
+                                  {target->unit, target->drop_in.string(), target->runtime},
+                                  o.address, *want);
     if (!plan)
         return plan.error();
+    rep.notes.insert(rep.notes.end(), plan->notes.begin(), plan->notes.end());
+    rep.old_value = plan->old_value;
+    rep.new_value = plan->new_value;
     if (!o.allow_origins.empty())
         if (auto st = plan_allow_origins(*session, *target, o.allow_origins, *plan, rep); !st)
             return st;

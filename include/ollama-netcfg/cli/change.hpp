@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ollama-netcfg/change/apply.hpp"
+#include "ollama-netcfg/change/plan_host.hpp"
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -35,13 +36,8 @@ struct ChangeArgs {
 // that give `want`.
 Status refuse_container_change(const std::string& name, const ollama::HostSetting& want);
 
-// The drop-in `--runtime` writes unless --drop-in names another: in /run it
-// must sort after the drop-ins in /etc to win (a file of the same name in
-// /etc would mask it).
-inline constexpr std::string_view runtime_drop_in = "zz-ollama-netcfg-runtime.conf";
-
-// Whether `path` is the drop-in `--runtime` writes by default for `unit`.
-bool is_runtime_drop_in(const std::string& path, const std::string& unit);
+using change::is_runtime_drop_in;
+using change::runtime_drop_in;
 
 void add_change_options(CLI::App& sub, ChangeArgs& args);
 
