@@ -33,10 +33,10 @@ FileEdit managed_edit(const config::LayerInput& l, const std::string& unit,
     e.new_content = edit.content;
     if (!value && unitfile::is_effectively_empty(edit.content))
         e.new_content.reset();
-    e.log_message = value ? fmt::format("{}: set OLLAMA_ORIGINS=\"{}\" in {} (was \"{}\")", unit,
-                                        *value, l.path, old)
-                          : fmt::format("{}: removed OLLAMA_ORIGINS from {} (was \"{}\")", unit,
-                                        l.path, old);
+    e.log_message =
+        value ? fmt::format("{}: set OLLAMA_ORIGINS=\"{}\" in {} (was \"{}\")", unit, *value,
+                            l.path, old)
+              : fmt::format("{}: removed OLLAMA_ORIGINS from {} (was \"{}\")", unit, l.path, old);
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "origins"},
                     {"OLLAMA_NETCFG_OLD", old},
@@ -64,7 +64,6 @@ std::vector<config::LayerInput> with_edits(std::vector<config::LayerInput> layer
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
     return layers;
 }
-
 
 } // namespace
 
@@ -117,6 +116,64 @@ Result<OriginsPlan> plan_origins(const std::vector<config::LayerInput>& layers,
     plan.after = entries;
     plan.target = origins_target_of(after);
     return plan;
+}
+
+Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
+                              std::string_view example, bool any_site) {
+    for (const auto& a : asked)
+        if (auto why = ollama::refuse_origin_argument(a, any_site))
+            return usage_error(fmt::format("{} \"{}\": {}", label, a, *why),
+                               fmt::format("e.g. {}", example));
+    return Ok{};
+}
+
+std::vector<std::string> proof_origins(const std::vector<std::string>& asked) {
+    std::vector<std::string> out;
+    for (const auto& a : asked)
+        out = ollama::with_origins(out, {ollama::proof_origin(a)});
+    return out;
+}
+
+std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
+                                        const std::vector<std::string>& current,
+                                        std::vector<std::string>& notes) {
+    std::vector<std::string> out;
+    const auto value = ollama::join_origins(current);
+    for (const auto& a : asked) {
+        if (std::find(current.begin(), current.end(), a) != current.end()) {
+            notes.push_back(fmt::format("{} is already in OLLAMA_ORIGINS", a));
+            continue;
+        }
+        auto d = ollama::decide_origin(value, a);
+        if (d.allowed && a != "*") {
+            notes.push_back(d.builtin
+                                ? fmt::format("{} is already allowed by Ollama's defaults "
+                                              "({}); nothing to add for it",
+                                              a, d.entry)
+                                : fmt::format("{} is already allowed by the entry {}", a, d.entry));
+            continue;
+        }
+        if (a == "*")
+            notes.push_back("* lets every web page on any site call Ollama from a visitor's "
+                            "browser; prefer the origins of your own front ends");
+        out = ollama::with_origins(out, {a});
+    }
+    return out;
+}
+
+void merge_edits(std::vector<FileEdit>& edits, std::vector<FileEdit> more) {
+    for (auto& m : more) {
+        auto same = std::find_if(edits.begin(), edits.end(),
+                                 [&](const FileEdit& e) { return e.path == m.path; });
+        if (same == edits.end()) {
+            edits.push_back(std::move(m));
+            continue;
+        }
+        same->new_content = std::move(m.new_content);
+        same->keep_backup = same->keep_backup || m.keep_backup;
+        if (!m.log_message.empty())
+            same->log_message += "; " + m.log_message;
+    }
 }
 
 } // namespace netcfg::change

@@ -8,7 +8,6 @@
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
-#include "ollama-netcfg/cli/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -44,14 +43,14 @@ Status plan_allow_origins(const Session& s, const ChangeTarget& t,
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
     const auto current = ollama::split_origins(
         config::resolve(layers, ollama::origins_variable).effective.value_or(""));
-    const auto to_add = origins_to_add(asked, current, rep.notes);
+    const auto to_add = change::origins_to_add(asked, current, rep.notes);
     auto o = change::plan_origins(layers, t.unit, t.drop_in.string(),
                                   ollama::with_origins(current, to_add), t.runtime);
     if (!o)
         return o.error();
-    merge_edits(plan.edits, std::move(o->edits));
+    change::merge_edits(plan.edits, std::move(o->edits));
     plan.target.origins = o->target;
-    plan.target.origins->prove = proof_origins(asked);
+    plan.target.origins->prove = change::proof_origins(asked);
     plan.previous.origins =
         change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));
     rep.origins = report::OriginsChange{
@@ -271,8 +270,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
         return usage_error("--for-containers goes with --open-firewall",
                            "e.g. sudo ollama-netcfg expose 0.0.0.0 --open-firewall "
                            "--for-containers");
-    if (auto st = check_origin_arguments(o.allow_origins, "--allow-origin",
-                                         "--allow-origin http://192.168.1.50:3000", o.any_site);
+    if (auto st =
+            change::check_origin_arguments(o.allow_origins, "--allow-origin",
+                                           "--allow-origin http://192.168.1.50:3000", o.any_site);
         !st)
         return st;
     if (!o.change.container.empty())

@@ -151,29 +151,29 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     auto asked = asked_origins(o);
     if (!asked)
         return asked.error();
-    if (auto st = check_origin_arguments(asked->origins, "origin",
-                                         "ollama-netcfg origins add http://192.168.1.50:3000",
-                                         o.any_site);
+    if (auto st = change::check_origin_arguments(
+            asked->origins, "origin", "ollama-netcfg origins add http://192.168.1.50:3000",
+            o.any_site);
         !st)
         return st;
     if (!o.change.root.empty()) {
         auto current = offline_entries(*t);
         if (!current)
             return current.error();
-        rep.origins->added = origins_to_add(asked->origins, *current, rep.notes);
+        rep.origins->added = change::origins_to_add(asked->origins, *current, rep.notes);
         return origins_offline(*t, ollama::with_origins(*current, rep.origins->added), rep);
     }
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
     const auto current = entries_in_effect(s->origin_layers);
-    rep.origins->added = origins_to_add(asked->origins, current, rep.notes);
+    rep.origins->added = change::origins_to_add(asked->origins, current, rep.notes);
     auto recorded = change::recorded_origins(t->unit);
     if (!recorded)
         return recorded.error();
     auto record = ollama::with_origins(*recorded, rep.origins->added);
     if (auto st = change_origins(o, *t, *s, ollama::with_origins(current, rep.origins->added),
-                                 proof_origins(asked->origins), record, rep, progress);
+                                 change::proof_origins(asked->origins), record, rep, progress);
         !st || o.change.dry_run)
         return st;
     if (asked->presets.empty())
@@ -229,12 +229,6 @@ Status remove(const OriginsOptions& given, ExposeReport& rep, Progress* progress
 
 // --- origins list ------------------------------------------------------
 
-struct ListOptions {
-    std::string unit = "ollama.service";
-};
-
-int list(const ListOptions& o, const GlobalOptions& g);
-
 void register_change(CLI::App& parent, const char* name, const char* what,
                      const GlobalOptions& global, int& exit_status,
                      Status (*run)(const OriginsOptions&, ExposeReport&, Progress*),
@@ -267,64 +261,6 @@ void register_change(CLI::App& parent, const char* name, const char* what,
 
 } // namespace
 
-Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
-                              std::string_view example, bool any_site) {
-    for (const auto& a : asked)
-        if (auto why = ollama::refuse_origin_argument(a, any_site))
-            return usage_error(fmt::format("{} \"{}\": {}", label, a, *why),
-                               fmt::format("e.g. {}", example));
-    return Ok{};
-}
-
-std::vector<std::string> proof_origins(const std::vector<std::string>& asked) {
-    std::vector<std::string> out;
-    for (const auto& a : asked)
-        out = ollama::with_origins(out, {ollama::proof_origin(a)});
-    return out;
-}
-
-std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
-                                        const std::vector<std::string>& current,
-                                        std::vector<std::string>& notes) {
-    std::vector<std::string> out;
-    const auto value = ollama::join_origins(current);
-    for (const auto& a : asked) {
-        if (std::find(current.begin(), current.end(), a) != current.end()) {
-            notes.push_back(fmt::format("{} is already in OLLAMA_ORIGINS", a));
-            continue;
-        }
-        auto d = ollama::decide_origin(value, a);
-        if (d.allowed && a != "*") {
-            notes.push_back(d.builtin
-                                ? fmt::format("{} is already allowed by Ollama's defaults "
-                                              "({}); nothing to add for it",
-                                              a, d.entry)
-                                : fmt::format("{} is already allowed by the entry {}", a, d.entry));
-            continue;
-        }
-        if (a == "*")
-            notes.push_back("* lets every web page on any site call Ollama from a visitor's "
-                            "browser; prefer the origins of your own front ends");
-        out = ollama::with_origins(out, {a});
-    }
-    return out;
-}
-
-void merge_edits(std::vector<change::FileEdit>& edits, std::vector<change::FileEdit> more) {
-    for (auto& m : more) {
-        auto same = std::find_if(edits.begin(), edits.end(),
-                                 [&](const change::FileEdit& e) { return e.path == m.path; });
-        if (same == edits.end()) {
-            edits.push_back(std::move(m));
-            continue;
-        }
-        same->new_content = std::move(m.new_content);
-        same->keep_backup = same->keep_backup || m.keep_backup;
-        if (!m.log_message.empty())
-            same->log_message += "; " + m.log_message;
-    }
-}
-
 void register_origins(CLI::App& app, const GlobalOptions& global, int& exit_status) {
     auto* sub = app.add_subcommand(
         "origins", "Manage OLLAMA_ORIGINS: the web pages (browser origins) that may call Ollama");
@@ -345,7 +281,7 @@ void register_origins(CLI::App& app, const GlobalOptions& global, int& exit_stat
                     "  sudo ollama-netcfg origins remove http://192.168.1.50:3000\n"
                     "  sudo ollama-netcfg origins remove --preset browser-extensions\n"
                     "  ollama-netcfg origins remove http://192.168.1.50:3000 --dry-run");
-    auto options = std::make_shared<ListOptions>();
+    auto options = std::make_shared<OriginsListOptions>();
     auto* ls = sub->add_subcommand(
         "list", "The origins in effect: OLLAMA_ORIGINS (where it is set, who added each entry) "
                 "and Ollama's built-in list");
@@ -356,114 +292,8 @@ void register_origins(CLI::App& app, const GlobalOptions& global, int& exit_stat
                "  ollama-netcfg origins list --unit ollama-gpu1.service");
     ls->callback([options, &global, &exit_status] {
         apply_verbosity(global);
-        exit_status = list(*options, global);
+        exit_status = list_origins(*options, global);
     });
 }
 
-} // namespace netcfg::cli
-
-namespace netcfg::cli {
-namespace {
-
-std::string origins_source(const config::Resolution& r) {
-    if (!r.winner)
-        return "";
-    const auto& w = r.layers[*r.winner];
-    return w.path.empty() ? std::string("the manager environment") : w.path;
-}
-
-int list(const ListOptions& o, const GlobalOptions& g) {
-    auto fail = [&](const Error& e) {
-        if (g.json)
-            fmt::print("{}\n", nlohmann::json{{"format", report::json_format},
-                                              {"command", "origins list"},
-                                              {"ok", false},
-                                              {"error", {{"message", e.message}, {"hint", e.hint}}}}
-                                   .dump(2));
-        print_error(e);
-        return static_cast<int>(e.status);
-    };
-    ChangeArgs args;
-    args.unit = o.unit;
-    args.dry_run = true;
-    auto t = read_change_args(args);
-    if (!t)
-        return fail(t.error());
-    auto s = open_session(*t, "origins list", true);
-    if (!s)
-        return fail(s.error());
-    const auto r = config::resolve(s->origin_layers, origins_var);
-    const auto entries = ollama::split_origins(r.effective.value_or(""));
-    auto recorded = change::recorded_origins(t->unit);
-    const auto added = recorded ? *recorded : std::vector<std::string>{};
-    auto recorded_presets = change::recorded_presets(t->unit);
-    const auto presets =
-        recorded_presets ? *recorded_presets : std::map<std::string, std::string>{};
-    auto preset_of = [&](const std::string& e) -> std::optional<std::string> {
-        auto p = presets.find(e);
-        return p == presets.end() ? std::nullopt : std::optional<std::string>(p->second);
-    };
-    std::optional<std::string> running;
-    std::string running_error;
-    if (s->state.main_pid != 0) {
-        auto v =
-            probe::process_environment_value(static_cast<pid_t>(s->state.main_pid), origins_var);
-        if (v)
-            running = *v;
-        else
-            running_error = v.error().message;
-    }
-    const auto panic = ollama::origins_panic(r.effective.value_or(""));
-    const bool restart_needed =
-        s->state.main_pid != 0 && running_error.empty() && running != r.effective;
-    if (g.json) {
-        auto list = nlohmann::json::array();
-        for (const auto& e : entries)
-            list.push_back(
-                {{"origin", e},
-                 {"added_by_tool", std::find(added.begin(), added.end(), e) != added.end()},
-                 {"preset",
-                  preset_of(e) ? nlohmann::json(*preset_of(e)) : nlohmann::json(nullptr)}});
-        nlohmann::json j{
-            {"format", report::json_format},
-            {"command", "origins list"},
-            {"ok", true},
-            {"unit", t->unit},
-            {"value", r.effective ? nlohmann::json(*r.effective) : nullptr},
-            {"source", r.winner ? nlohmann::json(origins_source(r)) : nullptr},
-            {"configured", list},
-            {"builtin", ollama::builtin_origins()},
-            {"process_value", running ? nlohmann::json(*running) : nullptr},
-            {"restart_needed", restart_needed},
-            {"panic", panic ? nlohmann::json{{"entry", panic->entry}, {"message", panic->message}}
-                            : nlohmann::json(nullptr)}};
-        fmt::print("{}\n", j.dump(2));
-        return 0;
-    }
-    if (entries.empty())
-        fmt::print("{}: no OLLAMA_ORIGINS; only Ollama's built-in origins are let through\n",
-                   t->unit);
-    else
-        fmt::print("{}: OLLAMA_ORIGINS=\"{}\" from {}\n", t->unit, r.effective.value_or(""),
-                   origins_source(r));
-    for (const auto& e : entries)
-        fmt::print("  {:<40} {}\n", e.empty() ? "(empty entry)" : e,
-                   std::find(added.begin(), added.end(), e) == added.end() ? "set by hand"
-                   : preset_of(e) ? fmt::format("added by `ollama-netcfg origins add --preset {}`",
-                                                *preset_of(e))
-                                  : std::string("added by `ollama-netcfg origins add`"));
-    if (panic)
-        fmt::print("  BAD: Ollama refuses to start with the entry \"{}\": {}\n", panic->entry,
-                   panic->message);
-    if (restart_needed)
-        fmt::print("  note: the running process (PID {}) has {}; it gets this list at its next "
-                   "restart\n",
-                   s->state.main_pid,
-                   running ? fmt::format("OLLAMA_ORIGINS=\"{}\"", *running)
-                           : std::string("no OLLAMA_ORIGINS"));
-    fmt::print("  built in (always let through): {}\n", fmt::join(ollama::builtin_origins(), " "));
-    return 0;
-}
-
-} // namespace
 } // namespace netcfg::cli

@@ -3,7 +3,6 @@
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/cli/change.hpp"
-#include "ollama-netcfg/cli/origins.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
@@ -74,7 +73,7 @@ Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_or
                                      ollama::without_origins(current, *recorded), t.runtime);
     if (!plan)
         return plan.error();
-    merge_edits(edits, std::move(plan->edits));
+    change::merge_edits(edits, std::move(plan->edits));
     target.origins = plan->target;
     previous.origins =
         change::origins_target_of(config::resolve(s.origin_layers, ollama::origins_variable));

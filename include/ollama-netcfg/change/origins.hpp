@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netcfg::change {
@@ -44,5 +45,24 @@ Status record_origins(const std::string& unit, const std::vector<std::string>& a
 // kept beside the entries, under "presets", and pruned with them.
 Result<std::map<std::string, std::string>> recorded_presets(const std::string& unit);
 Status record_presets(const std::string& unit, const std::map<std::string, std::string>& presets);
+
+// Each origin checked as Ollama would read it, before anything is touched
+// (exit 2): "LABEL "ORIGIN": why", with "e.g. EXAMPLE" as the hint.
+Status check_origin_arguments(const std::vector<std::string>& asked, std::string_view label,
+                              std::string_view example, bool any_site = false);
+
+// The Origins to prove `asked` with: what a real client of each sends
+// (ollama::proof_origin), once each.
+std::vector<std::string> proof_origins(const std::vector<std::string>& asked);
+
+// The checked origins to add: those Ollama already lets through (built in,
+// or by an entry in `current`) are left out with a note.
+std::vector<std::string> origins_to_add(const std::vector<std::string>& asked,
+                                        const std::vector<std::string>& current,
+                                        std::vector<std::string>& notes);
+
+// Puts `more` into `edits`: an edit of a file already planned continues
+// from that plan's new content.
+void merge_edits(std::vector<FileEdit>& edits, std::vector<FileEdit> more);
 
 } // namespace netcfg::change
