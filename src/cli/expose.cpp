@@ -178,16 +178,11 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
     }
 }
 
-// After the proof: the other addresses the listener covers, containers, the
-// firewall per IP version (opened with --open-firewall), who can connect.
-// Informational, except that a failed --open-firewall is an error.
-Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
-                    const ollama::HostSetting& want, const std::string& control_group,
-                    const reach::Owner& owner, ExposeReport& rep) {
-    const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
-    set_actual_listen(sockets, rep);
-    rep.client_export = reach::client_export(want, sockets);
-    auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
+// report_reach's lines: the other addresses, the bridges, the firewall per
+// IP version (opened with --open-firewall), who can connect.
+Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
+                   const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
+                   reach::Survey& seen, const reach::Owner& owner, ExposeReport& rep) {
     for (const auto& a : seen.addresses)
         if (a.represented_by.empty())
             rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
@@ -239,6 +234,7 @@ Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
     }
     bridge_lines(seen.bridges, want.port, rep);
     rep.who_can_connect = reach::who_can_connect(families, &fw, o.from);
+    rep.firewall = fw;
     if (!fw.visible) {
         rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
         return Ok{};
@@ -257,6 +253,24 @@ Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
             fmt::format("to let clients in: sudo {}{}", fw.open_command_text,
                         fw.open_command.empty() ? "" : ", or add --open-firewall [--from CIDR]"));
     return Ok{};
+}
+
+// After the proof: the other addresses the listener covers, containers, the
+// firewall per IP version (opened with --open-firewall), who can connect.
+// Informational, except that a failed --open-firewall is an error.
+Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
+                    const ollama::HostSetting& want, const std::string& control_group,
+                    const reach::Owner& owner, ExposeReport& rep) {
+    const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
+    set_actual_listen(sockets, rep);
+    rep.client_export = reach::client_export(want, sockets);
+    auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
+    rep.from = o.from;
+    auto st = judge_reach(firewall, o, want, sockets, seen, owner, rep);
+    // Structured for --json, the bridges with their verdicts.
+    rep.addresses = std::move(seen.addresses);
+    rep.bridges = std::move(seen.bridges);
+    return st;
 }
 
 Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {

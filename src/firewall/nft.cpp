@@ -6,99 +6,20 @@
 // The ruleset is read with simdjson and indexed by pointers into it, once:
 // a host's ruleset can have tens of thousands of rules (kube-proxy, Docker,
 // fail2ban), and `check` runs every minute.
+#include "nft_json.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
-#include <simdjson.h>
 
 namespace netcfg::firewall {
 
+using nft::ChainRef;
+using nft::Tri;
+using nft::Value;
+using nft::Walk;
+using namespace nft; // the JSON readers
 using simdjson::dom::element;
-
-namespace {
-
-enum class Tri { no, yes, unknown };
-
-// --- reading the JSON ------------------------------------------------------
-
-std::optional<element> field(element e, std::string_view key) {
-    element out;
-    if (!e.is_object() || e[key].get(out) != simdjson::SUCCESS)
-        return std::nullopt;
-    return out;
-}
-
-bool has(element e, std::string_view key) {
-    return field(e, key).has_value();
-}
-
-// A string member, viewed in the parsed document (which outlives the view).
-std::string_view view(element e, std::string_view key, std::string_view fallback = "") {
-    auto f = field(e, key);
-    std::string_view v;
-    if (!f || f->get_string().get(v) != simdjson::SUCCESS)
-        return fallback;
-    return v;
-}
-
-std::string text(element e, std::string_view key, std::string_view fallback = "") {
-    return std::string(view(e, key, fallback));
-}
-
-std::optional<long> number_of(element e) {
-    if (int64_t i; e.get_int64().get(i) == simdjson::SUCCESS)
-        return static_cast<long>(i);
-    if (uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS)
-        return static_cast<long>(u);
-    if (double d; e.get_double().get(d) == simdjson::SUCCESS)
-        return static_cast<long>(d);
-    return std::nullopt;
-}
-
-std::optional<std::string_view> string_of(element e) {
-    std::string_view v;
-    if (e.get_string().get(v) != simdjson::SUCCESS)
-        return std::nullopt;
-    return v;
-}
-
-std::string dump(element e) {
-    return simdjson::minify(e);
-}
-
-std::string key(std::string_view f, std::string_view t, std::string_view n) {
-    return fmt::format("{} {} {}", f, t, n);
-}
-
-// --- what the packet is -----------------------------------------------------
-
-// The packet's value for a match's left side.
-struct Value {
-    enum Kind { other_packet, number, string, no_flags, not_lo, outside } kind = other_packet;
-    long num = 0;
-    std::string str;
-};
-
-struct ChainRef {
-    std::string family, table, name;
-    std::string text() const { return family + " " + table + " " + name; }
-};
-
-struct Walk {
-    enum Kind { none, accept, drop, reject, undecided } kind = none;
-    std::string reason;
-};
-
-} // namespace
-
-struct NftRuleset::Index {
-    simdjson::dom::parser parser;
-    std::vector<element> chains;
-    std::map<std::string, std::vector<element>> rules;  // "family table chain"
-    std::map<std::string, std::optional<element>> sets; // "family table name": its elements
-};
 
 namespace {
 
@@ -315,9 +236,9 @@ class Evaluator {
         }
         if (auto pf = field(right, "prefix")) {
             auto len = field(*pf, "len");
-            return len && network_within(fmt::format("{}/{}", text(*pf, "addr"),
-                                                     number_of(*len).value_or(0)),
-                                         net);
+            return len &&
+                   network_within(
+                       fmt::format("{}/{}", text(*pf, "addr"), number_of(*len).value_or(0)), net);
         }
         return false;
     }

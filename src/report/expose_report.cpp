@@ -1,6 +1,7 @@
 #include "ollama-netcfg/report/expose_report.hpp"
 
 #include "ollama-netcfg/report/diff.hpp"
+#include "ollama-netcfg/report/reach_view.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -46,9 +47,8 @@ std::string entries_text(const std::vector<std::string>& e) {
 // before and after.
 std::string origins_headline(const ExposeReport& r) {
     const auto& o = *r.origins;
-    const auto now = o.after.empty()
-                         ? std::string("OLLAMA_ORIGINS unset")
-                         : fmt::format("OLLAMA_ORIGINS=\"{}\"", entries_text(o.after));
+    const auto now = o.after.empty() ? std::string("OLLAMA_ORIGINS unset")
+                                     : fmt::format("OLLAMA_ORIGINS=\"{}\"", entries_text(o.after));
     if (r.dry_run)
         return fmt::format("{}: would make it {} (now {}); dry run, nothing changed\n", r.unit, now,
                            entries_text(o.before));
@@ -145,6 +145,9 @@ nlohmann::json to_json(const ExposeReport& r) {
         proofs.push_back({{"name", p.name}, {"ok", p.ok}, {"detail", p.detail}});
     j["proofs"] = proofs;
     j["reach"] = r.reach;
+    j["addresses"] = addresses_json(r.addresses);
+    j["bridges"] = bridges_json(r.bridges);
+    j["firewall"] = firewall_json(r.firewall, r.from);
     j["who_can_connect"] =
         r.who_can_connect.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.who_can_connect);
     j["client_export"] =

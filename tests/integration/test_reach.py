@@ -775,6 +775,15 @@ def the_firewall_is_read_once_per_run_whatever_it_is_asked(sb):
     nft_input(sb, "inet", "iifname lo accept", "ip saddr 192.0.2.11 tcp dport 11434 accept",
               "tcp dport 11434 drop")
     assert_each_tool_runs_once(sb, env, "nft", 1)
+    # expose --json carries the structured reach that status --json has.
+    j = json.loads(sb.tool("expose", "[::]", "--from", "192.0.2.12", "--json").stdout)
+    s = json.loads(sb.tool("status", "--from", "192.0.2.12", "--json").stdout)
+    assert j["firewall"]["ipv4"] == s["firewall"]["ipv4"], (j["firewall"], s["firewall"])
+    assert j["firewall"]["ipv4"]["decision"] == "dropped", j["firewall"]
+    assert not client_sees(sb, "c2") and client_sees(sb, "c1")
+    assert {a["url"] for a in j["addresses"]} == {a["url"] for a in s["addresses"]}, j
+    assert [b["interface"] for b in j["bridges"]] == [b["interface"] for b in s["bridges"]]
+    assert "docker0" in [b["interface"] for b in j["bridges"]], j["bridges"]
     sb.sh("nft flush ruleset; ufw --force enable >/dev/null")
     assert_each_tool_runs_once(sb, env, "ufw", 1)
     # --open-firewall changes the rules: read before (to refuse a --from it

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ollama-netcfg/change/outcome.hpp"
+#include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/util/result.hpp"
 
@@ -32,20 +33,25 @@ struct ExposeReport {
     std::string listen_covers;            // what it covers, in words
     std::string listen_address;           // what Ollama passes to net.Listen: "0.0.0.0:11434"
     std::string connect_url;              // where a client connects
-    bool changed = false; // anything written, reloaded or restarted (--dry-run: would be)
-    bool dry_run = false;                 // --dry-run: actions say what would happen
-    bool offline = false;                 // --root: files written into an image, no bus
-    std::vector<std::string> diffs;       // unified diffs of the files changed (or to change)
-    std::vector<FileChange> files;        // the same files, whole, before and after
-    std::vector<std::string> actions;     // "wrote ...", "reloaded ...", ...
-    std::vector<std::string> backups;     // copies kept of files edited besides the drop-in
-    std::vector<std::string> notes;       // things the admin should know, e.g. other layers
+    bool changed = false;           // anything written, reloaded or restarted (--dry-run: would be)
+    bool dry_run = false;           // --dry-run: actions say what would happen
+    bool offline = false;           // --root: files written into an image, no bus
+    std::vector<std::string> diffs; // unified diffs of the files changed (or to change)
+    std::vector<FileChange> files;  // the same files, whole, before and after
+    std::vector<std::string> actions; // "wrote ...", "reloaded ...", ...
+    std::vector<std::string> backups; // copies kept of files edited besides the drop-in
+    std::vector<std::string> notes;   // things the admin should know, e.g. other layers
     std::vector<Proof> proofs;
-    std::vector<std::string> reach;   // other addresses, containers, the firewall: informational
-    std::string who_can_connect;      // one line, after the proof (empty: not judged)
-    std::string client_export;        // what the local `ollama` command needs, or empty
-    std::vector<std::string> journal; // the unit's last lines, on failure
-    bool rolled_back = false;         // a failure put every file back and the old state is proven
+    std::vector<std::string> reach; // other addresses, containers, the firewall: informational
+    // The same, structured as status --json has it (report/reach_view).
+    std::vector<reach::AddressProbe> addresses;
+    std::vector<reach::Bridge> bridges;
+    std::optional<reach::Firewall> firewall; // nullopt: not judged (loopback, a no-op run)
+    std::string from;                        // --from
+    std::string who_can_connect;             // one line, after the proof (empty: not judged)
+    std::string client_export;               // what the local `ollama` command needs, or empty
+    std::vector<std::string> journal;        // the unit's last lines, on failure
+    bool rolled_back = false; // a failure put every file back and the old state is proven
     std::optional<OriginsChange> origins; // when the run changes OLLAMA_ORIGINS
     std::optional<Error> error;
 
