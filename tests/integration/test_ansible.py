@@ -241,6 +241,39 @@ def exposure_info_returns_the_status_and_absent_resets(sbs):
 
 
 @case
+def absent_with_allow_origins_takes_the_origins_it_added_out(sbs):
+    """A page from ORIGIN (what a browser sends as Origin) is let through
+    after allow_origins; state=absent alone leaves OLLAMA_ORIGINS, as
+    reset does; with allow_origins it takes them out."""
+    origin = "http://192.0.2.11:3000"
+
+    def let_through(sb):
+        r = sb.run(["curl", "-sS", "-m", "3", "--noproxy", "*", "-D", "-", "-o", "/dev/null",
+                    "-H", "Origin: " + origin, "http://127.0.0.1:11434/api/version"],
+                   check=False)
+        return "access-control-allow-origin: %s" % origin in r.stdout.lower()
+
+    rc, results = playbook(sbs, [expose_task("0.0.0.0", allow_origins=[origin])])
+    assert rc == 0, results
+    for sb, host in zip(sbs, ("host1", "host2")):
+        assert results[host][0]["origins"]["added"] == [origin], results[host][0]
+        assert let_through(sb) and "OLLAMA_ORIGINS=" + origin in unit_env(sb)
+    absent = {"state": "absent", "binary": BINARY_IN_CONTAINER, "timeout": 20}
+    rc, results = playbook(sbs, [{"name": "reset", "netcfg.ollama.exposure": absent}])
+    assert rc == 0, results
+    for sb in sbs:
+        wait_listening(sb, 11434, ("127.0.0.1:11434",))
+        assert let_through(sb) and "OLLAMA_ORIGINS=" + origin in unit_env(sb)
+    with_origins = dict(absent, allow_origins=[origin])
+    rc, results = playbook(sbs, [{"name": "reset", "netcfg.ollama.exposure": with_origins}])
+    assert rc == 0, results
+    for sb, host in zip(sbs, ("host1", "host2")):
+        res = results[host][0]
+        assert res["changed"] is True and res["origins"]["removed"] == [origin], res
+        assert "OLLAMA_ORIGINS" not in unit_env(sb) and not let_through(sb)
+
+
+@case
 def bad_input_fails_before_anything_is_touched(sbs):
     before = [snapshot(sb) for sb in sbs]
     rc, results = playbook(sbs, [expose_task("http://0.0.0.0")])

@@ -23,6 +23,19 @@ def find_binary(module, name):
     return module.get_bin_path(name, required=True, opt_dirs=["/usr/sbin", "/usr/local/sbin"])
 
 
+def common_argument_spec(**more):
+    """The argument spec of the options in the `netcfg.ollama.netcfg` doc
+    fragment, plus a module's own (`more`, which may replace one)."""
+    spec = dict(
+        unit=dict(type="str", default="ollama.service"),
+        drop_in=dict(type="str", default="override.conf"),
+        allow_from=dict(type="str"),
+        binary=dict(type="str", default="ollama-netcfg"),
+    )
+    spec.update(more)
+    return spec
+
+
 def common_args(params):
     """The options every command takes, from the module's parameters."""
     args = []
@@ -33,6 +46,11 @@ def common_args(params):
     if params.get("timeout") is not None:
         args += ["--timeout", "%g" % params["timeout"]]
     return args
+
+
+def from_args(params):
+    """allow_from as the tool takes it: --from CIDR, or nothing."""
+    return ["--from", params["allow_from"]] if params.get("allow_from") else []
 
 
 def run_json(module, args):

@@ -60,14 +60,6 @@ options:
         quotes, spaces) fails the task before anything is touched.
       - Required when O(state=present).
     type: str
-  unit:
-    description: The Ollama service unit; C(.service) is added when missing.
-    type: str
-    default: ollama.service
-  drop_in:
-    description: The drop-in file name in C(/etc/systemd/system/<unit>.d/).
-    type: str
-    default: override.conf
   timeout:
     description: Seconds to wait for the lock, the restart and the proof.
     type: float
@@ -103,7 +95,9 @@ options:
       - "Browser origins (C(http://192.168.1.50:3000)) whose web pages may call Ollama, added to
         C(OLLAMA_ORIGINS) in the same drop-in and the same restart, each proven with a request
         that sends it (C(--allow-origin)). Entries set by hand stay; nothing is added twice."
-      - Only with O(state=present).
+      - With O(state=absent), the origins this tool added (with O(allow_origins) or
+        C(ollama-netcfg origins add)) come out of C(OLLAMA_ORIGINS) again in the same run
+        (C(reset --origins)); entries set by hand stay.
     type: list
     elements: str
   for_containers:
@@ -121,15 +115,11 @@ options:
       - Only with O(state=present).
     type: bool
     default: false
-  binary:
-    description:
-      - The C(ollama-netcfg) to run, a path or a name looked up on C(PATH) and in C(/usr/sbin).
-    type: str
-    default: ollama-netcfg
+extends_documentation_fragment:
+  - netcfg.ollama.netcfg
 notes:
   - Ollama has no authentication of its own. RV(who_can_connect) says, from the firewall's own
     rules, who can open a connection once the task has run.
-  - C(OLLAMA_ORIGINS) (browsers) is not managed by this module yet.
 seealso:
   - module: netcfg.ollama.exposure_info
   - name: ollama-netcfg(8)
@@ -194,6 +184,18 @@ EXAMPLES = r"""
 - name: Back to the default (127.0.0.1:11434), removing the firewall rule it added
   netcfg.ollama.exposure:
     state: absent
+  become: true
+
+- name: A browser front end allowed, and later taken out again with the rest
+  netcfg.ollama.exposure:
+    listen: 0.0.0.0
+    allow_origins: [http://192.168.1.50:3000]
+  become: true
+
+- name: Back to the default, taking out the origins it added too
+  netcfg.ollama.exposure:
+    state: absent
+    allow_origins: [http://192.168.1.50:3000]
   become: true
 """
 
@@ -308,8 +310,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.netcfg.ollama.plugins.module_utils.netcfg import (
     check_format,
     common_args,
+    common_argument_spec,
     fail_unreadable,
     find_binary,
+    from_args,
     run_json,
 )
 
@@ -318,8 +322,7 @@ PASSED_ON = ("old_value", "new_value", "listen", "listen_covers", "listen_addres
              "client_export", "actions", "proofs", "reach", "who_can_connect", "notes", "backups",
              "rolled_back", "origins")
 
-PRESENT_ONLY = ("open_firewall", "allow_from", "grant_low_port", "allow_origins",
-                "for_containers")
+PRESENT_ONLY = ("open_firewall", "allow_from", "grant_low_port", "for_containers")
 
 
 def build_command(binary, params, check_mode):
@@ -336,14 +339,15 @@ def build_command(binary, params, check_mode):
     if params["state"] == "present":
         if params["open_firewall"]:
             args.append("--open-firewall")
-        if params.get("allow_from"):
-            args += ["--from", params["allow_from"]]
+        args += from_args(params)
         if params.get("for_containers"):
             args.append("--for-containers")
         for origin in params.get("allow_origins") or []:
             args += ["--allow-origin", origin]
         if params["grant_low_port"]:
             args.append("--grant-low-port")
+    elif params.get("allow_origins"):
+        args.append("--origins")
     if check_mode:
         args.append("--dry-run")
     return args
@@ -382,20 +386,16 @@ def result_of(report, args):
 
 
 # The options, as DOCUMENTATION describes them (tests/unit checks that they agree).
-ARGUMENT_SPEC = dict(
+ARGUMENT_SPEC = common_argument_spec(
     state=dict(type="str", default="present", choices=["present", "absent"]),
     listen=dict(type="str"),
-    unit=dict(type="str", default="ollama.service"),
-    drop_in=dict(type="str", default="override.conf"),
     timeout=dict(type="float", default=60),
     rollback=dict(type="bool", default=True),
     runtime=dict(type="bool", default=False),
     open_firewall=dict(type="bool", default=False),
-    allow_from=dict(type="str"),
     grant_low_port=dict(type="bool", default=False),
     allow_origins=dict(type="list", elements="str"),
     for_containers=dict(type="bool", default=False),
-    binary=dict(type="str", default="ollama-netcfg"),
 )
 
 

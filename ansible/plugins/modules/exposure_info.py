@@ -33,23 +33,12 @@ attributes:
   diff_mode:
     support: none
 options:
-  unit:
-    description: The Ollama service unit; C(.service) is added when missing.
-    type: str
-    default: ollama.service
-  drop_in:
-    description: The managed drop-in file name in C(/etc/systemd/system/<unit>.d/).
-    type: str
-    default: override.conf
   timeout:
     description: Seconds to wait for the API answer.
     type: float
     default: 5
   expect:
     description: Where Ollama should listen (C(--expect)); by default the configured value.
-    type: str
-  allow_from:
-    description: The clients' network (CIDR, IPv4 or IPv6) to judge the firewall for (C(--from)).
     type: str
   urls:
     description: Also C(GET URL/api/version) through a reverse proxy (C(--url), each).
@@ -63,11 +52,8 @@ options:
     type: str
     choices: [never, WARNING, CRITICAL]
     default: never
-  binary:
-    description:
-      - The C(ollama-netcfg) to run, a path or a name looked up on C(PATH) and in C(/usr/sbin).
-    type: str
-    default: ollama-netcfg
+extends_documentation_fragment:
+  - netcfg.ollama.netcfg
 seealso:
   - module: netcfg.ollama.exposure
 """
@@ -139,8 +125,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.netcfg.ollama.plugins.module_utils.netcfg import (
     check_format,
     common_args,
+    common_argument_spec,
     fail_unreadable,
     find_binary,
+    from_args,
     run_json,
 )
 
@@ -151,23 +139,18 @@ def build_command(binary, params):
     args = [binary, "status", "--json"] + common_args(params)
     if params.get("expect"):
         args += ["--expect", params["expect"]]
-    if params.get("allow_from"):
-        args += ["--from", params["allow_from"]]
+    args += from_args(params)
     for url in params.get("urls") or []:
         args += ["--url", url]
     return args
 
 
 # The options, as DOCUMENTATION describes them (tests/unit checks that they agree).
-ARGUMENT_SPEC = dict(
-    unit=dict(type="str", default="ollama.service"),
-    drop_in=dict(type="str", default="override.conf"),
+ARGUMENT_SPEC = common_argument_spec(
     timeout=dict(type="float", default=5),
     expect=dict(type="str"),
-    allow_from=dict(type="str"),
     urls=dict(type="list", elements="str", default=[]),
     fail_on=dict(type="str", default="never", choices=["never", "WARNING", "CRITICAL"]),
-    binary=dict(type="str", default="ollama-netcfg"),
 )
 
 

@@ -83,9 +83,18 @@ def test_origins_and_containers_become_repeated_arguments(run_module):
                                        "https://chat.example.org"]
 
 
+def test_absent_with_allow_origins_takes_the_added_origins_out_too(run_module):
+    done = run_module(exposure, {"state": "absent", "binary": TOOL,
+                                 "allow_origins": ["http://192.168.1.50:3000"]},
+                      replies(("reset", (0, answer(command="reset", new_value=None)))))
+    assert run_module.calls == [[TOOL, "reset", "--json", "--unit", "ollama.service",
+                                 "--drop-in", "override.conf", "--timeout", "60", "--origins"]]
+    assert not done.failed
+
+
 @pytest.mark.parametrize("option", [{"open_firewall": True}, {"allow_from": "10.0.0.0/8"},
                                     {"grant_low_port": True}, {"listen": "0.0.0.0"},
-                                    {"allow_origins": ["http://a"]}, {"for_containers": True}])
+                                    {"for_containers": True}])
 def test_absent_refuses_options_of_present_and_runs_nothing(run_module, option):
     done = run_module(exposure, dict({"state": "absent", "binary": TOOL}, **option),
                       replies())
