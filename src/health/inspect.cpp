@@ -6,6 +6,7 @@
 #include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
@@ -88,14 +89,11 @@ void read_foreign_servers(Facts& f, const std::vector<pid_t>& unit_pids,
             server.holds_wanted = server.holds_wanted || (s.port == f.expected.port &&
                                                           probe::bind_conflicts(s, f.expected));
             if (server.answer.empty()) {
-                const auto to = local_endpoint(s);
-                const auto url = to.url("/api/version");
-                auto a = probe::get(to, "/api/version", timeout);
-                auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
-                server.answers = version.has_value();
-                server.answer = version           ? fmt::format("version {} at {}", *version, url)
-                                : a.error.empty() ? fmt::format("HTTP {} at {}", a.status, url)
-                                                  : fmt::format("{} at {}", a.error, url);
+                auto a = probe::ask_version(local_endpoint(s), timeout);
+                server.answers = a.version.has_value();
+                server.answer = a.version ? fmt::format("version {} at {}", *a.version, a.url)
+                                : a.error.empty() ? fmt::format("HTTP {} at {}", a.status, a.url)
+                                                  : fmt::format("{} at {}", a.error, a.url);
             }
         }
         f.foreign_servers.push_back(std::move(server));
@@ -106,14 +104,12 @@ void read_api(Facts& f, std::chrono::milliseconds timeout) {
     if (!f.served())
         return;
     f.api_tried = true;
-    const auto to = ollama_endpoint(f);
-    f.api_url = to.url("/api/version");
-    auto a = probe::get(to, "/api/version", timeout);
+    auto a = probe::ask_version(ollama_endpoint(f), timeout);
+    f.api_url = a.url;
     f.api_status = a.status;
     f.api_error = a.error;
     f.api_seconds = a.seconds;
-    if (a.status == 200)
-        f.version = probe::parse_version(a.body);
+    f.version = a.version;
 }
 
 // With --model: the models the server has (GET /api/tags), once it answers.
@@ -121,15 +117,12 @@ void read_models(Facts& f, std::chrono::milliseconds timeout) {
     if (f.limits.models.empty() || !f.version)
         return;
     f.models_tried = true;
-    const auto to = ollama_endpoint(f);
-    const auto url = to.url("/api/tags");
-    auto a = probe::get(to, "/api/tags", timeout);
-    auto names = a.status == 200 ? ollama::parse_model_list(a.body) : std::nullopt;
-    if (names)
-        f.models = std::move(*names);
+    auto a = probe::ask_tags(ollama_endpoint(f), timeout);
+    if (a.models)
+        f.models = std::move(*a.models);
     else
         f.models_error = fmt::format(
-            "GET {}: {}", url,
+            "GET {}: {}", a.url,
             !a.error.empty() ? a.error : fmt::format("HTTP {}, not a model list", a.status));
 }
 
@@ -189,10 +182,8 @@ void read_urls(Facts& f, const InspectOptions& o) {
         }
         if (a.status == 403 && !u.refused_origin && !u.host.empty() && f.api_tried) {
             // Does Ollama itself refuse that Host? Ask it directly with it.
-            probe::HttpOptions direct;
-            direct.timeout = o.api_timeout;
-            direct.host_header = u.host;
-            u.refused_host = probe::get(ollama_endpoint(f), "/api/version", direct).status == 403;
+            u.refused_host =
+                probe::ask_version(ollama_endpoint(f), {o.api_timeout, {}, u.host}).status == 403;
         }
         f.urls.push_back(std::move(u));
     }
@@ -222,14 +213,9 @@ void read_origins(Facts& f, const std::vector<config::LayerInput>& files,
 void read_origin_probes(Facts& f, const InspectOptions& o) {
     if (o.origins.empty() || !f.version)
         return;
-    const auto to = ollama_endpoint(f);
     for (const auto& origin : o.origins) {
-        probe::HttpOptions ho;
-        ho.timeout = o.api_timeout;
-        ho.origin = origin;
-        auto a = probe::get(to, "/api/version", ho);
-        f.origin_probes.push_back(
-            {origin, to.url("/api/version"), a.status, a.error, a.allow_origin});
+        auto a = probe::ask_version(ollama_endpoint(f), {o.api_timeout, origin, {}});
+        f.origin_probes.push_back({origin, a.url, a.status, a.error, a.allow_origin});
     }
 }
 
@@ -247,13 +233,12 @@ void read_containers(Facts& f, reach::FirewallReading& firewall, const InspectOp
             const std::string host =
                 b.all_addresses() ? (b.host_ip == "::" ? "::1" : "127.0.0.1") : b.host_ip;
             const probe::Endpoint to{host, b.host_port, {}};
-            seen.api_url = to.url("/api/version");
-            auto a = probe::get(to, "/api/version", o.api_timeout);
+            auto a = probe::ask_version(to, o.api_timeout);
+            seen.api_url = a.url;
             seen.api_status = a.status;
             seen.api_error = a.error;
             seen.api_seconds = a.seconds;
-            if (a.status == 200)
-                seen.version = probe::parse_version(a.body);
+            seen.version = a.version;
         }
         for (const auto& b : k.bindings)
             if (k.state == "running" && b.all_addresses() && !seen.input_verdict) {

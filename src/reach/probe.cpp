@@ -1,6 +1,6 @@
 // The host's addresses and container bridges a listener covers, asked
 // with GET /api/version; the firewall is reach/firewall_read.cpp's.
-#include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -124,17 +124,14 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     std::vector<probe::Endpoint> targets;
     for (auto n : chosen)
         targets.push_back(endpoint_of(covered[n], want.port));
-    const auto answers = probe::get_all(targets, "/api/version", timeout); // all at once
-    std::map<std::pair<std::string, int>, std::size_t> asked; // interface, family -> out
+    const auto answers = probe::ask_versions(targets, timeout); // all at once
+    std::map<std::pair<std::string, int>, std::size_t> asked;   // interface, family -> out
     for (std::size_t k = 0; k < chosen.size(); ++k) {
         auto& p = out[index[chosen[k]]];
         asked[{p.interface, p.family}] = index[chosen[k]];
         const auto& a = answers[k];
-        auto version = a.status == 200 ? probe::parse_version(a.body) : std::nullopt;
-        p.ok = a.error.empty() && version.has_value();
-        p.detail = !a.error.empty() ? a.error
-                   : version        ? fmt::format("HTTP 200, version {}", *version)
-                                    : fmt::format("HTTP {}", a.status);
+        p.ok = a.error.empty() && a.version.has_value();
+        p.detail = a.text();
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
         auto& p = out[k];

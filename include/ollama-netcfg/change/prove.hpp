@@ -6,7 +6,7 @@
 
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/http.hpp"
+#include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
@@ -81,14 +81,8 @@ struct Prover {
     // A browser page's request: let through, with an
     // Access-Control-Allow-Origin that names the page (or `*`).
     Proof origin_proof(const std::string& origin, Deadline deadline) const {
-        const auto to = endpoint();
-        probe::HttpOptions ho;
-        ho.timeout = std::clamp(
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
-            std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
-        ho.origin = origin;
-        auto a = probe::get(to, "/api/version", ho);
-        const auto url = to.url("/api/version");
+        auto a = probe::ask_version(endpoint(), {time_left(deadline), origin, {}});
+        const auto& url = a.url;
         if (!a.error.empty())
             return {"origin", false,
                     fmt::format("GET {} with Origin {}: {}", url, origin, a.error)};
@@ -136,21 +130,24 @@ struct Prover {
         return fmt::format("nothing listens on {}", target.listen.listen_address());
     }
 
+    // One request's share of what is left: at least 200 ms, at most 3 s.
+    static std::chrono::milliseconds time_left(Deadline deadline) {
+        return std::clamp(
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+            std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
+    }
+
     // Where a client on this host reaches the listener the change wants.
     probe::Endpoint endpoint() const {
         return {target.listen.connect_host(), target.listen.port, {}};
     }
 
     Proof api_proof(Deadline deadline) const {
-        const auto to = endpoint();
-        const auto url = to.url("/api/version");
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        auto timeout =
-            std::clamp(left, std::chrono::milliseconds(200), std::chrono::milliseconds(3000));
-        auto a = probe::get(to, "/api/version", timeout);
+        auto a = probe::ask_version(endpoint(), time_left(deadline));
+        const auto& url = a.url;
         if (!a.error.empty())
             return {"api", false, fmt::format("GET {}: {}", url, a.error)};
-        auto version = probe::parse_version(a.body);
+        const auto& version = a.version;
         if (a.status != 200 || !version) {
             auto detail =
                 fmt::format("GET {}: HTTP {}, not an Ollama version answer", url, a.status);
