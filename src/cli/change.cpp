@@ -1,15 +1,13 @@
 #include "ollama-netcfg/cli/change.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
-#include "ollama-netcfg/reach/reach.hpp"
-
-#include "ollama-netcfg/ollama/origins.hpp"
-
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -55,10 +53,10 @@ Status refuse_container_change(const std::string& name, const ollama::HostSettin
         if (c.name == name || c.id.starts_with(name))
             return failure(fmt::format("container {} cannot be changed in place", c.name),
                            docker::recreate_advice(c, want));
-    return failure(fmt::format("there is no Ollama container {}{}", name,
-                               look.socket.empty() ? " (no Docker or podman API on this host)"
-                                                   : ""),
-                   "`docker ps -a` lists the containers");
+    return failure(
+        fmt::format("there is no Ollama container {}{}", name,
+                    look.socket.empty() ? " (no Docker or podman API on this host)" : ""),
+        "`docker ps -a` lists the containers");
 }
 
 Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
@@ -175,21 +173,20 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
         else if (auto o = probe::process_environment_value(static_cast<pid_t>(state.main_pid),
                                                            ollama::origins_variable);
                  target.origins && o && *o != target.origins->process)
-            rep.actions.push_back(fmt::format(
-                "would restart {} (main PID {} has {})", state.name, state.main_pid,
-                *o ? fmt::format("OLLAMA_ORIGINS=\"{}\"", **o) : "no OLLAMA_ORIGINS"));
+            rep.actions.push_back(
+                fmt::format("would restart {} (main PID {} has {})", state.name, state.main_pid,
+                            *o ? fmt::format("OLLAMA_ORIGINS=\"{}\"", **o) : "no OLLAMA_ORIGINS"));
     }
     // What a real run would report as `changed`.
     rep.changed = !rep.actions.empty();
     if (rep.actions.empty())
         rep.actions.push_back("nothing to do");
-    rep.actions.push_back(fmt::format("would prove: {} listening on {}, GET {}/api/version{}",
-                                      state.name, target.listen.listen_address(),
-                                      target.listen.connect_url(),
-                                      target.origins && !target.origins->prove.empty()
-                                          ? fmt::format(" with Origin {}",
-                                                        fmt::join(target.origins->prove, ", "))
-                                          : std::string()));
+    rep.actions.push_back(
+        fmt::format("would prove: {} listening on {}, GET {}/api/version{}", state.name,
+                    target.listen.listen_address(), target.listen.connect_url(),
+                    target.origins && !target.origins->prove.empty()
+                        ? fmt::format(" with Origin {}", fmt::join(target.origins->prove, ", "))
+                        : std::string()));
 }
 
 Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep) {
@@ -245,8 +242,7 @@ void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::
 }
 
 Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
-                        const std::string& control_group, bool dry_run,
-                        report::ExposeReport& rep) {
+                        const std::string& control_group, bool dry_run, report::ExposeReport& rep) {
     auto sockets = dry_run ? std::vector<probe::ListenSocket>{}
                            : reach::serving_sockets(want, probe::cgroup_pids(control_group));
     if (sockets.empty())

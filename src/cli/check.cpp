@@ -3,9 +3,9 @@
 // it from looking, bad usage included, is UNKNOWN (3). Under systemd (stdout
 // is the journal) it also leaves one structured journal entry.
 #include "ollama-netcfg/cli/check.hpp"
-#include "ollama-netcfg/health/catalogue.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 #include "ollama-netcfg/health/partial.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/health/record.hpp"
@@ -34,7 +34,7 @@ struct CheckArgs {
     std::string prometheus; // --prometheus FILE
     bool record = false;    // --record: leave the result for unprivileged checks
     double max_age = health::default_record_max_age; // --max-age: how old a record may be
-    bool accept_partial = false; // --accept-partial
+    bool accept_partial = false;                     // --accept-partial
 };
 
 // Without root, what could not be seen is filled in from the root check's
@@ -44,8 +44,8 @@ health::PartialView settle(const CheckArgs& args, const health::Facts& facts,
     std::optional<health::RecordedCheck> record;
     if (geteuid() != 0 && args.inspect.container.empty())
         record = health::load_check_record();
-    return health::settle(std::move(problems), record, facts.unit, wall_clock_now(),
-                          args.max_age, args.accept_partial);
+    return health::settle(std::move(problems), record, facts.unit, wall_clock_now(), args.max_age,
+                          args.accept_partial);
 }
 
 void journal_entry(const std::string& line, const std::string& unit, health::Severity worst,
@@ -89,9 +89,9 @@ void arm_timeout(const CheckArgs& args, const GlobalOptions& global) {
         j["exit_status"] = health::plugin_exit_status(health::Severity::critical);
         timed_out_answer = j.dump(2) + "\n";
     } else {
-        timed_out_answer = fmt::format(
-            "OLLAMA-NETCFG CRITICAL - {}: {} | time={:.3f}s;;;0\n",
-            health::code_name(health::Code::check_timed_out), why, limit);
+        timed_out_answer =
+            fmt::format("OLLAMA-NETCFG CRITICAL - {}: {} | time={:.3f}s;;;0\n",
+                        health::code_name(health::Code::check_timed_out), why, limit);
     }
     struct sigaction sa {};
     sa.sa_handler = on_check_timeout;
@@ -127,8 +127,8 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
     std::string line;
     if (!facts) {
         const auto& e = facts.error();
-        problems.push_back(
-            health::problem(health::Code::check_failed, health::Severity::unknown, e.message, e.hint));
+        problems.push_back(health::problem(health::Code::check_failed, health::Severity::unknown,
+                                           e.message, e.hint));
         line = report::plugin_unknown_line(e.message, took.count());
         if (global.json)
             fmt::print("{}\n", report::unknown_json(args.inspect.unit, e, took.count()).dump(2));
@@ -147,10 +147,9 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         if (global.json || args.record) {
             j = report::status_json(*facts, problems, took.count());
             j["partial"] = view.partial;
-            j["root_check"] = view.record_age
-                                  ? nlohmann::json{{"path", health::check_record_path},
-                                                   {"age_seconds", *view.record_age}}
-                                  : nlohmann::json(nullptr);
+            j["root_check"] = view.record_age ? nlohmann::json{{"path", health::check_record_path},
+                                                               {"age_seconds", *view.record_age}}
+                                              : nlohmann::json(nullptr);
         }
         if (global.json)
             fmt::print("{}\n", j.dump(2));
@@ -169,8 +168,7 @@ int run_check(const CheckArgs& args, const GlobalOptions& global) {
         const auto unit = !args.inspect.container.empty() ? "container:" + args.inspect.container
                           : facts                         ? facts->unit
                                                           : args.inspect.unit;
-        auto text = report::prometheus_text(unit,
-                                            facts ? &*facts : nullptr, problems, took.count(),
+        auto text = report::prometheus_text(unit, facts ? &*facts : nullptr, problems, took.count(),
                                             wall_clock_now());
         if (auto st = write_file_atomic(args.prometheus, text, 0644); !st) {
             print_error(st.error());

@@ -277,7 +277,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
     auto want = ollama::parse_expose_address(o.address);
     if (!want)
         return want.error();
-    if (!o.from.empty() && !firewall::valid_cidr(o.from))
+    if (!o.from.empty() && !net::valid_cidr(o.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", o.from),
                            "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
     if (o.for_containers && !o.open_firewall)

@@ -2,10 +2,10 @@
 
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
-#include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/health/inspect.hpp"
+#include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -136,7 +136,7 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
             return want.error();
         o.expect = *want;
     }
-    if (!a.from.empty() && !firewall::valid_cidr(a.from))
+    if (!a.from.empty() && !net::valid_cidr(a.from))
         return usage_error(fmt::format("--from {}: not an address or network (CIDR)", a.from),
                            "e.g. --from 192.168.1.0/24 or --from 2001:db8::/64");
     for (const auto& u : a.urls)

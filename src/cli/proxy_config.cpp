@@ -1,13 +1,12 @@
 // Prints a reverse-proxy configuration for the listener in effect (read
 // from systemd, as `status` reads it). Read-only; no root needed.
 #include "ollama-netcfg/cli/proxy_config.hpp"
-#include "ollama-netcfg/health/catalogue.hpp"
 
 #include "ollama-netcfg/cli/inspect.hpp"
+#include "ollama-netcfg/health/catalogue.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/report/proxy_config.hpp"
-
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <filesystem>
@@ -151,22 +150,24 @@ int run(const ProxyArgs& a, const GlobalOptions& global) {
                                  {"message", w.message},
                                  {"advice", w.advice}});
         if (!global.json)
-            fmt::print(stderr, "ollama-netcfg: warning: {}: {}\nollama-netcfg: hint: {}\n",
-                       w.code, w.message, w.advice);
+            fmt::print(stderr, "ollama-netcfg: warning: {}: {}\nollama-netcfg: hint: {}\n", w.code,
+                       w.message, w.advice);
     }
     if (global.json)
-        fmt::print("{}\n", nlohmann::json{{"format", report::json_format},
-                                          {"server", a.server},
-                                          {"listen", want->listen_address()},
-                                          {"credentials_file", config.credentials_file.empty()
-                                                                   ? nlohmann::json(nullptr)
-                                                                   : nlohmann::json(config.credentials_file)},
-                                          {"include_file", config.include_file.empty()
-                                                               ? nlohmann::json(nullptr)
-                                                               : nlohmann::json(config.include_file)},
-                                          {"config", text},
-                                          {"warnings", warnings_json}}
-                               .dump(2));
+        fmt::print(
+            "{}\n",
+            nlohmann::json{{"format", report::json_format},
+                           {"server", a.server},
+                           {"listen", want->listen_address()},
+                           {"credentials_file", config.credentials_file.empty()
+                                                    ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(config.credentials_file)},
+                           {"include_file", config.include_file.empty()
+                                                ? nlohmann::json(nullptr)
+                                                : nlohmann::json(config.include_file)},
+                           {"config", text},
+                           {"warnings", warnings_json}}
+                .dump(2));
     else
         fmt::print("{}", text);
     return 0;

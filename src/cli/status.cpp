@@ -20,7 +20,8 @@ int run_status(const InspectArgs& args, const GlobalOptions& global) {
         // --json promises one object, also when it could not look.
         if (global.json) {
             std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-            fmt::print("{}\n", report::unknown_json(args.unit, facts.error(), took.count()).dump(2));
+            fmt::print("{}\n",
+                       report::unknown_json(args.unit, facts.error(), took.count()).dump(2));
         }
         print_error(facts.error());
         return static_cast<int>(facts.error().status);

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/docker/containers.hpp"
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -39,8 +41,7 @@ bool Binding::all_addresses() const {
 
 std::string Binding::text() const {
     const auto ip = host_ip.empty() ? std::string("0.0.0.0") : host_ip;
-    return fmt::format("{}:{}->{}/tcp", ip.find(':') != std::string::npos ? "[" + ip + "]" : ip,
-                       host_port, container_port);
+    return fmt::format("{}->{}/tcp", net::host_port(ip, host_port), container_port);
 }
 
 std::string Binding::who_can_reach() const {
@@ -111,8 +112,11 @@ std::vector<Listed> parse_list(const std::string& text) {
                            [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
             return s.find("ollama") != std::string::npos;
         };
-        const std::string image = c.contains("Image") && c["Image"].is_string() ? c["Image"].get<std::string>() : "";
-        const std::string command = c.contains("Command") && c["Command"].is_string() ? c["Command"].get<std::string>() : "";
+        const std::string image =
+            c.contains("Image") && c["Image"].is_string() ? c["Image"].get<std::string>() : "";
+        const std::string command = c.contains("Command") && c["Command"].is_string()
+                                        ? c["Command"].get<std::string>()
+                                        : "";
         out.push_back({c["Id"].get<std::string>(), names(image) || names(command)});
     }
     return out;
@@ -129,11 +133,9 @@ std::vector<std::string> to_inspect(const std::vector<Listed>& listed, std::size
 std::string recreate_advice(const Container& c, const ollama::HostSetting& want) {
     // `want` as Docker publishes it: a wildcard is every address (which
     // Docker's rules take past the host firewall), else that address.
-    const bool every = want.host.empty() || want.host == "0.0.0.0" || want.host == "::" ||
-                       want.host == "[::]";
-    const auto host = want.host.find(':') != std::string::npos && !want.host.starts_with("[")
-                          ? "[" + want.host + "]"
-                          : want.host;
+    const bool every =
+        want.host.empty() || want.host == "0.0.0.0" || want.host == "::" || want.host == "[::]";
+    const auto host = want.host.starts_with("[") ? want.host : net::bracketed(want.host);
     const auto publish = every ? fmt::format("{}:{}", want.port, c.port)
                                : fmt::format("{}:{}:{}", host, want.port, c.port);
     const auto inside = fmt::format("0.0.0.0:{}", c.port);

@@ -219,7 +219,7 @@ class Evaluator {
     // prefixes, anonymous sets of them); false when not known.
     bool within(element right, const std::string& net) {
         if (auto s = string_of(right))
-            return !s->starts_with("@") && network_within(std::string(*s), net);
+            return !s->starts_with("@") && net::network_within(std::string(*s), net);
         if (simdjson::dom::array items; right.get_array().get(items) == simdjson::SUCCESS) {
             for (element e : items)
                 if (!within(e, net))
@@ -237,7 +237,7 @@ class Evaluator {
         if (auto pf = field(right, "prefix")) {
             auto len = field(*pf, "len");
             return len &&
-                   network_within(
+                   net::network_within(
                        fmt::format("{}/{}", text(*pf, "addr"), number_of(*len).value_or(0)), net);
         }
         return false;
@@ -288,8 +288,8 @@ class Evaluator {
                 if (v.kind != Value::string)
                     return Tri::no;
                 auto len = field(*pf, "len");
-                return address_in(v.str, fmt::format("{}/{}", text(*pf, "addr"),
-                                                     len ? number_of(*len).value_or(0) : 0))
+                return net::address_in(v.str, fmt::format("{}/{}", text(*pf, "addr"),
+                                                          len ? number_of(*len).value_or(0) : 0))
                            ? Tri::yes
                            : Tri::no;
             }
@@ -326,7 +326,7 @@ class Evaluator {
             // An interface other than lo: only comparisons with "lo" are known.
             // Nor does another host's connection come in on a container bridge.
             auto r = string_of(*right);
-            if (r && (*r == "lo" || is_container_bridge(*r)))
+            if (r && (*r == "lo" || net::is_container_bridge(*r)))
                 return op == "!=" ? Tri::yes : Tri::no;
             unsure = what;
             return Tri::unknown;

@@ -77,13 +77,13 @@ Tri from_matches(const std::string& from, const Packet& p, std::string& unsure) 
     if (from == "Anywhere")
         return Tri::yes;
     auto addr = from.substr(0, from.find(' '));
-    if (!p.saddr && p.outside && network_within(addr, *p.outside))
+    if (!p.saddr && p.outside && net::network_within(addr, *p.outside))
         return Tri::no;
     if (!p.saddr) {
         unsure = fmt::format("the source address (a rule for {})", addr);
         return Tri::unknown;
     }
-    return address_in(*p.saddr, addr) ? Tri::yes : Tri::no;
+    return net::address_in(*p.saddr, addr) ? Tri::yes : Tri::no;
 }
 
 } // namespace
@@ -146,7 +146,7 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         std::string unsure;
         Tri t = to_matches(to, p.dport, unsure);
         if (t != Tri::no && !on.empty()) {
-            if (!p.iif && is_container_bridge(on)) {
+            if (!p.iif && net::is_container_bridge(on)) {
                 t = Tri::no; // another host's connection does not come in on a container bridge
             } else if (!p.iif) {
                 t = Tri::unknown;

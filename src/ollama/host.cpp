@@ -1,5 +1,7 @@
 #include "ollama-netcfg/ollama/host.hpp"
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <arpa/inet.h>
 #include <array>
 #include <charconv>
@@ -158,10 +160,7 @@ std::string HostSetting::connect_host() const {
 
 std::string HostSetting::connect_url() const {
     // `ollama serve` speaks plain HTTP whatever scheme OLLAMA_HOST names.
-    auto h = connect_host();
-    if (h.find(':') != std::string::npos)
-        return fmt::format("http://[{}]:{}", h, port);
-    return fmt::format("http://{}:{}", h, port);
+    return "http://" + net::host_port(connect_host(), port);
 }
 
 bool HostSetting::same_listener(const HostSetting& other) const {

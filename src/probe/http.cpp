@@ -2,6 +2,8 @@
 // process with Boost.Beast (header-only), under one timeout.
 #include "ollama-netcfg/probe/http.hpp"
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -62,10 +64,7 @@ class Exchange {
              HttpAnswer& out)
         : to_(to), o_(o), out_(out), stream_(io), req_(http::verb::get, std::string(path), 11) {
         req_.set(http::field::host,
-                 !o.host_header.empty()
-                     ? o.host_header
-                     : (is_ipv6(to.host) ? fmt::format("[{}]:{}", to.host, to.port)
-                                         : fmt::format("{}:{}", to.host, to.port)));
+                 !o.host_header.empty() ? o.host_header : net::host_port(to.host, to.port));
         req_.set(http::field::user_agent, "ollama-netcfg");
         if (!o.origin.empty())
             req_.set(http::field::origin, o.origin);
@@ -113,7 +112,8 @@ class Exchange {
                 fmt::format("{} from {} port {} ({})", ec.message(), to_.host, to_.port, step_);
         else {
             out_.status = answer_.get().result_int();
-            out_.allow_origin = std::string(answer_.get()[http::field::access_control_allow_origin]);
+            out_.allow_origin =
+                std::string(answer_.get()[http::field::access_control_allow_origin]);
             out_.www_authenticate = std::string(answer_.get()[http::field::www_authenticate]);
             out_.body = std::move(answer_.get().body());
         }

@@ -1,5 +1,6 @@
 // The pure side of listening sockets: what one covers, how ss shows it,
 // what Go opens for an OLLAMA_HOST, and Linux's bind conflicts.
+#include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 
 #include <algorithm>
@@ -19,9 +20,7 @@ bool ListenSocket::dual_stack() const {
 std::string ListenSocket::endpoint() const {
     if (dual_stack())
         return fmt::format("*:{}", port);
-    if (family == AF_INET6)
-        return fmt::format("[{}]:{}", address, port);
-    return fmt::format("{}:{}", address, port);
+    return net::host_port(address, port);
 }
 
 std::string ListenSocket::covers() const {

@@ -1,13 +1,15 @@
 #include "ollama-netcfg/reach/reach.hpp"
 
 #include <algorithm>
-#include <array>
 #include <arpa/inet.h>
+#include <array>
 #include <fmt/format.h>
 
 namespace netcfg::reach {
 
-bool is_container_bridge(const std::string& name) { return firewall::is_container_bridge(name); }
+bool is_container_bridge(const std::string& name) {
+    return net::is_container_bridge(name);
+}
 
 std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
                                const std::vector<Interface>& interfaces) {
@@ -157,9 +159,8 @@ Status check_from_restricts(const Firewall& fw, const std::string& from, std::ui
                                 o.verdict.reason);
     if (open.empty())
         return Ok{};
-    const bool no_firewall = std::all_of(fw.others.begin(), fw.others.end(), [](const auto& o) {
-        return o.verdict.backend == "none";
-    });
+    const bool no_firewall = std::all_of(fw.others.begin(), fw.others.end(),
+                                         [](const auto& o) { return o.verdict.backend == "none"; });
     return failure(
         fmt::format("--from {} would restrict nothing: new connections to port {} are accepted "
                     "from {}, and --open-firewall only adds an opening for {}; nothing was "
@@ -240,7 +241,7 @@ std::string container_address(const Bridge& b) {
     in_addr next{htonl(ntohl(a.s_addr) + 1)};
     char buf[INET_ADDRSTRLEN] = {};
     inet_ntop(AF_INET, &next, buf, sizeof buf);
-    return b.subnet.empty() || firewall::address_in(buf, b.subnet) ? std::string(buf) : b.address;
+    return b.subnet.empty() || net::address_in(buf, b.subnet) ? std::string(buf) : b.address;
 }
 
 } // namespace netcfg::reach

@@ -75,8 +75,8 @@ std::vector<std::vector<std::string>> removal(const Opening& o) {
         return {{"ufw", "delete", "allow", "in", "on", o.interface, "proto", "tcp", "to", "any",
                  "port", port}};
     if (o.backend == "ufw")
-        return {{"ufw", "delete", "allow", "proto", "tcp", "from",
-                 o.from.empty() ? "any" : o.from, "to", "any", "port", port}};
+        return {{"ufw", "delete", "allow", "proto", "tcp", "from", o.from.empty() ? "any" : o.from,
+                 "to", "any", "port", port}};
     auto add = firewall::firewalld_allow(o.port, o.from);
     auto& opt = add.back();
     opt.replace(0, 5, "--remove"); // --add-port / --add-rich-rule
@@ -85,7 +85,9 @@ std::vector<std::vector<std::string>> removal(const Opening& o) {
 
 } // namespace
 
-Result<std::vector<Opening>> recorded_openings() { return read_record(); }
+Result<std::vector<Opening>> recorded_openings() {
+    return read_record();
+}
 
 Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
                                      const std::string& from, const Owner& owner, bool dry_run) {
@@ -133,15 +135,16 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
     return c;
 }
 
-Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
-                                           std::uint16_t port, const Owner& owner, bool dry_run) {
+Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges, std::uint16_t port,
+                                           const Owner& owner, bool dry_run) {
     FirewallChange c;
     bool reload = false;
     for (const auto& b : bridges) {
         if (!b.reachable)
             continue;
         if (!b.firewall) {
-            c.notes.push_back(fmt::format("containers on {}: the firewall was not judged", b.interface));
+            c.notes.push_back(
+                fmt::format("containers on {}: the firewall was not judged", b.interface));
             continue;
         }
         const auto& v = *b.firewall;
@@ -168,11 +171,11 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
                                                 : Opening{v.backend, port, b.subnet, {}, {}};
         if (auto st = note(rule, owner, true); !st)
             return st.error();
-        systemd::log_change(fmt::format("opened port {} in {} for containers on {}", port,
-                                        v.backend, b.interface),
-                            {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
-                             {"OLLAMA_NETCFG_FIREWALL", v.backend},
-                             {"OLLAMA_NETCFG_FROM", b.subnet}});
+        systemd::log_change(
+            fmt::format("opened port {} in {} for containers on {}", port, v.backend, b.interface),
+            {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
+             {"OLLAMA_NETCFG_FIREWALL", v.backend},
+             {"OLLAMA_NETCFG_FROM", b.subnet}});
     }
     if (reload)
         if (auto st = run_noted({"firewall-cmd", "--reload"}, dry_run, c); !st)
@@ -196,11 +199,11 @@ Result<FirewallChange> close_recorded_rules(const Owner& owner, bool dry_run) {
         return c;
     if (auto st = write_record(*record); !st)
         return st.error();
-    systemd::log_change(fmt::format("removed the firewall rules ollama-netcfg had added for {} "
-                                    "({})",
-                                    owner.unit, owner.layer()),
-                        {{"OLLAMA_NETCFG_ACTION", "close-firewall"},
-                         {"OLLAMA_NETCFG_UNIT", owner.unit}});
+    systemd::log_change(
+        fmt::format("removed the firewall rules ollama-netcfg had added for {} "
+                    "({})",
+                    owner.unit, owner.layer()),
+        {{"OLLAMA_NETCFG_ACTION", "close-firewall"}, {"OLLAMA_NETCFG_UNIT", owner.unit}});
     return c;
 }
 

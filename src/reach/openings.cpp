@@ -36,8 +36,11 @@ std::optional<std::vector<Opening>> parse_openings(std::string_view text) {
     for (const auto& r : j) {
         if (!r.is_object())
             return std::nullopt;
-        Opening o{r.value("backend", ""), static_cast<std::uint16_t>(r.value("port", 0)),
-                  r.value("from", ""), r.value("interface", ""), {}};
+        Opening o{r.value("backend", ""),
+                  static_cast<std::uint16_t>(r.value("port", 0)),
+                  r.value("from", ""),
+                  r.value("interface", ""),
+                  {}};
         if (!r.contains("owners") || !r["owners"].is_array())
             o.owners = {Owner{"", false}};
         else

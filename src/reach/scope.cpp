@@ -1,6 +1,6 @@
 #include "ollama-netcfg/reach/scope.hpp"
 
-#include "ollama-netcfg/firewall/verdict.hpp"
+#include "ollama-netcfg/net/address.hpp"
 
 #include <arpa/inet.h>
 #include <array>
@@ -68,7 +68,7 @@ constexpr std::array<Range, 15> v6_special{{
 template <std::size_t N>
 const Range* find(const std::array<Range, N>& ranges, const std::string& address) {
     for (const auto& r : ranges)
-        if (firewall::address_in(address, std::string(r.cidr)))
+        if (net::address_in(address, std::string(r.cidr)))
             return &r;
     return nullptr;
 }

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/report/proxy_config.hpp"
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -9,10 +11,7 @@ namespace {
 
 // Where the proxy connects: the listener, with a wildcard made loopback.
 std::string upstream(const ollama::HostSetting& listen) {
-    auto host = listen.connect_host();
-    if (host.find(':') != std::string::npos)
-        host = "[" + host + "]";
-    return fmt::format("{}:{}", host, listen.port);
+    return net::host_port(listen.connect_host(), listen.port);
 }
 
 bool b64token(std::string_view k) {
@@ -50,13 +49,14 @@ std::vector<std::pair<std::size_t, std::string>> content_lines(const std::string
 // What the site block adds for authentication, before `location /`.
 std::string nginx_auth(const ProxyConfigOptions& o) {
     if (o.auth == ProxyAuth::bearer)
-        return fmt::format("        # Only requests with `Authorization: Bearer KEY`, KEY one of {}\n"
-                           "        # (nginx reads them from {}).\n"
-                           "        if ($ollama_key_ok = 0) {{\n"
-                           "            add_header WWW-Authenticate 'Bearer realm=\"ollama\"' always;\n"
-                           "            return 401;\n"
-                           "        }}\n",
-                           o.credentials_file, o.include_file);
+        return fmt::format(
+            "        # Only requests with `Authorization: Bearer KEY`, KEY one of {}\n"
+            "        # (nginx reads them from {}).\n"
+            "        if ($ollama_key_ok = 0) {{\n"
+            "            add_header WWW-Authenticate 'Bearer realm=\"ollama\"' always;\n"
+            "            return 401;\n"
+            "        }}\n",
+            o.credentials_file, o.include_file);
     if (o.auth == ProxyAuth::basic)
         return fmt::format("        # Only users of {} (nginx's workers, user www-data, must be\n"
                            "        # able to read it: chgrp www-data FILE; chmod 640 FILE).\n"
@@ -109,7 +109,8 @@ Result<std::vector<HtpasswdUser>> parse_htpasswd(const std::string& text, bool b
         users.push_back(std::move(u));
     }
     if (users.empty())
-        return usage_error("the htpasswd file holds no user", "write it with `htpasswd -B -c FILE USER`");
+        return usage_error("the htpasswd file holds no user",
+                           "write it with `htpasswd -B -c FILE USER`");
     return users;
 }
 
@@ -144,20 +145,19 @@ std::string caddy_basic_auth(const std::vector<HtpasswdUser>& users, const std::
 
 std::string nginx_config(const ollama::HostSetting& listen, const ProxyConfigOptions& o) {
     const bool tls = !o.cert.empty();
-    std::string out =
-        fmt::format("# Ollama behind nginx (ollama-netcfg proxy-config; OLLAMA_HOST {}).\n"
-                    "# Ollama refuses a non-local Host header on a loopback listener (HTTP 403),\n"
-                    "# so the proxy sends a local one instead of the client's ($host).\n"
-                    "{}"
-                    "server {{\n",
-                    listen.listen_address(),
-                    o.auth == ProxyAuth::bearer
-                        ? fmt::format("map $http_authorization $ollama_key_ok {{\n"
-                                      "    default 0;\n"
-                                      "    include {};\n"
-                                      "}}\n",
-                                      o.include_file)
-                        : std::string());
+    std::string out = fmt::format(
+        "# Ollama behind nginx (ollama-netcfg proxy-config; OLLAMA_HOST {}).\n"
+        "# Ollama refuses a non-local Host header on a loopback listener (HTTP 403),\n"
+        "# so the proxy sends a local one instead of the client's ($host).\n"
+        "{}"
+        "server {{\n",
+        listen.listen_address(),
+        o.auth == ProxyAuth::bearer ? fmt::format("map $http_authorization $ollama_key_ok {{\n"
+                                                  "    default 0;\n"
+                                                  "    include {};\n"
+                                                  "}}\n",
+                                                  o.include_file)
+                                    : std::string());
     if (tls)
         out += fmt::format("    listen 443 ssl;\n    listen [::]:443 ssl;\n"
                            "    ssl_certificate {};\n    ssl_certificate_key {};\n",

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 using namespace netcfg::firewall;
+using namespace netcfg::net; // the CIDR and interface-name helpers
 using nlohmann::json;
 
 namespace {

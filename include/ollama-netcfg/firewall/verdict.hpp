@@ -3,6 +3,8 @@
 // pass the rules in). "Cannot decide" is an answer: a guess is not.
 #pragma once
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -64,24 +66,11 @@ Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet);
 // incoming policy.
 Verdict evaluate_ufw(const std::string& status_verbose, const Packet& packet);
 
-// Whether `address` lies in `cidr` ("192.0.2.0/24", "2001:db8::/32", or one
-// address). False for anything unparsable.
-bool address_in(const std::string& address, const std::string& cidr);
-
-// Whether every address of `inner` (a CIDR or one address) lies in `outer`.
-bool network_within(const std::string& inner, const std::string& outer);
-
-// Whether `cidr` is an IPv4 or IPv6 address with an optional /prefix.
-bool valid_cidr(const std::string& cidr);
-
 // The commands that open `port` for `from` (a CIDR; empty: everyone), per
 // backend; `nft_chain` is "family table chain" of the chain that decided.
 std::vector<std::string> ufw_allow(std::uint16_t port, const std::string& from);
 std::vector<std::string> firewalld_allow(std::uint16_t port, const std::string& from);
 std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const std::string& from);
-// Whether an interface name is a bridge container runtimes create (docker0,
-// br-..., podman..., ...): a client on another host never comes in on one.
-bool is_container_bridge(std::string_view name);
 
 // For containers on a bridge: new connections that come in on `iface`.
 std::vector<std::string> ufw_allow_in_on(const std::string& iface, std::uint16_t port);

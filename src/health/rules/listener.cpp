@@ -1,4 +1,5 @@
 // Who listens on the wanted address, and what the API there answers.
+#include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "rules.hpp"
 
@@ -82,8 +83,7 @@ void listener(Found& r) {
               fmt::format("{} is held by {}, not by {}", ep, who, f.unit),
               fmt::format("stop that process (or container), or move Ollama to another port: "
                           "`ollama-netcfg expose {}:PORT`",
-                          f.want.host.find(':') != std::string::npos ? "[" + f.want.host + "]"
-                                                                     : f.want.host));
+                          net::bracketed(f.want.host)));
         return;
     }
     if (!active)

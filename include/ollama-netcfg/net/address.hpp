@@ -1,0 +1,32 @@
+// Addresses, networks and interface names as text: pure helpers every
+// layer may use (src/net/address.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace netcfg::net {
+
+// Whether `address` lies in `cidr` ("192.0.2.0/24", "2001:db8::/32", or one
+// address). False for anything unparsable.
+bool address_in(const std::string& address, const std::string& cidr);
+
+// Whether every address of `inner` (a CIDR or one address) lies in `outer`.
+bool network_within(const std::string& inner, const std::string& outer);
+
+// Whether `cidr` is an IPv4 or IPv6 address with an optional /prefix.
+bool valid_cidr(const std::string& cidr);
+
+// Whether an interface name is a bridge container runtimes create (docker0,
+// br-..., podman..., ...): a client on another host never comes in on one.
+bool is_container_bridge(std::string_view name);
+
+// Whether an address (or host) is written as IPv6 (it has a colon).
+bool is_ipv6(std::string_view address);
+// An IPv6 address in brackets, as URLs and host:port take it; else as given.
+std::string bracketed(std::string_view host);
+// "192.0.2.1:11434", "[2001:db8::1]:11434".
+std::string host_port(std::string_view host, std::uint16_t port);
+
+} // namespace netcfg::net
