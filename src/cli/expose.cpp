@@ -91,8 +91,9 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
                                         want.port));
         return change::check_low_port(low);
     }
-    auto sockets = probe::listening_sockets(want.port);
-    probe::find_holders(sockets, probe::cgroup_pids(s.state.control_group));
+    auto sockets = probe::find_listeners(want.host, want.port, resolved,
+                                         probe::cgroup_pids(s.state.control_group))
+                       .sockets;
     auto others = probe::foreign_conflicts(
         sockets, probe::expected_socket(want.host, want.port, resolved, probe::kernel_has_ipv6()),
         true);

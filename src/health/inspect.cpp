@@ -41,8 +41,8 @@ std::vector<probe::ListenSocket> read_sockets(Facts& f, const std::vector<pid_t>
     f.expected = probe::expected_socket(f.want.host, f.want.port, resolved, f.kernel_ipv6);
     f.owners_visible = probe::can_see_open_files(static_cast<pid_t>(f.main_pid));
 
-    auto all = probe::listening_sockets(0);
-    probe::find_holders(all, unit_pids);
+    auto found = probe::find_listeners(f.want.host, f.want.port, resolved, unit_pids, true);
+    auto& all = found.sockets;
     for (const auto& s : all) {
         if (s.pids.empty())
             continue;

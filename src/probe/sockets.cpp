@@ -1,7 +1,6 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
 #include "ollama-netcfg/probe/process.hpp"
-
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/fd.hpp"
 
@@ -53,7 +52,6 @@ std::string decode_address(std::string_view hex, int family) {
 struct DirClose {
     void operator()(DIR* d) const { closedir(d); }
 };
-
 
 } // namespace
 
@@ -256,6 +254,18 @@ std::vector<std::string> resolve_host(const std::string& name) {
 bool kernel_has_ipv6() {
     UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
     return static_cast<bool>(fd);
+}
+
+Listeners find_listeners(const std::string& host, std::uint16_t port,
+                         const std::vector<std::string>& resolved,
+                         const std::vector<pid_t>& unit_pids, bool every_port) {
+    Listeners out;
+    out.sockets = listening_sockets(every_port ? 0 : port);
+    find_holders(out.sockets, unit_pids);
+    for (const auto& s : out.sockets)
+        if (!s.pids.empty() && s.port == port && listener_covers(s, host, resolved))
+            out.serving.push_back(s);
+    return out;
 }
 
 } // namespace netcfg::probe

@@ -192,13 +192,7 @@ std::vector<probe::ListenSocket> serving_sockets(const ollama::HostSetting& want
     std::vector<std::string> resolved;
     if (want.family() == ollama::Family::name)
         resolved = probe::resolve_host(want.host);
-    auto all = probe::listening_sockets(want.port);
-    probe::find_holders(all, unit_pids);
-    std::vector<probe::ListenSocket> out;
-    for (auto& s : all)
-        if (!s.pids.empty() && probe::listener_covers(s, want.host, resolved))
-            out.push_back(std::move(s));
-    return out;
+    return probe::find_listeners(want.host, want.port, resolved, unit_pids).serving;
 }
 
 Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,

@@ -100,17 +100,14 @@ struct Prover {
     }
 
     Proof listener_proof(const UnitState& s) const {
-        auto sockets = probe::listening_sockets(target.listen.port);
-        probe::find_holders(sockets, probe::cgroup_pids(s.control_group));
-        for (const auto& sock : sockets) {
-            if (sock.pids.empty() || !probe::listener_covers(sock, target.listen.host, resolved))
-                continue;
+        auto found = probe::find_listeners(target.listen.host, target.listen.port, resolved,
+                                           probe::cgroup_pids(s.control_group));
+        for (const auto& sock : found.serving)
             return {"listener", true,
                     fmt::format("{} LISTEN ({}), held by {} (PID {}) of {}", sock.endpoint(),
                                 sock.covers(), probe::process_name(sock.pids.front()),
                                 sock.pids.front(), unit)};
-        }
-        return {"listener", false, describe_missing_listener(std::move(sockets))};
+        return {"listener", false, describe_missing_listener(std::move(found.sockets))};
     }
 
     // `sockets` are those on the port, with the unit's own processes found.

@@ -45,6 +45,18 @@ void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& 
 // The same, searching every process (root sees them all).
 void find_any_holders(std::vector<ListenSocket>& sockets);
 
+// The one way to find the listener: the LISTEN sockets on `port` (with
+// `every_port`, on every port), those held by `unit_pids` with their holders
+// found, and among them the ones that accept connections for `host`
+// (`resolved`: its addresses when it is a name) — what Ollama listens on.
+struct Listeners {
+    std::vector<ListenSocket> sockets;
+    std::vector<ListenSocket> serving;
+};
+Listeners find_listeners(const std::string& host, std::uint16_t port,
+                         const std::vector<std::string>& resolved,
+                         const std::vector<pid_t>& unit_pids, bool every_port = false);
+
 } // namespace netcfg::probe
 
 namespace netcfg::probe {
