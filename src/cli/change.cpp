@@ -189,6 +189,8 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
                         : std::string()));
 }
 
+namespace {
+
 Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep) {
     rep.offline = true;
     for (const auto& e : edits) {
@@ -216,6 +218,26 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
         rep.actions.push_back("nothing to do: the image already has this setting");
     rep.actions.push_back("offline (--root): no reload, no restart, no proof; the setting takes "
                           "effect when the image boots");
+    return Ok{};
+}
+
+} // namespace
+
+Status change_offline(const ChangeTarget& t, bool dry_run, const OfflineEdit& edit,
+                      report::ExposeReport& rep) {
+    auto content = read_file(t.drop_in);
+    if (!content)
+        return content.error();
+    auto edits = edit({config::LayerKind::drop_in, t.drop_in.string(), *content, {}});
+    if (!edits)
+        return edits.error();
+    if (!dry_run)
+        return write_offline(*edits, rep);
+    rep.dry_run = true;
+    for (const auto& e : *edits) {
+        rep.record_file(e.path.string(), e.old_content, e.new_content);
+        rep.changed = rep.changed || e.changes();
+    }
     return Ok{};
 }
 

@@ -122,29 +122,26 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
     return change::check_low_port(low);
 }
 
-// --root: only the managed drop-in inside the image; nothing to prove.
+// --root: ADDR in the image's managed drop-in (and the capability for a
+// low port when asked).
 Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
                       const ollama::HostSetting& want, ExposeReport& rep) {
-    auto content = read_file(t.drop_in);
-    if (!content)
-        return content.error();
-    config::LayerInput layer{LayerKind::drop_in, t.drop_in.string(), *content, {}};
-    auto edit = change::managed_edit(layer, t.unit, o.address, want, rep.notes);
-    rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
-    if (o.grant_low_port && want.port < 1024)
-        edit.new_content = unitfile::add_service_setting(edit.new_content.value_or(""),
-                                                         "AmbientCapabilities", bind_capability)
-                               .content;
-    else if (want.port != 0 && want.port < 1024)
-        rep.notes.push_back("port below 1024: unless the service runs as root, add "
-                            "--grant-low-port");
-    if (o.change.dry_run) {
-        rep.dry_run = true;
-        rep.record_file(edit.path.string(), edit.old_content, edit.new_content);
-        rep.changed = edit.changes();
-        return Ok{};
-    }
-    return write_offline({edit}, rep);
+    return change_offline(
+        t, o.change.dry_run,
+        [&](const config::LayerInput& layer) -> Result<std::vector<FileEdit>> {
+            auto edit = change::managed_edit(layer, t.unit, o.address, want, rep.notes);
+            rep.old_value = unitfile::effective_value(layer.content.value_or(""), host_var);
+            if (o.grant_low_port && want.port < 1024)
+                edit.new_content =
+                    unitfile::add_service_setting(edit.new_content.value_or(""),
+                                                  "AmbientCapabilities", bind_capability)
+                        .content;
+            else if (want.port != 0 && want.port < 1024)
+                rep.notes.push_back("port below 1024: unless the service runs as root, add "
+                                    "--grant-low-port");
+            return std::vector{edit};
+        },
+        rep);
 }
 
 // One line per container network: whether its containers get through.

@@ -68,20 +68,26 @@ std::vector<std::string> entries_in_effect(const std::vector<config::LayerInput>
     return ollama::split_origins(config::resolve(layers, origins_var).effective.value_or(""));
 }
 
-// --root: only the managed drop-in inside the image.
-Status origins_offline(const ChangeTarget& t, const std::vector<std::string>& entries,
-                       ExposeReport& rep) {
-    auto content = read_file(t.drop_in);
-    if (!content)
-        return content.error();
-    std::vector<config::LayerInput> layers{
-        {config::LayerKind::drop_in, t.drop_in.string(), *content, {}}};
-    auto plan = change::plan_origins(layers, t.unit, t.drop_in.string(), entries, true);
-    if (!plan)
-        return plan.error();
-    rep.origins->before = plan->before;
-    rep.origins->after = plan->after;
-    return write_offline(plan->edits, rep);
+// --root: the image's managed drop-in gets the entries `change` makes of
+// the ones it sets now.
+Status origins_offline(
+    const OriginsOptions& o, const ChangeTarget& t,
+    const std::function<std::vector<std::string>(const std::vector<std::string>&)>& change,
+    ExposeReport& rep) {
+    return change_offline(
+        t, o.change.dry_run,
+        [&](const config::LayerInput& layer) -> Result<std::vector<change::FileEdit>> {
+            const auto current = ollama::split_origins(
+                unitfile::effective_value(layer.content.value_or(""), origins_var).value_or(""));
+            auto plan =
+                change::plan_origins({layer}, t.unit, t.drop_in.string(), change(current), true);
+            if (!plan)
+                return plan.error();
+            rep.origins->before = plan->before;
+            rep.origins->after = plan->after;
+            return plan->edits;
+        },
+        rep);
 }
 
 // The change from `before` to `entries`, applied and proven; the record
@@ -135,15 +141,6 @@ Result<ChangeTarget> begin(const OriginsOptions& o, const char* command, ExposeR
     return t;
 }
 
-// --root: the entries the image's managed drop-in sets.
-Result<std::vector<std::string>> offline_entries(const ChangeTarget& t) {
-    auto content = read_file(t.drop_in);
-    if (!content)
-        return content.error();
-    return ollama::split_origins(
-        unitfile::effective_value(content->value_or(""), origins_var).value_or(""));
-}
-
 Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     auto t = begin(o, "origins add", rep);
     if (!t)
@@ -156,13 +153,14 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
             o.any_site);
         !st)
         return st;
-    if (!o.change.root.empty()) {
-        auto current = offline_entries(*t);
-        if (!current)
-            return current.error();
-        rep.origins->added = change::origins_to_add(asked->origins, *current, rep.notes);
-        return origins_offline(*t, ollama::with_origins(*current, rep.origins->added), rep);
-    }
+    if (!o.change.root.empty())
+        return origins_offline(
+            o, *t,
+            [&](const std::vector<std::string>& current) {
+                rep.origins->added = change::origins_to_add(asked->origins, current, rep.notes);
+                return ollama::with_origins(current, rep.origins->added);
+            },
+            rep);
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
@@ -196,13 +194,14 @@ Status remove(const OriginsOptions& given, ExposeReport& rep, Progress* progress
         return asked.error();
     auto o = given;
     o.origins = asked->origins;
-    if (!o.change.root.empty()) {
-        auto current = offline_entries(*t);
-        if (!current)
-            return current.error();
-        rep.origins->removed = o.origins;
-        return origins_offline(*t, ollama::without_origins(*current, o.origins), rep);
-    }
+    if (!o.change.root.empty())
+        return origins_offline(
+            o, *t,
+            [&](const std::vector<std::string>& current) {
+                rep.origins->removed = o.origins;
+                return ollama::without_origins(current, o.origins);
+            },
+            rep);
     auto s = open_session(*t, "origins remove", o.change.dry_run);
     if (!s)
         return s.error();

@@ -104,21 +104,15 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Expose
         return usage_error("--origins does not go with --root: an image keeps no record of what "
                            "`origins add` added",
                            "run `ollama-netcfg origins remove ORIGIN --root DIR` for each");
-    if (!args.root.empty()) {
-        auto content = read_file(target->drop_in);
-        if (!content)
-            return content.error();
-        auto e = reset_edit({config::LayerKind::drop_in, rep.drop_in, *content, {}}, rep.unit);
-        rep.old_value = unitfile::effective_value(content->value_or(""), host_var);
-        set_expected_listen(ollama::read_ollama_host(""), rep);
-        if (args.dry_run) {
-            rep.dry_run = true;
-            rep.record_file(rep.drop_in, e.old_content, e.new_content);
-            rep.changed = e.changes();
-            return Ok{};
-        }
-        return write_offline({e}, rep);
-    }
+    if (!args.root.empty())
+        return change_offline(
+            *target, args.dry_run,
+            [&](const config::LayerInput& layer) -> Result<std::vector<FileEdit>> {
+                rep.old_value = unitfile::effective_value(layer.content.value_or(""), host_var);
+                set_expected_listen(ollama::read_ollama_host(""), rep);
+                return std::vector{reset_edit(layer, rep.unit)};
+            },
+            rep);
     auto session = open_session(*target, "reset", args.dry_run);
     if (!session)
         return session.error();

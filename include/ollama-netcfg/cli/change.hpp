@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +26,8 @@ struct ChangeArgs {
     double timeout_seconds = 60;
     bool no_rollback = false;
     bool dry_run = false;
-    std::string root;     // --root DIR: edit an image tree offline
-    bool runtime = false; // --runtime: the drop-in goes to /run, until the next reboot
+    std::string root;      // --root DIR: edit an image tree offline
+    bool runtime = false;  // --runtime: the drop-in goes to /run, until the next reboot
     std::string container; // --container NAME: refused, with the lines that would do it
 };
 
@@ -68,8 +69,16 @@ Result<Session> open_session(const ChangeTarget& target, std::string_view comman
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
                       const change::Target& target, report::ExposeReport& rep);
 
-// --root: writes `edits` into the image (creating directories), no bus.
-Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep);
+// --root, for every command that changes the unit: the managed drop-in
+// inside the image is the only file edited (an image has no bus, and
+// nothing runs there to prove). `edit` plans it from the drop-in as read
+// (LayerKind::drop_in; no content when it does not exist); with --dry-run
+// the diff is shown and nothing is written, else the image gets it
+// (directories created).
+using OfflineEdit =
+    std::function<Result<std::vector<change::FileEdit>>(const config::LayerInput& drop_in)>;
+Status change_offline(const ChangeTarget& target, bool dry_run, const OfflineEdit& edit,
+                      report::ExposeReport& rep);
 
 // The listener `want` makes, before anything runs: the socket Go will open
 // (rep.listen as ss shows it, what it covers) and net.Listen's argument.
@@ -83,8 +92,7 @@ void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::
 // open) goes into /etc/profile.d and /etc/environment.d, or out of them when
 // the default works. What was done goes into rep.actions.
 Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
-                        const std::string& control_group, bool dry_run,
-                        report::ExposeReport& rep);
+                        const std::string& control_group, bool dry_run, report::ExposeReport& rep);
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
 
