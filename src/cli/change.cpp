@@ -297,4 +297,15 @@ void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g
     }
 }
 
+int run_change(const GlobalOptions& global, const ChangeRun& run) {
+    apply_verbosity(global);
+    report::ExposeReport rep;
+    Progress progress(!global.quiet);
+    if (auto st = run(rep, &progress); !st)
+        rep.error = st.error();
+    progress.clear();
+    print_change_report(rep, global);
+    return rep.error ? static_cast<int>(rep.error->status) : 0;
+}
+
 } // namespace netcfg::cli

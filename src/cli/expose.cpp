@@ -382,14 +382,9 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
 } // namespace
 
 int run_expose(const ExposeOptions& options, const GlobalOptions& global) {
-    apply_verbosity(global);
-    ExposeReport rep;
-    Progress progress(!global.quiet);
-    if (auto st = expose(options, rep, &progress); !st)
-        rep.error = st.error();
-    progress.clear();
-    print_change_report(rep, global);
-    return rep.error ? static_cast<int>(rep.error->status) : 0;
+    return run_change(global, [&](ExposeReport& rep, Progress* progress) {
+        return expose(options, rep, progress);
+    });
 }
 
 void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_status) {

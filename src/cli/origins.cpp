@@ -247,14 +247,9 @@ void register_change(CLI::App& parent, const char* name, const char* what,
     sub->footer(footer);
     add_change_options(*sub, options->change);
     sub->callback([options, run, &global, &exit_status] {
-        apply_verbosity(global);
-        ExposeReport rep;
-        Progress progress(!global.quiet);
-        if (auto st = run(*options, rep, &progress); !st)
-            rep.error = st.error();
-        progress.clear();
-        print_change_report(rep, global);
-        exit_status = rep.error ? static_cast<int>(rep.error->status) : 0;
+        exit_status = run_change(global, [&](ExposeReport& rep, Progress* progress) {
+            return run(*options, rep, progress);
+        });
     });
 }
 

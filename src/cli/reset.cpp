@@ -203,14 +203,9 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
                   "Also bring the local ollama command's OLLAMA_HOST (/etc/profile.d, "
                   "/etc/environment.d) in line: removed when the default works again");
     sub->callback([args, origins, client_env, &global, &exit_status] {
-        apply_verbosity(global);
-        ExposeReport rep;
-        Progress progress(!global.quiet);
-        if (auto st = reset(*args, *origins, *client_env, rep, &progress); !st)
-            rep.error = st.error();
-        progress.clear();
-        print_change_report(rep, global);
-        exit_status = rep.error ? static_cast<int>(rep.error->status) : 0;
+        exit_status = run_change(global, [&](ExposeReport& rep, Progress* progress) {
+            return reset(*args, *origins, *client_env, rep, progress);
+        });
     });
 }
 

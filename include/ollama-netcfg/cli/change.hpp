@@ -10,6 +10,7 @@
 #include "ollama-netcfg/report/expose_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/fd.hpp"
+#include "ollama-netcfg/util/progress.hpp"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -95,5 +96,11 @@ Status apply_client_env(const std::string& unit, const ollama::HostSetting& want
                         const std::string& control_group, bool dry_run, report::ExposeReport& rep);
 
 void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
+
+// How every changing command runs: `run` fills the report (with a progress
+// line on a terminal), the report is printed once (text or JSON), and the
+// exit status is the error's, else 0.
+using ChangeRun = std::function<Status(report::ExposeReport& rep, Progress* progress)>;
+int run_change(const GlobalOptions& global, const ChangeRun& run);
 
 } // namespace netcfg::cli
