@@ -168,11 +168,6 @@ Error proof_failure(const Outcome& rep, const std::string& unit, const Target& t
 
 } // namespace
 
-Target target_of(const config::Resolution& layers) {
-    return {ollama::read_ollama_host(layers.effective.value_or("")),
-            ollama::read_ollama_host(layers.environment.value_or("")), std::nullopt};
-}
-
 fs::path backup_path(const fs::path& path, std::time_t now) {
     auto flat = path.relative_path().string();
     std::replace(flat.begin(), flat.end(), '/', '_');

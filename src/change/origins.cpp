@@ -1,5 +1,6 @@
 #include "ollama-netcfg/change/origins.hpp"
 
+#include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 
@@ -58,13 +59,6 @@ FileEdit moved_edit(const config::LayerInput& l, const std::string& unit) {
     return e;
 }
 
-std::vector<config::LayerInput> with_edits(std::vector<config::LayerInput> layers,
-                                           const std::vector<FileEdit>& edits) {
-    for (const auto& e : edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-    return layers;
-}
-
 } // namespace
 
 OriginsTarget origins_target_of(const config::Resolution& r) {
@@ -74,36 +68,24 @@ OriginsTarget origins_target_of(const config::Resolution& r) {
 Result<OriginsPlan> plan_origins(const std::vector<config::LayerInput>& layers,
                                  const std::string& unit, const std::string& managed,
                                  const std::vector<std::string>& entries, bool only_managed) {
-    OriginsPlan plan;
-    const auto before = config::resolve(layers, var);
-    plan.before = entries_of(before);
-    plan.previous = origins_target_of(before);
-    const auto old = before.effective.value_or("");
-    const config::LayerInput* own = nullptr;
-    for (const auto& l : layers)
-        if (l.kind == LayerKind::drop_in && l.path == managed)
-            own = &l;
-    const config::LayerInput none{LayerKind::drop_in, managed, std::nullopt, {}};
-    const auto& drop_in = own ? *own : none;
-
-    auto fits = [&](const std::vector<FileEdit>& edits) {
-        return entries_of(config::resolve(with_edits(layers, edits), var)) == entries;
-    };
+    const auto old = config::resolve(layers, var).effective.value_or("");
+    VariableChange change;
+    change.variable = var;
+    change.managed = managed;
     // The smallest edit first: no assignment at all when the list is empty.
-    std::vector<FileEdit> edits;
-    if (entries.empty()) {
-        edits = {managed_edit(drop_in, unit, std::nullopt, old)};
-        if (!fits(edits))
-            edits = {managed_edit(drop_in, unit, std::string(), old)};
-    } else {
-        edits = {managed_edit(drop_in, unit, ollama::join_origins(entries), old)};
-    }
-    if (!fits(edits) && !only_managed)
-        for (const auto& l : layers)
-            if (movable(l, managed))
-                edits.push_back(moved_edit(l, unit));
-    const auto after = config::resolve(with_edits(layers, edits), var);
-    if (entries_of(after) != entries) {
+    change.set = [&](const config::LayerInput& l) {
+        if (!entries.empty())
+            return std::vector{managed_edit(l, unit, ollama::join_origins(entries), old)};
+        return std::vector{managed_edit(l, unit, std::nullopt, old),
+                           managed_edit(l, unit, std::string(), old)};
+    };
+    change.move = [&](const config::LayerInput& l) -> std::optional<FileEdit> {
+        if (only_managed || !movable(l, managed))
+            return std::nullopt;
+        return moved_edit(l, unit);
+    };
+    change.holds = [&](const config::Resolution& after) { return entries_of(after) == entries; };
+    change.refuse = [](const config::Resolution& after) {
         const auto& w = after.winner ? after.layers[*after.winner] : config::Layer{};
         return failure(
             fmt::format("OLLAMA_ORIGINS would still be \"{}\" from {} {}, which this tool does "
@@ -111,10 +93,16 @@ Result<OriginsPlan> plan_origins(const std::vector<config::LayerInput>& layers,
                         after.effective.value_or(""), config::kind_name(w.kind),
                         w.path.empty() ? "(the manager environment)" : w.path),
             "change or remove OLLAMA_ORIGINS there, then run the command again");
-    }
-    plan.edits = std::move(edits);
+    };
+    auto planned = plan_variable(layers, change);
+    if (!planned)
+        return planned.error();
+    OriginsPlan plan;
+    plan.edits = std::move(planned->edits);
+    plan.before = entries_of(planned->before);
+    plan.previous = origins_target_of(planned->before);
     plan.after = entries;
-    plan.target = origins_target_of(after);
+    plan.target = origins_target_of(planned->after);
     return plan;
 }
 

@@ -5,6 +5,7 @@
 // layer this tool does not edit would still win. Pure.
 #include "ollama-netcfg/change/plan_host.hpp"
 
+#include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 
 #include <fmt/format.h>
@@ -93,23 +94,25 @@ Result<HostPlan> plan_host(const std::vector<config::LayerInput>& read, const Ho
                            const std::string& address, const ollama::HostSetting& want) {
     HostPlan plan;
     auto& notes = plan.notes;
-    auto layers = read;
-    for (const auto& l : read) {
-        if (l.path == t.drop_in && l.kind == LayerKind::drop_in)
-            plan.edits.push_back(managed_edit(l, t.unit, address, want, notes));
-        else if (editable(l, t) && l.content &&
-                 !unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns &&
-                 unitfile::ignored_assignments(*l.content, host_var).empty())
-            continue;
-        else if (editable(l, t) && l.content)
-            plan.edits.push_back(moved_edit(l, t.unit, notes));
-    }
-    for (const auto& e : plan.edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-
-    auto after = config::resolve(layers, host_var);
-    const auto& winner = after.winner ? after.layers[*after.winner] : config::Layer{};
-    if (!after.winner || winner.path != t.drop_in)
+    VariableChange change;
+    change.variable = host_var;
+    change.managed = t.drop_in;
+    change.always_move = true; // one setting left, in the managed drop-in
+    change.set = [&](const config::LayerInput& l) {
+        return std::vector{managed_edit(l, t.unit, address, want, notes)};
+    };
+    change.move = [&](const config::LayerInput& l) -> std::optional<FileEdit> {
+        if (!editable(l, t) || !l.content ||
+            (!unitfile::environment_effect(*l.content, host_var, std::nullopt).assigns &&
+             unitfile::ignored_assignments(*l.content, host_var).empty()))
+            return std::nullopt;
+        return moved_edit(l, t.unit, notes);
+    };
+    change.holds = [&](const config::Resolution& after) {
+        return after.winner && after.layers[*after.winner].path == t.drop_in;
+    };
+    change.refuse = [](const config::Resolution& after) {
+        const auto& winner = after.winner ? after.layers[*after.winner] : config::Layer{};
         return failure(
             fmt::format("OLLAMA_HOST would still be {} by {} {}, which expose does not edit",
                         after.effective ? "set to \"" + *after.effective + "\"" : "cleared",
@@ -119,11 +122,15 @@ Result<HostPlan> plan_host(const std::vector<config::LayerInput>& read, const Ho
                               "OLLAMA_HOST there, then run expose again")
                 : std::string("remove OLLAMA_HOST there (or the empty Environment= line), then "
                               "run expose again"));
-    auto before = config::resolve(read, host_var);
-    plan.old_value = before.effective;
-    plan.previous = target_of(before);
-    plan.new_value = after.effective;
-    plan.target = target_of(after);
+    };
+    auto planned = plan_variable(read, change);
+    if (!planned)
+        return planned.error();
+    plan.edits = std::move(planned->edits);
+    plan.old_value = planned->before.effective;
+    plan.previous = target_of(planned->before);
+    plan.new_value = planned->after.effective;
+    plan.target = target_of(planned->after);
     plan.target.listen = want; // the same listener, in the form the admin gave
     return plan;
 }
