@@ -99,7 +99,7 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Out
             fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
         written = i + 1;
         fields["OLLAMA_NETCFG_FILE"] = e.path.string();
-        systemd::log_change(e.log_message, fields);
+        systemd::log_entry(e.log_message, fields);
     }
     return Ok{};
 }
@@ -120,10 +120,10 @@ bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
         }
         rep.actions.push_back(
             fmt::format("{} {}", e.old_content ? "restored" : "removed", e.path.string()));
-        systemd::log_change(fmt::format("{}: rolled back {}", unit, e.path.string()),
-                            {{"OLLAMA_NETCFG_UNIT", unit},
-                             {"OLLAMA_NETCFG_FILE", e.path.string()},
-                             {"OLLAMA_NETCFG_ACTION", "rollback"}});
+        systemd::log_entry(fmt::format("{}: rolled back {}", unit, e.path.string()),
+                           {{"OLLAMA_NETCFG_UNIT", unit},
+                            {"OLLAMA_NETCFG_FILE", e.path.string()},
+                            {"OLLAMA_NETCFG_ACTION", "rollback"}});
     }
     if (auto st = reload(m, deadline, rep); !st) {
         rep.actions.push_back("rollback reload FAILED: " + st.error().message);

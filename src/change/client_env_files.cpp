@@ -1,5 +1,4 @@
 #include "ollama-netcfg/change/client_env.hpp"
-
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <filesystem>
@@ -34,8 +33,8 @@ Result<std::vector<std::string>> set_client_env(const std::string& unit, const s
                                                 bool dry_run) {
     std::vector<std::string> done;
     const bool on = !value.empty();
-    if (auto st = put(client_profile_file, on ? client_profile_text(unit, value) : "", dry_run,
-                      done);
+    if (auto st =
+            put(client_profile_file, on ? client_profile_text(unit, value) : "", dry_run, done);
         !st)
         return st.error();
     if (auto st = put(client_environment_file, on ? client_environment_text(unit, value) : "",

@@ -1,5 +1,4 @@
 #include "ollama-netcfg/change/origins.hpp"
-
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <algorithm>
@@ -79,8 +78,8 @@ Result<std::map<std::string, std::string>> recorded_presets(const std::string& u
     if (!j)
         return j.error();
     std::map<std::string, std::string> out;
-    if (j->contains("presets") && (*j)["presets"].is_object() &&
-        (*j)["presets"].contains(unit) && (*j)["presets"][unit].is_object())
+    if (j->contains("presets") && (*j)["presets"].is_object() && (*j)["presets"].contains(unit) &&
+        (*j)["presets"][unit].is_object())
         for (const auto& [entry, preset] : (*j)["presets"][unit].items())
             if (preset.is_string())
                 out[entry] = preset.get<std::string>();

@@ -58,7 +58,7 @@ FileEdit managed_edit(const config::LayerInput& layer, const std::string& unit,
     }
     e.new_content = unitfile::set_variable(old, host_var, address).content;
     e.log_message = fmt::format("{}: set OLLAMA_HOST=\"{}\" in {} (was {})", unit, address,
-                                layer.path, ollama::describe_value(current));
+                                layer.path, ollama::describe_host(current));
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},
                     {"OLLAMA_NETCFG_ACTION", "expose"},
                     {"OLLAMA_NETCFG_OLD", current.value_or("")},
@@ -79,7 +79,7 @@ FileEdit moved_edit(const config::LayerInput& layer, const std::string& unit,
         e.new_content.reset();
     e.log_message = edit.old_value
                         ? fmt::format("{}: moved {} out of {} into the managed drop-in", unit,
-                                      ollama::describe_value(edit.old_value), layer.path)
+                                      ollama::describe_host(edit.old_value), layer.path)
                         : fmt::format("{}: removed OLLAMA_HOST words that systemd ignores from {}",
                                       unit, layer.path);
     e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit},

@@ -7,7 +7,6 @@ Target target_of(const config::Resolution& layers) {
             ollama::read_ollama_host(layers.environment.value_or("")), std::nullopt};
 }
 
-
 std::vector<config::LayerInput> with_edits(std::vector<config::LayerInput> layers,
                                            const std::vector<FileEdit>& edits) {
     for (const auto& e : edits)

@@ -8,7 +8,7 @@
 #include "ollama-netcfg/probe/docker.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
-#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/report/change_report.hpp"
 #include "ollama-netcfg/unitfile/names.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/run_lock.hpp"
@@ -59,8 +59,8 @@ Status refuse_container_change(const std::string& name, const ollama::HostSettin
         "`docker ps -a` lists the containers");
 }
 
-Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
-    ChangeTarget t;
+Result<ChangeScope> read_change_args(const ChangeArgs& a) {
+    ChangeScope t;
     auto unit = unitfile::normalise_unit_name(a.unit);
     if (!unit)
         return unit.error();
@@ -99,7 +99,7 @@ Result<ChangeTarget> read_change_args(const ChangeArgs& a) {
     return t;
 }
 
-Result<Session> open_session(const ChangeTarget& t, std::string_view command, bool dry_run) {
+Result<Session> open_session(const ChangeScope& t, std::string_view command, bool dry_run) {
     if (geteuid() != 0 && !dry_run)
         return failure(fmt::format("{} changes a systemd unit and must run as root", command),
                        fmt::format("run it with sudo: sudo ollama-netcfg {} ...; --dry-run "
@@ -141,7 +141,7 @@ Result<Session> open_session(const ChangeTarget& t, std::string_view command, bo
 }
 
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
-                      const change::Target& target, report::ExposeReport& rep) {
+                      const change::Target& target, report::ChangeReport& rep) {
     rep.dry_run = true;
     bool writes = false;
     for (const auto& e : edits) {
@@ -169,7 +169,7 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
                 state.name, state.main_pid, v.error().message));
         else if (!ollama::read_ollama_host(v->value_or("")).same_listener(target.listen))
             rep.actions.push_back(fmt::format("would restart {} (main PID {} has {})", state.name,
-                                              state.main_pid, ollama::describe_value(*v)));
+                                              state.main_pid, ollama::describe_host(*v)));
         else if (auto o = probe::process_environment_value(static_cast<pid_t>(state.main_pid),
                                                            ollama::origins_variable);
                  target.origins && o && *o != target.origins->process)
@@ -191,7 +191,7 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
 
 namespace {
 
-Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeReport& rep) {
+Status write_offline(const std::vector<change::FileEdit>& edits, report::ChangeReport& rep) {
     rep.offline = true;
     for (const auto& e : edits) {
         if (!e.changes())
@@ -223,8 +223,8 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ExposeR
 
 } // namespace
 
-Status change_offline(const ChangeTarget& t, bool dry_run, const OfflineEdit& edit,
-                      report::ExposeReport& rep) {
+Status change_offline(const ChangeScope& t, bool dry_run, const OfflineEdit& edit,
+                      report::ChangeReport& rep) {
     auto content = read_file(t.drop_in);
     if (!content)
         return content.error();
@@ -241,7 +241,7 @@ Status change_offline(const ChangeTarget& t, bool dry_run, const OfflineEdit& ed
     return Ok{};
 }
 
-void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& rep) {
+void set_expected_listen(const ollama::HostSetting& want, report::ChangeReport& rep) {
     std::vector<std::string> resolved;
     if (want.family() == ollama::Family::name)
         resolved = probe::resolve_host(want.host);
@@ -252,7 +252,7 @@ void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& 
     rep.connect_url = want.connect_url();
 }
 
-void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ExposeReport& rep) {
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ChangeReport& rep) {
     if (sockets.empty())
         return;
     rep.listen.clear();
@@ -264,7 +264,7 @@ void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::
 }
 
 Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
-                        const std::string& control_group, bool dry_run, report::ExposeReport& rep) {
+                        const std::string& control_group, bool dry_run, report::ChangeReport& rep) {
     auto sockets = dry_run ? std::vector<probe::ListenSocket>{}
                            : reach::serving_sockets(want, probe::cgroup_pids(control_group));
     if (sockets.empty())
@@ -284,7 +284,7 @@ Status apply_client_env(const std::string& unit, const ollama::HostSetting& want
     return Ok{};
 }
 
-void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g) {
+void print_change_report(const report::ChangeReport& rep, const GlobalOptions& g) {
     if (g.json) {
         fmt::print("{}\n", report::to_json(rep).dump(2));
     } else if (!g.quiet && !rep.unit.empty() && (rep.error ? !rep.proofs.empty() : true)) {
@@ -299,7 +299,7 @@ void print_change_report(const report::ExposeReport& rep, const GlobalOptions& g
 
 int run_change(const GlobalOptions& global, const ChangeRun& run) {
     apply_verbosity(global);
-    report::ExposeReport rep;
+    report::ChangeReport rep;
     Progress progress(!global.quiet);
     if (auto st = run(rep, &progress); !st)
         rep.error = st.error();

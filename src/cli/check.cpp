@@ -54,12 +54,12 @@ void journal_entry(const std::string& line, const std::string& unit, health::Sev
     for (const auto& p : problems)
         codes += (codes.empty() ? "" : " ") + p.code;
     int priority = worst == health::Severity::ok ? 6 : worst == health::Severity::warning ? 4 : 3;
-    systemd::log_change(line,
-                        {{"OLLAMA_NETCFG_UNIT", unit},
-                         {"OLLAMA_NETCFG_ACTION", "check"},
-                         {"OLLAMA_NETCFG_STATUS", std::string(health::severity_name(worst))},
-                         {"OLLAMA_NETCFG_PROBLEMS", codes}},
-                        priority);
+    systemd::log_entry(line,
+                       {{"OLLAMA_NETCFG_UNIT", unit},
+                        {"OLLAMA_NETCFG_ACTION", "check"},
+                        {"OLLAMA_NETCFG_STATUS", std::string(health::severity_name(worst))},
+                        {"OLLAMA_NETCFG_PROBLEMS", codes}},
+                       priority);
 }
 
 // What the timer prints when it fires, made before it is armed: a signal

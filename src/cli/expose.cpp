@@ -29,15 +29,15 @@ namespace {
 namespace fs = std::filesystem;
 using change::FileEdit;
 using config::LayerKind;
-using report::ExposeReport;
+using report::ChangeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
 // --allow-origin: OLLAMA_ORIGINS in the same drop-in, in the same run
 // (one restart), proven with a request from each origin.
-Status plan_allow_origins(const Session& s, const ChangeTarget& t,
+Status plan_allow_origins(const Session& s, const ChangeScope& t,
                           const std::vector<std::string>& asked, change::HostPlan& plan,
-                          ExposeReport& rep) {
+                          ChangeReport& rep) {
     auto layers = s.origin_layers;
     for (const auto& e : plan.edits)
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
@@ -64,7 +64,7 @@ constexpr std::string_view bind_capability = "CAP_NET_BIND_SERVICE";
 // Skipped when the running service already listens as wanted. Returns
 // whether the drop-in must grant CAP_NET_BIND_SERVICE.
 Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool grant,
-                       const std::string& unit, ExposeReport& rep) {
+                       const std::string& unit, ChangeReport& rep) {
     if (s.state.active_state == "active" && s.state.main_pid != 0) {
         auto v = probe::process_environment_value(static_cast<pid_t>(s.state.main_pid), host_var);
         if (v && ollama::read_ollama_host(v->value_or("")).same_listener(want))
@@ -124,8 +124,8 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
 
 // --root: ADDR in the image's managed drop-in (and the capability for a
 // low port when asked).
-Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
-                      const ollama::HostSetting& want, ExposeReport& rep) {
+Status expose_offline(const ExposeOptions& o, const ChangeScope& t, const ollama::HostSetting& want,
+                      ChangeReport& rep) {
     return change_offline(
         t, o.change.dry_run,
         [&](const config::LayerInput& layer) -> Result<std::vector<FileEdit>> {
@@ -146,7 +146,7 @@ Status expose_offline(const ExposeOptions& o, const ChangeTarget& t,
 
 // One line per container network: whether its containers get through.
 void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
-                  ExposeReport& rep) {
+                  ChangeReport& rep) {
     for (const auto& b : bridges) {
         if (!b.reachable) {
             rep.reach.push_back(fmt::format("--   container containers on {} cannot reach it (it "
@@ -180,7 +180,7 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
 // IP version (opened with --open-firewall), who can connect.
 Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
                    const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
-                   reach::Survey& seen, const reach::Owner& owner, ExposeReport& rep) {
+                   reach::Survey& seen, const reach::Owner& owner, ChangeReport& rep) {
     for (const auto& a : seen.addresses)
         if (a.represented_by.empty())
             rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
@@ -258,7 +258,7 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
 // Informational, except that a failed --open-firewall is an error.
 Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
                     const ollama::HostSetting& want, const std::string& control_group,
-                    const reach::Owner& owner, ExposeReport& rep) {
+                    const reach::Owner& owner, ChangeReport& rep) {
     const auto sockets = reach::serving_sockets(want, probe::cgroup_pids(control_group));
     set_actual_listen(sockets, rep);
     rep.client_export = reach::client_export(want, sockets);
@@ -271,7 +271,7 @@ Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
     return st;
 }
 
-Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
+Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
     auto want = ollama::parse_expose_address(o.address);
     if (!want)
         return want.error();
@@ -382,7 +382,7 @@ Status expose(const ExposeOptions& o, ExposeReport& rep, Progress* progress) {
 } // namespace
 
 int run_expose(const ExposeOptions& options, const GlobalOptions& global) {
-    return run_change(global, [&](ExposeReport& rep, Progress* progress) {
+    return run_change(global, [&](ChangeReport& rep, Progress* progress) {
         return expose(options, rep, progress);
     });
 }

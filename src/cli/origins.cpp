@@ -24,7 +24,7 @@
 namespace netcfg::cli {
 namespace {
 
-using report::ExposeReport;
+using report::ChangeReport;
 constexpr std::string_view origins_var = ollama::origins_variable;
 
 struct OriginsOptions {
@@ -71,9 +71,9 @@ std::vector<std::string> entries_in_effect(const std::vector<config::LayerInput>
 // --root: the image's managed drop-in gets the entries `change` makes of
 // the ones it sets now.
 Status origins_offline(
-    const OriginsOptions& o, const ChangeTarget& t,
+    const OriginsOptions& o, const ChangeScope& t,
     const std::function<std::vector<std::string>(const std::vector<std::string>&)>& change,
-    ExposeReport& rep) {
+    ChangeReport& rep) {
     return change_offline(
         t, o.change.dry_run,
         [&](const config::LayerInput& layer) -> Result<std::vector<change::FileEdit>> {
@@ -92,10 +92,10 @@ Status origins_offline(
 
 // The change from `before` to `entries`, applied and proven; the record
 // then holds `added` (what this tool put there that is still there).
-Status change_origins(const OriginsOptions& o, const ChangeTarget& t, Session& s,
+Status change_origins(const OriginsOptions& o, const ChangeScope& t, Session& s,
                       const std::vector<std::string>& entries,
                       const std::vector<std::string>& prove, std::vector<std::string> recorded,
-                      ExposeReport& rep, Progress* progress) {
+                      ChangeReport& rep, Progress* progress) {
     auto plan =
         change::plan_origins(s.origin_layers, t.unit, t.drop_in.string(), entries, t.runtime);
     if (!plan)
@@ -127,7 +127,7 @@ Status change_origins(const OriginsOptions& o, const ChangeTarget& t, Session& s
 
 // What `origins add` and `origins remove` do first: the report's names and
 // the validated target; a container is refused (its environment is fixed).
-Result<ChangeTarget> begin(const OriginsOptions& o, const char* command, ExposeReport& rep) {
+Result<ChangeScope> begin(const OriginsOptions& o, const char* command, ChangeReport& rep) {
     rep.command = command;
     if (!o.change.container.empty())
         return usage_error("a container's OLLAMA_ORIGINS is fixed when it is created",
@@ -141,7 +141,7 @@ Result<ChangeTarget> begin(const OriginsOptions& o, const char* command, ExposeR
     return t;
 }
 
-Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
+Status add(const OriginsOptions& o, ChangeReport& rep, Progress* progress) {
     auto t = begin(o, "origins add", rep);
     if (!t)
         return t.error();
@@ -185,7 +185,7 @@ Status add(const OriginsOptions& o, ExposeReport& rep, Progress* progress) {
     return change::record_presets(t->unit, *presets);
 }
 
-Status remove(const OriginsOptions& given, ExposeReport& rep, Progress* progress) {
+Status remove(const OriginsOptions& given, ChangeReport& rep, Progress* progress) {
     auto t = begin(given, "origins remove", rep);
     if (!t)
         return t.error();
@@ -230,7 +230,7 @@ Status remove(const OriginsOptions& given, ExposeReport& rep, Progress* progress
 
 void register_change(CLI::App& parent, const char* name, const char* what,
                      const GlobalOptions& global, int& exit_status,
-                     Status (*run)(const OriginsOptions&, ExposeReport&, Progress*),
+                     Status (*run)(const OriginsOptions&, ChangeReport&, Progress*),
                      const char* footer) {
     auto options = std::make_shared<OriginsOptions>();
     auto* sub = parent.add_subcommand(name, what);
@@ -247,7 +247,7 @@ void register_change(CLI::App& parent, const char* name, const char* what,
     sub->footer(footer);
     add_change_options(*sub, options->change);
     sub->callback([options, run, &global, &exit_status] {
-        exit_status = run_change(global, [&](ExposeReport& rep, Progress* progress) {
+        exit_status = run_change(global, [&](ChangeReport& rep, Progress* progress) {
             return run(*options, rep, progress);
         });
     });

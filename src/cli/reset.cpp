@@ -17,7 +17,7 @@ namespace netcfg::cli {
 namespace {
 
 using change::FileEdit;
-using report::ExposeReport;
+using report::ChangeReport;
 
 constexpr std::string_view host_var = ollama::variable;
 
@@ -47,9 +47,9 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
 // --origins: the entries `origins add` (or --allow-origin) added come out of
 // OLLAMA_ORIGINS; the admin's own stay. Without it, origins are left alone
 // and the report says so.
-Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_origins,
+Status plan_reset_origins(const Session& s, const ChangeScope& t, bool reset_origins,
                           std::vector<FileEdit>& edits, change::Target& target,
-                          change::Target& previous, ExposeReport& rep) {
+                          change::Target& previous, ChangeReport& rep) {
     auto layers = s.origin_layers;
     for (const auto& e : edits)
         layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
@@ -85,7 +85,7 @@ Status plan_reset_origins(const Session& s, const ChangeTarget& t, bool reset_or
     return Ok{};
 }
 
-Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, ExposeReport& rep,
+Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, ChangeReport& rep,
              Progress* progress) {
     rep.command = "reset";
     if (!args.container.empty())
@@ -134,7 +134,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Expose
     if (after.winner && target->runtime) {
         const auto& w = after.layers[*after.winner];
         rep.notes.push_back(fmt::format("back to the persistent setting: {} from {}",
-                                        ollama::describe_value(after.effective),
+                                        ollama::describe_host(after.effective),
                                         w.path.empty() ? "the manager environment" : w.path));
     } else if (after.winner) {
         const auto& w = after.layers[*after.winner];
@@ -203,7 +203,7 @@ void register_reset(CLI::App& app, const GlobalOptions& global, int& exit_status
                   "Also bring the local ollama command's OLLAMA_HOST (/etc/profile.d, "
                   "/etc/environment.d) in line: removed when the default works again");
     sub->callback([args, origins, client_env, &global, &exit_status] {
-        exit_status = run_change(global, [&](ExposeReport& rep, Progress* progress) {
+        exit_status = run_change(global, [&](ChangeReport& rep, Progress* progress) {
             return reset(*args, *origins, *client_env, rep, progress);
         });
     });

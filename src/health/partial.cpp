@@ -1,4 +1,5 @@
 #include "ollama-netcfg/health/partial.hpp"
+
 #include "ollama-netcfg/health/catalogue.hpp"
 
 #include <algorithm>
@@ -10,14 +11,16 @@ namespace netcfg::health {
 namespace {
 
 std::optional<Severity> severity_of(const std::string& name) {
-    for (auto s : {Severity::ok, Severity::info, Severity::warning, Severity::critical,
-                   Severity::unknown})
+    for (auto s :
+         {Severity::ok, Severity::info, Severity::warning, Severity::critical, Severity::unknown})
         if (severity_name(s) == name)
             return s;
     return std::nullopt;
 }
 
-bool unseen(const Problem& p) { return p.code == code_name(Code::not_visible); }
+bool unseen(const Problem& p) {
+    return p.code == code_name(Code::not_visible);
+}
 
 std::string age_text(double seconds) {
     return fmt::format("{:.0f} s ago", std::max(0.0, std::floor(seconds)));
@@ -38,8 +41,8 @@ std::optional<RecordedCheck> parse_check_record(std::string_view text) {
         auto s = severity_of(p.value("severity", ""));
         if (!s || !p.contains("code") || !p["code"].is_string())
             return std::nullopt;
-        r.problems.push_back({p["code"].get<std::string>(), *s, p.value("message", ""),
-                              p.value("advice", "")});
+        r.problems.push_back(
+            {p["code"].get<std::string>(), *s, p.value("message", ""), p.value("advice", "")});
     }
     return r;
 }
@@ -82,8 +85,7 @@ PartialView settle(std::vector<Problem> own, const std::optional<RecordedCheck>&
         !record ? std::string("no root check is recorded")
         : record->unit != unit
             ? fmt::format("the root check recorded is of {}", record->unit)
-            : fmt::format("the root check recorded is {:.0f} s old (--max-age {:g})", age,
-                          max_age);
+            : fmt::format("the root check recorded is {:.0f} s old (--max-age {:g})", age, max_age);
     for (auto& p : own)
         if (unseen(p)) {
             p.severity = Severity::unknown;

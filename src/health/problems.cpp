@@ -40,7 +40,7 @@ int plugin_exit_status(Severity s) {
 }
 
 std::vector<Problem> find_problems(const Facts& f) {
-    rules::Found found{f, {}};
+    rules::Findings found{f, {}};
     if (!f.container_check.empty()) {
         rules::container_check(found);
         return found.out;
@@ -49,7 +49,7 @@ std::vector<Problem> find_problems(const Facts& f) {
         rules::unit_not_found(found);
         return found.out;
     }
-    using Step = void (*)(rules::Found&);
+    using Step = void (*)(rules::Findings&);
     for (Step rule :
          {rules::service, rules::reload_pending, rules::stale, rules::main_unit, rules::drop_ins,
           rules::ignored, rules::runtime_only, rules::foreign_servers, rules::listener, rules::api,

@@ -339,7 +339,7 @@ bool HostSetting::loopback() const {
     return host.starts_with("127.") || host == "::1" || host == "localhost";
 }
 
-std::string describe_value(const std::optional<std::string>& value) {
+std::string describe_host(const std::optional<std::string>& value) {
     return value ? fmt::format("OLLAMA_HOST=\"{}\"", *value) : std::string("OLLAMA_HOST unset");
 }
 

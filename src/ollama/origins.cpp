@@ -31,7 +31,9 @@ std::string_view trim(std::string_view s, std::string_view chars) {
 }
 
 // envconfig.Var: white space, then quotes, off both ends of the whole value.
-std::string_view ollama_var(std::string_view raw) { return trim(trim(raw, space_chars), "\"'"); }
+std::string_view ollama_var(std::string_view raw) {
+    return trim(trim(raw, space_chars), "\"'");
+}
 
 // gin-contrib/cors normalize(): an exact entry is compared trimmed and in
 // lower case; the request's Origin as sent.
@@ -147,8 +149,9 @@ std::optional<std::string> refuse_origin_argument(std::string_view o, bool any_s
 
 OriginDecision decide_origin(std::string_view value, std::string_view origin,
                              std::string_view host_header) {
-    if (origin.empty() || (!host_header.empty() && (origin == fmt::format("http://{}", host_header) ||
-                                                    origin == fmt::format("https://{}", host_header))))
+    if (origin.empty() ||
+        (!host_header.empty() && (origin == fmt::format("http://{}", host_header) ||
+                                  origin == fmt::format("https://{}", host_header))))
         return {true, false, false, "(not a cross-origin request)"};
     const auto entries = split_origins(value);
     for (const auto& e : entries)
@@ -165,9 +168,11 @@ OriginDecision decide_origin(std::string_view value, std::string_view origin,
 
 const std::vector<OriginPreset>& origin_presets() {
     static const std::vector<OriginPreset> presets{
-        {"browser-extensions", "browser extensions: Chrome, Chromium, Edge, Brave, Firefox, Safari",
+        {"browser-extensions",
+         "browser extensions: Chrome, Chromium, Edge, Brave, Firefox, Safari",
          {"chrome-extension://*", "moz-extension://*", "safari-web-extension://*"}},
-        {"chrome-extensions", "Chrome, Chromium, Edge and Brave extensions",
+        {"chrome-extensions",
+         "Chrome, Chromium, Edge and Brave extensions",
          {"chrome-extension://*"}},
         {"firefox-extensions", "Firefox extensions", {"moz-extension://*"}},
         {"safari-extensions", "Safari web extensions", {"safari-web-extension://*"}},

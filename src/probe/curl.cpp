@@ -4,8 +4,8 @@
 // and initialise its ~30 libraries before main in every run.
 #include "ollama-netcfg/probe/http.hpp"
 
-#include <curl/curl.h>
 #include <cctype>
+#include <curl/curl.h>
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <memory>
@@ -93,7 +93,8 @@ size_t header_line(char* data, size_t size, size_t n, void* userdata) {
         auto value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
             value.remove_prefix(1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        while (!value.empty() &&
+               (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
             value.remove_suffix(1);
         if (name == "access-control-allow-origin")
             a->allow_origin = value;

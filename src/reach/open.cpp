@@ -127,7 +127,7 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
         return c;
     if (auto st = note(rule, owner, true); !st)
         return st.error();
-    systemd::log_change(
+    systemd::log_entry(
         fmt::format("opened port {} in {} for {}", port, v.backend, from.empty() ? "any" : from),
         {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
          {"OLLAMA_NETCFG_FIREWALL", v.backend},
@@ -171,7 +171,7 @@ Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges, s
                                                 : Opening{v.backend, port, b.subnet, {}, {}};
         if (auto st = note(rule, owner, true); !st)
             return st.error();
-        systemd::log_change(
+        systemd::log_entry(
             fmt::format("opened port {} in {} for containers on {}", port, v.backend, b.interface),
             {{"OLLAMA_NETCFG_ACTION", "open-firewall"},
              {"OLLAMA_NETCFG_FIREWALL", v.backend},
@@ -199,7 +199,7 @@ Result<FirewallChange> close_recorded_rules(const Owner& owner, bool dry_run) {
         return c;
     if (auto st = write_record(*record); !st)
         return st.error();
-    systemd::log_change(
+    systemd::log_entry(
         fmt::format("removed the firewall rules ollama-netcfg had added for {} "
                     "({})",
                     owner.unit, owner.layer()),

@@ -195,7 +195,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
         for (const auto& s : f.foreign_servers)
             out +=
                 fmt::format("other ollama serve: {}; {}; {}{}\n", s.process.describe(),
-                            s.process.env_visible ? ollama::describe_value(s.process.ollama_host)
+                            s.process.env_visible ? ollama::describe_host(s.process.ollama_host)
                                                   : std::string("environment not visible"),
                             s.endpoints.empty()
                                 ? std::string("not listening")

@@ -55,8 +55,8 @@ std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t
     return {lines.rbegin(), lines.rend()};
 }
 
-void log_change(const std::string& message, const std::map<std::string, std::string>& fields,
-                int priority) {
+void log_entry(const std::string& message, const std::map<std::string, std::string>& fields,
+               int priority) {
     std::vector<std::string> items;
     items.push_back("MESSAGE=" + message);
     items.push_back(fmt::format("PRIORITY={}", priority));

@@ -4,9 +4,9 @@
 // the edits; this carries them out.
 #pragma once
 
+#include "ollama-netcfg/change/outcome.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
-#include "ollama-netcfg/change/outcome.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/progress.hpp"
 #include "ollama-netcfg/util/result.hpp"

@@ -19,8 +19,8 @@ inline constexpr const char* origins_record = "/var/lib/ollama-netcfg/origins.js
 
 struct OriginsPlan {
     std::vector<FileEdit> edits;
-    OriginsTarget target;   // `prove` left empty: the caller knows what to prove
-    OriginsTarget previous; // what a rollback must bring back
+    OriginsTarget target;                   // `prove` left empty: the caller knows what to prove
+    OriginsTarget previous;                 // what a rollback must bring back
     std::vector<std::string> before, after; // the entries in effect
 };
 

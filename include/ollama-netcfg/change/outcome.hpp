@@ -32,7 +32,7 @@ struct Outcome {
     std::vector<std::string> backups; // copies kept of files edited besides the drop-in
     std::vector<Proof> proofs;
     std::vector<std::string> journal; // the unit's last lines, on failure
-    bool rolled_back = false; // a failure put every file back and the old state is proven
+    bool rolled_back = false;         // a failure put every file back and the old state is proven
     std::optional<Error> error;
 
     bool proven() const {

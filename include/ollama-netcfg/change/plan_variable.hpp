@@ -35,7 +35,8 @@ struct VariableChange {
 };
 
 struct VariablePlan {
-    std::vector<FileEdit> edits; // in the layers' order, the managed drop-in's first when moved later
+    std::vector<FileEdit>
+        edits; // in the layers' order, the managed drop-in's first when moved later
     config::Resolution before, after;
 };
 

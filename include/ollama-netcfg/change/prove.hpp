@@ -52,7 +52,7 @@ struct Prover {
     Proof systemd_proof(const UnitState& s) const {
         auto v = s.environment_value(host_var);
         Proof p{"systemd", listens_as(v, target.environment),
-                fmt::format("unit Environment has {}", ollama::describe_value(v))};
+                fmt::format("unit Environment has {}", ollama::describe_host(v))};
         if (target.origins)
             add_origins(p, s.environment_value(ollama::origins_variable),
                         target.origins->environment);
@@ -68,7 +68,7 @@ struct Prover {
         if (!v)
             return {"process", false, v.error().message};
         Proof p{"process", listens_as(*v, target.listen),
-                fmt::format("main PID {} has {}", s.main_pid, ollama::describe_value(*v))};
+                fmt::format("main PID {} has {}", s.main_pid, ollama::describe_host(*v))};
         if (target.origins) {
             auto o = probe::process_environment_value(pid, ollama::origins_variable);
             if (!o)

@@ -7,7 +7,7 @@
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
-#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/report/change_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/fd.hpp"
 #include "ollama-netcfg/util/progress.hpp"
@@ -44,13 +44,13 @@ using change::runtime_drop_in;
 void add_change_options(CLI::App& sub, ChangeArgs& args);
 
 // The validated names: refused with exit 2 before anything is touched.
-struct ChangeTarget {
+struct ChangeScope {
     std::string unit;
     std::filesystem::path drop_in; // under --root when given; in /run with --runtime
     bool runtime = false;
     std::chrono::duration<double> timeout{};
 };
-Result<ChangeTarget> read_change_args(const ChangeArgs& args);
+Result<ChangeScope> read_change_args(const ChangeArgs& args);
 
 // A run holding the lock, with the unit loaded and its layers read.
 struct Session {
@@ -63,12 +63,12 @@ struct Session {
 };
 // Without `dry_run`: root, and the run lock. With it: neither, and nothing
 // will be written.
-Result<Session> open_session(const ChangeTarget& target, std::string_view command, bool dry_run);
+Result<Session> open_session(const ChangeScope& target, std::string_view command, bool dry_run);
 
 // --dry-run: the diffs of `edits` and what would follow (reload, restart),
 // judged from the unit's state and its main process's environment.
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
-                      const change::Target& target, report::ExposeReport& rep);
+                      const change::Target& target, report::ChangeReport& rep);
 
 // --root, for every command that changes the unit: the managed drop-in
 // inside the image is the only file edited (an image has no bus, and
@@ -78,29 +78,29 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
 // (directories created).
 using OfflineEdit =
     std::function<Result<std::vector<change::FileEdit>>(const config::LayerInput& drop_in)>;
-Status change_offline(const ChangeTarget& target, bool dry_run, const OfflineEdit& edit,
-                      report::ExposeReport& rep);
+Status change_offline(const ChangeScope& target, bool dry_run, const OfflineEdit& edit,
+                      report::ChangeReport& rep);
 
 // The listener `want` makes, before anything runs: the socket Go will open
 // (rep.listen as ss shows it, what it covers) and net.Listen's argument.
-void set_expected_listen(const ollama::HostSetting& want, report::ExposeReport& rep);
+void set_expected_listen(const ollama::HostSetting& want, report::ChangeReport& rep);
 
 // After the proof: the sockets that serve `want` replace the expectation.
-void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ExposeReport& rep);
+void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::ChangeReport& rep);
 
 // --client-env: the OLLAMA_HOST the local `ollama` command needs for the
 // listener serving `want` (the unit's sockets; in a dry run the one Go will
 // open) goes into /etc/profile.d and /etc/environment.d, or out of them when
 // the default works. What was done goes into rep.actions.
 Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
-                        const std::string& control_group, bool dry_run, report::ExposeReport& rep);
+                        const std::string& control_group, bool dry_run, report::ChangeReport& rep);
 
-void print_change_report(const report::ExposeReport& rep, const GlobalOptions& global);
+void print_change_report(const report::ChangeReport& rep, const GlobalOptions& global);
 
 // How every changing command runs: `run` fills the report (with a progress
 // line on a terminal), the report is printed once (text or JSON), and the
 // exit status is the error's, else 0.
-using ChangeRun = std::function<Status(report::ExposeReport& rep, Progress* progress)>;
+using ChangeRun = std::function<Status(report::ChangeReport& rep, Progress* progress)>;
 int run_change(const GlobalOptions& global, const ChangeRun& run);
 
 } // namespace netcfg::cli

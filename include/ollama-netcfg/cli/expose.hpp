@@ -16,7 +16,7 @@ struct ExposeOptions {
     bool grant_low_port = false;
     bool open_firewall = false;
     bool for_containers = false; // --for-containers: --open-firewall for container networks too
-    std::string from; // --from CIDR
+    std::string from;            // --from CIDR
     std::vector<std::string> allow_origins; // --allow-origin, repeatable
     bool client_env = false; // --client-env: OLLAMA_HOST for the local ollama command
     bool any_site = false;   // --yes-any-site: --allow-origin '*' is meant

@@ -22,7 +22,7 @@ struct InspectArgs {
     std::string container;            // --container NAME: check that Ollama container
     std::string api_key_file;         // --api-key-file: a bearer key for --url
     std::string basic_auth_file;      // --basic-auth-file: user:password for --url
-    health::Limits limits; // check's -w, -c, --model
+    health::Limits limits;            // check's -w, -c, --model
 };
 
 void add_inspect_options(CLI::App& sub, InspectArgs& args);

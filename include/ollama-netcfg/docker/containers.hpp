@@ -28,9 +28,9 @@ struct Binding {
 
 struct Container {
     std::string id;
-    std::string name;  // without Docker's leading "/"
+    std::string name; // without Docker's leading "/"
     std::string image;
-    std::string state; // "running", "exited", ...
+    std::string state;                      // "running", "exited", ...
     std::optional<std::string> ollama_host; // OLLAMA_HOST in its environment
     std::vector<std::string> command;       // entrypoint and command
     std::vector<Binding> bindings;          // of the port Ollama listens on inside

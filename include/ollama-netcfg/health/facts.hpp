@@ -33,11 +33,11 @@ struct UrlProbe {
     long status = 0;
     std::string error;
     std::optional<std::string> version;
-    bool refused_host = false; // a 403 that Ollama's Host check explains
-    bool refused_origin = false; // a 403 that Ollama's Origin check explains (with --origin)
-    std::string host;          // the Host the proxy forwards (the URL's)
-    std::string origin;        // the Origin sent (the first --origin), if any
-    std::string credentials;   // "bearer key", "basic auth" when sent, else empty
+    bool refused_host = false;    // a 403 that Ollama's Host check explains
+    bool refused_origin = false;  // a 403 that Ollama's Origin check explains (with --origin)
+    std::string host;             // the Host the proxy forwards (the URL's)
+    std::string origin;           // the Origin sent (the first --origin), if any
+    std::string credentials;      // "bearer key", "basic auth" when sent, else empty
     std::string www_authenticate; // with a 401: what the proxy asks for
 };
 
@@ -151,9 +151,9 @@ struct Facts {
     std::optional<std::string> client_env;
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
-    std::vector<ContainerSeen> containers; // the Ollama containers, running or not
-    std::string docker_socket;             // the API asked; empty: no Docker or podman here
-    std::string docker_error;              // why it could not be asked
+    std::vector<ContainerSeen> containers;  // the Ollama containers, running or not
+    std::string docker_socket;              // the API asked; empty: no Docker or podman here
+    std::string docker_error;               // why it could not be asked
     std::vector<OriginProbe> origin_probes; // check --origin, once the API answered
 
     // A socket that accepts connections for `want` is the unit's (or, when

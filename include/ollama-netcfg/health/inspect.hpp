@@ -21,13 +21,13 @@ struct InspectOptions {
     std::vector<std::string> urls; // --url
     std::string cacert;
     bool insecure = false;
-    std::vector<std::string> origins; // --origin
-    std::string authorization;        // for --url: "Bearer KEY"
-    std::string basic_auth;           // for --url: user:password
-    std::string credentials;          // what is sent, in words ("bearer key")
+    std::vector<std::string> origins;       // --origin
+    std::string authorization;              // for --url: "Bearer KEY"
+    std::string basic_auth;                 // for --url: user:password
+    std::string credentials;                // what is sent, in words ("bearer key")
     std::vector<std::string> origins_added; // the record of `origins add`
-    std::string container; // check --container NAME
-    Limits limits; // check's -w, -c, --model
+    std::string container;                  // check --container NAME
+    Limits limits;                          // check's -w, -c, --model
 };
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& options);

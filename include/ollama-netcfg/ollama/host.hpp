@@ -36,7 +36,7 @@ struct HostSetting {
 };
 
 // For messages: OLLAMA_HOST="value", or "OLLAMA_HOST unset".
-std::string describe_value(const std::optional<std::string>& value);
+std::string describe_host(const std::optional<std::string>& value);
 
 // Ollama's own reading, warts and all: never fails, as Ollama never does.
 HostSetting read_ollama_host(std::string_view raw);

@@ -58,10 +58,10 @@ std::string proof_origin(std::string_view entry);
 // header> is not a CORS request and always passes.
 struct OriginDecision {
     bool allowed = false;
-    bool builtin = false;    // allowed by Ollama's own list
-    bool all = false;        // "*": every origin (the answer says
-                             // Access-Control-Allow-Origin: *)
-    std::string entry;       // the deciding entry
+    bool builtin = false; // allowed by Ollama's own list
+    bool all = false;     // "*": every origin (the answer says
+                          // Access-Control-Allow-Origin: *)
+    std::string entry;    // the deciding entry
 };
 OriginDecision decide_origin(std::string_view value, std::string_view origin,
                              std::string_view host_header = {});

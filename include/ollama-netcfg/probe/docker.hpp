@@ -12,8 +12,8 @@
 namespace netcfg::probe {
 
 struct DockerLook {
-    std::string socket;  // the API socket asked; empty: none on this host
-    std::string error;   // why it could not be asked (permissions: not root)
+    std::string socket;                        // the API socket asked; empty: none on this host
+    std::string error;                         // why it could not be asked (permissions: not root)
     std::vector<docker::Container> containers; // the Ollama ones, running or not
 };
 

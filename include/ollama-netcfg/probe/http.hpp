@@ -26,10 +26,10 @@ struct HttpAnswer {
 
 struct HttpOptions {
     std::chrono::milliseconds timeout{3000};
-    std::string host_header; // sent instead of the URL's host when set
-    std::string cacert;      // a CA bundle file for https (--url)
-    bool insecure = false;   // skip TLS verification (--url)
-    std::string origin;      // an Origin header, as a browser page sends it
+    std::string host_header;   // sent instead of the URL's host when set
+    std::string cacert;        // a CA bundle file for https (--url)
+    bool insecure = false;     // skip TLS verification (--url)
+    std::string origin;        // an Origin header, as a browser page sends it
     std::string authorization; // an Authorization header ("Bearer KEY")
     std::string basic_auth;    // user:password for HTTP basic authentication (libcurl only)
 };

@@ -68,8 +68,8 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
 // input path the firewall blocks, the minimal rule (ufw: in on the bridge;
 // firewalld: from its subnet), recorded like open_firewall's; nftables
 // rules are printed only.
-Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges,
-                                           std::uint16_t port, const Owner& owner, bool dry_run);
+Result<FirewallChange> open_for_containers(const std::vector<Bridge>& bridges, std::uint16_t port,
+                                           const Owner& owner, bool dry_run);
 
 // Takes `owner` off every recorded opening and removes the rules no other
 // owner still needs. A record written before owners were kept belongs to

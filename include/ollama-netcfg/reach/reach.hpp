@@ -81,9 +81,9 @@ std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes);
 struct Bridge {
     std::string interface;
     std::string address;
-    std::string subnet;  // "172.17.0.0/16"
-    std::string gateway; // where its containers connect: what `host-gateway` gives (docker0's
-                         // address, or the daemon's host-gateway-ip), else the bridge's own
+    std::string subnet;     // "172.17.0.0/16"
+    std::string gateway;    // where its containers connect: what `host-gateway` gives (docker0's
+                            // address, or the daemon's host-gateway-ip), else the bridge's own
     bool reachable = false; // the listener covers `gateway`
     // The firewall's decision for a new connection from a container on it
     // (in on the bridge, from its subnet); nullopt: not judged (loopback
@@ -189,9 +189,8 @@ class FirewallReading {
     Firewall judge(std::uint16_t port, const std::vector<int>& families, const std::string& from,
                    std::vector<Bridge>* bridges = nullptr);
     // For a listener on `sockets`.
-    Firewall judge(const ollama::HostSetting& want,
-                   const std::vector<probe::ListenSocket>& sockets, const std::string& from,
-                   std::vector<Bridge>* bridges = nullptr);
+    Firewall judge(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
+                   const std::string& from, std::vector<Bridge>* bridges = nullptr);
     void changed();
 
     struct Snapshot;

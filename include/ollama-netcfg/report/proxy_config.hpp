@@ -4,7 +4,6 @@
 #pragma once
 
 #include "ollama-netcfg/ollama/host.hpp"
-
 #include "ollama-netcfg/util/result.hpp"
 
 #include <string>
@@ -23,7 +22,7 @@ struct ProxyConfigOptions {
     std::string key;
     ProxyAuth auth = ProxyAuth::none;
     std::string credentials_file; // the admin's key file or htpasswd file
-    std::string include_file;     // what the server reads: the key map/snippet (not for nginx basic)
+    std::string include_file; // what the server reads: the key map/snippet (not for nginx basic)
 };
 
 // One bearer key per line (what OpenAI-compatible clients and Open WebUI

@@ -14,8 +14,8 @@ std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t
 
 // One entry in the journal: MESSAGE plus upper-case FIELD=value pairs, at
 // syslog priority `priority` (6 = info).
-void log_change(const std::string& message, const std::map<std::string, std::string>& fields,
-                int priority = 6);
+void log_entry(const std::string& message, const std::map<std::string, std::string>& fields,
+               int priority = 6);
 
 // Whether stdout is connected to the journal ($JOURNAL_STREAM names its
 // device and inode), as it is for a service run by systemd.

@@ -38,7 +38,7 @@ bool blocked(firewall::Decision d) {
     return d == firewall::Decision::drop || d == firewall::Decision::reject;
 }
 
-void not_visible(Found& r, std::string what, std::string advice) {
+void not_visible(Findings& r, std::string what, std::string advice) {
     r.add(Code::not_visible, Severity::info, std::move(what), std::move(advice));
 }
 

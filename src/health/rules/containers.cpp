@@ -10,7 +10,7 @@ namespace {
 
 // A port published on every address is open to other hosts whatever
 // ufw or firewalld say: Docker's DNAT and FORWARD rules bypass INPUT.
-void docker_bypass(Found& r, const ContainerSeen& c) {
+void docker_bypass(Findings& r, const ContainerSeen& c) {
     const auto& k = c.container;
     if (k.state != "running")
         return;
@@ -42,7 +42,7 @@ void docker_bypass(Found& r, const ContainerSeen& c) {
 
 } // namespace
 
-void containers(Found& r) {
+void containers(Findings& r) {
     const Facts& f = r.f;
     if (!f.docker_error.empty())
         not_visible(r, fmt::format("the Ollama containers were not looked at: {}", f.docker_error),
@@ -52,7 +52,7 @@ void containers(Found& r) {
 }
 
 // check --container NAME: that container as `check` checks the unit.
-void container_check(Found& r) {
+void container_check(Findings& r) {
     const Facts& f = r.f;
     const ContainerSeen* c = nullptr;
     for (const auto& seen : f.containers)

@@ -9,7 +9,7 @@ namespace netcfg::health::rules {
 
 using config::LayerKind;
 
-void main_unit(Found& r) {
+void main_unit(Findings& r) {
     const Facts& f = r.f;
     for (auto i : f.layers.assigning(LayerKind::unit_file)) {
         const auto& l = f.layers.layers[i];
@@ -17,18 +17,18 @@ void main_unit(Found& r) {
             r.add(Code::set_in_main_unit, Severity::warning,
                   fmt::format("{} is set in the main unit file {}, which the next Ollama "
                               "update overwrites",
-                              ollama::describe_value(l.value), l.path),
+                              ollama::describe_host(l.value), l.path),
                   fmt::format("move it into a drop-in: `{}`", expose_hint(f)));
         else
             r.add(Code::set_in_main_unit, Severity::info,
                   fmt::format("{} in the main unit file {} is overridden by a later layer; "
                               "the next Ollama update removes it",
-                              ollama::describe_value(l.value), l.path),
+                              ollama::describe_host(l.value), l.path),
                   "nothing to do; `ollama-netcfg expose` removes it from there");
     }
 }
 
-void drop_ins(Found& r) {
+void drop_ins(Findings& r) {
     const Facts& f = r.f;
     // A drop-in in /run (a runtime setting) is runtime-only's to report.
     auto set = f.layers.assigning(LayerKind::drop_in);
@@ -37,7 +37,7 @@ void drop_ins(Found& r) {
         std::string where;
         for (auto i : set)
             where += fmt::format("{}{} ({})", where.empty() ? "" : ", ", f.layers.layers[i].path,
-                                 ollama::describe_value(f.layers.layers[i].value));
+                                 ollama::describe_host(f.layers.layers[i].value));
         r.add(Code::duplicate_setting, Severity::warning,
               fmt::format("OLLAMA_HOST is set in {} drop-ins: {}", set.size(), where),
               fmt::format("keep one: `{}` moves it into {}", expose_hint(f), f.managed_drop_in));
@@ -51,7 +51,7 @@ void drop_ins(Found& r) {
     if (f.layers.winner) {
         const auto& w = f.layers.layers[*f.layers.winner];
         by = fmt::format("{} {} ({})", config::kind_name(w.kind), w.path,
-                         ollama::describe_value(w.value));
+                         ollama::describe_host(w.value));
     } else {
         for (std::size_t i = *managed + 1; i < f.layers.layers.size(); ++i)
             if (f.layers.layers[i].resets)
@@ -59,13 +59,13 @@ void drop_ins(Found& r) {
     }
     r.add(Code::shadowed_drop_in, Severity::warning,
           fmt::format("{} in {} is overridden by {}",
-                      ollama::describe_value(f.layers.layers[*managed].value), f.managed_drop_in,
+                      ollama::describe_host(f.layers.layers[*managed].value), f.managed_drop_in,
                       by),
           "remove OLLAMA_HOST there, or run `" + expose_hint(f) + "`, which consolidates it");
 }
 
 // Lines systemd skips with "Invalid environment assignment, ignoring".
-void ignored(Found& r) {
+void ignored(Findings& r) {
     const Facts& f = r.f;
     for (const auto& l : f.layers.layers)
         for (const auto& w : l.ignored)
@@ -79,15 +79,15 @@ void ignored(Found& r) {
 }
 
 // The value in effect comes from /run: a reboot takes it away.
-void runtime_only(Found& r) {
+void runtime_only(Findings& r) {
     const Facts& f = r.f;
     if (!runtime_wins(f))
         return;
     const auto& w = f.layers.layers[*f.layers.winner];
     r.add(Code::runtime_only, Severity::warning,
           fmt::format("{} comes from {}, which is gone after the next reboot (then: {})",
-                      ollama::describe_value(w.value), w.path,
-                      ollama::describe_value(f.after_reboot)),
+                      ollama::describe_host(w.value), w.path,
+                      ollama::describe_host(f.after_reboot)),
           fmt::format("to keep it, `sudo ollama-netcfg expose {}{}` (that also removes the "
                       "runtime setting); to drop it now, `sudo ollama-netcfg reset --runtime`",
                       w.value.value_or(""), f.unit == "ollama.service" ? "" : " --unit " + f.unit));

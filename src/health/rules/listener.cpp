@@ -25,7 +25,7 @@ bool answered(const Facts& f) {
 // An `ollama serve` outside the unit: settings made for the service do
 // not reach it, and on the service's address it makes the service
 // crash-loop ("address already in use", again every RestartSec).
-void foreign_servers(Found& r) {
+void foreign_servers(Findings& r) {
     const Facts& f = r.f;
     for (const auto& s : f.foreign_servers) {
         const auto& p = s.process;
@@ -35,7 +35,7 @@ void foreign_servers(Found& r) {
         r.add(Code::foreign_server, s.holds_wanted ? Severity::critical : Severity::warning,
               fmt::format(
                   "an `ollama serve` outside {} runs ({}) with {}, {}{}{}", f.unit, p.describe(),
-                  p.env_visible ? ollama::describe_value(p.ollama_host)
+                  p.env_visible ? ollama::describe_host(p.ollama_host)
                                 : std::string("an environment this user cannot read"),
                   listens, s.answer.empty() ? "" : "; it answers: " + s.answer,
                   s.holds_wanted ? fmt::format("; it holds the address {} needs, so the service "
@@ -52,7 +52,7 @@ void foreign_servers(Found& r) {
     }
 }
 
-void listener(Found& r) {
+void listener(Findings& r) {
     const Facts& f = r.f;
     const bool active = f.active_state == "active";
     if (f.served())
@@ -92,9 +92,9 @@ void listener(Found& r) {
         r.add(Code::unexpected_address, Severity::critical,
               fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,
                           f.want.listen_address(),
-                          f.expect_given ? fmt::format(" (configured: {})",
-                                                       ollama::describe_value(f.in_effect))
-                                         : ""),
+                          f.expect_given
+                              ? fmt::format(" (configured: {})", ollama::describe_host(f.in_effect))
+                              : ""),
               f.expect_given ? fmt::format("`{}`", expose_hint(f))
                              : fmt::format("restart it: `systemctl restart {}`", f.unit));
         return;
@@ -104,7 +104,7 @@ void listener(Found& r) {
           fmt::format("see `journalctl -u {}`", f.unit));
 }
 
-void api(Found& r) {
+void api(Findings& r) {
     const Facts& f = r.f;
     if (!f.served() || !f.api_tried || answered(f))
         return;
@@ -120,7 +120,7 @@ void api(Found& r) {
 }
 
 // -w/-c: the answer came, but slower than the admin allows.
-void api_slow_for(Found& r, const std::string& url, double seconds, std::string advice) {
+void api_slow_for(Findings& r, const std::string& url, double seconds, std::string advice) {
     const auto& l = r.f.limits;
     const bool critical = l.api_critical && seconds > *l.api_critical;
     const bool warning = l.api_warning && seconds > *l.api_warning;
@@ -133,7 +133,7 @@ void api_slow_for(Found& r, const std::string& url, double seconds, std::string 
           std::move(advice));
 }
 
-void api_slow(Found& r) {
+void api_slow(Findings& r) {
     const Facts& f = r.f;
     if (!answered(f))
         return;
@@ -144,7 +144,7 @@ void api_slow(Found& r) {
 }
 
 // --model: every model the admin named is on the server.
-void models(Found& r) {
+void models(Findings& r) {
     const Facts& f = r.f;
     if (!answered(f) || !f.models_tried)
         return;

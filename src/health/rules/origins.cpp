@@ -12,7 +12,7 @@ namespace netcfg::health::rules {
 
 // An OLLAMA_ORIGINS Ollama cannot start with; pages whose requests it
 // refuses (check --origin).
-void origins(Found& r) {
+void origins(Findings& r) {
     const Facts& f = r.f;
     const auto& o = f.origins;
     if (auto panic = ollama::origins_panic(o.in_effect.value_or(""))) {
@@ -75,7 +75,7 @@ void origins(Found& r) {
 
 // The OLLAMA_HOST `expose --client-env` gave local clients, if any,
 // must still find the server.
-void client_env(Found& r) {
+void client_env(Findings& r) {
     const Facts& f = r.f;
     if (!f.client_env)
         return;

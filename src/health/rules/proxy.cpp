@@ -40,7 +40,7 @@ std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentia
 
 namespace rules {
 
-void urls(Found& r) {
+void urls(Findings& r) {
     const Facts& f = r.f;
     for (const auto& u : f.urls) {
         if (u.error.empty() && u.status == 200 && u.version)

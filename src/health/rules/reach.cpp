@@ -12,7 +12,7 @@ namespace {
 // Exposed for containers too, but the firewall's input path from their
 // bridge drops them: what `ollama -v` in a container then says is
 // "could not connect".
-void containers_blocked(Found& r) {
+void containers_blocked(Findings& r) {
     const Facts& f = r.f;
     for (const auto& b : f.bridges) {
         if (!b.reachable || !b.firewall || !blocked(b.firewall->decision))
@@ -50,7 +50,7 @@ std::string open_advice(const Facts& f, const reach::Firewall& fw) {
 
 // firewall-blocks when every IP version the listener covers is blocked,
 // firewall-partial when one gets in and another does not.
-void firewall_verdicts(Found& r, const reach::Firewall& fw) {
+void firewall_verdicts(Findings& r, const reach::Firewall& fw) {
     const Facts& f = r.f;
     using firewall::Decision;
     auto who = f.from.empty() ? std::string("other hosts") : f.from;
@@ -97,7 +97,7 @@ void firewall_verdicts(Found& r, const reach::Firewall& fw) {
 
 // A globally routable address the listener covers, and a firewall that
 // lets any source in on its IP version.
-void open_to_internet(Found& r, const reach::Firewall& fw) {
+void open_to_internet(Findings& r, const reach::Firewall& fw) {
     const Facts& f = r.f;
     for (const auto& a : f.addresses) {
         const auto scope = reach::address_scope(a.address);
@@ -124,7 +124,7 @@ void open_to_internet(Found& r, const reach::Firewall& fw) {
 
 } // namespace
 
-void reach(Found& r) {
+void reach(Findings& r) {
     const Facts& f = r.f;
     if (!f.reach_checked)
         return;

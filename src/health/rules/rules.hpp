@@ -13,7 +13,7 @@
 
 namespace netcfg::health::rules {
 
-struct Found {
+struct Findings {
     const Facts& f;
     std::vector<Problem> out;
     void add(Code code, Severity s, std::string message, std::string advice) {
@@ -29,36 +29,36 @@ std::string unit_option(const Facts& f); // " --unit NAME" unless ollama.service
 bool runtime_wins(const Facts& f);
 bool blocked(firewall::Decision d);
 // The one wording of not-visible: what was not seen, and how to see it.
-void not_visible(Found& r, std::string what, std::string advice = "run as root to see it");
+void not_visible(Findings& r, std::string what, std::string advice = "run as root to see it");
 
 // rules/unit.cpp
-void unit_not_found(Found& r);
-void service(Found& r);
-void reload_pending(Found& r);
-void stale(Found& r);
-void visibility(Found& r);
+void unit_not_found(Findings& r);
+void service(Findings& r);
+void reload_pending(Findings& r);
+void stale(Findings& r);
+void visibility(Findings& r);
 // rules/layers.cpp
-void main_unit(Found& r);
-void drop_ins(Found& r);
-void ignored(Found& r);
-void runtime_only(Found& r);
+void main_unit(Findings& r);
+void drop_ins(Findings& r);
+void ignored(Findings& r);
+void runtime_only(Findings& r);
 // rules/listener.cpp
-void foreign_servers(Found& r);
-void listener(Found& r);
-void api(Found& r);
-void api_slow(Found& r);
-void models(Found& r);
+void foreign_servers(Findings& r);
+void listener(Findings& r);
+void api(Findings& r);
+void api_slow(Findings& r);
+void models(Findings& r);
 // The one wording of api-slow, for the unit's API and a container's.
-void api_slow_for(Found& r, const std::string& url, double seconds, std::string advice);
+void api_slow_for(Findings& r, const std::string& url, double seconds, std::string advice);
 // rules/reach.cpp
-void reach(Found& r);
+void reach(Findings& r);
 // rules/proxy.cpp
-void urls(Found& r);
+void urls(Findings& r);
 // rules/origins.cpp
-void origins(Found& r);
-void client_env(Found& r);
+void origins(Findings& r);
+void client_env(Findings& r);
 // rules/containers.cpp
-void containers(Found& r);
-void container_check(Found& r);
+void containers(Findings& r);
+void container_check(Findings& r);
 
 } // namespace netcfg::health::rules

@@ -32,12 +32,12 @@ Wording unit_not_loaded(const std::string& unit, const std::string& load_state) 
 
 namespace rules {
 
-void unit_not_found(Found& r) {
+void unit_not_found(Findings& r) {
     auto said = unit_not_loaded(r.f.unit, r.f.load_state);
     r.add(Code::unit_not_found, Severity::critical, said.message, said.advice);
 }
 
-void service(Found& r) {
+void service(Findings& r) {
     const Facts& f = r.f;
     if (f.active_state == "active")
         return;
@@ -51,7 +51,7 @@ void service(Found& r) {
         fmt::format("see `journalctl -u {}`; start it with `systemctl start {}`", f.unit, f.unit));
 }
 
-void reload_pending(Found& r) {
+void reload_pending(Findings& r) {
     const Facts& f = r.f;
     if (!f.need_daemon_reload)
         return;
@@ -59,26 +59,26 @@ void reload_pending(Found& r) {
         fmt::format("{}'s unit files changed on disk and systemd has not reloaded them", f.unit);
     auto disk = f.layers.environment;
     if (!same(disk, f.systemd_env))
-        msg += fmt::format(" (on disk {}, loaded {})", ollama::describe_value(disk),
-                           ollama::describe_value(f.systemd_env));
+        msg += fmt::format(" (on disk {}, loaded {})", ollama::describe_host(disk),
+                           ollama::describe_host(f.systemd_env));
     r.add(Code::reload_pending, Severity::warning, msg,
           fmt::format("run `systemctl daemon-reload` and restart {}, or `{}`, which does both",
                       f.unit, expose_hint(f)));
 }
 
-void stale(Found& r) {
+void stale(Findings& r) {
     const Facts& f = r.f;
     if (f.active_state != "active" || !f.process_visible || same(f.process_value, f.in_effect))
         return;
     r.add(Code::stale_environment, Severity::warning,
           fmt::format("main PID {} runs with {}, but systemd now gives {} (listening on {} "
                       "after the next restart)",
-                      f.main_pid, ollama::describe_value(f.process_value),
-                      ollama::describe_value(f.in_effect), listen_of(f.in_effect, f.kernel_ipv6)),
+                      f.main_pid, ollama::describe_host(f.process_value),
+                      ollama::describe_host(f.in_effect), listen_of(f.in_effect, f.kernel_ipv6)),
           fmt::format("restart it (`systemctl restart {}`) or run `{}`", f.unit, expose_hint(f)));
 }
 
-void visibility(Found& r) {
+void visibility(Findings& r) {
     const Facts& f = r.f;
     if (f.active_state == "active" && !f.process_visible)
         not_visible(

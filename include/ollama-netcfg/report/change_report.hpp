@@ -23,7 +23,7 @@ struct OriginsChange {
     std::vector<std::string> added, removed;
 };
 
-struct ExposeReport {
+struct ChangeReport {
     std::string command = "expose"; // or "reset", "origins add", "origins remove"
     std::string unit;
     std::string drop_in;                  // full path of the managed drop-in
@@ -64,7 +64,7 @@ struct ExposeReport {
     Status take(change::Outcome outcome);
 };
 
-std::string to_text(const ExposeReport& r);
-nlohmann::json to_json(const ExposeReport& r);
+std::string to_text(const ChangeReport& r);
+nlohmann::json to_json(const ChangeReport& r);
 
 } // namespace netcfg::report

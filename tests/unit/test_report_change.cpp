@@ -1,12 +1,12 @@
-#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/report/change_report.hpp"
 
 #include "catch.hpp"
 
 using namespace netcfg::report;
 
 namespace {
-ExposeReport sample() {
-    ExposeReport r;
+ChangeReport sample() {
+    ChangeReport r;
     r.unit = "ollama.service";
     r.drop_in = "/etc/systemd/system/ollama.service.d/override.conf";
     r.new_value = "0.0.0.0";

@@ -1,4 +1,4 @@
-#include "ollama-netcfg/report/expose_report.hpp"
+#include "ollama-netcfg/report/change_report.hpp"
 
 #include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
@@ -8,12 +8,12 @@
 
 namespace netcfg::report {
 
-bool ExposeReport::proven() const {
+bool ChangeReport::proven() const {
     return !proofs.empty() &&
            std::all_of(proofs.begin(), proofs.end(), [](const Proof& p) { return p.ok; });
 }
 
-void ExposeReport::record_file(const std::string& path, const std::optional<std::string>& before,
+void ChangeReport::record_file(const std::string& path, const std::optional<std::string>& before,
                                const std::optional<std::string>& after) {
     if (before == after)
         return;
@@ -21,7 +21,7 @@ void ExposeReport::record_file(const std::string& path, const std::optional<std:
     files.push_back({path, before, after});
 }
 
-Status ExposeReport::take(change::Outcome o) {
+Status ChangeReport::take(change::Outcome o) {
     changed = changed || o.changed;
     for (auto& f : o.files)
         record_file(f.path, f.before, f.after);
@@ -35,7 +35,7 @@ Status ExposeReport::take(change::Outcome o) {
     return Ok{};
 }
 
-std::string body_text(const ExposeReport& r);
+std::string body_text(const ChangeReport& r);
 
 namespace {
 
@@ -45,7 +45,7 @@ std::string entries_text(const std::vector<std::string>& e) {
 
 // The first line of `origins add/remove` (and reset --origins): the list
 // before and after.
-std::string origins_headline(const ExposeReport& r) {
+std::string origins_headline(const ChangeReport& r) {
     const auto& o = *r.origins;
     const auto now = o.after.empty() ? std::string("OLLAMA_ORIGINS unset")
                                      : fmt::format("OLLAMA_ORIGINS=\"{}\"", entries_text(o.after));
@@ -59,7 +59,7 @@ std::string origins_headline(const ExposeReport& r) {
 
 } // namespace
 
-std::string to_text(const ExposeReport& r) {
+std::string to_text(const ChangeReport& r) {
     std::string out;
     if (r.origins && r.command.starts_with("origins")) {
         out += origins_headline(r);
@@ -93,7 +93,7 @@ std::string to_text(const ExposeReport& r) {
     return out + body_text(r);
 }
 
-std::string body_text(const ExposeReport& r) {
+std::string body_text(const ChangeReport& r) {
     std::string out;
     for (const auto& n : r.notes)
         out += fmt::format("  note: {}\n", n);
@@ -114,7 +114,7 @@ std::string body_text(const ExposeReport& r) {
     return out;
 }
 
-nlohmann::json to_json(const ExposeReport& r) {
+nlohmann::json to_json(const ChangeReport& r) {
     auto opt = [](const std::optional<std::string>& v) {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
