@@ -5,7 +5,7 @@
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/docker.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/change_report.hpp"
@@ -45,7 +45,7 @@ void add_change_options(CLI::App& sub, ChangeArgs& a) {
 }
 
 Status refuse_container_change(const std::string& name, const ollama::HostSetting& want) {
-    auto look = probe::ollama_containers(std::chrono::milliseconds(3000));
+    auto look = docker::ollama_containers(std::chrono::milliseconds(3000));
     if (!look.error.empty())
         return failure(fmt::format("cannot look for container {}: {}", name, look.error),
                        "run as root (or as a member of the docker group)");

@@ -12,7 +12,7 @@
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/docker.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/interfaces.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -98,7 +98,7 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
         sockets, probe::expected_socket(want.host, want.port, resolved, probe::kernel_has_ipv6()),
         true);
     std::vector<change::Holder> foreign;
-    std::optional<probe::DockerLook> docker;
+    std::optional<docker::DockerLook> docker;
     for (const auto& sock : others) {
         pid_t pid = sock.pids.empty() ? 0 : sock.pids.front();
         auto serve = pid ? probe::ollama_serve_process(pid) : std::nullopt;
@@ -109,7 +109,7 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
                          {}};
         if (h.process == "docker-proxy") {
             if (!docker)
-                docker = probe::ollama_containers(std::chrono::milliseconds(2000));
+                docker = docker::ollama_containers(std::chrono::milliseconds(2000));
             for (const auto& c : docker->containers)
                 for (const auto& b : c.bindings)
                     if (c.state == "running" && b.host_port == sock.port)

@@ -4,7 +4,7 @@
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/docker.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
@@ -222,7 +222,7 @@ void read_origin_probes(Facts& f, const InspectOptions& o) {
 // The Ollama containers, each asked through its published port; for one
 // published on every address, what the host firewall says about that port.
 void read_containers(Facts& f, reach::FirewallReading& firewall, const InspectOptions& o) {
-    auto look = probe::ollama_containers(o.api_timeout);
+    auto look = docker::ollama_containers(o.api_timeout);
     f.docker_socket = look.socket;
     f.docker_error = look.error;
     for (auto& c : look.containers) {

@@ -1,11 +1,13 @@
-#include "ollama-netcfg/probe/docker.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 
 #include "ollama-netcfg/probe/http.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-namespace netcfg::probe {
+namespace netcfg::docker {
+
+using probe::HttpAnswer;
 namespace {
 
 constexpr const char* sockets[] = {"/run/docker.sock", "/run/podman/podman.sock"};
@@ -17,7 +19,7 @@ bool is_socket(const char* path) {
 
 HttpAnswer api_get(const std::string& socket, const std::string& path,
                    std::chrono::milliseconds timeout) {
-    return get_unix(socket, path, timeout);
+    return probe::get_unix(socket, path, timeout);
 }
 
 std::string failed(const HttpAnswer& a) {
@@ -50,4 +52,4 @@ DockerLook ollama_containers(std::chrono::milliseconds timeout) {
     return look;
 }
 
-} // namespace netcfg::probe
+} // namespace netcfg::docker
