@@ -9,15 +9,16 @@
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/interfaces.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/report/reach_view.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
@@ -144,31 +145,11 @@ Status expose_offline(const ExposeOptions& o, const ChangeScope& t, const ollama
         rep);
 }
 
-// One line per container network: whether its containers get through.
-void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
-                  ChangeReport& rep) {
+// The advice for a container network the firewall keeps out.
+void bridge_notes(const std::vector<reach::Bridge>& bridges, ChangeReport& rep) {
     for (const auto& b : bridges) {
-        if (!b.reachable) {
-            rep.reach.push_back(fmt::format("--   container containers on {} cannot reach it (it "
-                                            "does not listen on {})",
-                                            b.interface, b.gateway));
-            continue;
-        }
-        const bool in = b.can_connect();
         const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
-        rep.reach.push_back(fmt::format(
-            "{:<4} container containers on {} {} http://{}:{}{}",
-            in       ? "ok"
-            : unsure ? "??"
-                     : "FAIL",
-            b.interface,
-            in       ? "reach it at"
-            : unsure ? "may not reach"
-                     : "cannot reach",
-            b.gateway, port,
-            b.firewall ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
-                       : std::string()));
-        if (!in && !unsure && !b.open_command_text.empty())
+        if (b.reachable && !b.can_connect() && !unsure && !b.open_command_text.empty())
             rep.notes.push_back(fmt::format(
                 "to let containers on {} in: sudo {}{}", b.interface, b.open_command_text,
                 b.open_command.empty() ? std::string()
@@ -176,33 +157,21 @@ void bridge_lines(const std::vector<reach::Bridge>& bridges, std::uint16_t port,
     }
 }
 
-// report_reach's lines: the other addresses, the bridges, the firewall per
-// IP version (opened with --open-firewall), who can connect.
+// The firewall for the listener and each container network (opened with
+// --open-firewall), and who can connect.
 Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
                    const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
                    reach::Survey& seen, const reach::Owner& owner, ChangeReport& rep) {
-    for (const auto& a : seen.addresses)
-        if (a.represented_by.empty())
-            rep.reach.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
-                                            a.ok                ? "ok"
-                                            : a.skipped.empty() ? "FAIL"
-                                                                : "--",
-                                            "address", a.url, a.interface, a.family, a.detail));
-    for (const auto& n : reach::not_asked(seen.addresses))
-        rep.reach.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "
-                                        "same socket as {}: not asked",
-                                        n.count, n.family, n.count == 1 ? "" : "es", n.interface,
-                                        n.asked));
     const auto families = reach::covered_families(sockets);
     if (want.loopback()) {
-        bridge_lines(seen.bridges, want.port, rep);
+        bridge_notes(seen.bridges, rep);
         rep.who_can_connect = reach::who_can_connect(families, nullptr, o.from);
         return Ok{};
     }
     // A run that changed nothing (a post-update script) skips the firewall
     // unless asked about it: it stays a few milliseconds.
     if (!rep.changed && !o.open_firewall && o.from.empty()) {
-        bridge_lines(seen.bridges, want.port, rep);
+        bridge_notes(seen.bridges, rep);
         reach::Firewall skipped;
         skipped.visible = false;
         skipped.why_not = "skipped on a run that changed nothing; `ollama-netcfg status` shows it";
@@ -230,21 +199,11 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
         firewall.changed();
         fw = firewall.judge(want, sockets, o.from, &seen.bridges);
     }
-    bridge_lines(seen.bridges, want.port, rep);
+    bridge_notes(seen.bridges, rep);
     rep.who_can_connect = reach::who_can_connect(families, &fw, o.from);
     rep.firewall = fw;
-    if (!fw.visible) {
-        rep.reach.push_back("--   firewall  not inspected: " + fw.why_not);
+    if (!fw.visible)
         return Ok{};
-    }
-    for (const auto& v : fw.families)
-        rep.reach.push_back(
-            fmt::format("{:<4} firewall  IPv{}: {}: new connections from {} to port {} {} ({})",
-                        v.verdict.decision == firewall::Decision::accept      ? "ok"
-                        : v.verdict.decision == firewall::Decision::undecided ? "??"
-                                                                              : "FAIL",
-                        v.family, v.verdict.backend, o.from.empty() ? "other hosts" : o.from,
-                        want.port, firewall::decision_name(v.verdict.decision), v.verdict.reason));
     const bool open = fw.verdict.decision == firewall::Decision::accept;
     if (!open && !o.open_firewall && !fw.open_command_text.empty())
         rep.notes.push_back(
@@ -265,9 +224,11 @@ Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
     auto seen = reach::survey(want, sockets, std::chrono::milliseconds(2000));
     rep.from = o.from;
     auto st = judge_reach(firewall, o, want, sockets, seen, owner, rep);
-    // Structured for --json, the bridges with their verdicts.
     rep.addresses = std::move(seen.addresses);
-    rep.bridges = std::move(seen.bridges);
+    if (st)
+        rep.bridges = std::move(seen.bridges); // with their verdicts
+    rep.reach =
+        report::change_reach_lines(rep.addresses, rep.bridges, rep.firewall, o.from, want.port);
     return st;
 }
 

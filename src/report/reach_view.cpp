@@ -41,6 +41,35 @@ nlohmann::json family_json(const reach::Firewall& fw, int version) {
             {"open_command", v ? v->open_command_text : none}};
 }
 
+// ok, ?? or FAIL for a decision.
+std::string_view mark(firewall::Decision d) {
+    return d == firewall::Decision::accept      ? "ok"
+           : d == firewall::Decision::undecided ? "??"
+                                                : "FAIL";
+}
+
+// expose's line for a container network: whether its containers get through.
+std::string change_bridge_line(const reach::Bridge& b, std::uint16_t port) {
+    if (!b.reachable)
+        return fmt::format("--   container containers on {} cannot reach it (it does not listen "
+                           "on {})",
+                           b.interface, b.gateway);
+    const bool in = b.can_connect();
+    const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
+    return fmt::format("{:<4} container containers on {} {} http://{}:{}{}",
+                       in       ? "ok"
+                       : unsure ? "??"
+                                : "FAIL",
+                       b.interface,
+                       in       ? "reach it at"
+                       : unsure ? "may not reach"
+                                : "cannot reach",
+                       b.gateway, port,
+                       b.firewall
+                           ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
+                           : std::string());
+}
+
 } // namespace
 
 // What a container on a bridge gets, from the listener and the firewall.
@@ -177,6 +206,40 @@ nlohmann::json openings_view_json(const std::vector<reach::Opening>& openings) {
                                                          : nlohmann::json(o.interface)},
                        {"owners", owners}});
     }
+    return out;
+}
+
+std::vector<std::string> change_reach_lines(const std::vector<reach::AddressProbe>& addresses,
+                                            const std::vector<reach::Bridge>& bridges,
+                                            const std::optional<reach::Firewall>& fw,
+                                            const std::string& from, std::uint16_t port) {
+    std::vector<std::string> out;
+    for (const auto& a : addresses)
+        if (a.represented_by.empty())
+            out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
+                                      a.ok                ? "ok"
+                                      : a.skipped.empty() ? "FAIL"
+                                                          : "--",
+                                      "address", a.url, a.interface, a.family, a.detail));
+    for (const auto& n : reach::not_asked(addresses))
+        out.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "
+                                  "same socket as {}: not asked",
+                                  n.count, n.family, n.count == 1 ? "" : "es", n.interface,
+                                  n.asked));
+    for (const auto& b : bridges)
+        out.push_back(change_bridge_line(b, port));
+    if (!fw)
+        return out;
+    if (!fw->visible) {
+        out.push_back("--   firewall  not inspected: " + fw->why_not);
+        return out;
+    }
+    for (const auto& v : fw->families)
+        out.push_back(
+            fmt::format("{:<4} firewall  IPv{}: {}: new connections from {} to port {} {} ({})",
+                        mark(v.verdict.decision), v.family, v.verdict.backend,
+                        from.empty() ? "other hosts" : from, port,
+                        firewall::decision_name(v.verdict.decision), v.verdict.reason));
     return out;
 }
 

@@ -1,7 +1,6 @@
 // Planning OLLAMA_HOST (expose): one setting left, in the managed drop-in.
-#include "ollama-netcfg/change/plan_host.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/change/plan_host.hpp"
 
 using namespace netcfg;
 using config::LayerInput;
@@ -36,12 +35,15 @@ const change::FileEdit* edit_of(const change::HostPlan& p, const std::string& pa
     return nullptr;
 }
 
-ollama::HostSetting want(const std::string& v) { return ollama::read_ollama_host(v); }
+ollama::HostSetting want(const std::string& v) {
+    return ollama::read_ollama_host(v);
+}
 
 } // namespace
 
 TEST_CASE("plan_host writes ADDR into a new managed drop-in", "[plan][host]") {
-    auto p = change::plan_host(layers(unit_text, std::nullopt), scope(), "0.0.0.0", want("0.0.0.0"));
+    auto p =
+        change::plan_host(layers(unit_text, std::nullopt), scope(), "0.0.0.0", want("0.0.0.0"));
     REQUIRE(p);
     const auto* e = edit_of(*p, managed);
     REQUIRE(e);
@@ -55,8 +57,9 @@ TEST_CASE("plan_host writes ADDR into a new managed drop-in", "[plan][host]") {
 TEST_CASE("plan_host moves a setting out of the main unit and later drop-ins, keeping copies",
           "[plan][host]") {
     auto p = change::plan_host(
-        layers(unit_text + "Environment=\"OLLAMA_HOST=127.0.0.1:8080\"\n", std::nullopt,
-               "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=CUDA_VISIBLE_DEVICES=0\n"),
+        layers(
+            unit_text + "Environment=\"OLLAMA_HOST=127.0.0.1:8080\"\n", std::nullopt,
+            "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=CUDA_VISIBLE_DEVICES=0\n"),
         scope(), "[::]", want("[::]"));
     REQUIRE(p);
     REQUIRE(p->edits.size() == 3);
@@ -87,8 +90,8 @@ TEST_CASE("plan_host takes out the runtime drop-in for a persistent setting, and
     REQUIRE(p);
     const auto* e = edit_of(*p, runtime);
     REQUIRE(e);
-    CHECK(!e->new_content);   // left empty: removed
-    CHECK(!e->keep_backup);   // /run goes at the next reboot anyway
+    CHECK(!e->new_content); // left empty: removed
+    CHECK(!e->keep_backup); // /run goes at the next reboot anyway
     auto r = change::plan_host(
         layers(unit_text + "Environment=\"OLLAMA_HOST=127.0.0.1\"\n", std::nullopt), scope(true),
         "0.0.0.0:11435", want("0.0.0.0:11435"));
@@ -102,12 +105,13 @@ TEST_CASE("plan_host refuses when a layer it does not edit would still win", "[p
     l.push_back({LayerKind::environment_file, "/etc/ollama.env", "OLLAMA_HOST=127.0.0.1\n", {}});
     auto p = change::plan_host(l, scope(), "0.0.0.0", want("0.0.0.0"));
     REQUIRE(!p);
-    CHECK_THAT(p.error().message, Catch::Contains("/etc/ollama.env") &&
-                                      Catch::Contains("which expose does not edit"));
+    CHECK_THAT(p.error().message,
+               Catch::Contains("/etc/ollama.env") && Catch::Contains("which expose does not edit"));
 }
 
 TEST_CASE("plan_host removes Environment= words systemd ignores, and says so", "[plan][host]") {
-    const std::string pasted = "[Service]\nEnvironment=\xe2\x80\x9cOLLAMA_HOST=0.0.0.0\xe2\x80\x9d\n";
+    const std::string pasted =
+        "[Service]\nEnvironment=\xe2\x80\x9cOLLAMA_HOST=0.0.0.0\xe2\x80\x9d\n";
     auto p = change::plan_host(layers(unit_text, pasted), scope(), "0.0.0.0", want("0.0.0.0"));
     REQUIRE(p);
     const auto* e = edit_of(*p, managed);

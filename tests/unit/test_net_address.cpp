@@ -1,6 +1,5 @@
-#include "ollama-netcfg/net/address.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/net/address.hpp"
 
 using namespace netcfg::net;
 

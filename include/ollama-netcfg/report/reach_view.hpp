@@ -20,6 +20,14 @@ std::string reach_lines(const health::Facts& f);
 std::string opening_text(const reach::Opening& o);
 std::string who_can_connect(const health::Facts& f);
 
+// expose: after its proof, one line per other address asked, container
+// network and firewall verdict per IP version (`fw` absent: not judged),
+// each starting ok, FAIL, -- (skipped, not judged) or ?? (undecided).
+std::vector<std::string> change_reach_lines(const std::vector<reach::AddressProbe>& addresses,
+                                            const std::vector<reach::Bridge>& bridges,
+                                            const std::optional<reach::Firewall>& fw,
+                                            const std::string& from, std::uint16_t port);
+
 // The firewall's decision for one IP version (4, 6), as --json names it:
 // accepted, dropped, rejected, undecided, not-covered (the socket does not
 // accept that version) or not-judged (--from names the other version).
