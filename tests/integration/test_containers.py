@@ -58,6 +58,20 @@ def verdicts(sb):
     return {b["interface"]: b["can_connect"] for b in j["bridges"]}, j, codes
 
 
+def wait_ruleset_settled(sb):
+    """After `firewall-cmd --reload`, dockerd (told over D-Bus) puts its
+    chains and bridges back a moment later, slower on a loaded machine: wait
+    until the ruleset stays the same over a few reads in a row, so that the
+    tool and the containers are asked about the same rules."""
+    seen = []
+
+    def same_three_times():
+        seen.append(sb.run(["sh", "-c", "nft list ruleset | md5sum"]).stdout)
+        return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]
+
+    sb.wait_until(same_three_times, timeout=30, what="the ruleset to settle after a reload")
+
+
 def assert_tool_matches_containers(sb):
     said, j, codes = verdicts(sb)
     for network in (None, NETWORK):
@@ -267,6 +281,7 @@ def firewalld_zones_decide_for_containers_and_for_containers_adds_subnet_rules(s
         assert r.returncode == 0, (r.stdout, r.stderr)
         for subnet in ("172.17.0.0/16", "172.30.0.0/24"):
             assert 'source address="%s" port port="11434"' % subnet in r.stdout, r.stdout
+        wait_ruleset_settled(sb)
         said, j, codes = assert_tool_matches_containers(sb)
         assert all(said.values()) and "containers-cannot-reach" not in codes, (said, codes)
         r = sb.tool("reset")
