@@ -13,7 +13,7 @@
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/interfaces.hpp"
+#include "ollama-netcfg/probe/sysctl.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"

@@ -1,4 +1,4 @@
-#include "ollama-netcfg/probe/interfaces.hpp"
+#include "ollama-netcfg/probe/sysctl.hpp"
 
 #include "ollama-netcfg/util/atomic_file.hpp"
 
