@@ -1,6 +1,6 @@
 // The firewall record's bookkeeping (pure): which openings the tool made and
 // for whom, so that each reset closes only what no one else still needs.
-#include "ollama-netcfg/reach/open.hpp"
+#include "ollama-netcfg/reach/openings.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
