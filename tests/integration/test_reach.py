@@ -439,6 +439,15 @@ def firewalld_reject_then_open_firewall_from_one_client_then_reset(sb):
           "systemctl start firewalld")
     sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
                   what="firewalld")
+    # With firewalld too, each run reads the ruleset once (and never asks
+    # firewall-cmd to read it).
+    env = count_firewall_runs(sb)
+    firewall_runs(sb)
+    for args in (["expose", "0.0.0.0"], ["status"], ["check", "--from", "192.0.2.11"]):
+        sb.tool(*args, env=env)
+        runs, reads = firewall_runs(sb)
+        assert reads == ["nft -j list ruleset"] and runs == {"nft": 1}, (args, runs, reads)
+    restore(sb)
     r = expose_ok(sb, "0.0.0.0")
     for v in (4, 6):
         assert ("FAIL firewall  IPv%d: firewalld: new connections from other hosts to port "
