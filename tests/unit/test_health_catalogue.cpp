@@ -84,3 +84,30 @@ TEST_CASE("no code is made or spelled outside the catalogue", "[catalogue]") {
     }
     CHECK(files > 50);
 }
+
+// found_in names "FILE FUNCTION" pairs (FILE under src/health/ for the
+// rules, else under src/): each function is defined or called there, so
+// the table says where each code comes from.
+TEST_CASE("each code's found_in names functions that are there", "[catalogue]") {
+    for (const auto& rule : catalogue()) {
+        INFO(rule.name);
+        std::string places(rule.found_in);
+        std::size_t at = 0;
+        while (at < places.size()) {
+            auto end = places.find(", ", at);
+            if (end == std::string::npos)
+                end = places.size();
+            const auto place = places.substr(at, end - at);
+            at = end + 2;
+            const auto space = place.find(' ');
+            REQUIRE(space != std::string::npos);
+            const auto file = place.substr(0, space);
+            const auto function = place.substr(space + 1);
+            const auto dir = file.starts_with("rules/") ? "/src/health/" : "/src/";
+            const auto text = slurp(std::string(NETCFG_SOURCE_DIR) + dir + file);
+            INFO(place);
+            CHECK(!text.empty());
+            CHECK(text.find(function + "(") != std::string::npos);
+        }
+    }
+}

@@ -10,9 +10,8 @@
 
 namespace netcfg::health::rules {
 
-// An OLLAMA_ORIGINS Ollama cannot start with; pages whose requests it
-// refuses (check --origin).
-void origins(Findings& r) {
+// An OLLAMA_ORIGINS Ollama cannot start with.
+void bad_origins(Findings& r) {
     const Facts& f = r.f;
     const auto& o = f.origins;
     if (auto panic = ollama::origins_panic(o.in_effect.value_or(""))) {
@@ -38,6 +37,11 @@ void origins(Findings& r) {
                                 "it in {})",
                                 panic->entry, o.source));
     }
+}
+
+// `*`: every site's pages may call this Ollama from their visitors' browsers.
+void open_to_any_site(Findings& r) {
+    const auto& o = r.f.origins;
     const auto entries = ollama::split_origins(o.in_effect.value_or(""));
     if (std::find(entries.begin(), entries.end(), "*") != entries.end())
         r.add(Code::open_to_any_site, Severity::warning,
@@ -48,6 +52,12 @@ void origins(Findings& r) {
               "name your own front ends instead: sudo ollama-netcfg origins remove '*' && sudo "
               "ollama-netcfg origins add https://chat.example.org (or --preset "
               "browser-extensions)");
+}
+
+// check --origin: pages from there whose requests Ollama refuses.
+void origin_refused(Findings& r) {
+    const Facts& f = r.f;
+    const auto& o = f.origins;
     for (const auto& p : f.origin_probes) {
         if (p.let_through())
             continue;

@@ -55,7 +55,9 @@ void reach(Findings& r);
 // rules/proxy.cpp
 void urls(Findings& r);
 // rules/origins.cpp
-void origins(Findings& r);
+void bad_origins(Findings& r);
+void open_to_any_site(Findings& r);
+void origin_refused(Findings& r);
 void client_env(Findings& r);
 // rules/containers.cpp
 void containers(Findings& r);
