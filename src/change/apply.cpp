@@ -50,9 +50,9 @@ Status reload(Manager& m, Deadline deadline, Outcome& rep) {
     return Ok{};
 }
 
-// Restarts the unit; returns its NRestarts afterwards.
-Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline deadline, Outcome& rep,
-                              Progress* progress) {
+// Restarts the unit; returns its state afterwards.
+Result<UnitState> restart(Manager& m, const std::string& unit, Deadline deadline, Outcome& rep,
+                          Progress* progress) {
     std::function<void()> tick;
     if (progress) {
         progress->phase(fmt::format("restarting {}, waiting for its job", unit));
@@ -71,7 +71,7 @@ Result<std::uint32_t> restart(Manager& m, const std::string& unit, Deadline dead
                        fmt::format("see `journalctl -u {}`", unit));
     }
     rep.actions.push_back(fmt::format("restarted {} (job done, main PID {})", unit, s->main_pid));
-    return s->n_restarts;
+    return *s;
 }
 
 // Writes the edits in order; edits[0, written) reached the disk, so a
@@ -139,7 +139,7 @@ bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
         return false;
     }
     auto prover = prover_for(m, unit, o.previous, o.progress);
-    auto proofs = wait_for_proof(prover, deadline, *r);
+    auto proofs = wait_for_proof(prover, deadline, r->n_restarts);
     if (proofs && all_ok(*proofs)) {
         rep.actions.push_back(fmt::format("the previous setting is back: {} listens on {}", unit,
                                           o.previous.listen.listen_address()));
@@ -223,8 +223,12 @@ std::optional<Error> carry_out(Manager& manager, const UnitState& before,
         auto r = restart(manager, o.unit, o.deadline, rep, o.progress);
         if (!r)
             return undo(r.error());
-        restarts_before = *r;
+        state = *r;
+        restarts_before = state.n_restarts;
     }
+    // A unit that was stopped had no cgroup before: what is said after the
+    // proof (who can connect, what local clients need) is about this one.
+    rep.control_group = state.control_group;
 
     auto proofs = wait_for_proof(prover, o.deadline, restarts_before);
     if (!proofs)

@@ -13,9 +13,9 @@
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/probe/sysctl.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/probe/sysctl.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
@@ -320,10 +320,12 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
             return apply_client_env(target->unit, *want, session->state.control_group, true, rep);
         return Ok{};
     }
-    if (auto st = rep.take(change::apply(
-            *session->manager, session->state, plan->edits, plan->target,
-            {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress}));
-        !st)
+    auto outcome = change::apply(
+        *session->manager, session->state, plan->edits, plan->target,
+        {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress});
+    // What follows is about the service as it runs now (started, if it was not).
+    session->state.control_group = outcome.control_group;
+    if (auto st = rep.take(std::move(outcome)); !st)
         return st;
     if (rep.origins && !rep.origins->added.empty()) {
         auto recorded = change::recorded_origins(target->unit);

@@ -163,10 +163,12 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
                                     rep);
         return Ok{};
     }
-    if (auto st = rep.take(
-            change::apply(*session->manager, session->state, edits, t,
-                          {target->unit, session->deadline, args.no_rollback, previous, progress}));
-        !st)
+    auto outcome =
+        change::apply(*session->manager, session->state, edits, t,
+                      {target->unit, session->deadline, args.no_rollback, previous, progress});
+    // What follows is about the service as it runs now (started, if it was not).
+    session->state.control_group = outcome.control_group;
+    if (auto st = rep.take(std::move(outcome)); !st)
         return st;
     if (rep.origins)
         if (auto st = change::record_origins(target->unit, {}); !st)

@@ -806,5 +806,29 @@ def the_firewall_is_read_once_per_run_whatever_it_is_asked(sb):
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
 
 
+# --- facts after the action ---------------------------------------------------
+
+@case
+def expose_on_a_stopped_service_speaks_of_the_service_it_started(sb):
+    """A stopped unit has no cgroup: who can connect and what the local
+    client needs are judged after the start, from the service now running,
+    and match what a client host gets."""
+    start(sb)
+    sb.sh("systemctl stop ollama")
+    r = sb.tool("expose", "0.0.0.0", "--json")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    j = json.loads(r.stdout)
+    assert "restarted ollama.service" in " ".join(j["actions"]), j["actions"]
+    assert j["who_can_connect"].startswith("any IPv4 and IPv6 host"), j["who_can_connect"]
+    assert j["client_export"] is None and j["listen"] == "*:11434", j
+    assert families_seen(sb, "c1") == {"ipv4": True, "ipv6": True}
+    sb.sh("systemctl stop ollama")
+    r = sb.tool("expose", "127.0.0.1:11435")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "who can connect: this host only (a loopback listener)" in r.stdout, r.stdout
+    assert "export OLLAMA_HOST=127.0.0.1:11435" in r.stdout, r.stdout
+    assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+
+
 if __name__ == "__main__":
     run(setup=setup, teardown_each=clean)

@@ -33,6 +33,7 @@ struct Outcome {
     std::vector<Proof> proofs;
     std::vector<std::string> journal; // the unit's last lines, on failure
     bool rolled_back = false;         // a failure put every file back and the old state is proven
+    std::string control_group; // the unit's cgroup after the change (it has one once started)
     std::optional<Error> error;
 
     bool proven() const {
