@@ -157,6 +157,30 @@ void bridge_notes(const std::vector<reach::Bridge>& bridges, ChangeReport& rep) 
     }
 }
 
+// --open-firewall was asked, and after it the firewall still drops or
+// rejects the clients on an IP version the listener accepts (a firewall
+// this tool does not change, such as a bare nftables ruleset): the run
+// fails rather than end as if the port were open. The listener stays as
+// proven.
+Status still_closed(const reach::Firewall& fw, const std::string& from, std::uint16_t port) {
+    std::string closed;
+    for (const auto& v : fw.families)
+        if (v.verdict.decision == firewall::Decision::drop ||
+            v.verdict.decision == firewall::Decision::reject)
+            closed += fmt::format("{}IPv{} {} by {} ({})", closed.empty() ? "" : ", ", v.family,
+                                  firewall::decision_name(v.verdict.decision), v.verdict.backend,
+                                  v.verdict.reason);
+    if (closed.empty())
+        return Ok{};
+    return failure(fmt::format("--open-firewall: port {} is still closed to {}: {}; Ollama "
+                               "itself listens as asked",
+                               port, from.empty() ? "other hosts" : from, closed),
+                   fw.open_command_text.empty()
+                       ? std::string("open the port in that firewall by hand")
+                       : fmt::format("this tool does not change that firewall; run: sudo {}",
+                                     fw.open_command_text));
+}
+
 // The firewall for the listener and each container network (opened with
 // --open-firewall), and who can connect.
 Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
@@ -209,6 +233,8 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
         rep.notes.push_back(
             fmt::format("to let clients in: sudo {}{}", fw.open_command_text,
                         fw.open_command.empty() ? "" : ", or add --open-firewall [--from CIDR]"));
+    if (o.open_firewall)
+        return still_closed(fw, o.from, want.port);
     return Ok{};
 }
 
@@ -225,8 +251,7 @@ Status report_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
     rep.from = o.from;
     auto st = judge_reach(firewall, o, want, sockets, seen, owner, rep);
     rep.addresses = std::move(seen.addresses);
-    if (st)
-        rep.bridges = std::move(seen.bridges); // with their verdicts
+    rep.bridges = std::move(seen.bridges); // with their verdicts, as far as judged
     rep.reach =
         report::change_reach_lines(rep.addresses, rep.bridges, rep.firewall, o.from, want.port);
     return st;

@@ -383,10 +383,17 @@ def nftables_drop_rule_is_found_and_its_open_command_works(sb):
     assert not client_sees(sb, "c1", URL6)
     fw, codes, rc = firewall_of(sb, "--from", "192.0.2.12/32")
     assert fw["decision"] == "dropped" and rc == 2, fw
-    # expose --open-firewall does not touch a bare nftables ruleset: it prints the rule.
+    # expose --open-firewall does not touch a bare nftables ruleset: it prints
+    # the rule, and since the port stays closed to what was asked, it fails
+    # (exit 1) rather than end as if it were open; the listener is as asked.
     before = sb.run(["nft", "list", "ruleset"]).stdout
-    r = expose_ok(sb, "0.0.0.0", "--open-firewall", "--from", "192.0.2.12/32")
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.12/32")
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert ("--open-firewall: port 11434 is still closed to 192.0.2.12/32: IPv4 dropped by "
+            "nftables") in r.stderr, r.stderr
+    assert "run: sudo nft insert rule inet filter input ip saddr 192.0.2.12" in r.stderr, r.stderr
     assert "nftables is not changed by this tool" in r.stdout, r.stdout
+    assert "OLLAMA_HOST=0.0.0.0" in unit_env_of(sb)
     # Not for .12 yet; c1's own rule lets it in, which the tool cannot rule out for "others".
     assert ("who can connect: no IPv4 host in 192.0.2.12/32 (nftables drops it; other IPv4 "
             "hosts: undecided (nftables rules)), no other IPv6 host (nftables drops it);") \
@@ -538,6 +545,10 @@ def reverse_proxy_host_check_403_is_diagnosed_and_proxy_config_fixes_it(sb):
 
 
 # --- no false sense of safety: what --from, reset, a proxy and an agent say ----
+
+def unit_env_of(sb):
+    return sb.run(["systemctl", "show", "-P", "Environment", "ollama.service"]).stdout
+
 
 def who_line(out):
     return [l for l in out.splitlines() if "who can connect:" in l][0]

@@ -80,7 +80,8 @@ options:
     description:
       - With ufw or firewalld, add a persistent rule for the port (once), recorded so that
         O(state=absent) removes exactly it. With plain nftables or iptables the rule is only
-        printed, in RV(notes).
+        printed, in RV(notes), and the task fails while the port stays closed to the clients
+        (Ollama itself listens as asked).
       - Only with O(state=present).
     type: bool
     default: false
