@@ -186,16 +186,20 @@ def root_dir_edits_an_image_without_touching_the_running_system(sb):
     r = sb.tool("expose", "[::]", "--root", image)
     assert r.returncode == 0 and "nothing to do" in r.stdout, r.stdout
     # --dry-run with --root shows the diff and writes nothing, for every
-    # command that changes the unit (origins add wrote before).
-    for cmd in (["expose", "0.0.0.0"], ["reset"], ["origins", "add", "http://192.0.2.50:3000"],
-                ["origins", "remove", "http://192.0.2.50:3000"]):
+    # command that changes the unit (origins add/remove wrote before).
+    def dry_run_writes_nothing(*cmd):
+        before = sb.read(in_image)
         r = sb.tool(*cmd, "--root", image, "--dry-run")
-        assert r.returncode == 0 and "+++ b" + in_image in r.stdout, (cmd, r.stdout, r.stderr)
-        assert "wrote" not in r.stdout, (cmd, r.stdout)
-        assert sb.read(in_image) == '[Service]\nEnvironment="OLLAMA_HOST=[::]"\n', cmd
+        assert r.returncode == 0 and "@@" in r.stdout, (cmd, r.stdout, r.stderr)
+        assert "--- a" + in_image in r.stdout or "+++ b" + in_image in r.stdout, r.stdout
+        assert "wrote" not in r.stdout and sb.read(in_image) == before, (cmd, r.stdout)
+
+    for cmd in (["expose", "0.0.0.0"], ["reset"], ["origins", "add", "http://192.0.2.50:3000"]):
+        dry_run_writes_nothing(*cmd)
     r = sb.tool("origins", "add", "http://192.0.2.50:3000", "--root", image)
     assert r.returncode == 0 and "wrote " + in_image in r.stdout, (r.stdout, r.stderr)
     assert "OLLAMA_ORIGINS=http://192.0.2.50:3000" in sb.read(in_image)
+    dry_run_writes_nothing("origins", "remove", "http://192.0.2.50:3000")
     r = sb.tool("origins", "remove", "http://192.0.2.50:3000", "--root", image)
     assert r.returncode == 0 and "OLLAMA_ORIGINS" not in sb.read(in_image), r.stdout
     r = sb.tool("reset", "--root", image)
