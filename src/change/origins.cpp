@@ -61,6 +61,10 @@ FileEdit moved_edit(const config::LayerInput& l, const std::string& unit) {
 
 } // namespace
 
+std::vector<std::string> origins_in_effect(const std::vector<config::LayerInput>& layers) {
+    return entries_of(config::resolve(layers, var));
+}
+
 OriginsTarget origins_target_of(const config::Resolution& r) {
     return {r.environment, r.effective, {}};
 }

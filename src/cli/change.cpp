@@ -2,10 +2,10 @@
 
 #include "ollama-netcfg/change/client_env.hpp"
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/change_report.hpp"
@@ -282,6 +282,11 @@ Status apply_client_env(const std::string& unit, const ollama::HostSetting& want
     rep.actions.insert(rep.actions.end(), done->begin(), done->end());
     rep.changed = rep.changed || !done->empty();
     return Ok{};
+}
+
+void add_firewall_change(const reach::FirewallChange& change, report::ChangeReport& rep) {
+    rep.actions.insert(rep.actions.end(), change.actions.begin(), change.actions.end());
+    rep.notes.insert(rep.notes.end(), change.notes.begin(), change.notes.end());
 }
 
 void print_change_report(const report::ChangeReport& rep, const GlobalOptions& g) {

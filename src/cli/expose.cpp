@@ -6,9 +6,9 @@
 
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/change/origins.hpp"
+#include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
-#include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -20,16 +20,13 @@
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
-#include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <fmt/format.h>
 
 namespace netcfg::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using change::FileEdit;
-using config::LayerKind;
 using report::ChangeReport;
 
 constexpr std::string_view host_var = ollama::variable;
@@ -39,11 +36,8 @@ constexpr std::string_view host_var = ollama::variable;
 Status plan_allow_origins(const Session& s, const ChangeScope& t,
                           const std::vector<std::string>& asked, change::HostPlan& plan,
                           ChangeReport& rep) {
-    auto layers = s.origin_layers;
-    for (const auto& e : plan.edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-    const auto current = ollama::split_origins(
-        config::resolve(layers, ollama::origins_variable).effective.value_or(""));
+    const auto layers = change::with_edits(s.origin_layers, plan.edits);
+    const auto current = change::origins_in_effect(layers);
     const auto to_add = change::origins_to_add(asked, current, rep.notes);
     auto o = change::plan_origins(layers, t.unit, t.drop_in.string(),
                                   ollama::with_origins(current, to_add), t.runtime);
@@ -207,8 +201,7 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
         auto change = reach::open_firewall(fw, want.port, o.from, owner, false);
         if (!change)
             return change.error();
-        rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
-        rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
+        add_firewall_change(*change, rep);
         if (o.for_containers) {
             // Read again: the rule just added may let containers in too.
             firewall.changed();
@@ -216,8 +209,7 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
             auto more = reach::open_for_containers(seen.bridges, want.port, owner, false);
             if (!more)
                 return more.error();
-            rep.actions.insert(rep.actions.end(), more->actions.begin(), more->actions.end());
-            rep.notes.insert(rep.notes.end(), more->notes.begin(), more->notes.end());
+            add_firewall_change(*more, rep);
         }
         // Read again: what clients get now is the rules as changed.
         firewall.changed();
@@ -337,8 +329,7 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
             auto change = reach::open_firewall(*planned, want->port, o.from, owner, true);
             if (!change)
                 return change.error();
-            rep.actions.insert(rep.actions.end(), change->actions.begin(), change->actions.end());
-            rep.notes.insert(rep.notes.end(), change->notes.begin(), change->notes.end());
+            add_firewall_change(*change, rep);
             rep.changed = rep.changed || !change->actions.empty();
         }
         if (o.client_env)

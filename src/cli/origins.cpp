@@ -64,10 +64,6 @@ Result<Asked> asked_origins(const OriginsOptions& o) {
     return a;
 }
 
-std::vector<std::string> entries_in_effect(const std::vector<config::LayerInput>& layers) {
-    return ollama::split_origins(config::resolve(layers, origins_var).effective.value_or(""));
-}
-
 // --root: the image's managed drop-in gets the entries `change` makes of
 // the ones it sets now.
 Status origins_offline(
@@ -77,8 +73,7 @@ Status origins_offline(
     return change_offline(
         t, o.change.dry_run,
         [&](const config::LayerInput& layer) -> Result<std::vector<change::FileEdit>> {
-            const auto current = ollama::split_origins(
-                unitfile::effective_value(layer.content.value_or(""), origins_var).value_or(""));
+            const auto current = change::origins_in_effect({layer});
             auto plan =
                 change::plan_origins({layer}, t.unit, t.drop_in.string(), change(current), true);
             if (!plan)
@@ -164,7 +159,7 @@ Status add(const OriginsOptions& o, ChangeReport& rep, Progress* progress) {
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
-    const auto current = entries_in_effect(s->origin_layers);
+    const auto current = change::origins_in_effect(s->origin_layers);
     rep.origins->added = change::origins_to_add(asked->origins, current, rep.notes);
     auto recorded = change::recorded_origins(t->unit);
     if (!recorded)
@@ -205,7 +200,7 @@ Status remove(const OriginsOptions& given, ChangeReport& rep, Progress* progress
     auto s = open_session(*t, "origins remove", o.change.dry_run);
     if (!s)
         return s.error();
-    const auto current = entries_in_effect(s->origin_layers);
+    const auto current = change::origins_in_effect(s->origin_layers);
     for (const auto& a : o.origins) {
         if (std::find(current.begin(), current.end(), a) != current.end()) {
             rep.origins->removed.push_back(a);

@@ -2,6 +2,7 @@
 
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/change/origins.hpp"
+#include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -50,11 +51,8 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
 Status plan_reset_origins(const Session& s, const ChangeScope& t, bool reset_origins,
                           std::vector<FileEdit>& edits, change::Target& target,
                           change::Target& previous, ChangeReport& rep) {
-    auto layers = s.origin_layers;
-    for (const auto& e : edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-    const auto current = ollama::split_origins(
-        config::resolve(layers, ollama::origins_variable).effective.value_or(""));
+    const auto layers = change::with_edits(s.origin_layers, edits);
+    const auto current = change::origins_in_effect(layers);
     auto recorded = change::recorded_origins(t.unit);
     if (!recorded)
         return recorded.error();
@@ -120,11 +118,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
     for (const auto& l : session->layers)
         if (l.kind == config::LayerKind::drop_in && l.path == rep.drop_in)
             edits.push_back(reset_edit(l, target->unit));
-    auto layers = session->layers;
-    for (const auto& e : edits)
-        layers = config::with_content(std::move(layers), e.path.string(), e.new_content);
-
-    auto after = config::resolve(layers, host_var);
+    auto after = config::resolve(change::with_edits(session->layers, edits), host_var);
     auto before = config::resolve(session->layers, host_var);
     rep.old_value = before.effective;
     auto previous = change::target_of(before);
@@ -155,8 +149,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
         auto closed = reach::close_recorded_rules({target->unit, target->runtime}, true);
         if (!closed)
             return closed.error();
-        rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
-        rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
+        add_firewall_change(*closed, rep);
         rep.changed = rep.changed || !closed->actions.empty();
         if (client_env)
             return apply_client_env(target->unit, t.listen, session->state.control_group, true,
@@ -177,8 +170,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
     auto closed = reach::close_recorded_rules({target->unit, target->runtime}, false);
     if (!closed)
         return closed.error();
-    rep.actions.insert(rep.actions.end(), closed->actions.begin(), closed->actions.end());
-    rep.notes.insert(rep.notes.end(), closed->notes.begin(), closed->notes.end());
+    add_firewall_change(*closed, rep);
     rep.changed = rep.changed || !closed->actions.empty();
     if (client_env)
         return apply_client_env(target->unit, t.listen, session->state.control_group, false, rep);

@@ -22,10 +22,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-bool is_ipv6(const std::string& host) {
-    return host.find(':') != std::string::npos;
-}
-
 // The addresses to try: an IP literal as it is (with its zone), else what
 // the resolver gives for the name.
 std::vector<tcp::endpoint> endpoints_of(const Endpoint& to, std::string& error) {
@@ -49,7 +45,7 @@ std::vector<tcp::endpoint> endpoints_of(const Endpoint& to, std::string& error) 
 } // namespace
 
 std::string Endpoint::url(std::string_view path) const {
-    if (!is_ipv6(host))
+    if (!net::is_ipv6(host))
         return fmt::format("http://{}:{}{}", host, port, path);
     return fmt::format("http://[{}{}]:{}{}", host, zone.empty() ? "" : "%25" + zone, port, path);
 }

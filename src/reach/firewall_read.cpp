@@ -4,6 +4,7 @@
 // version, source and bridge a run asks about is judged from that one
 // reading; a run that changes the rules says so (changed()) and the next
 // judgement reads them again.
+#include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
@@ -60,7 +61,7 @@ firewall::Packet packet_for(int family, std::uint16_t port, const std::string& f
 std::vector<int> judged(const std::vector<int>& families, const std::string& from) {
     if (from.empty())
         return families;
-    const int v = from.find(':') != std::string::npos ? 6 : 4;
+    const int v = net::is_ipv6(from) ? 6 : 4;
     std::vector<int> out;
     for (int f : families)
         if (f == v)
@@ -256,8 +257,10 @@ void FirewallReading::changed() {
 
 Firewall FirewallReading::judge(std::uint16_t port, const std::vector<int>& families,
                                 const std::string& from, std::vector<Bridge>* bridges) {
+    if (!firewalld_)
+        firewalld_ = firewalld_active_ && firewalld_active_();
     if (!snapshot_)
-        snapshot_ = read_snapshot(firewalld_active_ && firewalld_active_());
+        snapshot_ = read_snapshot(*firewalld_);
     auto& s = *snapshot_;
     if (!s.visible) {
         Firewall fw;

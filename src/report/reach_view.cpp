@@ -9,6 +9,8 @@ namespace {
 
 using health::Facts;
 
+// status's line for a container network: what its containers get, from the
+// listener and the firewall.
 std::string bridge_line(const reach::Bridge& b, std::uint16_t port) {
     if (!b.reachable)
         return fmt::format("containers on {} cannot reach it (it does not listen on {})\n",
@@ -48,22 +50,23 @@ std::string_view mark(firewall::Decision d) {
                                                 : "FAIL";
 }
 
-// expose's line for a container network: whether its containers get through.
+// ok, FAIL, or -- for an address not asked.
+std::string_view mark(const reach::AddressProbe& a) {
+    return a.ok ? "ok" : a.skipped.empty() ? "FAIL" : "--";
+}
+
+// expose's line for a container network: whether its containers get through
+// (without a firewall verdict, as far as the listener goes: they do).
 std::string change_bridge_line(const reach::Bridge& b, std::uint16_t port) {
     if (!b.reachable)
         return fmt::format("--   container containers on {} cannot reach it (it does not listen "
                            "on {})",
                            b.interface, b.gateway);
-    const bool in = b.can_connect();
-    const bool unsure = b.firewall && b.firewall->decision == firewall::Decision::undecided;
-    return fmt::format("{:<4} container containers on {} {} http://{}:{}{}",
-                       in       ? "ok"
-                       : unsure ? "??"
-                                : "FAIL",
-                       b.interface,
-                       in       ? "reach it at"
-                       : unsure ? "may not reach"
-                                : "cannot reach",
+    const auto d = b.firewall ? b.firewall->decision : firewall::Decision::accept;
+    return fmt::format("{:<4} container containers on {} {} http://{}:{}{}", mark(d), b.interface,
+                       d == firewall::Decision::accept      ? "reach it at"
+                       : d == firewall::Decision::undecided ? "may not reach"
+                                                            : "cannot reach",
                        b.gateway, port,
                        b.firewall
                            ? fmt::format(" ({}: {})", b.firewall->backend, b.firewall->reason)
@@ -72,7 +75,6 @@ std::string change_bridge_line(const reach::Bridge& b, std::uint16_t port) {
 
 } // namespace
 
-// What a container on a bridge gets, from the listener and the firewall.
 // "ufw: port 11434 from 192.0.2.0/24, for ollama.service (persistent)"
 std::string opening_text(const reach::Opening& o) {
     std::string owners;
@@ -92,11 +94,8 @@ std::string reach_lines(const Facts& f) {
     std::string out = "reachable at:\n";
     for (const auto& a : f.addresses)
         if (a.represented_by.empty())
-            out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n",
-                               a.ok                ? "ok"
-                               : a.skipped.empty() ? "FAIL"
-                                                   : "--",
-                               a.family, a.interface, a.url, a.detail);
+            out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n", mark(a), a.family, a.interface,
+                               a.url, a.detail);
     for (const auto& n : reach::not_asked(f.addresses))
         out += fmt::format("  {:<4} IPv{} {:<12} and {} more address{} on the same socket as {}, "
                            "not asked (--json lists them)\n",
@@ -216,11 +215,8 @@ std::vector<std::string> change_reach_lines(const std::vector<reach::AddressProb
     std::vector<std::string> out;
     for (const auto& a : addresses)
         if (a.represented_by.empty())
-            out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}",
-                                      a.ok                ? "ok"
-                                      : a.skipped.empty() ? "FAIL"
-                                                          : "--",
-                                      "address", a.url, a.interface, a.family, a.detail));
+            out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", mark(a), "address", a.url,
+                                      a.interface, a.family, a.detail));
     for (const auto& n : reach::not_asked(addresses))
         out.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "
                                   "same socket as {}: not asked",

@@ -35,6 +35,9 @@ Result<OriginsPlan> plan_origins(const std::vector<config::LayerInput>& layers,
                                  const std::string& unit, const std::string& managed_drop_in,
                                  const std::vector<std::string>& entries, bool only_managed);
 
+// The entries of the OLLAMA_ORIGINS the layers (read for it) put in effect.
+std::vector<std::string> origins_in_effect(const std::vector<config::LayerInput>& layers);
+
 // What the layers, once resolved, make OLLAMA_ORIGINS read as.
 OriginsTarget origins_target_of(const config::Resolution& origins);
 

@@ -7,6 +7,7 @@
 #include "ollama-netcfg/cli/common.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
+#include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/report/change_report.hpp"
 #include "ollama-netcfg/systemd/manager.hpp"
 #include "ollama-netcfg/util/fd.hpp"
@@ -94,6 +95,10 @@ void set_actual_listen(const std::vector<probe::ListenSocket>& sockets, report::
 // the default works. What was done goes into rep.actions.
 Status apply_client_env(const std::string& unit, const ollama::HostSetting& want,
                         const std::string& control_group, bool dry_run, report::ChangeReport& rep);
+
+// What a firewall change did (or would do), into the report's actions and
+// notes.
+void add_firewall_change(const reach::FirewallChange& change, report::ChangeReport& rep);
 
 void print_change_report(const report::ChangeReport& rep, const GlobalOptions& global);
 

@@ -197,6 +197,7 @@ class FirewallReading {
 
   private:
     std::function<bool()> firewalld_active_;
+    std::optional<bool> firewalld_; // its answer, asked once
     std::unique_ptr<Snapshot> snapshot_;
 };
 
