@@ -85,9 +85,11 @@ class Evaluator {
     // jump that returned).
     std::optional<Walk> rule_result(const ChainRef& chain, element rule, int depth) {
         // Said only when the rule decides: most rules of a large ruleset do not.
+        // The handle, as `nft -a list ruleset` shows it and `nft delete rule
+        // ... handle N` takes it: not the rule's position in the chain.
         auto where = [&] {
             auto h = field(rule, "handle");
-            return fmt::format("rule {} in chain {}", h ? number_of(*h).value_or(0) : 0,
+            return fmt::format("rule handle {} in chain {}", h ? number_of(*h).value_or(0) : 0,
                                chain.text());
         };
         Tri matched = Tri::yes;

@@ -1,6 +1,5 @@
-#include "ollama-netcfg/firewall/verdict.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/firewall/verdict.hpp"
 
 using namespace netcfg::firewall;
 using namespace netcfg::net; // the CIDR and interface-name helpers
@@ -83,7 +82,7 @@ TEST_CASE("nft: a port rule decides; sets and ranges match", "[firewall]") {
         ruleset("accept", {rule({match(dport(), 11434), json{{"counter", {}}}, verdict("drop")})}),
         from(std::nullopt));
     CHECK(v.decision == Decision::drop);
-    CHECK_THAT(v.reason, Catch::Contains("rule 2"));
+    CHECK_THAT(v.reason, Catch::Contains("rule handle 2 in chain inet filter input"));
     v = evaluate_nft(ruleset("drop", {rule({match(dport(), json{{"set", json::array({22, 11434})}}),
                                             verdict("accept")})}),
                      from(std::nullopt));
@@ -107,7 +106,8 @@ TEST_CASE("nft: a source rule decides only when the source is known", "[firewall
     CHECK(unknown.decision == Decision::undecided);
     CHECK_THAT(unknown.reason, Catch::Contains("source address"));
     // IPv6 packets skip ip saddr rules.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision ==
+          Decision::drop);
 }
 
 TEST_CASE("nft: a host outside --from skips the rules for sources inside it", "[firewall]") {
@@ -126,23 +126,23 @@ TEST_CASE("nft: a host outside --from skips the rules for sources inside it", "[
     CHECK(evaluate_nft(rs, outside("192.0.2.0/25")).decision == Decision::undecided);
     CHECK(evaluate_nft(rs, outside("198.51.100.0/24")).decision == Decision::undecided);
     // One address, a set of them, and `!=`.
-    auto one = ruleset("drop", {rule({match(saddr(), "192.0.2.11"), match(dport(), 11434),
-                                      verdict("accept")})});
+    auto one = ruleset(
+        "drop", {rule({match(saddr(), "192.0.2.11"), match(dport(), 11434), verdict("accept")})});
     CHECK(evaluate_nft(one, outside("192.0.2.11/32")).decision == Decision::drop);
     CHECK(evaluate_nft(one, outside("192.0.2.11")).decision == Decision::drop);
-    auto set = ruleset("drop", {rule({match(saddr(), json{{"set", json::array({"192.0.2.11",
-                                                                                "192.0.2.12"})}}),
-                                      match(dport(), 11434), verdict("accept")})});
+    auto set = ruleset(
+        "drop", {rule({match(saddr(), json{{"set", json::array({"192.0.2.11", "192.0.2.12"})}}),
+                       match(dport(), 11434), verdict("accept")})});
     CHECK(evaluate_nft(set, outside("192.0.2.0/24")).decision == Decision::drop);
     CHECK(evaluate_nft(set, outside("192.0.2.11/32")).decision == Decision::undecided);
-    auto not_in = ruleset("accept", {rule({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"},
-                                                                           {"len", 24}}}},
-                                                 "!="),
-                                           match(dport(), 11434), verdict("drop")})});
+    auto not_in =
+        ruleset("accept",
+                {rule({match(saddr(), json{{"prefix", {{"addr", "192.0.2.0"}, {"len", 24}}}}, "!="),
+                       match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(not_in, outside("192.0.2.0/24")).decision == Decision::drop);
     // A named set is not resolved against --from.
-    auto named = ruleset("drop", {rule({match(saddr(), "@lan"), match(dport(), 11434),
-                                        verdict("accept")})});
+    auto named =
+        ruleset("drop", {rule({match(saddr(), "@lan"), match(dport(), 11434), verdict("accept")})});
     CHECK(evaluate_nft(named, outside("192.0.2.0/24")).decision == Decision::undecided);
 }
 
@@ -216,7 +216,8 @@ TEST_CASE("nft: every input base chain must accept, in priority order", "[firewa
     CHECK(v.decision == Decision::drop);
     CHECK(v.chain == "ip other in2");
     // An ip (IPv4) table does not see IPv6.
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::accept);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision ==
+          Decision::accept);
 }
 
 TEST_CASE("ufw: first matching user rule, then the default policy", "[firewall]") {
@@ -322,11 +323,13 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto rs = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv6"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(rs, from(std::nullopt)).decision == Decision::accept);
-    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::drop);
+    CHECK(evaluate_nft(rs, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision ==
+          Decision::drop);
     auto v4only = ruleset(
         "accept", {rule({match(meta("nfproto"), "ipv4"), match(dport(), 11434), verdict("drop")})});
     CHECK(evaluate_nft(v4only, from(std::nullopt)).decision == Decision::drop);
-    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision == Decision::accept);
+    CHECK(evaluate_nft(v4only, Packet{6, 11434, std::nullopt, std::nullopt, {}}).decision ==
+          Decision::accept);
     auto ip6 = ruleset("accept", {});
     ip6["nftables"].push_back({{"chain",
                                 {{"family", "ip6"},
@@ -345,8 +348,10 @@ TEST_CASE("nft: meta nfproto and ip6 tables pick one IP version", "[firewall]") 
     auto src = ruleset(
         "drop", {rule({match(saddr6, json{{"prefix", {{"addr", "2001:db8::"}, {"len", 64}}}}),
                        verdict("accept")})});
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11", std::nullopt, {}}).decision == Decision::accept);
-    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11", std::nullopt, {}}).decision == Decision::drop);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db8::11", std::nullopt, {}}).decision ==
+          Decision::accept);
+    CHECK(evaluate_nft(src, Packet{6, 11434, "2001:db9::11", std::nullopt, {}}).decision ==
+          Decision::drop);
     CHECK(evaluate_nft(src, from("192.0.2.11")).decision == Decision::drop);
 }
 
@@ -409,11 +414,11 @@ TEST_CASE("ufw: a To column longer than its width is followed by one space",
                                "11434/tcp on br-148328e94581 ALLOW IN    Anywhere                 "
                                "  # ollama-netcfg containers\n"
                                "11434/tcp (v6) on br-148328e94581 ALLOW IN    Anywhere (v6)\n";
-    auto v = evaluate_ufw(status, Packet{4, 11434, std::string("172.30.0.2"),
-                                         std::string("br-148328e94581"), {}});
+    auto v = evaluate_ufw(
+        status, Packet{4, 11434, std::string("172.30.0.2"), std::string("br-148328e94581"), {}});
     CHECK(v.decision == Decision::accept);
     CHECK_THAT(v.reason, Catch::Contains("br-148328e94581"));
-    CHECK(evaluate_ufw(status, Packet{6, 11434, std::string("fd00::2"),
-                                      std::string("br-148328e94581"), {}})
+    CHECK(evaluate_ufw(status,
+                       Packet{6, 11434, std::string("fd00::2"), std::string("br-148328e94581"), {}})
               .decision == Decision::accept);
 }

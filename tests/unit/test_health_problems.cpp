@@ -1,9 +1,9 @@
+#include "catch.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
-#include "catch.hpp"
 #include <fstream>
 #include <set>
 #include <sys/socket.h>
@@ -339,21 +339,23 @@ TEST_CASE("firewall problems are judged per IP version", "[problems][firewall]")
     auto open = judged({verdict(4, Decision::accept, "a"), verdict(6, Decision::accept, "b")});
     CHECK(find_problems(open).empty());
 
-    auto both = judged({verdict(4, Decision::drop, "rule 5 in chain ip filter input (drop)"),
-                        verdict(6, Decision::drop, "rule 7 in chain ip6 filter input (drop)")});
+    auto both =
+        judged({verdict(4, Decision::drop, "rule handle 5 in chain ip filter input (drop)"),
+                verdict(6, Decision::drop, "rule handle 7 in chain ip6 filter input (drop)")});
     auto ps = find_problems(both);
     CHECK(codes(ps) == std::set<std::string>{"firewall-blocks"});
     CHECK(ps[0].severity == Severity::critical);
-    CHECK_THAT(ps[0].message, Catch::Contains("IPv4 dropped by rule 5") &&
-                                  Catch::Contains("IPv6 dropped by rule 7"));
+    CHECK_THAT(ps[0].message, Catch::Contains("IPv4 dropped by rule handle 5") &&
+                                  Catch::Contains("IPv6 dropped by rule handle 7"));
 
-    auto v4_only = judged({verdict(4, Decision::drop, "rule 5 in chain ip filter input (drop)"),
-                           verdict(6, Decision::accept, "no input chain filters it")});
+    auto v4_only =
+        judged({verdict(4, Decision::drop, "rule handle 5 in chain ip filter input (drop)"),
+                verdict(6, Decision::accept, "no input chain filters it")});
     ps = find_problems(v4_only);
     CHECK(codes(ps) == std::set<std::string>{"firewall-partial"});
     CHECK(ps[0].severity == Severity::warning);
     CHECK_THAT(ps[0].message,
-               Catch::Contains("IPv4 dropped by rule 5 in chain ip filter input") &&
+               Catch::Contains("IPv4 dropped by rule handle 5 in chain ip filter input") &&
                    Catch::Contains("IPv6 open to every host (no input chain filters it)"));
     CHECK(overall(ps) == Severity::warning);
 
@@ -639,8 +641,7 @@ TEST_CASE("bad-origins: the entry, the file, crash loop or next restart", "[prob
     CHECK(p.advice.find("origins remove ' http://b.example'") != std::string::npos);
     f.active_state = "activating";
     f.sub_state = "auto-restart";
-    CHECK(find(find_problems(f), "bad-origins").message.find("crash-looping") !=
-          std::string::npos);
+    CHECK(find(find_problems(f), "bad-origins").message.find("crash-looping") != std::string::npos);
     f.origins.in_effect = "http://a.example,";
     CHECK(find(find_problems(f), "bad-origins").advice.find("stray comma") != std::string::npos);
     f = healthy();
@@ -650,8 +651,8 @@ TEST_CASE("bad-origins: the entry, the file, crash loop or next restart", "[prob
 
 TEST_CASE("origin-refused: a page's request not let through, and the fix", "[problems][origins]") {
     auto f = healthy();
-    f.origin_probes.push_back({"http://192.0.2.11:8000", "http://127.0.0.1:11434/api/version", 403,
-                               "", ""});
+    f.origin_probes.push_back(
+        {"http://192.0.2.11:8000", "http://127.0.0.1:11434/api/version", 403, "", ""});
     auto ps = find_problems(f);
     REQUIRE(codes(ps).count("origin-refused"));
     const auto p = find(ps, "origin-refused");
