@@ -16,6 +16,7 @@
 #include <exception>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -106,6 +107,48 @@ std::optional<int> missing_or_unknown_command(CLI::App& app, int argc, char** ar
     return static_cast<int>(ExitStatus::usage);
 }
 
+// What each option's value is, as the man page and the README name it, in
+// every command's --help (CLI11 would say TEXT or FLOAT).
+void name_values(CLI::App& app) {
+    static const std::map<std::string, std::string> names{
+        {"unit", "NAME"},
+        {"drop-in", "FILE"},
+        {"timeout", "SECONDS"},
+        {"root", "DIR"},
+        {"container", "NAME"},
+        {"from", "CIDR"},
+        {"allow-origin", "ORIGIN"},
+        {"expect", "ADDR"},
+        {"url", "URL"},
+        {"cacert", "FILE"},
+        {"origin", "ORIGIN"},
+        {"api-key-file", "FILE"},
+        {"basic-auth-file", "FILE"},
+        {"preset", "NAME"},
+        {"server-name", "NAME"},
+        {"cert", "FILE"},
+        {"key", "FILE"},
+        {"basic-auth", "FILE"},
+        {"warning", "SECONDS"},
+        {"critical", "SECONDS"},
+        {"model", "NAME"},
+        {"max-age", "SECONDS"},
+        {"prometheus", "FILE"},
+    };
+    for (auto* opt : app.get_options()) {
+        if (opt->get_positional()) {
+            opt->type_name(""); // its name says what it is
+            continue;
+        }
+        if (opt->get_type_size() == 0 || opt->get_lnames().empty())
+            continue;
+        if (auto it = names.find(opt->get_lnames().front()); it != names.end())
+            opt->type_name(it->second);
+    }
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        name_values(*sub);
+}
+
 } // namespace
 
 } // namespace netcfg::cli
@@ -137,6 +180,7 @@ int main(int argc, char** argv) {
     cli::register_status(app, global, exit_status);
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);
+    cli::name_values(app);
 
     // CLI11's own usage errors, said as the tool's other errors are, with where
     // to look next.

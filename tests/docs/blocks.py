@@ -137,6 +137,51 @@ def read_blocks(path, text):
     return blocks
 
 
+def read_man_examples(path, text):
+    """The EXAMPLES of an scdoc man page as sh blocks: each tab-indented
+    paragraph (commands joined by `++` line breaks, `\\` ending a line
+    that goes on), with `; doc: ...` comment lines before it as its
+    annotations."""
+    lines = text.split("\n")
+    try:
+        start = lines.index("# EXAMPLES")
+    except ValueError:
+        return []
+    found = []
+    given, exempt = [], None
+    i = start + 1
+    while i < len(lines) and not lines[i].startswith("# "):
+        line = lines[i]
+        m = re.match(r"^; doc:\s*(.*)$", line)
+        if m:
+            word = m.group(1).strip()
+            if word.startswith("given "):
+                given.append(word[len("given "):])
+            elif word.startswith("exempt:"):
+                exempt = word[len("exempt:"):].strip()
+            else:
+                raise ValueError("%s:%d: unknown annotation %r" % (path, i + 1, word))
+        elif line.startswith("\t"):
+            first = i
+            body = []
+            while i < len(lines) and lines[i].strip():
+                body.append(lines[i].lstrip("\t"))
+                i += 1
+            cmds, text_so_far = [], ""
+            for l in body:
+                l = l[:-2] if l.endswith("++") else l
+                if l.endswith("\\\\"):
+                    text_so_far += l[:-2] + "\\\n"
+                    continue
+                cmds.append(text_so_far + l)
+                text_so_far = ""
+            found.append(Block(path, first + 1, "EXAMPLES", "sh", cmds, given, exempt))
+            given, exempt = [], None
+            continue
+        i += 1
+    return found
+
+
 def commands(block):
     """A session block's commands with the output shown after each."""
     found = []

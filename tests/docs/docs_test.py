@@ -39,7 +39,7 @@ sys.path.insert(0, HERE)
 import blocks  # noqa: E402
 from versions import wrong_versions  # noqa: E402
 
-DOCUMENTS = ["README.md", "docs/guide.en.md", "ansible/README.md"]
+DOCUMENTS = ["README.md", "docs/guide.en.md", "ansible/README.md", "man/ollama-netcfg.8.scd"]
 GERMAN, ENGLISH = "docs/guide.de.md", "docs/guide.en.md"
 SOURCE = "/home/admin/ollama-netcfg"  # the admin's clone, in the sandbox
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -214,7 +214,10 @@ def run_script(sb, block):
 
 
 def run_document(sb, path, update):
-    docs = blocks.read_blocks(path, read(path))
+    if path.endswith(".scd"):
+        docs = blocks.read_man_examples(path, read(path))
+    else:
+        docs = blocks.read_blocks(path, read(path))
     problems, counts, exempt = [], {"session": 0, "script": 0, "exempt": 0}, []
     replaced = {}
     section = None
