@@ -71,7 +71,8 @@ class Block:
         """What the two guides must have alike: everything but a comment
         after a command (`$ cmd   # a word for the reader`) and the reason
         of an exempt block, which each guide says in its language."""
-        lines = tuple(COMMENT.sub("", l) if l.startswith("$ ") else l for l in self.lines)
+        lines = tuple(COMMENT.sub("", l) if l.startswith("$ ") or self.lang == "sh" else l
+                      for l in self.lines)
         return (tuple(self.given), self.exempt is None, self.lang, lines)
 
 
@@ -83,13 +84,15 @@ class Command:
 
 
 def with_commands_of(lines, other):
-    """`lines` (a block's new content) with each `$ ` line replaced by the
-    block `other`'s line for the same command, where it differs only in its
-    comment: the German guide's blocks keep their comments."""
-    theirs = [l for l in other.lines if l.startswith("$ ")]
+    """`lines` (a block's new content) with each command line replaced by
+    the block `other`'s line for the same command, where it differs only in
+    its comment: the German guide's blocks keep their comments. Command
+    lines are the `$ ` lines, or every line of a sh block."""
+    is_command = (lambda l: True) if other.lang == "sh" else (lambda l: l.startswith("$ "))
+    theirs = [l for l in other.lines if is_command(l)]
     out, i = [], 0
     for l in lines:
-        if l.startswith("$ "):
+        if is_command(l):
             mine = theirs[i] if i < len(theirs) else None
             i += 1
             if mine is not None and COMMENT.sub("", mine) == COMMENT.sub("", l):

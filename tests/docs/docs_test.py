@@ -120,6 +120,32 @@ def guides_differ(en, de):
     return problems
 
 
+def anchor(heading):
+    """The anchor GitHub gives a heading."""
+    text = heading.lstrip("#").strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def headings(text):
+    return [l for l in text.split("\n") if re.match(r"^#{2,3} ", l)]
+
+
+def contents_problems(path, text):
+    """Every ## section is in the contents list at the top, and every link
+    there leads to a heading."""
+    m = re.search(r"^(?:Contents|Inhalt): (.*?)\n\n", text, re.S | re.M)
+    if not m:
+        return ["%s: no contents list" % path]
+    links = re.findall(r"\]\(#([^)]+)\)", m.group(1))
+    anchors = {anchor(h) for h in headings(text)}
+    problems = ["%s: the contents link #%s leads nowhere" % (path, a)
+                for a in links if a not in anchors]
+    problems += ["%s: the contents list leaves out %r" % (path, h)
+                 for h in headings(text) if h.startswith("## ") and anchor(h) not in links]
+    return problems
+
+
 def sync_german():
     """Update mode: the German guide's blocks become the English guide's
     (outputs from the same run), keeping the German comments after commands.
@@ -276,6 +302,12 @@ def main():
     en = blocks.read_blocks(ENGLISH, read(ENGLISH))
     de = blocks.read_blocks(GERMAN, read(GERMAN))
     problems += guides_differ(en, de)
+    for path in (ENGLISH, GERMAN):
+        problems += contents_problems(path, read(path))
+    levels = lambda p: [h.split(" ")[0] for h in headings(read(p))]
+    if levels(ENGLISH) != levels(GERMAN):
+        problems.append("the guides' headings differ: %s has %s, %s has %s"
+                        % (ENGLISH, levels(ENGLISH), GERMAN, levels(GERMAN)))
 
     from sandbox import MissingPrerequisite, Sandbox, prerequisites
     why = prerequisites()
