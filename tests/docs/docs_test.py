@@ -28,7 +28,7 @@ here (never under CI=true).
 import argparse
 import os
 import re
-import shlex
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -162,23 +162,36 @@ def sync_german():
 
 # --- running ----------------------------------------------------------------
 
+def copy_source_in(sb):
+    """The source tree (without builds and .git) into the admin's clone in
+    the sandbox, through a pipe: the sandbox's /tmp is its own, so a tree
+    checked out there would not be seen through the overlay."""
+    tree = subprocess.run(["tar", "-C", ROOT, "--exclude=./build", "--exclude=./.git",
+                           "--exclude=./out", "-c", "."], capture_output=True, check=True).stdout
+    sb.run(["mkdir", "-p", SOURCE])
+    r = subprocess.run(["nsenter", "-t", str(sb.leader), "-a", "tar", "-x", "-C", SOURCE],
+                       input=tree, capture_output=True)
+    if r.returncode:
+        raise RuntimeError("copying the source tree in: %s" % r.stderr.decode(errors="replace"))
+
+
 def prepare(sb):
     """Installs the tool where the package does (with its check units), the
     sudo stand-in, the users, the network, and a copy of the source tree
     (the README's commands run from a clone) owned by the admin."""
     sb.write("/var/tmp/sudo.c", SUDO_C)
     sb.write("/usr/local/bin/wait-listening", WAIT_LISTENING)
-    units = os.path.join(ROOT, "systemd")
+    sb.sh("useradd -m -s /bin/sh admin && useradd -r -s /bin/false nagios")
+    copy_source_in(sb)
+    units = SOURCE + "/systemd"
     sb.sh("cc -O2 -o /usr/local/bin/sudo /var/tmp/sudo.c && chmod 4755 /usr/local/bin/sudo && "
           "chmod 755 /usr/local/bin/wait-listening && "
           "ln -sf /opt/netcfg/ollama-netcfg /usr/sbin/ollama-netcfg && "
-          "useradd -m -s /bin/sh admin && useradd -r -s /bin/false nagios && "
+          "chown -R admin: /home/admin && "
           "cp {u}/ollama-netcfg-check.timer {u}/ollama-netcfg-check.path /etc/systemd/system/ && "
           "sed 's|@SBINDIR@|/usr/sbin|g; s|@[A-Z_]*BINDIR@|/usr/sbin|g' "
           "{u}/ollama-netcfg-check.service.in > /etc/systemd/system/ollama-netcfg-check.service && "
           "systemctl daemon-reload".format(u=units))
-    sb.sh("mkdir -p %s && tar -C %s --exclude=./build --exclude=./.git --exclude=./out -c . "
-          "| tar -x -C %s && chown -R admin: /home/admin" % (SOURCE, ROOT, SOURCE))
     sb.sh(NETWORK)
 
 
