@@ -3,7 +3,7 @@
 // input interface, the destination address, an xt match) is "unknown", and
 // an unknown match in front of a verdict makes the answer "undecided".
 //
-// The ruleset is read with simdjson and indexed by pointers into it, once:
+// The ruleset is read with RapidJSON and indexed by pointers into it, once:
 // a host's ruleset can have tens of thousands of rules (kube-proxy, Docker,
 // fail2ban), and `check` runs every minute.
 #include "nft_json.hpp"
@@ -19,7 +19,7 @@ using nft::Tri;
 using nft::Value;
 using nft::Walk;
 using namespace nft; // the JSON readers
-using simdjson::dom::element;
+using nft::element;
 
 namespace {
 
@@ -95,10 +95,10 @@ class Evaluator {
         Tri matched = Tri::yes;
         std::string unsure;
         auto expr = field(rule, "expr");
-        simdjson::dom::array exprs;
-        if (!expr || expr->get_array().get(exprs) != simdjson::SUCCESS)
+        auto exprs = expr ? array_of(*expr) : std::nullopt;
+        if (!exprs)
             return std::nullopt;
-        for (element e : exprs) {
+        for (element e : *exprs) {
             if (auto m = field(e, "match")) {
                 Tri t = match(*m, unsure);
                 if (t == Tri::no)
@@ -222,11 +222,11 @@ class Evaluator {
     bool within(element right, const std::string& net) {
         if (auto s = string_of(right))
             return !s->starts_with("@") && net::network_within(std::string(*s), net);
-        if (simdjson::dom::array items; right.get_array().get(items) == simdjson::SUCCESS) {
-            for (element e : items)
+        if (auto items = array_of(right)) {
+            for (element e : *items)
                 if (!within(e, net))
                     return false;
-            return items.size() > 0;
+            return items->size() > 0;
         }
         if (!right.is_object())
             return false;
@@ -257,9 +257,9 @@ class Evaluator {
                     return elems ? member(v, *elems) : Tri::no;
             return Tri::unknown;
         }
-        if (simdjson::dom::array items; right.get_array().get(items) == simdjson::SUCCESS) {
+        if (auto items = array_of(right)) {
             Tri r = Tri::no;
-            for (element e : items) {
+            for (element e : *items) {
                 Tri t = member(v, e);
                 if (t == Tri::yes)
                     return t;
@@ -276,11 +276,10 @@ class Evaluator {
                 return val ? member(v, *val) : Tri::no;
             }
             if (auto range = field(right, "range")) {
-                simdjson::dom::array r;
-                if (v.kind == Value::number && range->get_array().get(r) == simdjson::SUCCESS &&
-                    r.size() == 2) {
-                    auto lo = number_of(r.at(0).value_unsafe());
-                    auto hi = number_of(r.at(1).value_unsafe());
+                auto r = array_of(*range);
+                if (v.kind == Value::number && r && r->size() == 2) {
+                    auto lo = number_of(r->at(0));
+                    auto hi = number_of(r->at(1));
                     if (lo && hi)
                         return v.num >= *lo && v.num <= *hi ? Tri::yes : Tri::no;
                 }
@@ -358,21 +357,22 @@ class Evaluator {
 
 std::optional<NftRuleset> NftRuleset::parse(std::string_view json) {
     auto index = std::make_unique<Index>();
-    element doc;
-    simdjson::padded_string padded(json);
-    // The parser owns the document the index points into.
-    if (index->parser.parse(padded).get(doc) != simdjson::SUCCESS || !doc.is_object())
+    // The index owns the text and the document that point into it.
+    index->json.assign(json);
+    index->doc.ParseInsitu(index->json.data());
+    const element doc(&index->doc);
+    if (index->doc.HasParseError() || !doc.is_object())
         return std::nullopt;
-    simdjson::dom::array items;
     auto top = field(doc, "nftables");
     if (!top)
         return NftRuleset(std::move(index)); // an empty ruleset
-    if (top->get_array().get(items) != simdjson::SUCCESS)
+    auto items = array_of(*top);
+    if (!items)
         return std::nullopt;
     // Rules come chain by chain: look the chain up only when it changes.
     std::string_view last_family, last_table, last_chain;
     std::vector<element>* chain_rules = nullptr;
-    for (element item : items) {
+    for (element item : *items) {
         if (auto r = field(item, "rule")) {
             const auto f = view(*r, "family"), t = view(*r, "table"), c = view(*r, "chain");
             if (!chain_rules || f != last_family || t != last_table || c != last_chain) {

@@ -1,6 +1,7 @@
-// Reading `nft -j list ruleset` with simdjson: the field readers, the
-// index of chains, rules and sets by name, and the small types the
-// evaluator (nft.cpp) walks with. Private to src/firewall.
+// Reading `nft -j list ruleset` with RapidJSON (header-only, parsed in
+// place): the field readers, the index of chains, rules and sets by name,
+// and the small types the evaluator (nft.cpp) walks with. Private to
+// src/firewall.
 #pragma once
 
 #include "ollama-netcfg/firewall/verdict.hpp"
@@ -8,26 +9,77 @@
 #include <fmt/format.h>
 #include <map>
 #include <optional>
-#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2 // whitespace skipped 16 bytes at a time
+#endif
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace netcfg::firewall {
 
 namespace nft {
 
-using simdjson::dom::element;
+// A value in the parsed document (which outlives it): a pointer, cheap to
+// copy and to keep in the index.
+class element {
+  public:
+    element() = default;
+    explicit element(const rapidjson::Value* v) : v_(v) {}
+    bool is_object() const { return v_ && v_->IsObject(); }
+    const rapidjson::Value& operator*() const { return *v_; }
+    const rapidjson::Value* operator->() const { return v_; }
+
+  private:
+    const rapidjson::Value* v_ = nullptr;
+};
+
+// The items of an array value, walked as elements.
+class Items {
+  public:
+    using pointer = rapidjson::Value::ConstValueIterator;
+    struct iterator {
+        pointer p;
+        element operator*() const { return element(p); }
+        iterator& operator++() {
+            ++p;
+            return *this;
+        }
+        bool operator!=(const iterator& o) const { return p != o.p; }
+    };
+    explicit Items(const rapidjson::Value& array) : b_(array.Begin()), e_(array.End()) {}
+    iterator begin() const { return {b_}; }
+    iterator end() const { return {e_}; }
+    std::size_t size() const { return static_cast<std::size_t>(e_ - b_); }
+    element at(std::size_t i) const { return element(b_ + i); }
+
+  private:
+    pointer b_, e_;
+};
 
 enum class Tri { no, yes, unknown };
 
 // --- reading the JSON ------------------------------------------------------
 
 inline std::optional<element> field(element e, std::string_view key) {
-    element out;
-    if (!e.is_object() || e[key].get(out) != simdjson::SUCCESS)
+    if (!e.is_object())
         return std::nullopt;
-    return out;
+    const rapidjson::Value name(
+        rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+    auto m = e->FindMember(name);
+    if (m == e->MemberEnd())
+        return std::nullopt;
+    return element(&m->value);
+}
+
+inline std::optional<Items> array_of(element e) {
+    if (!e->IsArray())
+        return std::nullopt;
+    return Items(*e);
 }
 
 inline bool has(element e, std::string_view key) {
@@ -37,10 +89,9 @@ inline bool has(element e, std::string_view key) {
 // A string member, viewed in the parsed document (which outlives the view).
 inline std::string_view view(element e, std::string_view key, std::string_view fallback = "") {
     auto f = field(e, key);
-    std::string_view v;
-    if (!f || f->get_string().get(v) != simdjson::SUCCESS)
+    if (!f || !(*f)->IsString())
         return fallback;
-    return v;
+    return {(*f)->GetString(), (*f)->GetStringLength()};
 }
 
 inline std::string text(element e, std::string_view key, std::string_view fallback = "") {
@@ -48,24 +99,26 @@ inline std::string text(element e, std::string_view key, std::string_view fallba
 }
 
 inline std::optional<long> number_of(element e) {
-    if (int64_t i; e.get_int64().get(i) == simdjson::SUCCESS)
-        return static_cast<long>(i);
-    if (uint64_t u; e.get_uint64().get(u) == simdjson::SUCCESS)
-        return static_cast<long>(u);
-    if (double d; e.get_double().get(d) == simdjson::SUCCESS)
-        return static_cast<long>(d);
+    if (e->IsInt64())
+        return static_cast<long>(e->GetInt64());
+    if (e->IsUint64())
+        return static_cast<long>(e->GetUint64());
+    if (e->IsNumber())
+        return static_cast<long>(e->GetDouble());
     return std::nullopt;
 }
 
 inline std::optional<std::string_view> string_of(element e) {
-    std::string_view v;
-    if (e.get_string().get(v) != simdjson::SUCCESS)
+    if (!e->IsString())
         return std::nullopt;
-    return v;
+    return std::string_view(e->GetString(), e->GetStringLength());
 }
 
 inline std::string dump(element e) {
-    return simdjson::minify(e);
+    rapidjson::StringBuffer out;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+    e->Accept(writer);
+    return {out.GetString(), out.GetSize()};
 }
 
 inline std::string key(std::string_view f, std::string_view t, std::string_view n) {
@@ -94,8 +147,10 @@ struct Walk {
 } // namespace nft
 
 struct NftRuleset::Index {
-    using element = simdjson::dom::element;
-    simdjson::dom::parser parser;
+    using element = nft::element;
+    // Parsed in place: the document's strings point into this copy.
+    std::string json;
+    rapidjson::Document doc;
     std::vector<element> chains;
     std::map<std::string, std::vector<element>> rules;  // "family table chain"
     std::map<std::string, std::optional<element>> sets; // "family table name": its elements

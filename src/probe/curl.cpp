@@ -47,7 +47,9 @@ Loaded load() {
     void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
         out.error =
-            fmt::format("libcurl cannot be loaded ({}); install libcurl4 for --url", dlerror());
+            fmt::format("libcurl cannot be loaded ({}); install it for --url (Debian and Ubuntu: "
+                        "libcurl4 or libcurl4t64; Fedora and RHEL: libcurl)",
+                        dlerror());
         return out;
     }
     Curl c{};

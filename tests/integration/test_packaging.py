@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, main  # noqa: E402
@@ -86,7 +87,45 @@ def rpm_holds_the_expected_files(sb):
     assert files == RPM_FILES, files
     requires = subprocess.run(["rpm", "-qp", "--requires", rpm], capture_output=True,
                               text=True, check=True).stdout
-    assert "libsystemd.so.0" in requires and "libcurl.so.4" in requires, requires
+    assert "libsystemd.so.0" in requires, requires
+
+
+# What the packages may depend on: libraries whose soname has not changed in
+# years, so that one package installs on every current distribution.
+ABI_STABLE_DEB = {"libc6", "libstdc++6", "libgcc-s1", "libsystemd0", "libcap2"}
+ABI_STABLE_SONAMES = ("libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
+                      "libsystemd.so.0", "libcap.so.2", "ld-linux", "rtld(")
+NOT_ALLOWED = re.compile(r"fmt|spdlog|simdjson|curl|boost|json", re.I)
+
+
+@case
+def packages_depend_only_on_abi_stable_libraries(sb):
+    deb = package("*.deb")
+    field = lambda name: subprocess.run(["dpkg-deb", "-f", deb, name], capture_output=True,
+                                        text=True, check=True).stdout.strip()
+    depends = [alt.split()[0] for dep in field("Depends").split(",") for alt in dep.split("|")]
+    assert depends and set(depends) <= ABI_STABLE_DEB, depends
+    recommends = field("Recommends")
+    assert "libcurl4 (>= 7.62) | libcurl4t64 (>= 7.62)" in recommends, recommends
+    rpm = package("*.rpm")
+    requires = subprocess.run(["rpm", "-qp", "--requires", rpm], capture_output=True,
+                              text=True, check=True).stdout.splitlines()
+    libs = [r for r in requires if ".so" in r]
+    assert libs and all(r.startswith(ABI_STABLE_SONAMES) for r in libs), libs
+    assert not [r for r in requires if NOT_ALLOWED.search(r)], requires
+    weak = subprocess.run(["rpm", "-qp", "--recommends", rpm], capture_output=True,
+                          text=True, check=True).stdout
+    assert "libcurl.so.4" in weak, weak
+    # The packaged binary itself: nothing but those, and no symbol newer than
+    # glibc 2.34 (Debian 12, Ubuntu 22.04, RHEL 9).
+    with tempfile.TemporaryDirectory() as tree:
+        subprocess.run(["dpkg-deb", "-x", deb, tree], check=True)
+        dyn = subprocess.run(["objdump", "-p", "-T", tree + TOOL], capture_output=True,
+                             text=True, check=True).stdout
+    needed = re.findall(r"NEEDED\s+(\S+)", dyn)
+    assert needed and all(n.startswith(ABI_STABLE_SONAMES) for n in needed), needed
+    glibc = {tuple(int(x) for x in v.split(".")) for v in re.findall(r"GLIBC_(\d+\.\d+)", dyn)}
+    assert max(glibc) <= (2, 34), sorted(glibc)[-3:]
 
 
 @case

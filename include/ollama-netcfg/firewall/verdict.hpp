@@ -38,8 +38,9 @@ struct Packet {
     std::optional<std::string> outside;
 };
 
-// `nft -j list ruleset`, parsed once (simdjson: a ruleset of tens of
-// thousands of rules is megabytes of JSON, read every minute by `check`).
+// `nft -j list ruleset`, parsed once (RapidJSON, in place: a ruleset of
+// tens of thousands of rules is megabytes of JSON, read every minute by
+// `check`).
 class NftRuleset {
   public:
     // nullopt when `json` is not nft's JSON.
