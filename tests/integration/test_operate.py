@@ -32,6 +32,44 @@ def exposed_by_hand(sb, value, path=OVERRIDE, **kw):
     hand_edit(sb, path, '[Service]\nEnvironment="OLLAMA_HOST=%s"\n' % value, **kw)
 
 
+# A distribution's package (Arch and Fedora ship Ollama this way): the unit
+# in /usr/lib/systemd/system, written by the package, with its own user,
+# working directory, environment (here an OLLAMA_HOST of its own), a
+# Restart= that gives up on exit status 1, and hardening. Modelled on those
+# packages' units; the exact text could not be fetched on the test machines.
+PACKAGED_UNIT = """[Unit]
+Description=Ollama Service
+Wants=network-online.target
+After=network.target network-online.target
+
+[Service]
+ExecStart=/usr/bin/ollama serve
+WorkingDirectory=/var/lib/ollama
+Environment="HOME=/var/lib/ollama"
+Environment="OLLAMA_MODELS=/var/lib/ollama"
+Environment="OLLAMA_HOST=127.0.0.1:11434"
+User=ollama
+Group=ollama
+Restart=on-failure
+RestartSec=3
+RestartPreventExitStatus=1
+Type=simple
+PrivateTmp=yes
+ProtectSystem=full
+ProtectHome=yes
+
+[Install]
+WantedBy=multi-user.target
+"""
+PACKAGED_PATH = "/usr/lib/systemd/system/ollama.service"
+
+
+def curl_from_client(sb, url):
+    r = sb.run(["ip", "netns", "exec", "c1", "curl", "-sS", "--noproxy", "*", "-m", "5",
+                url + "/api/version"], check=False)
+    return r.returncode == 0 and '"version"' in r.stdout
+
+
 # --- status ----------------------------------------------------------------
 
 @case
@@ -59,6 +97,45 @@ def status_shows_layers_process_sockets_and_api(sb):
     text = sb.tool("status").stdout
     assert OVERRIDE + " [managed]" in text and "<- in effect" in text, text
     assert "verdict: OK" in text, text
+
+
+@case
+def a_packaged_unit_in_usr_lib_is_exposed_through_the_drop_in_and_left_alone(sb):
+    from checks import add_client_host, sha
+    sb.sh("cp /usr/local/bin/ollama /usr/bin/ollama && mkdir -p /var/lib/ollama && "
+          "chown ollama:ollama /var/lib/ollama && rm -f %s" % MAIN_UNIT)
+    sb.write(PACKAGED_PATH, PACKAGED_UNIT)
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    add_client_host(sb, "192.0.2.1", "192.0.2.2")
+    try:
+        wait_listening(sb, 11434, ("127.0.0.1:11434",))
+        packaged = sha(sb, PACKAGED_PATH)
+        st = json.loads(sb.tool("status", "--json").stdout)
+        # On a merged /usr systemd names it by /lib, the first in its search path.
+        assert any(l["path"].endswith("/lib" + PACKAGED_PATH[len("/usr/lib"):]) and
+                   l["kind"] == "unit-file" and
+                   l["value"] == "127.0.0.1:11434" and l["in_effect"]
+                   for l in st["layers"]), st["layers"]
+        check_ok(sb)
+        assert not curl_from_client(sb, "http://192.0.2.1:11434")
+        # The drop-in wins over the package's Environment=, which stays as it is.
+        expose_ok(sb, "0.0.0.0")
+        assert sha(sb, PACKAGED_PATH) == packaged
+        assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
+        assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
+        assert curl_from_client(sb, "http://192.0.2.1:11434")
+        check_ok(sb, "--expect", "0.0.0.0")
+        # reset: back to what the package says.
+        r = sb.tool("reset")
+        assert r.returncode == 0, r.stderr
+        assert "127.0.0.1:11434" in r.stdout, r.stdout
+        assert sha(sb, PACKAGED_PATH) == packaged and sb.read(OVERRIDE) is None
+        wait_listening(sb, 11434, ("127.0.0.1:11434",))
+        assert not curl_from_client(sb, "http://192.0.2.1:11434")
+        check_ok(sb)
+    finally:
+        sb.sh("ip netns del c1; ip link del clientnet0; rm -f %s /usr/bin/ollama; "
+              "rm -rf /var/lib/ollama" % PACKAGED_PATH, check=False)
 
 
 @case

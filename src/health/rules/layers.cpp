@@ -13,6 +13,11 @@ void main_unit(Findings& r) {
     const Facts& f = r.f;
     for (auto i : f.layers.assigning(LayerKind::unit_file)) {
         const auto& l = f.layers.layers[i];
+        // Only the admin's (or Ollama's installer's) unit in /etc: a unit a
+        // distribution package installs in /usr/lib carries the package's
+        // own value, which a drop-in overrides and expose leaves alone.
+        if (!l.path.starts_with("/etc/"))
+            continue;
         if (f.layers.winner == i)
             r.add(Code::set_in_main_unit, Severity::warning,
                   fmt::format("{} is set in the main unit file {}, which the next Ollama "
