@@ -1,6 +1,10 @@
 #include "ollama-netcfg/cli/change.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
+#include "ollama-netcfg/change/nixos.hpp"
+#include "ollama-netcfg/change/origins.hpp"
+#include "ollama-netcfg/change/snap.hpp"
+#include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/health/problems.hpp"
@@ -57,6 +61,82 @@ Status refuse_container_change(const std::string& name, const ollama::HostSettin
         fmt::format("there is no Ollama container {}{}", name,
                     look.socket.empty() ? " (no Docker or podman API on this host)" : ""),
         "`docker ps -a` lists the containers");
+}
+
+namespace {
+
+bool exists(const char* path) {
+    std::error_code ec;
+    return std::filesystem::exists(path, ec);
+}
+
+// The unit is the ollama snap's: named so, or no ollama.service unit file
+// exists in systemd's directories and snapd made the snap's unit.
+bool is_snap(const ChangeScope& t) {
+    if (change::is_ollama_snap_unit(t.unit))
+        return true;
+    if (t.unit != ChangeArgs{}.unit ||
+        !exists(("/etc/systemd/system/" + std::string(change::snap_unit)).c_str()))
+        return false;
+    for (const auto& dir : config::system_unit_dirs())
+        if (exists((dir + "/" + t.unit).c_str()))
+            return false;
+    return true;
+}
+
+} // namespace
+
+Status refuse_unless_drop_ins_apply(const ChangeScope& t, std::string_view command,
+                                    const ElsewhereAsk& ask) {
+    const bool nixos = exists("/etc/NIXOS");
+    const bool snap = !nixos && is_snap(t);
+    if (!nixos && !snap)
+        return Ok{};
+    std::optional<ollama::HostSetting> listen = ask.listen;
+    std::optional<std::vector<std::string>> origins;
+    if (ask.keep_listen || !ask.add_origins.empty() || !ask.remove_origins.empty() ||
+        ask.clear_origins) {
+        // What is in effect now, read without root: the host for the NixOS
+        // block, the entries the new origins go with.
+        ChangeScope now = t;
+        if (snap)
+            now.unit = change::is_ollama_snap_unit(t.unit) ? t.unit : change::snap_unit;
+        if (auto session = open_session(now, command, true)) {
+            if (ask.keep_listen)
+                listen = ollama::read_ollama_host(
+                    config::resolve(session->layers, ollama::variable).effective.value_or(""));
+            auto current = change::origins_in_effect(session->origin_layers);
+            // The snap's launcher sets them in the process only.
+            if (snap && session->state.main_pid > 0)
+                if (auto v = probe::process_environment_value(
+                        static_cast<pid_t>(session->state.main_pid), "OLLAMA_ORIGINS");
+                    v && *v)
+                    current = ollama::split_origins(**v);
+            if (!ask.add_origins.empty() || !ask.remove_origins.empty() || ask.clear_origins)
+                origins =
+                    ask.clear_origins
+                        ? std::vector<std::string>{}
+                        : ollama::without_origins(ollama::with_origins(current, ask.add_origins),
+                                                  ask.remove_origins);
+        }
+    }
+    if (snap)
+        return failure(
+            fmt::format("Ollama runs as a snap here ({}): its launcher sets OLLAMA_HOST and "
+                        "OLLAMA_ORIGINS from the snap's configuration on every start, so a "
+                        "drop-in would be overridden; `{}` changed nothing",
+                        change::is_ollama_snap_unit(t.unit) ? t.unit
+                                                            : std::string(change::snap_unit),
+                        command),
+            fmt::format("set it in the snap's configuration instead:\n{}",
+                        change::snap_commands({listen, ask.keep_listen, origins})));
+    return failure(fmt::format("this is NixOS: {} is built from the NixOS configuration (its unit "
+                               "files are links into the read-only store, and nixos-rebuild "
+                               "replaces them), so `{}` changed nothing",
+                               t.unit, command),
+                   fmt::format("set it in /etc/nixos/configuration.nix, then run `sudo "
+                               "nixos-rebuild switch`:\n{}",
+                               change::nixos_configuration({listen, ask.open_firewall, origins})));
 }
 
 Result<ChangeScope> read_change_args(const ChangeArgs& a) {

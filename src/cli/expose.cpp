@@ -284,6 +284,10 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
                            "run `ollama-netcfg origins add ORIGIN --root DIR` for the image too");
     if (!o.change.root.empty())
         return expose_offline(o, *target, *want, rep);
+    if (auto st = refuse_unless_drop_ins_apply(
+            *target, "expose", {*want, false, o.open_firewall, o.allow_origins, {}, false});
+        !st)
+        return st;
 
     auto session = open_session(*target, "expose", o.change.dry_run);
     if (!session)

@@ -156,6 +156,10 @@ Status add(const OriginsOptions& o, ChangeReport& rep, Progress* progress) {
                 return ollama::with_origins(current, rep.origins->added);
             },
             rep);
+    if (auto st = refuse_unless_drop_ins_apply(
+            *t, "origins add", {std::nullopt, true, false, asked->origins, {}, false});
+        !st)
+        return st;
     auto s = open_session(*t, "origins add", o.change.dry_run);
     if (!s)
         return s.error();
@@ -197,6 +201,10 @@ Status remove(const OriginsOptions& given, ChangeReport& rep, Progress* progress
                 return ollama::without_origins(current, o.origins);
             },
             rep);
+    if (auto st = refuse_unless_drop_ins_apply(*t, "origins remove",
+                                               {std::nullopt, true, false, {}, o.origins, false});
+        !st)
+        return st;
     auto s = open_session(*t, "origins remove", o.change.dry_run);
     if (!s)
         return s.error();

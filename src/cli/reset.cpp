@@ -111,6 +111,10 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
                 return std::vector{reset_edit(layer, rep.unit)};
             },
             rep);
+    if (auto st = refuse_unless_drop_ins_apply(*target, "reset",
+                                               {std::nullopt, false, false, {}, {}, reset_origins});
+        !st)
+        return st;
     auto session = open_session(*target, "reset", args.dry_run);
     if (!session)
         return session.error();

@@ -1,10 +1,11 @@
 #include "ollama-netcfg/health/inspect.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
+#include "ollama-netcfg/change/snap.hpp"
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
-#include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
@@ -328,6 +329,15 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.want = o.expect ? *o.expect : ollama::read_ollama_host(f.in_effect.value_or(""));
 
     read_process(f);
+    // The snap's launcher sets OLLAMA_HOST from the snap's configuration on
+    // every start: what its process has is the setting, now and after a
+    // reboot, and a restart would not change it.
+    if (change::is_ollama_snap_unit(f.unit) && f.process_visible) {
+        f.set_by = "the snap's launcher, from `snap get ollama host` at every start";
+        f.in_effect = f.after_reboot = f.process_value;
+        if (!o.expect)
+            f.want = ollama::read_ollama_host(f.in_effect.value_or(""));
+    }
     const auto unit_pids = probe::cgroup_pids(s.control_group);
     auto all = read_sockets(f, unit_pids);
     read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);

@@ -119,6 +119,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["layers"] = layers;
     j["systemd_environment"] = opt(f.systemd_env);
     j["in_effect"] = opt(f.in_effect);
+    j["set_by"] = f.set_by.empty() ? nlohmann::json("systemd") : nlohmann::json("snap");
     j["process"] = f.process_visible
                        ? nlohmann::json{{"visible", true}, {"value", opt(f.process_value)}}
                        : nlohmann::json{{"visible", false}, {"error", f.process_error}};

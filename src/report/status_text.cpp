@@ -179,7 +179,10 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
     std::string out = unit_line(f);
     if (f.load_state == "loaded") {
         out += layer_lines(f);
-        out += fmt::format("systemd gives:     {}\n", shown(f.in_effect));
+        if (!f.set_by.empty())
+            out += fmt::format("set by:            {}\n", f.set_by);
+        out += fmt::format("systemd gives:     {}\n",
+                           shown(f.set_by.empty() ? f.in_effect : f.systemd_env));
         if (f.process_visible)
             out += fmt::format("main process has:  {}\n", shown(f.process_value));
         else if (f.main_pid)

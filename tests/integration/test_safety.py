@@ -217,6 +217,104 @@ def root_dir_edits_an_image_without_touching_the_running_system(sb):
 # --- file systems -------------------------------------------------------------
 
 @case
+def on_nixos_changes_are_refused_with_the_settings_that_make_them(sb):
+    """/etc/NIXOS: expose, reset and origins change nothing and print the
+    services.ollama settings (nixpkgs' module writes OLLAMA_HOST as
+    "${host}:${port}"); status and check work as usual."""
+    sb.write(OVERRIDE, '[Service]\nEnvironment="OLLAMA_ORIGINS=http://a.example"\n')
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
+    sb.write("/etc/NIXOS", "")
+    try:
+        r = refused(sb, ["expose", "[::]:11435", "--open-firewall"], "this is NixOS",
+                    "nixos-rebuild switch", 'host = "[::]";', "port = 11435;",
+                    "openFirewall = true;")
+        assert r.stdout == "", r.stdout
+        refused(sb, ["expose", "0.0.0.0", "--dry-run"], "this is NixOS", 'host = "0.0.0.0";')
+        refused(sb, ["reset", "--origins"], "this is NixOS",
+                "# host and port removed: the defaults, 127.0.0.1 and 11434",
+                "# environmentVariables.OLLAMA_ORIGINS removed")
+        refused(sb, ["origins", "add", "http://192.168.1.50:3000"], "this is NixOS",
+                'host = "127.0.0.1";',
+                'environmentVariables.OLLAMA_ORIGINS = "http://a.example,http://192.168.1.50:3000";')
+        refused(sb, ["origins", "remove", "http://a.example"], "this is NixOS",
+                "# environmentVariables.OLLAMA_ORIGINS removed")
+        # As an unprivileged user too: the advice needs no root.
+        r = sb.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", TOOL,
+                    "expose", "0.0.0.0"], check=False)
+        assert r.returncode == 1 and "this is NixOS" in r.stderr, (r.returncode, r.stderr)
+        j = json.loads(sb.tool("--json", "expose", "0.0.0.0").stdout)
+        assert "services.ollama" in j["error"]["hint"], j["error"]
+        # Looking works as everywhere.
+        assert sb.tool("status").returncode == 0
+        c = sb.tool("check")
+        assert c.returncode == 0 and c.stdout.startswith("OLLAMA-NETCFG OK"), c.stdout
+        # --root edits an image, which is not this host: allowed.
+        sb.run(["mkdir", "-p", "/var/tmp/img/etc/systemd/system"])
+        assert sb.tool("expose", "0.0.0.0", "--root", "/var/tmp/img").returncode == 0
+    finally:
+        sb.run(["rm", "-rf", "/etc/NIXOS", "/var/tmp/img"])
+
+
+SNAP_UNIT = "snap.ollama.listener.service"
+# What snapd's unit runs, in miniature: the snap's launcher exports
+# OLLAMA_HOST and OLLAMA_ORIGINS from `snapctl get host|origins` (here files)
+# on every start, whatever the unit's environment says.
+SNAP_LAUNCHER = """#!/bin/sh
+OLLAMA_HOST=$(cat /var/tmp/snapconf/host)
+OLLAMA_ORIGINS=$(cat /var/tmp/snapconf/origins)
+export OLLAMA_HOST OLLAMA_ORIGINS
+exec /usr/local/bin/ollama "$@"
+"""
+
+
+@case
+def an_ollama_snap_is_refused_with_the_snap_commands(sb):
+    sb.sh("systemctl stop ollama.service && rm -f %s && mkdir -p /var/tmp/snapconf && "
+          "echo 127.0.0.1:11434 > /var/tmp/snapconf/host && "
+          "echo http://a.example > /var/tmp/snapconf/origins" % MAIN_UNIT)
+    sb.write("/var/tmp/snap-launcher", SNAP_LAUNCHER)
+    sb.write("/etc/systemd/system/" + SNAP_UNIT,
+             "[Unit]\nDescription=Service for snap application ollama.listener\n\n"
+             "[Service]\nExecStart=/var/tmp/snap-launcher serve\nRestart=always\n")
+    sb.sh("chmod 755 /var/tmp/snap-launcher && systemctl daemon-reload && "
+          "systemctl start " + SNAP_UNIT)
+    try:
+        wait_listening(sb, 11434, ("127.0.0.1:11434",))
+        pid = sb.show(SNAP_UNIT, "MainPID")
+        for args in (["expose", "0.0.0.0"], ["expose", "0.0.0.0", "--unit", SNAP_UNIT]):
+            r = sb.tool(*args)
+            assert r.returncode == 1, (args, r.returncode, r.stdout, r.stderr)
+            for text in ("Ollama runs as a snap here (%s)" % SNAP_UNIT, "changed nothing",
+                         "sudo snap set ollama host=0.0.0.0:11434", "sudo snap restart ollama"):
+                assert text in r.stderr, (text, r.stderr)
+        r = sb.tool("origins", "add", "http://b.example")
+        assert r.returncode == 1 and \
+            "sudo snap set ollama origins='http://a.example,http://b.example'" in r.stderr, \
+            r.stderr
+        assert "snap set ollama host" not in r.stderr, r.stderr
+        r = sb.tool("reset")
+        assert r.returncode == 1 and "snap set ollama host=127.0.0.1:11434" in r.stderr
+        # Nothing written, nothing restarted.
+        for d in (DROPIN_DIR, "/etc/systemd/system/%s.d" % SNAP_UNIT):
+            assert sb.run(["test", "-e", d], check=False).returncode != 0, d
+        assert sb.show(SNAP_UNIT, "MainPID") == pid
+        # The snap's commands do what the advice says (here: the launcher's files).
+        sb.sh("echo 0.0.0.0:11434 > /var/tmp/snapconf/host && systemctl restart " + SNAP_UNIT)
+        wait_listening(sb, 11434, ("*:11434",))
+        # The setting is the launcher's: no stale-environment, no unexpected address.
+        c = sb.tool("check", "--unit", SNAP_UNIT)
+        assert c.returncode == 0 and c.stdout.startswith("OLLAMA-NETCFG OK"), c.stdout
+        st = sb.tool("status", "--unit", SNAP_UNIT)
+        assert "set by:            the snap's launcher" in st.stdout, st.stdout
+        assert json.loads(sb.tool("status", "--json", "--unit", SNAP_UNIT).stdout)["set_by"] \
+            == "snap"
+    finally:
+        sb.sh("systemctl stop %s; rm -rf /etc/systemd/system/%s /var/tmp/snap-launcher "
+              "/var/tmp/snapconf; systemctl daemon-reload" % (SNAP_UNIT, SNAP_UNIT), check=False)
+
+
+@case
 def read_only_etc_fails_clearly_and_changes_nothing(sb):
     sb.write(OVERRIDE, ADMIN_FILE)
     sb.sh("systemctl daemon-reload && systemctl restart ollama")

@@ -53,6 +53,23 @@ struct ChangeScope {
 };
 Result<ChangeScope> read_change_args(const ChangeArgs& args);
 
+// Where a drop-in is the wrong tool, before anything is touched: on NixOS
+// (/etc/NIXOS: the unit is built from `services.ollama`) and for the ollama
+// snap (its launcher sets OLLAMA_HOST from the snap's configuration), the
+// command is refused with the settings that do what it was asked instead.
+// `listen` nullopt: back to the default, unless `keep_listen` (only the
+// origins change). The origins advised are the entries in effect (read
+// without root) with those asked added or removed.
+struct ElsewhereAsk {
+    std::optional<ollama::HostSetting> listen;
+    bool keep_listen = false;
+    bool open_firewall = false;
+    std::vector<std::string> add_origins, remove_origins;
+    bool clear_origins = false;
+};
+Status refuse_unless_drop_ins_apply(const ChangeScope& target, std::string_view command,
+                                    const ElsewhereAsk& ask);
+
 // A run holding the lock, with the unit loaded and its layers read.
 struct Session {
     UniqueFd lock;

@@ -111,6 +111,10 @@ struct Facts {
     std::optional<std::string> after_reboot;
     std::optional<std::string> systemd_env; // the unit's Environment= as loaded
     std::optional<std::string> in_effect;   // what systemd gives a process it starts now
+    // Who sets OLLAMA_HOST when systemd does not: the ollama snap's launcher
+    // (from `snap get ollama host`, on every start). Then in_effect and
+    // after_reboot are the process's value. Empty: systemd.
+    std::string set_by;
 
     bool process_visible = false;
     std::string process_error;
