@@ -101,6 +101,17 @@ def with_commands_of(lines, other):
     return out
 
 
+def _annotation(word, given, exempt, path, line):
+    """One `doc:` annotation: a `given` is appended; returns the exempt
+    reason (the new one, or `exempt` as it was)."""
+    if word.startswith("given "):
+        given.append(word[len("given "):])
+        return exempt
+    if word.startswith("exempt:"):
+        return word[len("exempt:"):].strip()
+    raise ValueError("%s:%d: unknown annotation %r" % (path, line, word))
+
+
 def read_blocks(path, text):
     """The fenced blocks of a Markdown document, with their annotations."""
     blocks = []
@@ -114,13 +125,7 @@ def read_blocks(path, text):
         if line.startswith("## "):
             section = line[3:].strip()
         elif m:
-            word = m.group(1)
-            if word.startswith("given "):
-                given.append(word[len("given "):])
-            elif word.startswith("exempt:"):
-                exempt = word[len("exempt:"):].strip()
-            else:
-                raise ValueError("%s:%d: unknown annotation %r" % (path, i + 1, word))
+            exempt = _annotation(m.group(1), given, exempt, path, i + 1)
         elif line.startswith("```"):
             lang = line[3:].strip()
             start = i
@@ -157,13 +162,7 @@ def read_man_examples(path, text):
         line = lines[i]
         m = re.match(r"^; doc:\s*(.*)$", line)
         if m:
-            word = m.group(1).strip()
-            if word.startswith("given "):
-                given.append(word[len("given "):])
-            elif word.startswith("exempt:"):
-                exempt = word[len("exempt:"):].strip()
-            else:
-                raise ValueError("%s:%d: unknown annotation %r" % (path, i + 1, word))
+            exempt = _annotation(m.group(1).strip(), given, exempt, path, i + 1)
         elif line.startswith("\t"):
             first = i
             body = []

@@ -7,19 +7,11 @@
 set -euo pipefail
 pkgdir="$(cd "$1" && pwd)"
 . "$(dirname "$0")/debian13-root.sh"
-tarball="$(debian13_tarball)"
 deb=("$pkgdir"/ollama-netcfg_*.deb)
 [ -f "${deb[0]}" ] || { echo "FAIL: no .deb in $pkgdir (integration-packaging builds it)"; exit 1; }
 
-root="$(mktemp -d /var/tmp/netcfg-deb13.XXXXXX)"
-cleanup() {
-    umount "$root/proc" 2>/dev/null || true
-    rm -rf --one-file-system "$root"
-}
-trap cleanup EXIT
-tar -C "$root" -xf "$tarball"
+debian13_root
 cp "${deb[0]}" "$root/var/tmp/"
-mount -t proc proc "$root/proc"
 chroot "$root" sh -c '
     set -e
     . /etc/os-release

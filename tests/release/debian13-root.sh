@@ -30,3 +30,14 @@ debian13_tarball() {
     fi
     printf '%s\n' "$tarball"
 }
+
+# Unpacks the root into a new directory under /var/tmp, /proc mounted, and
+# sets `root` to it; removed when the script exits.
+debian13_root() {
+    local tarball
+    tarball="$(debian13_tarball)"
+    root="$(mktemp -d /var/tmp/netcfg-debian13.XXXXXX)"
+    trap 'umount "$root/proc" 2>/dev/null || true; rm -rf --one-file-system "$root"' EXIT
+    tar -C "$root" -xf "$tarball"
+    mount -t proc proc "$root/proc"
+}

@@ -6,18 +6,10 @@
 set -euo pipefail
 src="$(cd "${1:-$(dirname "$0")/../..}" && pwd)"
 . "$(dirname "$0")/debian13-root.sh"
-tarball="$(debian13_tarball)"
 
-root="$(mktemp -d /var/tmp/netcfg-debian13.XXXXXX)"
-cleanup() {
-    umount "$root/proc" 2>/dev/null || true
-    rm -rf --one-file-system "$root"
-}
-trap cleanup EXIT
-tar -C "$root" -xf "$tarball"
+debian13_root
 mkdir "$root/src"
 (cd "$src" && git ls-files -z | tar --null -T - -cf -) | tar -C "$root/src" -xf -
-mount -t proc proc "$root/proc"
 chroot "$root" sh -c '
     set -e
     . /etc/os-release
