@@ -1,9 +1,8 @@
 #include "ollama-netcfg/cli/change.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
-#include "ollama-netcfg/change/nixos.hpp"
+#include "ollama-netcfg/change/elsewhere.hpp"
 #include "ollama-netcfg/change/origins.hpp"
-#include "ollama-netcfg/change/snap.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/docker/engine.hpp"
@@ -92,18 +91,19 @@ Status refuse_unless_drop_ins_apply(const ChangeScope& t, std::string_view comma
     const bool snap = !nixos && is_snap(t);
     if (!nixos && !snap)
         return Ok{};
-    std::optional<ollama::HostSetting> listen = ask.listen;
-    std::optional<std::vector<std::string>> origins;
-    if (ask.keep_listen || !ask.add_origins.empty() || !ask.remove_origins.empty() ||
-        ask.clear_origins) {
+    const std::string unit =
+        snap && !change::is_ollama_snap_unit(t.unit) ? std::string(change::snap_unit) : t.unit;
+    const bool origins_asked =
+        !ask.add_origins.empty() || !ask.remove_origins.empty() || ask.clear_origins;
+    change::Elsewhere want{ask.listen, ask.keep_listen, ask.open_firewall, std::nullopt};
+    if (ask.keep_listen || origins_asked) {
         // What is in effect now, read without root: the host for the NixOS
         // block, the entries the new origins go with.
         ChangeScope now = t;
-        if (snap)
-            now.unit = change::is_ollama_snap_unit(t.unit) ? t.unit : change::snap_unit;
+        now.unit = unit;
         if (auto session = open_session(now, command, true)) {
             if (ask.keep_listen)
-                listen = ollama::read_ollama_host(
+                want.listen = ollama::read_ollama_host(
                     config::resolve(session->layers, ollama::variable).effective.value_or(""));
             auto current = change::origins_in_effect(session->origin_layers);
             // The snap's launcher sets them in the process only.
@@ -112,8 +112,8 @@ Status refuse_unless_drop_ins_apply(const ChangeScope& t, std::string_view comma
                         static_cast<pid_t>(session->state.main_pid), "OLLAMA_ORIGINS");
                     v && *v)
                     current = ollama::split_origins(**v);
-            if (!ask.add_origins.empty() || !ask.remove_origins.empty() || ask.clear_origins)
-                origins =
+            if (origins_asked)
+                want.origins =
                     ask.clear_origins
                         ? std::vector<std::string>{}
                         : ollama::without_origins(ollama::with_origins(current, ask.add_origins),
@@ -125,18 +125,16 @@ Status refuse_unless_drop_ins_apply(const ChangeScope& t, std::string_view comma
             fmt::format("Ollama runs as a snap here ({}): its launcher sets OLLAMA_HOST and "
                         "OLLAMA_ORIGINS from the snap's configuration on every start, so a "
                         "drop-in would be overridden; `{}` changed nothing",
-                        change::is_ollama_snap_unit(t.unit) ? t.unit
-                                                            : std::string(change::snap_unit),
-                        command),
+                        unit, command),
             fmt::format("set it in the snap's configuration instead:\n{}",
-                        change::snap_commands({listen, ask.keep_listen, origins})));
+                        change::snap_commands(want)));
     return failure(fmt::format("this is NixOS: {} is built from the NixOS configuration (its unit "
                                "files are links into the read-only store, and nixos-rebuild "
                                "replaces them), so `{}` changed nothing",
                                t.unit, command),
                    fmt::format("set it in /etc/nixos/configuration.nix, then run `sudo "
                                "nixos-rebuild switch`:\n{}",
-                               change::nixos_configuration({listen, ask.open_firewall, origins})));
+                               change::nixos_configuration(want)));
 }
 
 Result<ChangeScope> read_change_args(const ChangeArgs& a) {

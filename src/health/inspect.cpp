@@ -1,7 +1,7 @@
 #include "ollama-netcfg/health/inspect.hpp"
 
 #include "ollama-netcfg/change/client_env.hpp"
-#include "ollama-netcfg/change/snap.hpp"
+#include "ollama-netcfg/change/elsewhere.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/ollama/models.hpp"

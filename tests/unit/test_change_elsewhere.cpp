@@ -1,13 +1,12 @@
 #include "catch.hpp"
-#include "ollama-netcfg/change/nixos.hpp"
-#include "ollama-netcfg/change/snap.hpp"
+#include "ollama-netcfg/change/elsewhere.hpp"
 
+using netcfg::change::Elsewhere;
 using netcfg::change::nixos_configuration;
-using netcfg::change::NixosSettings;
 using netcfg::ollama::read_ollama_host;
 
 TEST_CASE("NixOS: the services.ollama settings for an address", "[change][nixos]") {
-    NixosSettings s;
+    Elsewhere s;
     s.listen = read_ollama_host("0.0.0.0");
     CHECK(nixos_configuration(s) ==
           "  services.ollama = {\n    enable = true;\n    host = \"0.0.0.0\";\n    port = 11434;\n"
@@ -21,7 +20,7 @@ TEST_CASE("NixOS: the services.ollama settings for an address", "[change][nixos]
 
 TEST_CASE("NixOS: IPv6 hosts keep their brackets, :PORT is every address", "[change][nixos]") {
     // The module writes OLLAMA_HOST="${host}:${port}".
-    NixosSettings s;
+    Elsewhere s;
     s.listen = read_ollama_host("[::]:11435");
     CHECK_THAT(nixos_configuration(s),
                Catch::Contains("host = \"[::]\";") && Catch::Contains("port = 11435;"));
@@ -32,7 +31,7 @@ TEST_CASE("NixOS: IPv6 hosts keep their brackets, :PORT is every address", "[cha
 }
 
 TEST_CASE("NixOS: reset and origins", "[change][nixos]") {
-    NixosSettings s;
+    Elsewhere s;
     CHECK_THAT(nixos_configuration(s),
                Catch::Contains("# host and port removed: the defaults, 127.0.0.1 and 11434"));
     s.origins = std::vector<std::string>{"http://192.168.1.50:3000", "chrome-extension://*"};
@@ -46,8 +45,7 @@ TEST_CASE("NixOS: reset and origins", "[change][nixos]") {
 
 TEST_CASE("snap: the snap set commands the launcher reads", "[change][snap]") {
     using netcfg::change::snap_commands;
-    using netcfg::change::SnapSettings;
-    SnapSettings s;
+    Elsewhere s;
     s.listen = read_ollama_host("0.0.0.0");
     CHECK(snap_commands(s) ==
           "  sudo snap set ollama host=0.0.0.0:11434\n  sudo snap restart ollama");

@@ -1,4 +1,4 @@
-#include "ollama-netcfg/change/nixos.hpp"
+#include "ollama-netcfg/change/elsewhere.hpp"
 
 #include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
@@ -19,7 +19,7 @@ std::string nix_host(const ollama::HostSetting& h) {
 
 } // namespace
 
-std::string nixos_configuration(const NixosSettings& s) {
+std::string nixos_configuration(const Elsewhere& s) {
     std::string out = "  services.ollama = {\n    enable = true;\n";
     if (s.listen) {
         out += fmt::format("    host = \"{}\";\n    port = {};\n", nix_host(*s.listen),
@@ -35,6 +35,21 @@ std::string nixos_configuration(const NixosSettings& s) {
         out += fmt::format("    environmentVariables.OLLAMA_ORIGINS = \"{}\";\n",
                            ollama::join_origins(*s.origins));
     return out + "  };";
+}
+
+bool is_ollama_snap_unit(std::string_view unit) {
+    return unit.starts_with("snap.ollama.");
+}
+
+std::string snap_commands(const Elsewhere& s) {
+    std::string out;
+    if (!s.keep_listen)
+        out += fmt::format("  sudo snap set ollama host={}\n",
+                           s.listen ? s.listen->listen_address() : "127.0.0.1:11434");
+    if (s.origins)
+        out +=
+            fmt::format("  sudo snap set ollama origins='{}'\n", ollama::join_origins(*s.origins));
+    return out + "  sudo snap restart ollama";
 }
 
 } // namespace netcfg::change
