@@ -261,18 +261,20 @@ def expected_output(shown):
     lines = list(shown)
     while lines and not lines[-1].strip():
         lines.pop()
-    status = 0
-    if lines and EXIT_LINE.match(lines[-1].strip()):
-        status = int(EXIT_LINE.match(lines[-1].strip()).group(1))
+    m = EXIT_LINE.match(lines[-1].strip()) if lines else None
+    if m:
         lines.pop()
-    return lines, status
+    return lines, int(m.group(1)) if m else 0
 
 
-def real_output(text, status):
-    lines = [l.rstrip() for l in text.rstrip("\n").split("\n")] if text.strip() else []
-    if status:
-        lines.append("(exit status %d)" % status)
-    return lines
+def exit_line(status):
+    """How a block shows a non-zero exit status, as its output's last line."""
+    return "(exit status %d)" % status
+
+
+def real_output(text):
+    """A command's output as lines, trailing blanks stripped."""
+    return [l.rstrip() for l in text.rstrip("\n").split("\n")] if text.strip() else []
 
 
 def matches(shown, real):

@@ -222,14 +222,15 @@ def run_given(sb, text):
     return r.stdout, r.returncode
 
 
-def run_session(sb, block, update):
-    """Runs a `$ ` block; returns (problems, new lines or None)."""
+def run_session(sb, block):
+    """Runs a `$ ` block; returns (problems, the block's lines as the real
+    run would show them)."""
     problems = []
     new = []
     for cmd in blocks.commands(block):
         shown, status = blocks.expected_output(cmd.shown)
         out, rc = run_command(sb, cmd.text)
-        real = blocks.real_output(out, 0)
+        real = blocks.real_output(out)
         ok = rc == status and blocks.matches(shown, real)
         if not ok:
             problems.append("%s: `%s`:\n  shown (exit %d):\n%s\n  real (exit %d):\n%s"
@@ -239,7 +240,7 @@ def run_session(sb, block, update):
         new += block.lines[cmd.first_line:cmd.first_line + cmd.text.count("\n") + 1]
         new += blocks.updated(shown, real) if not ok else shown
         if rc:
-            new.append("(exit status %d)" % rc)
+            new.append(blocks.exit_line(rc))
     return problems, new
 
 
@@ -280,13 +281,13 @@ def run_document(sb, path, update):
         if kind == "script":
             problems += run_script(sb, b)
             continue
-        found, new = run_session(sb, b, update)
+        found, new = run_session(sb, b)
         problems += found
         if found:
             replaced[b.line] = new
     if update and replaced:
         write(path, rewrite(read(path), replaced))
-    return problems, counts, exempt, replaced
+    return problems, counts, exempt
 
 
 def rewrite(text, replaced):
@@ -336,7 +337,7 @@ def main():
         with Sandbox(args.binary, name="netcfg-docs") as sb:
             prepare(sb)
             for path in DOCUMENTS:
-                found, counts, exempt, replaced = run_document(sb, path, args.update)
+                found, counts, exempt = run_document(sb, path, args.update)
                 problems += found
                 all_exempt += exempt
                 for k in totals:

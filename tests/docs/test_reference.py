@@ -142,7 +142,8 @@ def check_man(cmds, text):
 # --- the README's option table ---------------------------------------------------
 
 def readme_table(text):
-    """[(set of option names, set of commands or {"all"})]"""
+    """[(set of option names, set of commands or {"all"}, the first cell,
+    {option name: the value name written after it})]"""
     rows, on = [], False
     for line in text.splitlines():
         if line.startswith("| option | commands |"):
