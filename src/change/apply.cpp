@@ -64,6 +64,26 @@ Result<UnitState> restart(Manager& m, const std::string& unit, Deadline deadline
     auto s = m.unit_state(unit);
     if (!s)
         return s.error();
+    if (*job != "done" && s->result == "start-limit-hit") {
+        // systemd refused the start before Ollama ran: the unit was started
+        // StartLimitBurst= times within StartLimitIntervalSec=. Since
+        // systemd 255 a daemon-reload no longer resets that count, so a
+        // few changes in a row (or a change and its rollback) reach it.
+        // This restart is the admin's own request, once: reset the count as
+        // `systemctl reset-failed` does and ask again.
+        if (auto st = m.reset_failed(unit, deadline); !st)
+            return st.error();
+        rep.actions.push_back(
+            fmt::format("{} had reached its start limit (StartLimitBurst= starts within "
+                        "StartLimitIntervalSec=); reset it, as `systemctl reset-failed` does",
+                        unit));
+        job = m.restart(unit, deadline, tick);
+        if (!job)
+            return job.error();
+        s = m.unit_state(unit);
+        if (!s)
+            return s.error();
+    }
     if (*job != "done") {
         rep.journal = systemd::last_journal_lines(unit, 10);
         return failure(fmt::format("restarting {} failed: job {}, Service.Result {}, unit {}/{}",

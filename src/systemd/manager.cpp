@@ -276,6 +276,13 @@ Status Manager::reload(Deadline deadline) {
     return Ok{};
 }
 
+Status Manager::reset_failed(const std::string& unit, Deadline deadline) {
+    auto reply = call("ResetFailedUnit", deadline, "s", unit.c_str());
+    if (!reply)
+        return reply.error();
+    return Ok{};
+}
+
 Result<std::vector<std::string>> Manager::environment() {
     const std::string path = manager_path;
     PropertyReader p{conn_.bus.get(), path, {}};

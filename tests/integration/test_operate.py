@@ -13,8 +13,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
 from sandbox import OLLAMA_UNIT  # noqa: E402
-from checks import (BACKUPS, DROPIN_DIR, MAIN_UNIT, OVERRIDE, UNIT, api_version,  # noqa: E402
-                    assert_exposed, check, check_ok, expose_ok, listeners, main_pid,
+from checks import (BACKUPS, DROPIN_DIR, FIXTURE_CONF, MAIN_UNIT, OVERRIDE, UNIT,  # noqa: E402
+                    api_version, assert_exposed, check, check_ok, expose_ok, listeners, main_pid,
                     process_env, restore, setup, snapshot, unit_env, wait_listening)
 
 WILDCARD = ("*:11434",)
@@ -802,6 +802,36 @@ def typographic_quotes_are_ignored_by_systemd_and_expose_replaces_them(sb):
     assert sb.read(GUIDE_CONF) == "[Service]\n# pasted from a web page\n", sb.read(GUIDE_CONF)
     assert_exposed(sb, "0.0.0.0", 11434, WILDCARD, "http://127.0.0.1:11434")
     check_ok(sb, "--expect", "0.0.0.0")
+
+
+@case
+def a_unit_at_its_start_limit_is_still_changed_and_it_is_said(sb):
+    """Restarted StartLimitBurst= times within StartLimitIntervalSec= (by
+    hand, or by earlier changes: since systemd 255 a daemon-reload keeps the
+    count), systemd refuses the next start. expose's own restart resets the
+    count, as `systemctl reset-failed` does, says so, and Ollama serves; the
+    rollback of a failing value does the same and the old value serves."""
+    for _ in range(8):
+        sb.run(["systemctl", "restart", UNIT], check=False)
+    assert sb.show(UNIT, "Result") == "start-limit-hit", sb.show(UNIT, "Result")
+    r = expose_ok(sb, "0.0.0.0:11461")
+    said = ("ollama.service had reached its start limit (StartLimitBurst= starts within "
+            "StartLimitIntervalSec=); reset it, as `systemctl reset-failed` does") in r.stdout
+    # Before systemd 255 the expose's own daemon-reload reset the count.
+    version = int(sb.run(["systemctl", "--version"]).stdout.split()[1])
+    assert said == (version >= 255), (version, r.stdout)
+    assert api_version(sb, "http://127.0.0.1:11461") is not None
+    # Again at the limit, a port the stand-in fails on: the rollback's
+    # restart comes after Restart=always has spent the count again.
+    sb.write(FIXTURE_CONF, "[Service]\nEnvironment=FAKE_OLLAMA_FAIL_PORTS=11463\n")
+    sb.run(["systemctl", "daemon-reload"])
+    for _ in range(8):
+        sb.run(["systemctl", "restart", UNIT], check=False)
+    r = sb.tool("expose", "0.0.0.0:11463", "--timeout", "10")
+    assert r.returncode == 1 and "did not come up" in r.stderr, (r.stdout, r.stderr)
+    assert "put back" in r.stderr and "FAILED" not in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0:11461"\n'
+    assert api_version(sb, "http://127.0.0.1:11461") is not None
 
 
 if __name__ == "__main__":

@@ -70,6 +70,9 @@ class Manager {
     // Whether `unit` is loaded and active (false on any error).
     bool is_active(const std::string& unit);
     Status reload(Deadline deadline);
+    // ResetFailedUnit(unit): as `systemctl reset-failed`, which also resets
+    // the unit's start rate limit.
+    Status reset_failed(const std::string& unit, Deadline deadline);
     // The manager's own environment (DefaultEnvironment= and the like).
     Result<std::vector<std::string>> environment();
     // RestartUnit(unit, "replace"), then waits for that job's JobRemoved.
