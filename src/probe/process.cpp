@@ -6,11 +6,13 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <dirent.h>
 #include <fmt/format.h>
 #include <memory>
 #include <pwd.h>
 #include <sstream>
+#include <thread>
 
 using namespace std::string_view_literals;
 
@@ -126,7 +128,28 @@ std::vector<ServeProcess> foreign_ollama_serves(const std::vector<pid_t>& unit_p
     return out;
 }
 
+bool has_executed_its_command(pid_t pid) {
+    // systemd names the process it forks for a unit "(NAME)" until that
+    // process executes the unit's command; meanwhile it is systemd's own
+    // code (since systemd 255 the systemd-executor binary), with systemd's
+    // environment, not the unit's. A restart job ends before that exec.
+    auto comm = process_name(pid);
+    return !(comm.size() > 2 && comm.front() == '(' && comm.back() == ')');
+}
+
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name) {
+    // Bounded back-off: the exec follows the fork within milliseconds.
+    auto delay = std::chrono::milliseconds(1);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!has_executed_its_command(pid)) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return failure(fmt::format("process {} has not started its command yet (systemd is "
+                                       "still setting it up)",
+                                       pid),
+                           "run again in a moment");
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, std::chrono::milliseconds(50));
+    }
     auto path = fmt::format("/proc/{}/environ", pid);
     auto content = read_file(path);
     if (!content)

@@ -10,7 +10,12 @@
 
 namespace netcfg::probe {
 
-// The value of `name` in the process's environment (nullopt when unset).
+// Whether PID runs its own program: false while systemd has forked it for
+// a unit but not yet executed the unit's command (comm "(NAME)").
+bool has_executed_its_command(pid_t pid);
+
+// The value of `name` in the process's environment (nullopt when unset),
+// once the process has executed its command (waits up to 2 s for that).
 // Fails when the process is gone or its environment is not readable.
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name);
 
