@@ -132,6 +132,34 @@ def add_client_host(sb, server, client):
           "ip -n c1 link set lo up" % (server, client))
 
 
+# The dual-stack client host of the Ansible and packaging tests.
+SERVER = "192.0.2.1"
+SERVER6 = "2001:db8::1"  # documentation prefixes only
+CLIENT = ("192.0.2.11", "2001:db8::11")
+
+
+def add_dual_stack_client(sb):
+    """A client host c1 on a veth pair: 192.0.2.11 and 2001:db8::11 (the
+    server's side 192.0.2.1 and 2001:db8::1)."""
+    sb.sh("ip netns add c1 && ip link add c1-s type veth peer name c1-c && "
+          "ip link set c1-c netns c1 && ip addr add {s}/24 dev c1-s && "
+          "ip addr add {s6}/64 dev c1-s nodad && ip link set c1-s up && "
+          "ip -n c1 addr add {a}/24 dev c1-c && ip -n c1 addr add {a6}/64 dev c1-c nodad && "
+          "ip -n c1 link set c1-c up && ip -n c1 link set lo up"
+          .format(s=SERVER, s6=SERVER6, a=CLIENT[0], a6=CLIENT[1]))
+
+
+def client_gets_version(sb, port):
+    """What the dual-stack client host gets over IPv4 and IPv6 (curl -4, curl -6)."""
+    seen = {}
+    for family, url in (("-4", "http://%s:%d/api/version" % (SERVER, port)),
+                        ("-6", "http://[%s]:%d/api/version" % (SERVER6, port))):
+        r = sb.run(["ip", "netns", "exec", "c1", "curl", family, "-sS", "--noproxy", "*", "-m",
+                    "3", url], check=False)
+        seen[family] = r.returncode == 0 and '"version"' in r.stdout
+    return seen
+
+
 NGINX_MAIN = """pid /run/nginx-test.pid;
 error_log /var/tmp/ng/error.log;
 events {}

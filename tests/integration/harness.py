@@ -44,8 +44,9 @@ def main(setup=None, teardown_each=None, sandboxes=1, docker=False):
             booted = [stack.enter_context(Sandbox(args.binary, name=n, docker=docker))
                       for n in names]
             sb = booted[0] if sandboxes == 1 else booted
-            print("%d sandbox%s booted in %.1fs" % (sandboxes, "" if sandboxes == 1 else "es",
-                                                    time.monotonic() - started))
+            print("%d sandbox%s booted in %.1fs: %s" % (sandboxes, "" if sandboxes == 1 else "es",
+                                                        time.monotonic() - started,
+                                                        booted[0].release()))
             if setup:
                 setup(sb)
             for fn in CASES:

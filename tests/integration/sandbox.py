@@ -2,6 +2,10 @@
 throw-away overlay of the host's root, with ollama.service installed exactly
 as Ollama's installer writes it and a stand-in `ollama serve`.
 
+With NETCFG_SANDBOX_ROOT set to another release's root (tests/release/
+makes a Debian 13 one), the overlay lies on that root instead: its systemd,
+firewalls, proxies, Docker and clients, the same tool binary.
+
 Used by the integration tests and by scripts/demo. Needs root and
 systemd-nspawn; nothing it does touches the host's own files.
 """
@@ -75,6 +79,7 @@ class Sandbox:
         self.proc = None
         self.leader = None
         self.log_path = None
+        self.lower = os.environ.get("NETCFG_SANDBOX_ROOT") or "/"
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -97,7 +102,7 @@ class Sandbox:
             os.mkdir(os.path.join(self.tmp, d))
         self.root = os.path.join(self.tmp, "root")
         subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
-                        "lowerdir=/,upperdir=%s/u,workdir=%s/w" % (self.tmp, self.tmp),
+                        "lowerdir=%s,upperdir=%s/u,workdir=%s/w" % (self.lower, self.tmp, self.tmp),
                         self.root], check=True)
         self._prepare_tree()
         self.log_path = os.path.join(self.tmp, "console.log")
@@ -116,6 +121,17 @@ class Sandbox:
         except BaseException:
             self.stop()
             raise
+
+    def release(self):
+        """The booted userland's PRETTY_NAME, to say which release a result is from."""
+        try:
+            with open(os.path.join(self.lower, "etc/os-release")) as f:
+                for line in f:
+                    if line.startswith("PRETTY_NAME="):
+                        return line.split("=", 1)[1].strip().strip('"')
+        except OSError:
+            pass
+        return "unknown release"
 
     def _nspawn_env(self):
         env = dict(os.environ)

@@ -15,16 +15,14 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, main  # noqa: E402
-from checks import (DROPIN_DIR, FIXTURE_CONF, OVERRIDE, UNIT, assert_exposed, expose_ok,  # noqa: E402
-                    main_pid, restore, snapshot, unit_env, wait_listening)
+from checks import (DROPIN_DIR, FIXTURE_CONF, OVERRIDE, UNIT, add_dual_stack_client,  # noqa: E402
+                    assert_exposed, client_gets_version, expose_ok, main_pid, restore, snapshot,
+                    unit_env, wait_listening)
 from sandbox import BINARY_IN_CONTAINER, prerequisites  # noqa: E402
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = None      # a temp dir on the controller: the built collection, inventories, plays
 PKG_DIR = None   # <build dir>/packages (test_packaging builds them; else built here)
-SERVER = "192.0.2.1"
-SERVER6 = "2001:db8::1"  # documentation prefixes only
-CLIENT = ("192.0.2.11", "2001:db8::11")
 
 
 # --- the controller ------------------------------------------------------
@@ -86,31 +84,10 @@ def expose_task(listen, **more):
 
 # --- the managed hosts ---------------------------------------------------
 
-def add_client(sb):
-    """A client host on a veth pair: 192.0.2.11 and 2001:db8::11."""
-    sb.sh("ip netns add c1 && ip link add c1-s type veth peer name c1-c && "
-          "ip link set c1-c netns c1 && ip addr add {s}/24 dev c1-s && "
-          "ip addr add {s6}/64 dev c1-s nodad && ip link set c1-s up && "
-          "ip -n c1 addr add {a}/24 dev c1-c && ip -n c1 addr add {a6}/64 dev c1-c nodad && "
-          "ip -n c1 link set c1-c up && ip -n c1 link set lo up"
-          .format(s=SERVER, s6=SERVER6, a=CLIENT[0], a6=CLIENT[1]))
-
-
-def client_gets_version(sb, port):
-    """What the client host gets over IPv4 and IPv6 (curl -4, curl -6)."""
-    seen = {}
-    for family, url in (("-4", "http://%s:%d/api/version" % (SERVER, port)),
-                        ("-6", "http://[%s]:%d/api/version" % (SERVER6, port))):
-        r = sb.run(["ip", "netns", "exec", "c1", "curl", family, "-sS", "--noproxy", "*", "-m",
-                    "3", url], check=False)
-        seen[family] = r.returncode == 0 and '"version"' in r.stdout
-    return seen
-
-
 def setup(sbs):
     for sb in sbs:
         restore(sb)
-        add_client(sb)
+        add_dual_stack_client(sb)
     build_collection()
 
 

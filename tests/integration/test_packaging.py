@@ -4,6 +4,7 @@
 the .deb is installed with dpkg -i and used (man page, completions, the
 check's service, timer and path units, journal entries), then removed."""
 import glob
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, main  # noqa: E402
-from checks import MAIN_UNIT, OVERRIDE, restore, setup  # noqa: E402
+from checks import (MAIN_UNIT, OVERRIDE, add_dual_stack_client,  # noqa: E402
+                    client_gets_version, restore, setup)
 from sandbox import OLLAMA_UNIT, prerequisites  # noqa: E402
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -185,13 +187,47 @@ def deb_installs_and_everything_is_in_place(sb):
     assert sb.read(OVERRIDE) == '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0"\n'
 
 
+def packaged_check(sb):
+    """The packaged binary's `check --json`: (status, the value in effect)."""
+    r = sb.run([TOOL, "check", "--json"], check=False)
+    j = json.loads(r.stdout)
+    assert r.returncode == {"OK": 0, "WARNING": 1, "CRITICAL": 2}[j["status"]], r.stdout
+    return j["status"], j["in_effect"]
+
+
+@case
+def deb_installed_with_apt_serves_a_client_host_over_ipv4_and_ipv6(sb):
+    """As the README says to install it, on this sandbox's release (with
+    NETCFG_SANDBOX_ROOT, another release's userland): apt takes the .deb,
+    and the packaged binary's exposure is what a client host sees."""
+    deb = package("*.deb")
+    add_dual_stack_client(sb)
+    try:
+        r = sb.run(["apt-get", "install", "-y", "--no-install-recommends", "-o",
+                    "Dpkg::Use-Pty=0", inside(deb)], env={"DEBIAN_FRONTEND": "noninteractive"})
+        assert sb.run([TOOL, "--version"]).returncode == 0
+        assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+        r = sb.run([TOOL, "expose", "0.0.0.0"])
+        assert "ok   api" in r.stdout, r.stdout
+        assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+        assert packaged_check(sb) == ("OK", "0.0.0.0")
+        r = sb.run([TOOL, "reset"])
+        assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}, r.stdout
+        assert packaged_check(sb) == ("OK", None)  # unset: Ollama's default, loopback
+    finally:
+        sb.run(["apt-get", "purge", "-y", "-o", "Dpkg::Use-Pty=0", "ollama-netcfg"], check=False)
+        sb.sh("ip netns del c1; ip link del c1-s; true", check=False)
+
+
 if __name__ == "__main__":
     import argparse
     ap = argparse.ArgumentParser(add_help=False)
     ap.add_argument("--binary", required=True)
     known, _ = ap.parse_known_args()
     PKG_DIR = os.path.join(os.path.dirname(os.path.abspath(known.binary)), "packages")
-    if prerequisites() is None:
+    # On another release's userland, the packages built here (by the run on
+    # this host's release) are what is tested: the same files.
+    if prerequisites() is None and not os.environ.get("NETCFG_SANDBOX_ROOT"):
         subprocess.run(["rm", "-rf", PKG_DIR], check=True)
         subprocess.run([os.path.join(SRC, "packaging", "build-packages"), PKG_DIR], check=True)
     sys.exit(main(setup=setup, teardown_each=restore))

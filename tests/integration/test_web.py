@@ -252,10 +252,10 @@ def prepare_proxy(sb):
     sb.write(NG + "/netrc", "machine ollama.test login alice password %s\n" % PASSWORD)
     sb.write(NG + "/user-pass", "alice:%s\n" % PASSWORD)
     sb.sh("chmod 600 %s/auth-header %s/netrc %s/user-pass" % (NG, NG, NG))
-    htpasswd = sb.run(["/usr/bin/python3", "-W", "ignore", "-c",
-                       "import crypt,sys; print('alice:' + crypt.crypt(sys.stdin.read().strip(), "
-                       "crypt.mksalt(crypt.METHOD_BLOWFISH)))"], input=PASSWORD).stdout
-    sb.write(NG + "/htpasswd", htpasswd)
+    # bcrypt, which both nginx (through libcrypt) and Caddy take; Caddy
+    # makes it (Python's crypt module is gone in Debian 13's Python).
+    bcrypt = sb.run(["caddy", "hash-password", "--plaintext", PASSWORD]).stdout.strip()
+    sb.write(NG + "/htpasswd", "alice:%s\n" % bcrypt)
     sb.sh("chmod 644 %s/htpasswd" % NG)  # nginx's workers (user nobody here) read it
     shutil.copytree(JS_DIR, sb.root + "/var/tmp/js", dirs_exist_ok=True)
 

@@ -1,9 +1,15 @@
-# Sourced: the Debian 13 (trixie) root both release tests use, made once
+# Sourced: the Debian 13 (trixie) roots the release tests use, made once
 # per machine with mmdebstrap from Debian's archive and cached under
 # /var/cache (never in the tree). Exit 77 when it cannot run here (not root,
 # no mmdebstrap); with CI=true that is a failure instead.
 cache=/var/cache/ollama-netcfg
+# The build root: the source build and its unit tests.
 packages=g++,cmake,make,pkg-config,catch2,libfmt-dev,nlohmann-json3-dev,rapidjson-dev,libspdlog-dev,libsystemd-dev,libboost-dev,libcli11-dev,libcurl4-openssl-dev
+
+# The sandbox root: systemd as PID 1 and everything the integration tests
+# run inside the sandbox (firewalls, proxies, Docker, Chromium, Node.js, the
+# clients, Ansible's target side), Debian 13's own versions of each.
+sandbox_packages=systemd,systemd-sysv,dbus,iproute2,iptables,nftables,ufw,firewalld,nginx-light,caddy,openssl,ca-certificates,curl,python3,python3-apt,procps,psmisc,chromium,docker.io,docker-cli,nodejs,man-db,bash-completion,zsh,kmod
 
 skip() {
     if [ "${CI:-}" = true ]; then
@@ -40,4 +46,25 @@ debian13_root() {
     trap 'umount "$root/proc" 2>/dev/null || true; rm -rf --one-file-system "$root"' EXIT
     tar -C "$root" -xf "$tarball"
     mount -t proc proc "$root/proc"
+}
+
+# Prints the sandbox root, a directory the integration sandbox lays its
+# overlay on instead of the host's /, making it first when needed.
+debian13_sandbox_dir() {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (mmdebstrap, systemd-nspawn)"
+    command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps)"
+    local dir
+    dir="$cache/debian13-sandbox-$(printf %s "$sandbox_packages" | sha256sum | cut -c1-12)"
+    if [ ! -d "$dir" ]; then
+        mkdir -p "$cache"
+        rm -rf --one-file-system "$dir.tmp"
+        echo "making the Debian 13 sandbox root (once per machine): $dir" >&2
+        mmdebstrap --quiet --variant=apt --format=directory --include="$sandbox_packages" \
+            trixie "$dir.tmp" http://deb.debian.org/debian >&2
+        # mmdebstrap's own /sys mount can stay behind (busy when it
+        # unmounts); nothing may stay mounted in a cached root.
+        findmnt -rn -o TARGET | grep "^$dir.tmp/" | sort -r | xargs -r umount -l
+        mv "$dir.tmp" "$dir"
+    fi
+    printf '%s\n' "$dir"
 }
