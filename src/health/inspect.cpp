@@ -11,8 +11,12 @@
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
+#include "ollama-netcfg/systemd/journal.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <csignal>
 #include <fmt/format.h>
 #include <sys/socket.h>
 
@@ -24,10 +28,15 @@ constexpr std::string_view host_var = ollama::variable;
 void read_process(Facts& f) {
     if (f.main_pid == 0)
         return;
-    auto v = probe::process_environment_value(static_cast<pid_t>(f.main_pid), host_var);
+    const auto pid = static_cast<pid_t>(f.main_pid);
+    auto v = probe::process_environment_value(pid, host_var);
     if (v) {
         f.process_visible = true;
         f.process_value = *v;
+    } else if (::kill(pid, 0) != 0 && errno == ESRCH) {
+        // It exited after systemd named it (a crash loop): nothing was
+        // hidden from this user.
+        f.process_gone = true;
     } else {
         f.process_error = v.error().message;
     }
@@ -267,6 +276,36 @@ std::optional<std::string> in_effect(const Facts& f) {
     return std::nullopt;
 }
 
+// The address as inet_ntop writes it, or "" when it is not an IP address.
+std::string canonical_ip(const std::string& host) {
+    unsigned char buf[sizeof(in6_addr)];
+    char text[INET6_ADDRSTRLEN] = {};
+    for (int family : {AF_INET, AF_INET6})
+        if (inet_pton(family, host.c_str(), buf) == 1 &&
+            inet_ntop(family, buf, text, sizeof text) != nullptr)
+            return text;
+    return {};
+}
+
+// Nothing serves an IP address Ollama must bind: is it on any interface?
+// (Read only then: a host with hundreds of addresses pays nothing when
+// Ollama listens.) Loopback and wildcards always exist; names are left to
+// the resolver.
+void read_address(Facts& f) {
+    if (f.served() || f.want.loopback())
+        return;
+    const auto want = canonical_ip(f.want.host);
+    if (want.empty() || want == "0.0.0.0" || want == "::")
+        return;
+    for (const auto& i : reach::interfaces())
+        if (i.address == want)
+            return;
+    f.address_missing = true;
+    for (const auto& line : systemd::last_journal_lines(f.unit, 30))
+        if (line.find("cannot assign requested address") != std::string::npos)
+            f.bind_error = line;
+}
+
 } // namespace
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
@@ -312,6 +351,10 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.n_restarts = s.n_restarts;
     f.active_since_usec = s.active_enter_usec;
     f.need_daemon_reload = s.need_daemon_reload;
+    f.unit_file_state = s.unit_file_state;
+    f.restart = s.restart;
+    f.restart_usec = s.restart_usec;
+    f.restart_prevent_exit_status = s.restart_prevent_exit_status;
     f.systemd_env = s.environment_value(host_var);
 
     auto manager_env = manager.environment();
@@ -341,6 +384,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     const auto unit_pids = probe::cgroup_pids(s.control_group);
     auto all = read_sockets(f, unit_pids);
     read_foreign_servers(f, unit_pids, std::move(all), o.api_timeout);
+    read_address(f);
     f.limits = o.limits;
     f.api_timeout_seconds = std::chrono::duration<double>(o.api_timeout).count();
     read_api(f, o.api_timeout);

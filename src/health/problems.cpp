@@ -50,16 +50,29 @@ std::vector<Problem> find_problems(const Facts& f) {
         return found.out;
     }
     using Step = void (*)(rules::Findings&);
-    for (Step rule : {rules::service,        rules::reload_pending,
-                      rules::stale,          rules::main_unit,
-                      rules::drop_ins,       rules::ignored,
-                      rules::runtime_only,   rules::foreign_servers,
-                      rules::listener,       rules::api,
-                      rules::api_slow,       rules::models,
-                      rules::reach,          rules::urls,
-                      rules::bad_origins,    rules::open_to_any_site,
-                      rules::origin_refused, rules::containers,
-                      rules::client_env,     rules::visibility})
+    for (Step rule : {rules::address_not_assigned,
+                      rules::service,
+                      rules::reload_pending,
+                      rules::stale,
+                      rules::main_unit,
+                      rules::drop_ins,
+                      rules::ignored,
+                      rules::runtime_only,
+                      rules::service_disabled,
+                      rules::no_retry_at_boot,
+                      rules::foreign_servers,
+                      rules::listener,
+                      rules::api,
+                      rules::api_slow,
+                      rules::models,
+                      rules::reach,
+                      rules::urls,
+                      rules::bad_origins,
+                      rules::open_to_any_site,
+                      rules::origin_refused,
+                      rules::containers,
+                      rules::client_env,
+                      rules::visibility})
         rule(found);
     return found.out;
 }

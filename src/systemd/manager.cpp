@@ -151,7 +151,7 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     // trip to PID 1, and `check` runs every minute on many hosts.
     auto u = get_all(*path, unit_iface,
                      {"LoadState", "ActiveState", "SubState", "NeedDaemonReload", "FragmentPath",
-                      "DropInPaths", "ActiveEnterTimestamp"});
+                      "DropInPaths", "ActiveEnterTimestamp", "UnitFileState"});
     if (!u)
         return failure(fmt::format("cannot read properties of {}: {}", unit, u.error().message),
                        bus_hint);
@@ -166,10 +166,12 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     s.fragment_path = (*u)["FragmentPath"].s;
     s.drop_in_paths = (*u)["DropInPaths"].strv;
     s.active_enter_usec = (*u)["ActiveEnterTimestamp"].u;
+    s.unit_file_state = (*u)["UnitFileState"].s;
 
     auto v = get_all(*path, service_iface,
                      {"Result", "Environment", "ControlGroup", "MainPID", "NRestarts",
-                      "ExecMainStatus", "EnvironmentFiles", "User", "AmbientCapabilities"});
+                      "ExecMainStatus", "EnvironmentFiles", "User", "AmbientCapabilities",
+                      "Restart", "RestartUSec", "RestartPreventExitStatus"});
     if (!v)
         return failure(fmt::format("cannot read properties of {}: {}", unit, v.error().message),
                        bus_hint);
@@ -182,6 +184,9 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     s.environment_files = (*v)["EnvironmentFiles"].files;
     s.user = (*v)["User"].s;
     s.ambient_capabilities = (*v)["AmbientCapabilities"].u;
+    s.restart = (*v)["Restart"].s;
+    s.restart_usec = (*v)["RestartUSec"].u;
+    s.restart_prevent_exit_status = (*v)["RestartPreventExitStatus"].ints;
     return s;
 }
 
@@ -227,6 +232,20 @@ int read_value(sd_bus_message* m, const char* contents, PropertyValue& out) {
         int optional = 0;
         while (r >= 0 && (r = sd_bus_message_read(m, "(sb)", &file, &optional)) > 0)
             out.files.push_back({file, optional != 0});
+        if (r >= 0)
+            r = sd_bus_message_exit_container(m);
+    } else if (sig == "(aiai)") {
+        // RestartPreventExitStatus=: exit statuses, then signals; the
+        // statuses are what this tool reads.
+        const void* data = nullptr;
+        std::size_t size = 0;
+        r = sd_bus_message_enter_container(m, 'r', "aiai");
+        if (r >= 0)
+            r = sd_bus_message_read_array(m, 'i', &data, &size);
+        for (std::size_t k = 0; r >= 0 && k < size / sizeof(std::int32_t); ++k)
+            out.ints.push_back(static_cast<const std::int32_t*>(data)[k]);
+        if (r >= 0)
+            r = sd_bus_message_skip(m, "ai");
         if (r >= 0)
             r = sd_bus_message_exit_container(m);
     } else {

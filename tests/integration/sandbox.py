@@ -106,7 +106,27 @@ class Sandbox:
                         self.root], check=True)
         self._prepare_tree()
         self.log_path = os.path.join(self.tmp, "console.log")
-        log = open(self.log_path, "wb")
+        self._boot(timeout)
+
+    def reboot(self, timeout=60):
+        """As a machine reboots: the container's systemd stops every unit in
+        order and exits, and the same root boots again; /run and the
+        network's runtime state (addresses, veths, namespaces) start empty."""
+        self.run(["systemctl", "reboot"], check=False)
+        try:
+            status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError("the container did not shut down in %ss:\n%s"
+                               % (timeout, self.console()))
+        # systemd-nspawn exits with 133 when the container asked to reboot.
+        if status != 133:
+            raise RuntimeError("systemd-nspawn exited %d, not 133 (reboot):\n%s"
+                               % (status, self.console()))
+        self.leader = None
+        self._boot(timeout)
+
+    def _boot(self, timeout):
+        log = open(self.log_path, "ab")
         bindir = os.path.dirname(self.binary)
         self.proc = subprocess.Popen(
             ["timeout", "1800", "systemd-nspawn", "-q", "-D", self.root,

@@ -4,9 +4,11 @@
 #include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
+#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sys/socket.h>
+#include <tuple>
 
 using namespace netcfg;
 using namespace netcfg::health;
@@ -842,4 +844,118 @@ TEST_CASE("check --container: found, running, published, answering", "[problems]
     CHECK(codes(find_problems(f)) == std::set<std::string>{"unexpected-address"});
     f.want = ollama::read_ollama_host("127.0.0.1:11501");
     CHECK(find_problems(f).empty());
+}
+
+// --- after the next reboot (rules/boot.cpp) ---------------------------------
+
+namespace {
+
+// Exposed on 192.0.2.55, which an interface brings up; the unit's Restart=.
+Facts on_specific_address(std::string restart, std::vector<std::int32_t> prevent = {}) {
+    auto f = healthy();
+    f.layers.environment = f.layers.effective = "192.0.2.55";
+    f.systemd_env = f.in_effect = f.process_value = "192.0.2.55";
+    f.want = ollama::read_ollama_host("192.0.2.55");
+    f.sockets = {seen("192.0.2.55", 42, "ollama", true, true)};
+    f.restart = std::move(restart);
+    f.restart_usec = 3000000;
+    f.restart_prevent_exit_status = std::move(prevent);
+    return f;
+}
+
+} // namespace
+
+TEST_CASE("service-disabled: every unit file state systemd does not start at boot",
+          "[problems][boot]") {
+    for (const char* state : {"disabled", "enabled-runtime", "linked", "linked-runtime"}) {
+        INFO(state);
+        auto f = healthy();
+        f.unit_file_state = state;
+        auto ps = find_problems(f);
+        REQUIRE(codes(ps) == std::set<std::string>{"service-disabled"});
+        CHECK(ps[0].severity == Severity::warning);
+        CHECK(ps[0].message == fmt::format("ollama.service is {}: systemd does not start it at "
+                                           "boot, so after the next reboot nothing serves "
+                                           "0.0.0.0:11434",
+                                           state));
+        CHECK(ps[0].advice == "`systemctl enable ollama.service`");
+    }
+    for (const char* state : {"enabled", "static", "indirect", "generated", "alias", ""}) {
+        INFO(state);
+        auto f = healthy();
+        f.unit_file_state = state;
+        CHECK(find_problems(f).empty());
+    }
+}
+
+TEST_CASE("no-retry-at-boot: a specific address and a unit that gives up after status 1",
+          "[problems][boot]") {
+    // Restarted after Ollama's exit status 1: nothing to say.
+    CHECK(find_problems(on_specific_address("always")).empty());
+    CHECK(find_problems(on_specific_address("on-failure")).empty());
+    CHECK(find_problems(on_specific_address("on-failure", {2, 3})).empty());
+    CHECK(find_problems(on_specific_address("")).empty()); // not read: not a finding
+    for (auto [restart, prevent, why] :
+         {std::tuple{"no", std::vector<std::int32_t>{}, "Restart=no"},
+          std::tuple{"on-abnormal", std::vector<std::int32_t>{}, "Restart=on-abnormal"},
+          std::tuple{"on-success", std::vector<std::int32_t>{}, "Restart=on-success"},
+          std::tuple{"on-failure", std::vector<std::int32_t>{1},
+                     "Restart=on-failure, RestartPreventExitStatus= has 1"},
+          std::tuple{"always", std::vector<std::int32_t>{0, 1},
+                     "Restart=always, RestartPreventExitStatus= has 1"}}) {
+        INFO(restart);
+        auto ps = find_problems(on_specific_address(restart, prevent));
+        REQUIRE(codes(ps) == std::set<std::string>{"no-retry-at-boot"});
+        CHECK(ps[0].severity == Severity::warning);
+        CHECK_THAT(ps[0].message, Catch::EndsWith(fmt::format("does not try again ({})", why)));
+        const bool keeps_restart =
+            std::string(restart) == "always" || std::string(restart) == "on-failure";
+        CHECK((ps[0].advice.find("`RestartPreventExitStatus=` (empty)") != std::string::npos) ==
+              keeps_restart);
+    }
+    // A wildcard or loopback binds whatever the interfaces do.
+    for (const char* value : {"0.0.0.0", "[::]:11434", ":11434", "127.0.0.1", "[::1]:8080"}) {
+        INFO(value);
+        auto f = on_specific_address("no");
+        f.want = ollama::read_ollama_host(value);
+        CHECK(codes(find_problems(f)).count("no-retry-at-boot") == 0);
+    }
+}
+
+TEST_CASE("address-not-assigned names the cause instead of service-inactive", "[problems][boot]") {
+    auto f = on_specific_address("always");
+    f.active_state = "activating";
+    f.sub_state = "auto-restart";
+    f.result = "exit-code";
+    f.n_restarts = 7;
+    f.sockets.clear();
+    f.api_tried = false;
+    f.address_missing = true;
+    f.bind_error =
+        "ollama[283]: Error: listen tcp 192.0.2.55:11434: bind: cannot assign requested address";
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"address-not-assigned"});
+    CHECK(ps[0].severity == Severity::critical);
+    CHECK(ps[0].message ==
+          "no interface of this host has 192.0.2.55, so Ollama cannot listen on "
+          "192.0.2.55:11434 (journal: ollama[283]: Error: listen tcp 192.0.2.55:11434: bind: "
+          "cannot assign requested address); ollama.service is activating (auto-restart), "
+          "restarted 7 times, and tries again every 3 s (Restart=always)");
+    CHECK_THAT(ps[0].advice, Catch::Contains("`ollama-netcfg expose 0.0.0.0:11434`"));
+    // A unit that gives up: said here, and not again as no-retry-at-boot.
+    f.restart = "on-failure";
+    f.restart_prevent_exit_status = {1};
+    f.active_state = "failed";
+    f.sub_state = "failed";
+    f.bind_error.clear();
+    ps = find_problems(f);
+    REQUIRE(codes(ps) == std::set<std::string>{"address-not-assigned"});
+    CHECK_THAT(ps[0].message,
+               Catch::EndsWith("ollama.service is failed (failed), restarted 7 times, and does "
+                               "not try again (Restart=on-failure, RestartPreventExitStatus= "
+                               "has 1)"));
+    // Active for the moment between start and failed bind: not-listening is not said either.
+    f.active_state = "active";
+    f.sub_state = "running";
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"address-not-assigned"});
 }

@@ -16,6 +16,7 @@ namespace netcfg::health {
 enum class Code {
     unit_not_found,
     service_inactive,
+    address_not_assigned,
     reload_pending,
     stale_environment,
     unexpected_address,
@@ -27,6 +28,8 @@ enum class Code {
     duplicate_setting,
     ignored_assignment,
     runtime_only,
+    service_disabled,
+    no_retry_at_boot,
     foreign_server,
     address_unreachable,
     containers_cannot_reach,

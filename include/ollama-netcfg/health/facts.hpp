@@ -48,6 +48,7 @@ struct OriginsSeen {
     std::string source; // the file (or "the manager environment") it comes from
     std::optional<std::string> process_value;
     bool process_visible = false;
+    bool process_gone = false;      // the main PID exited before its environment was read
     std::vector<std::string> added; // recorded as added by `origins add`
 };
 
@@ -105,6 +106,18 @@ struct Facts {
     std::uint64_t active_since_usec = 0;
     bool need_daemon_reload = false;
 
+    // After the next reboot: whether systemd starts the unit at boot, and
+    // whether it tries again when Ollama exits (status 1 on a failed bind).
+    std::string unit_file_state; // enabled, disabled, enabled-runtime, ...
+    std::string restart;         // Restart=
+    std::uint64_t restart_usec = 0;
+    std::vector<std::int32_t> restart_prevent_exit_status;
+    // The wanted address is an IP address no interface of this host has
+    // (read only when nothing serves it): Ollama's bind fails with "cannot
+    // assign requested address". bind_error: the journal's line saying so.
+    bool address_missing = false;
+    std::string bind_error;
+
     config::Resolution layers; // on disk now
     // What a process would get after a reboot: the layers without the
     // drop-ins in /run.
@@ -117,6 +130,7 @@ struct Facts {
     std::string set_by;
 
     bool process_visible = false;
+    bool process_gone = false; // the main PID exited before its environment was read
     std::string process_error;
     std::optional<std::string> process_value;
 

@@ -46,6 +46,10 @@ struct UnitState {
     std::uint64_t active_enter_usec = 0;    // CLOCK_REALTIME, 0 when never active
     std::string user;                       // User=, empty for root
     std::uint64_t ambient_capabilities = 0; // bit mask, bit N = capability N
+    std::string unit_file_state;            // enabled, disabled, enabled-runtime, static, ...
+    std::string restart;                    // Restart=: no, always, on-failure, ...
+    std::uint64_t restart_usec = 0;         // RestartSec=
+    std::vector<std::int32_t> restart_prevent_exit_status; // RestartPreventExitStatus=
 
     // The last NAME=... in `environment`.
     std::optional<std::string> environment_value(std::string_view var) const;
@@ -55,8 +59,9 @@ struct UnitState {
 struct PropertyValue {
     std::string s;
     std::vector<std::string> strv;
-    std::uint64_t u = 0; // b, u, t
-    std::int64_t i = 0;  // i
+    std::uint64_t u = 0;            // b, u, t
+    std::int64_t i = 0;             // i
+    std::vector<std::int32_t> ints; // the exit statuses of (aiai)
     std::vector<UnitState::EnvironmentFile> files;
 };
 

@@ -86,8 +86,8 @@ void listener(Findings& r) {
                           net::bracketed(f.want.host)));
         return;
     }
-    if (!active)
-        return; // service-inactive says it all
+    if (!active || f.address_missing)
+        return; // service-inactive or address-not-assigned says it all
     if (unit_socket) {
         r.add(Code::unexpected_address, Severity::critical,
               fmt::format("{} listens on {}, not on {}{}", f.unit, unit_socket->endpoint,

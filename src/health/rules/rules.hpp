@@ -31,6 +31,11 @@ bool blocked(firewall::Decision d);
 // The one wording of not-visible: what was not seen, and how to see it.
 void not_visible(Findings& r, std::string what, std::string advice = "run as root to see it");
 
+// rules/boot.cpp
+void address_not_assigned(Findings& r);
+void service_disabled(Findings& r);
+void no_retry_at_boot(Findings& r);
+
 // rules/unit.cpp
 void unit_not_found(Findings& r);
 void service(Findings& r);

@@ -39,8 +39,8 @@ void unit_not_found(Findings& r) {
 
 void service(Findings& r) {
     const Facts& f = r.f;
-    if (f.active_state == "active")
-        return;
+    if (f.active_state == "active" || f.address_missing)
+        return; // address-not-assigned names the cause
     auto state = fmt::format("{} is {} ({})", f.unit, f.active_state, f.sub_state);
     if (!f.result.empty() && f.result != "success")
         state += fmt::format(", result {}", f.result);
@@ -80,7 +80,7 @@ void stale(Findings& r) {
 
 void visibility(Findings& r) {
     const Facts& f = r.f;
-    if (f.active_state == "active" && !f.process_visible)
+    if (f.active_state == "active" && !f.process_visible && !f.process_gone)
         not_visible(
             r, fmt::format("cannot read the environment of main PID {} ({}); stale-environment "
                            "was not checked",

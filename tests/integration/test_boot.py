@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""After the next reboot: what status and check say about the unit's
+enablement, the address Ollama must bind, and whether the unit tries again
+when that bind fails, each set up as it is at boot (the address missing,
+the unit failing) and checked against what serves; then real reboots (the
+container's systemd shuts down and boots again on the same root), each
+checked by a client host over IPv4 and IPv6."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import case, run  # noqa: E402
+from checks import (FIXTURE_CONF, OVERRIDE, UNIT, add_dual_stack_client, check,  # noqa: E402
+                    client_gets_version, expose_ok, restore, wait_listening)
+
+LATE = "192.0.2.55"  # a documentation address, on an interface of the test's own
+
+
+def add_late_address(sb):
+    """The address an interface brings up after Ollama has started (at
+    boot: NetworkManager, Docker, WireGuard...): a veth pair here."""
+    sb.sh("ip link show late0 >/dev/null 2>&1 || "
+          "{ ip link add late0 type veth peer name late1 && ip link set late1 up && "
+          "ip link set late0 up; }; ip addr replace %s/24 dev late0" % LATE)
+
+
+def remove_late_address(sb):
+    sb.sh("ip addr del %s/24 dev late0" % LATE)
+
+
+def serves(sb):
+    r = sb.run(["curl", "-sS", "--noproxy", "*", "-m", "3",
+                "http://%s:11434/api/version" % LATE], check=False)
+    return r.returncode == 0 and '"version"' in r.stdout
+
+
+def problem(j, code):
+    found = [p for p in j["problems"] if p["code"] == code]
+    return found[0] if found else None
+
+
+def clean(sb):
+    sb.sh("ip link del late0 2>/dev/null; ip netns del c1 2>/dev/null; ip link del c1-s 2>/dev/null; "
+          "true")
+    restore(sb)
+
+
+@case
+def a_disabled_unit_is_said_to_serve_nothing_after_the_next_reboot(sb):
+    assert sb.show(UNIT, "UnitFileState") == "enabled"
+    sb.run(["systemctl", "disable", UNIT])
+    rc, j, codes = check(sb)
+    p = problem(j, "service-disabled")
+    assert rc == 1 and codes == {"service-disabled"} and p["severity"] == "WARNING", j["problems"]
+    assert p["message"] == ("ollama.service is disabled: systemd does not start it at boot, so "
+                            "after the next reboot nothing serves 127.0.0.1:11434"), p
+    assert p["advice"] == "`systemctl enable ollama.service`", p
+    # Enabled until the next reboot only: the same.
+    sb.run(["systemctl", "enable", "--runtime", UNIT])
+    rc, j, codes = check(sb)
+    assert "ollama.service is enabled-runtime" in problem(j, "service-disabled")["message"]
+    sb.run(["systemctl", "disable", "--runtime", UNIT])
+    sb.run(["systemctl", "enable", UNIT])
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+
+
+@case
+def an_address_on_no_interface_is_named_with_the_bind_error_until_it_comes_up(sb):
+    add_late_address(sb)
+    expose_ok(sb, LATE)
+    assert serves(sb)
+    # As at boot: the address is not there when Ollama starts.
+    remove_late_address(sb)
+    sb.run(["systemctl", "restart", UNIT])
+    sb.wait_until(lambda: sb.show(UNIT, "NRestarts") not in ("", "0"), what="a retry")
+    rc, j, codes = check(sb)
+    p = problem(j, "address-not-assigned")
+    assert rc == 2 and codes == {"address-not-assigned"}, j["problems"]
+    assert p["message"].startswith("no interface of this host has 192.0.2.55, so Ollama cannot "
+                                   "listen on 192.0.2.55:11434 (journal: "), p
+    assert "bind: cannot assign requested address" in p["message"], p
+    assert "and tries again every 3 s (Restart=always)" in p["message"], p
+    assert "bring 192.0.2.55 up on its interface" in p["advice"], p
+    assert "`ollama-netcfg expose 0.0.0.0:11434`" in p["advice"], p
+    text = sb.tool("check").stdout
+    assert text.startswith("OLLAMA-NETCFG CRITICAL - address-not-assigned: "), text
+    # The address comes up: the unit's next try serves it, and check says OK.
+    add_late_address(sb)
+    sb.wait_until(lambda: serves(sb), timeout=15, what="Ollama on the late address")
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+
+
+@case
+def a_unit_that_does_not_retry_is_warned_of_and_stays_down_as_said(sb):
+    # As distribution packages and roles write it.
+    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n")
+    add_late_address(sb)
+    expose_ok(sb, LATE)
+    rc, j, codes = check(sb)
+    p = problem(j, "no-retry-at-boot")
+    assert rc == 1 and codes == {"no-retry-at-boot"}, j["problems"]
+    assert p["message"] == (
+        "Ollama must bind 192.0.2.55, which its interface may bring up only after "
+        "ollama.service starts at boot; that bind then fails, Ollama exits with status 1 and "
+        "ollama.service does not try again (Restart=on-failure, RestartPreventExitStatus= has "
+        "1)"), p
+    assert "`Restart=on-failure`, `RestartSec=3` and `RestartPreventExitStatus=` (empty)" in \
+        p["advice"], p
+    # What it warned of: without the address at start, Ollama stays down.
+    remove_late_address(sb)
+    sb.run(["systemctl", "restart", UNIT])
+    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the unit failing")
+    rc, j, codes = check(sb)
+    p = problem(j, "address-not-assigned")
+    assert rc == 2 and "and does not try again (Restart=on-failure, RestartPreventExitStatus= " \
+        "has 1)" in p["message"], j["problems"]
+    add_late_address(sb)
+    assert sb.show(UNIT, "ActiveState") == "failed" and not serves(sb)
+    # The advice's drop-in lines: the warning goes, and the unit tries again.
+    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n"
+             "RestartPreventExitStatus=\nRestartSec=3\n")
+    sb.run(["systemctl", "daemon-reload"])
+    sb.run(["systemctl", "restart", UNIT])
+    sb.wait_until(lambda: serves(sb), what="Ollama on the late address")
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+
+
+# --- real reboots ------------------------------------------------------------
+
+RUNTIME = "/run/systemd/system/ollama.service.d/zz-ollama-netcfg-runtime.conf"
+
+
+def after_reboot(sb):
+    """Reboots; then, as the network comes up at boot, the client host."""
+    sb.reboot()
+    add_dual_stack_client(sb)
+
+
+@case
+def reboot_an_exposure_serves_and_a_runtime_value_is_gone(sb):
+    expose_ok(sb, "0.0.0.0")
+    expose_ok(sb, "127.0.0.1:11435", "--runtime")
+    rc, j, codes = check(sb)
+    assert codes == {"runtime-only"}, j["problems"]
+    add_dual_stack_client(sb)
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    after_reboot(sb)
+    wait_listening(sb, 11434, ("*:11434",))
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    assert sb.read(RUNTIME) is None and 'OLLAMA_HOST=0.0.0.0"' in sb.read(OVERRIDE)
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes and j["in_effect"] == "0.0.0.0", j["problems"]
+
+
+@case
+def reboot_a_disabled_unit_serves_nothing_as_said(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.run(["systemctl", "disable", UNIT])
+    add_dual_stack_client(sb)
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    rc, j, codes = check(sb)
+    assert codes == {"service-disabled"}, j["problems"]
+    after_reboot(sb)
+    assert sb.show(UNIT, "ActiveState") == "inactive"
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"service-inactive", "service-disabled"}, j["problems"]
+
+
+@case
+def reboot_a_unit_that_gives_up_is_down_until_it_may_try_again(sb):
+    """The late address comes up a moment after boot, as an interface
+    manager brings it: a unit that does not retry stays down, as check said
+    before the reboot; with the advice's drop-in lines it serves."""
+    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n")
+    add_late_address(sb)
+    expose_ok(sb, LATE)
+    assert codes_of(sb) == {"no-retry-at-boot"}
+    sb.reboot()
+    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the failed bind")
+    rc, j, codes = check(sb)
+    assert codes == {"address-not-assigned"}, j["problems"]
+    assert "does not try again (Restart=on-failure" in problem(j, "address-not-assigned")["message"]
+    add_late_address(sb)
+    assert sb.show(UNIT, "ActiveState") == "failed" and not serves(sb)
+    # The advice: try again after a failed bind.
+    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n"
+             "RestartPreventExitStatus=\nRestartSec=3\n")
+    sb.run(["systemctl", "daemon-reload"])
+    sb.run(["systemctl", "restart", UNIT])
+    sb.wait_until(lambda: serves(sb), what="Ollama on the late address")
+    rc, j, codes = check(sb)
+    assert not codes, j["problems"]
+    sb.reboot()
+    rc, j, codes = check(sb)
+    assert "address-not-assigned" in codes and "tries again every 3 s" in \
+        problem(j, "address-not-assigned")["message"], j["problems"]
+    add_late_address(sb)
+    sb.wait_until(lambda: serves(sb), what="Ollama on the late address after its retry")
+    assert codes_of(sb) == set()
+
+
+def codes_of(sb):
+    rc, j, codes = check(sb)
+    return codes
+
+
+if __name__ == "__main__":
+    run(setup=clean, teardown_each=clean)
