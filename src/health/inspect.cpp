@@ -26,8 +26,12 @@ namespace {
 constexpr std::string_view host_var = ollama::variable;
 
 void read_process(Facts& f) {
-    if (f.main_pid == 0)
+    if (f.main_pid == 0) {
+        // No main process (between a crash and its restart), though the
+        // unit's state, read a moment before, may still say active.
+        f.process_gone = true;
         return;
+    }
     const auto pid = static_cast<pid_t>(f.main_pid);
     auto v = probe::process_environment_value(pid, host_var);
     if (v) {

@@ -959,3 +959,16 @@ TEST_CASE("address-not-assigned names the cause instead of service-inactive", "[
     f.sub_state = "running";
     CHECK(codes(find_problems(f)) == std::set<std::string>{"address-not-assigned"});
 }
+
+TEST_CASE("a main process that is gone (a crash loop) is not a blind spot", "[problems][boot]") {
+    auto f = on_specific_address("always");
+    f.sockets.clear();
+    f.api_tried = false;
+    f.address_missing = true;
+    f.process_visible = false;
+    f.process_gone = true; // MainPID 0, or it exited before /proc/PID/environ was read
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"address-not-assigned"});
+    f.process_gone = false; // not readable for this user: that is said
+    f.process_error = "cannot read /proc/42/environ: Permission denied";
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"address-not-assigned", "not-visible"});
+}

@@ -130,7 +130,9 @@ struct Facts {
     std::string set_by;
 
     bool process_visible = false;
-    bool process_gone = false; // the main PID exited before its environment was read
+    // No main process to read: none (MainPID 0), or it exited before its
+    // environment was read (a crash loop); not a blind spot.
+    bool process_gone = false;
     std::string process_error;
     std::optional<std::string> process_value;
 
