@@ -39,6 +39,28 @@ def problem(j, code):
     return found[0] if found else None
 
 
+GIVES_UP = "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n"  # as packages write it
+
+
+def down_for_good_then_the_advice(sb):
+    """The unit (GIVES_UP) failed on the missing address: the address
+    comes up and nothing tries again; then the drop-in lines
+    no-retry-at-boot advises, and Ollama serves with no problem left."""
+    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the failed bind")
+    rc, j, codes = check(sb)
+    assert rc == 2 and codes == {"address-not-assigned"}, j["problems"]
+    assert ("and does not try again (Restart=on-failure, RestartPreventExitStatus= has 1)"
+            in problem(j, "address-not-assigned")["message"]), j["problems"]
+    add_late_address(sb)
+    assert sb.show(UNIT, "ActiveState") == "failed" and not serves(sb)
+    sb.write(FIXTURE_CONF, GIVES_UP + "RestartPreventExitStatus=\nRestartSec=3\n")
+    sb.run(["systemctl", "daemon-reload"])
+    sb.run(["systemctl", "restart", UNIT])
+    sb.wait_until(lambda: serves(sb), what="Ollama on the late address")
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+
+
 def clean(sb):
     sb.sh("ip link del late0 2>/dev/null; ip netns del c1 2>/dev/null; ip link del c1-s 2>/dev/null; "
           "true")
@@ -94,8 +116,7 @@ def an_address_on_no_interface_is_named_with_the_bind_error_until_it_comes_up(sb
 
 @case
 def a_unit_that_does_not_retry_is_warned_of_and_stays_down_as_said(sb):
-    # As distribution packages and roles write it.
-    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n")
+    sb.write(FIXTURE_CONF, GIVES_UP)
     add_late_address(sb)
     expose_ok(sb, LATE)
     rc, j, codes = check(sb)
@@ -111,21 +132,7 @@ def a_unit_that_does_not_retry_is_warned_of_and_stays_down_as_said(sb):
     # What it warned of: without the address at start, Ollama stays down.
     remove_late_address(sb)
     sb.run(["systemctl", "restart", UNIT])
-    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the unit failing")
-    rc, j, codes = check(sb)
-    p = problem(j, "address-not-assigned")
-    assert rc == 2 and "and does not try again (Restart=on-failure, RestartPreventExitStatus= " \
-        "has 1)" in p["message"], j["problems"]
-    add_late_address(sb)
-    assert sb.show(UNIT, "ActiveState") == "failed" and not serves(sb)
-    # The advice's drop-in lines: the warning goes, and the unit tries again.
-    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n"
-             "RestartPreventExitStatus=\nRestartSec=3\n")
-    sb.run(["systemctl", "daemon-reload"])
-    sb.run(["systemctl", "restart", UNIT])
-    sb.wait_until(lambda: serves(sb), what="Ollama on the late address")
-    rc, j, codes = check(sb)
-    assert rc == 0 and not codes, j["problems"]
+    down_for_good_then_the_advice(sb)
 
 
 # --- real reboots ------------------------------------------------------------
@@ -175,25 +182,12 @@ def reboot_a_unit_that_gives_up_is_down_until_it_may_try_again(sb):
     """The late address comes up a moment after boot, as an interface
     manager brings it: a unit that does not retry stays down, as check said
     before the reboot; with the advice's drop-in lines it serves."""
-    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n")
+    sb.write(FIXTURE_CONF, GIVES_UP)
     add_late_address(sb)
     expose_ok(sb, LATE)
     assert codes_of(sb) == {"no-retry-at-boot"}
     sb.reboot()
-    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the failed bind")
-    rc, j, codes = check(sb)
-    assert codes == {"address-not-assigned"}, j["problems"]
-    assert "does not try again (Restart=on-failure" in problem(j, "address-not-assigned")["message"]
-    add_late_address(sb)
-    assert sb.show(UNIT, "ActiveState") == "failed" and not serves(sb)
-    # The advice: try again after a failed bind.
-    sb.write(FIXTURE_CONF, "[Service]\nRestart=on-failure\nRestartPreventExitStatus=1\n"
-             "RestartPreventExitStatus=\nRestartSec=3\n")
-    sb.run(["systemctl", "daemon-reload"])
-    sb.run(["systemctl", "restart", UNIT])
-    sb.wait_until(lambda: serves(sb), what="Ollama on the late address")
-    rc, j, codes = check(sb)
-    assert not codes, j["problems"]
+    down_for_good_then_the_advice(sb)
     sb.reboot()
     rc, j, codes = check(sb)
     assert "address-not-assigned" in codes and "tries again every 3 s" in \

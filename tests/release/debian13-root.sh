@@ -20,15 +20,24 @@ skip() {
     exit 77
 }
 
-# Prints the tarball of the root, making it first when needed. One tarball
-# per package list: a changed list makes a new root.
-debian13_tarball() {
-    [ "$(id -u)" -eq 0 ] || skip "needs root (chroot)"
+# Skips unless this machine can make and use a root.
+need_mmdebstrap() {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (mmdebstrap, chroot, systemd-nspawn)"
     command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps)"
+    mkdir -p "$cache"
+}
+
+# The cache's name for a root of these packages: a changed list makes a new root.
+cached() {
+    printf '%s/debian13-%s-%s' "$cache" "$1" "$(printf %s "$2" | sha256sum | cut -c1-12)"
+}
+
+# Prints the tarball of the build root, making it first when needed.
+debian13_tarball() {
+    need_mmdebstrap
     local tarball
-    tarball="$cache/debian13-build-$(printf %s "$packages" | sha256sum | cut -c1-12).tar"
+    tarball="$(cached build "$packages").tar"
     if [ ! -s "$tarball" ]; then
-        mkdir -p "$cache"
         echo "making the Debian 13 root (once per machine): $tarball" >&2
         mmdebstrap --quiet --variant=apt --format=tar --include="$packages" trixie \
             "$tarball.tmp" http://deb.debian.org/debian >&2
@@ -51,12 +60,10 @@ debian13_root() {
 # Prints the sandbox root, a directory the integration sandbox lays its
 # overlay on instead of the host's /, making it first when needed.
 debian13_sandbox_dir() {
-    [ "$(id -u)" -eq 0 ] || skip "needs root (mmdebstrap, systemd-nspawn)"
-    command -v mmdebstrap >/dev/null || skip "mmdebstrap is not installed (scripts/install-deps)"
+    need_mmdebstrap
     local dir
-    dir="$cache/debian13-sandbox-$(printf %s "$sandbox_packages" | sha256sum | cut -c1-12)"
+    dir="$(cached sandbox "$sandbox_packages")"
     if [ ! -d "$dir" ]; then
-        mkdir -p "$cache"
         rm -rf --one-file-system "$dir.tmp"
         echo "making the Debian 13 sandbox root (once per machine): $dir" >&2
         mmdebstrap --quiet --variant=apt --format=directory --include="$sandbox_packages" \
