@@ -14,7 +14,6 @@
 #include "ollama-netcfg/systemd/journal.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
 #include <fmt/format.h>
@@ -280,29 +279,17 @@ std::optional<std::string> in_effect(const Facts& f) {
     return std::nullopt;
 }
 
-// The address as inet_ntop writes it, or "" when it is not an IP address.
-std::string canonical_ip(const std::string& host) {
-    unsigned char buf[sizeof(in6_addr)];
-    char text[INET6_ADDRSTRLEN] = {};
-    for (int family : {AF_INET, AF_INET6})
-        if (inet_pton(family, host.c_str(), buf) == 1 &&
-            inet_ntop(family, buf, text, sizeof text) != nullptr)
-            return text;
-    return {};
-}
-
 // Nothing serves an IP address Ollama must bind: is it on any interface?
 // (Read only then: a host with hundreds of addresses pays nothing when
 // Ollama listens.) Loopback and wildcards always exist; names are left to
 // the resolver.
 void read_address(Facts& f) {
-    if (f.served() || f.want.loopback())
+    if (f.served() || f.want.loopback() || f.want.wildcard() ||
+        f.want.family() == ollama::Family::name)
         return;
-    const auto want = canonical_ip(f.want.host);
-    if (want.empty() || want == "0.0.0.0" || want == "::")
-        return;
+    // read_ollama_host wrote an IP literal as inet_ntop does, as getifaddrs's are.
     for (const auto& i : reach::interfaces())
-        if (i.address == want)
+        if (i.address == f.want.host)
             return;
     f.address_missing = true;
     for (const auto& line : systemd::last_journal_lines(f.unit, 30))

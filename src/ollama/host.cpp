@@ -335,6 +335,10 @@ Result<HostSetting> parse_expose_address(std::string_view addr) {
     return read_ollama_host(addr);
 }
 
+bool HostSetting::wildcard() const {
+    return host.empty() || host == "0.0.0.0" || host == "::";
+}
+
 bool HostSetting::loopback() const {
     return host.starts_with("127.") || host == "::1" || host == "localhost";
 }

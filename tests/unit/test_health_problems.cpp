@@ -63,6 +63,17 @@ Facts healthy() {
     return f;
 }
 
+// The unit between a failed start and its next try (Restart=always): no
+// socket, nothing to ask.
+void crash_looping(Facts& f, std::uint32_t restarts) {
+    f.active_state = "activating";
+    f.sub_state = "auto-restart";
+    f.result = "exit-code";
+    f.n_restarts = restarts;
+    f.sockets.clear();
+    f.api_tried = false;
+}
+
 std::set<std::string> codes(const std::vector<Problem>& ps) {
     std::set<std::string> out;
     for (const auto& p : ps)
@@ -126,12 +137,7 @@ TEST_CASE("a unit that is not loaded is said in words, not in systemd's state na
 
 TEST_CASE("service-inactive is critical and says the state", "[problems]") {
     auto f = healthy();
-    f.active_state = "activating";
-    f.sub_state = "auto-restart";
-    f.result = "exit-code";
-    f.n_restarts = 4;
-    f.sockets.clear();
-    f.api_tried = false;
+    crash_looping(f, 4);
     auto ps = find_problems(f);
     CHECK(codes(ps) == std::set<std::string>{"service-inactive"});
     CHECK_THAT(ps[0].message, Catch::Contains("auto-restart") && Catch::Contains("exit-code") &&
@@ -924,12 +930,7 @@ TEST_CASE("no-retry-at-boot: a specific address and a unit that gives up after s
 
 TEST_CASE("address-not-assigned names the cause instead of service-inactive", "[problems][boot]") {
     auto f = on_specific_address("always");
-    f.active_state = "activating";
-    f.sub_state = "auto-restart";
-    f.result = "exit-code";
-    f.n_restarts = 7;
-    f.sockets.clear();
-    f.api_tried = false;
+    crash_looping(f, 7);
     f.address_missing = true;
     f.bind_error =
         "ollama[283]: Error: listen tcp 192.0.2.55:11434: bind: cannot assign requested address";

@@ -1,6 +1,5 @@
-#include "ollama-netcfg/ollama/host.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/ollama/host.hpp"
 
 using netcfg::ExitStatus;
 using namespace netcfg::ollama;
@@ -146,4 +145,17 @@ TEST_CASE("parse_expose_address explains the scheme's default port", "[ollama][e
     auto r = parse_expose_address("http://0.0.0.0");
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message, Catch::Contains("port (80)"));
+}
+
+TEST_CASE("wildcard: no host, 0.0.0.0 and :: in any spelling Ollama accepts", "[ollama][host]") {
+    for (const char* v : {":11434", "0.0.0.0", "0.0.0.0:8080", "[::]:11434", "::", "[0:0::0]:11434",
+                          "http://0.0.0.0"}) {
+        INFO(v);
+        CHECK(netcfg::ollama::read_ollama_host(v).wildcard());
+    }
+    for (const char* v : {"", "127.0.0.1", "192.0.2.55", "[::1]:11434", "[2001:db8::1]:11434",
+                          "myhost", "[::ffff:192.0.2.1]:11434"}) {
+        INFO(v);
+        CHECK_FALSE(netcfg::ollama::read_ollama_host(v).wildcard());
+    }
 }

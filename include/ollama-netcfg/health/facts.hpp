@@ -48,7 +48,6 @@ struct OriginsSeen {
     std::string source; // the file (or "the manager environment") it comes from
     std::optional<std::string> process_value;
     bool process_visible = false;
-    bool process_gone = false;      // the main PID exited before its environment was read
     std::vector<std::string> added; // recorded as added by `origins add`
 };
 

@@ -30,6 +30,9 @@ struct HostSetting {
 
     // A listener only this host can connect to (127.x, ::1, localhost).
     bool loopback() const;
+    // Every address of this host: no host (":11434"), 0.0.0.0 or :: (the
+    // host is canonical, so other spellings of them are these).
+    bool wildcard() const;
 
     // Two settings that make Ollama listen on the same socket.
     bool same_listener(const HostSetting& other) const;

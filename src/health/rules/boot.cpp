@@ -5,7 +5,6 @@
 #include "rules.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <array>
 #include <fmt/format.h>
 
@@ -27,18 +26,6 @@ std::string why_no_retry(const Facts& f) {
     if (f.restart != "always" && f.restart != "on-failure")
         return fmt::format("Restart={}", f.restart);
     return fmt::format("Restart={}, RestartPreventExitStatus= has 1", f.restart);
-}
-
-// "", 0.0.0.0, :: and their other spellings: every interface's address.
-bool wildcard(const std::string& host) {
-    unsigned char buf[sizeof(in6_addr)] = {};
-    if (host.empty())
-        return true;
-    for (int family : {AF_INET, AF_INET6})
-        if (inet_pton(family, host.c_str(), buf) == 1)
-            return std::all_of(std::begin(buf), std::end(buf),
-                               [](unsigned char c) { return c == 0; });
-    return false;
 }
 
 std::string seconds(std::uint64_t usec) {
@@ -86,8 +73,7 @@ void service_disabled(Findings& r) {
 
 void no_retry_at_boot(Findings& r) {
     const Facts& f = r.f;
-    if (wildcard(f.want.host) || f.want.loopback() || f.address_missing ||
-        retries_after_failed_bind(f))
+    if (f.want.wildcard() || f.want.loopback() || f.address_missing || retries_after_failed_bind(f))
         return;
     r.add(Code::no_retry_at_boot, Severity::warning,
           fmt::format("Ollama must bind {}, which its interface may bring up only after {} "
