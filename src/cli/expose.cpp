@@ -9,6 +9,7 @@
 #include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/cli/change.hpp"
+#include "ollama-netcfg/cli/ordering.hpp"
 #include "ollama-netcfg/docker/engine.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
@@ -127,10 +128,9 @@ Status expose_offline(const ExposeOptions& o, const ChangeScope& t, const ollama
             auto edit = change::managed_edit(layer, t.unit, o.address, want, rep.notes);
             rep.old_value = unitfile::effective_value(layer.content.value_or(""), host_var);
             if (o.grant_low_port && want.port < 1024)
-                edit.new_content =
-                    unitfile::add_service_setting(edit.new_content.value_or(""),
-                                                  "AmbientCapabilities", bind_capability)
-                        .content;
+                edit.new_content = unitfile::add_setting(edit.new_content.value_or(""), "Service",
+                                                         "AmbientCapabilities", bind_capability)
+                                       .content;
             else if (want.port != 0 && want.port < 1024)
                 rep.notes.push_back("port below 1024: unless the service runs as root, add "
                                     "--grant-low-port");
@@ -282,6 +282,9 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
     if (!o.change.root.empty() && !o.allow_origins.empty())
         return usage_error("--allow-origin does not go with --root",
                            "run `ollama-netcfg origins add ORIGIN --root DIR` for the image too");
+    if (!o.after.empty() && (!o.change.root.empty() || target->runtime))
+        return usage_error("--after does not go with --root or --runtime",
+                           "the boot order is this host's, in the persistent drop-in");
     if (!o.change.root.empty())
         return expose_offline(o, *target, *want, rep);
     if (auto st = refuse_unless_drop_ins_apply(
@@ -303,16 +306,24 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
     if (!o.allow_origins.empty())
         if (auto st = plan_allow_origins(*session, *target, o.allow_origins, *plan, rep); !st)
             return st;
+    if (!target->runtime) {
+        auto after = read_after_units(*session->manager, o.after);
+        if (!after)
+            return after.error();
+        if (auto st = plan_ordering(*session->manager, *target, *session, *want, *after,
+                                    plan->edits, rep);
+            !st)
+            return st;
+    }
     auto grant = preflight(*session, *want, o.grant_low_port, target->unit, rep);
     if (!grant)
         return grant.error();
     if (*grant)
         for (auto& e : plan->edits)
             if (e.path == target->drop_in)
-                e.new_content =
-                    unitfile::add_service_setting(e.new_content.value_or(""), "AmbientCapabilities",
-                                                  bind_capability)
-                        .content;
+                e.new_content = unitfile::add_setting(e.new_content.value_or(""), "Service",
+                                                      "AmbientCapabilities", bind_capability)
+                                    .content;
     const reach::Owner owner{target->unit, target->runtime};
     // One reading of the firewall for the whole run (until it changes it).
     reach::FirewallReading firewall(
@@ -346,6 +357,8 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
     // What follows is about the service as it runs now (started, if it was not).
     session->state.control_group = outcome.control_group;
     if (auto st = rep.take(std::move(outcome)); !st)
+        return st;
+    if (auto st = record_ordering(target->unit, rep); !st)
         return st;
     if (rep.origins && !rep.origins->added.empty()) {
         auto recorded = change::recorded_origins(target->unit);
@@ -392,6 +405,10 @@ void register_expose(CLI::App& app, const GlobalOptions& global, int& exit_statu
                   "network (docker0, br-..., podman), on the bridge only (reset removes it)");
     sub->add_option("--from", options->from,
                     "The clients' network (CIDR) for --open-firewall and the firewall check");
+    sub->add_option("--after", options->after,
+                    "Start Ollama at boot after UNIT, which brings ADDR up (After=, Wants=; "
+                    "repeatable); without it, the interface's owner where this tool knows it")
+        ->type_name("UNIT");
     sub->add_option("--allow-origin", options->allow_origins,
                     "Also let web pages from this origin call Ollama (OLLAMA_ORIGINS; "
                     "repeatable), proven with a request that sends it");

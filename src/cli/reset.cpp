@@ -4,6 +4,7 @@
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/cli/change.hpp"
+#include "ollama-netcfg/cli/ordering.hpp"
 #include "ollama-netcfg/config/locate.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
@@ -29,8 +30,8 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
     if (!layer.content)
         return e;
     auto edit = unitfile::unset_variable(*layer.content, host_var);
-    auto cap = unitfile::remove_service_setting(edit.content, "AmbientCapabilities",
-                                                "CAP_NET_BIND_SERVICE");
+    auto cap = unitfile::remove_setting(edit.content, "Service", "AmbientCapabilities",
+                                        "CAP_NET_BIND_SERVICE");
     if (!edit.changed && !cap.changed)
         return e;
     e.new_content = cap.content;
@@ -43,6 +44,22 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
                     {"OLLAMA_NETCFG_OLD", edit.old_value.value_or("")},
                     {"OLLAMA_NETCFG_NEW", ""}};
     return e;
+}
+
+// The After=/Wants= lines `expose` recorded come out of the managed
+// drop-in too (the runtime drop-in has none).
+Status reset_ordering(const std::string& unit, std::vector<FileEdit>& edits, ChangeReport& rep) {
+    for (auto& e : edits) {
+        if (!e.new_content)
+            continue;
+        auto content = without_recorded_ordering(unit, *e.new_content, rep);
+        if (!content)
+            return content.error();
+        e.new_content = std::move(*content);
+        if (unitfile::is_effectively_empty(*e.new_content))
+            e.new_content.reset();
+    }
+    return Ok{};
 }
 
 // --origins: the entries `origins add` (or --allow-origin) added come out of
@@ -122,6 +139,9 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
     for (const auto& l : session->layers)
         if (l.kind == config::LayerKind::drop_in && l.path == rep.drop_in)
             edits.push_back(reset_edit(l, target->unit));
+    if (!target->runtime)
+        if (auto st = reset_ordering(target->unit, edits, rep); !st)
+            return st;
     auto after = config::resolve(change::with_edits(session->layers, edits), host_var);
     auto before = config::resolve(session->layers, host_var);
     rep.old_value = before.effective;
@@ -170,6 +190,8 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
     if (rep.origins)
         if (auto st = change::record_origins(target->unit, {}); !st)
             return st;
+    if (auto st = record_ordering(target->unit, rep); !st)
+        return st;
     // Only after the default is proven: a failed reset keeps its firewall rule.
     auto closed = reach::close_recorded_rules({target->unit, target->runtime}, false);
     if (!closed)

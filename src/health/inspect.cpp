@@ -346,6 +346,8 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.restart = s.restart;
     f.restart_usec = s.restart_usec;
     f.restart_prevent_exit_status = s.restart_prevent_exit_status;
+    f.after = s.after;
+    f.wants = s.wants;
     f.systemd_env = s.environment_value(host_var);
 
     auto manager_env = manager.environment();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace netcfg::report {
 
@@ -57,6 +58,22 @@ std::string origins_headline(const ChangeReport& r) {
     return fmt::format("{}: {} already in effect; nothing changed\n", r.unit, now);
 }
 
+// The boot order in the managed drop-in: "at boot: after docker.service
+// (docker0 is Docker's bridge, ...)".
+std::string ordering_text(const ChangeReport& r) {
+    if (!r.ordering)
+        return {};
+    const auto& o = *r.ordering;
+    std::string out;
+    if (!o.after.empty())
+        out += fmt::format("  at boot: after {} (After=, Wants=): {}\n", fmt::join(o.after, ", "),
+                           o.why);
+    if (!o.removed.empty())
+        out += fmt::format("  at boot: no longer after {} (this tool's After=, Wants=)\n",
+                           fmt::join(o.removed, ", "));
+    return out;
+}
+
 } // namespace
 
 std::string to_text(const ChangeReport& r) {
@@ -90,7 +107,7 @@ std::string to_text(const ChangeReport& r) {
     if (r.origins)
         out += fmt::format("  origins: {} (was {})\n", entries_text(r.origins->after),
                            entries_text(r.origins->before));
-    return out + body_text(r);
+    return out + ordering_text(r) + body_text(r);
 }
 
 std::string body_text(const ChangeReport& r) {
@@ -168,6 +185,12 @@ nlohmann::json to_json(const ChangeReport& r) {
                         {"removed", r.origins->removed}};
     else
         j["origins"] = nullptr;
+    if (r.ordering)
+        j["ordering"] = {{"after", r.ordering->after},
+                         {"removed", r.ordering->removed},
+                         {"why", r.ordering->why}};
+    else
+        j["ordering"] = nullptr;
     j["journal"] = r.journal;
     return j;
 }

@@ -87,6 +87,17 @@ nlohmann::json containers_json(const Facts& f) {
     return out;
 }
 
+// What the next boot does (status_text's "at boot:" line).
+nlohmann::json boot_json(const Facts& f) {
+    auto after = nlohmann::json::array();
+    for (const auto& a : health::starts_after(f))
+        after.push_back({{"unit", a.unit}, {"wanted", a.wanted}});
+    return {{"unit_file_state", f.unit_file_state},
+            {"after", after},
+            {"restart", f.restart},
+            {"restart_sec", static_cast<double>(f.restart_usec) / 1e6}};
+}
+
 } // namespace
 
 nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems, double seconds) {
@@ -104,6 +115,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     j["restarts"] = f.n_restarts;
     j["active_since_usec"] = f.active_since_usec;
     j["need_daemon_reload"] = f.need_daemon_reload;
+    j["boot"] = boot_json(f);
     j["managed_drop_in"] = f.managed_drop_in;
     auto layers = nlohmann::json::array();
     for (std::size_t i = 0; i < f.layers.layers.size(); ++i) {

@@ -36,6 +36,21 @@ std::string unit_line(const Facts& f) {
                        f.sub_state, since(f.active_since_usec), f.main_pid, f.n_restarts);
 }
 
+// What the next boot does: whether systemd starts the unit, the units it
+// starts after, and whether it tries again when Ollama exits.
+std::string boot_line(const Facts& f) {
+    std::vector<std::string> after;
+    for (const auto& a : health::starts_after(f))
+        after.push_back(a.wanted ? a.unit : a.unit + " (no Wants=)");
+    std::string restart = fmt::format("Restart={}", f.restart);
+    if (f.restart != "no")
+        restart += fmt::format(" every {:g} s", static_cast<double>(f.restart_usec) / 1e6);
+    return fmt::format("at boot:           {}; after {}; {}\n", f.unit_file_state,
+                       after.empty() ? std::string("no unit of its own")
+                                     : fmt::format("{}", fmt::join(after, ", ")),
+                       restart);
+}
+
 std::string layer_lines(const Facts& f) {
     std::vector<std::pair<std::string, std::string>> rows;
     std::size_t width = 0;
@@ -187,6 +202,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
             out += fmt::format("main process has:  {}\n", shown(f.process_value));
         else if (f.main_pid)
             out += fmt::format("main process has:  not visible ({})\n", f.process_error);
+        out += boot_line(f);
         out += fmt::format("Ollama listens on: {} ({}){}; clients on this host connect to {}\n",
                            f.listen_endpoint(), f.listen_covers(),
                            f.served()       ? ""

@@ -143,6 +143,16 @@ bool Manager::is_active(const std::string& unit) {
     return r.str(unit_iface, "ActiveState") == "active";
 }
 
+bool Manager::knows(const std::string& unit) {
+    // LoadUnit loads a unit file that is on disk but not loaded yet (a
+    // disabled docker.service): what matters is that the unit exists.
+    auto path = unit_path(unit);
+    if (!path)
+        return false;
+    PropertyReader r{conn_.bus.get(), *path, {}};
+    return r.str(unit_iface, "LoadState") == "loaded";
+}
+
 Result<UnitState> Manager::unit_state(const std::string& unit) {
     auto path = unit_path(unit);
     if (!path)
@@ -151,7 +161,7 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     // trip to PID 1, and `check` runs every minute on many hosts.
     auto u = get_all(*path, unit_iface,
                      {"LoadState", "ActiveState", "SubState", "NeedDaemonReload", "FragmentPath",
-                      "DropInPaths", "ActiveEnterTimestamp", "UnitFileState"});
+                      "DropInPaths", "ActiveEnterTimestamp", "UnitFileState", "After", "Wants"});
     if (!u)
         return failure(fmt::format("cannot read properties of {}: {}", unit, u.error().message),
                        bus_hint);
@@ -167,6 +177,8 @@ Result<UnitState> Manager::unit_state(const std::string& unit) {
     s.drop_in_paths = (*u)["DropInPaths"].strv;
     s.active_enter_usec = (*u)["ActiveEnterTimestamp"].u;
     s.unit_file_state = (*u)["UnitFileState"].s;
+    s.after = (*u)["After"].strv;
+    s.wants = (*u)["Wants"].strv;
 
     auto v = get_all(*path, service_iface,
                      {"Result", "Environment", "ControlGroup", "MainPID", "NRestarts",

@@ -67,17 +67,17 @@ std::string assignment_line(std::string_view name, std::string_view value, const
     return "Environment=" + quote_word(word) + eol;
 }
 
-// Where a new Environment= line goes: after the last setting of the last
-// [Service] section, or after its header.
-std::optional<std::size_t> insertion_point(const Document& doc) {
+// Where a new line of `section` goes: after the last setting of the last
+// such section, or after its header.
+std::optional<std::size_t> insertion_point(const Document& doc, std::string_view section) {
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::size_t at = none;
     for (std::size_t i = 0; i < doc.lines.size(); ++i) {
         const auto& line = doc.lines[i];
         if (line.kind == LineKind::section) {
-            if (line.section == "Service")
+            if (line.section == section)
                 at = i;
-        } else if (at != none && line.section == "Service" && line.kind != LineKind::blank &&
+        } else if (at != none && line.section == section && line.kind != LineKind::blank &&
                    line.kind != LineKind::comment) {
             at = i;
         }
@@ -87,16 +87,34 @@ std::optional<std::size_t> insertion_point(const Document& doc) {
     return at;
 }
 
-// Adds `text` (a whole line with its EOL) to the last [Service] section.
-std::string insert_service_line(std::string_view content, const Document& doc, std::string text) {
+// A new [Unit] section goes before the first section, where systemd's own
+// units have it (and not above lines outside any section, which systemd
+// ignores and would then read as [Unit] settings); nullopt when the file
+// has no section.
+std::optional<std::size_t> first_section(const Document& doc) {
+    for (const auto& line : doc.lines)
+        if (line.kind == LineKind::section)
+            return line.begin;
+    return std::nullopt;
+}
+
+// Adds `text` (a whole line with its EOL) to the last `section` section,
+// creating the section when there is none.
+std::string insert_line(std::string_view content, const Document& doc, std::string_view section,
+                        std::string text) {
     std::string out(content);
-    auto at = insertion_point(doc);
+    auto at = insertion_point(doc, section);
     if (!at) {
+        const auto header = "[" + std::string(section) + "]" + doc.eol;
+        if (auto first = first_section(doc); first && section == "Unit") {
+            out.insert(*first, header + text + doc.eol);
+            return out;
+        }
         if (!out.empty() && !doc.lines.empty() && !doc.lines.back().has_eol)
             out += doc.eol;
         if (!out.empty())
             out += doc.eol;
-        out += "[Service]" + doc.eol + text;
+        out += header + text;
         return out;
     }
     const auto& line = doc.lines[*at];
@@ -233,7 +251,7 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
     auto after = lex(edit.content);
     if (effective_in(after, name) != value)
         edit.content =
-            insert_service_line(edit.content, after, assignment_line(name, value, after.eol));
+            insert_line(edit.content, after, "Service", assignment_line(name, value, after.eol));
     edit.changed = edit.content != content;
     return edit;
 }
@@ -314,26 +332,27 @@ Edit remove_ignored(std::string_view content, std::string_view name) {
     return edit;
 }
 
-Edit add_service_setting(std::string_view content, std::string_view key, std::string_view value) {
+Edit add_setting(std::string_view content, std::string_view section, std::string_view key,
+                 std::string_view value) {
     auto doc = lex(content);
     Edit edit;
     edit.content = std::string(content);
     for (const auto& l : doc.lines)
-        if (l.kind == LineKind::assignment && l.section == "Service" && l.key == key &&
+        if (l.kind == LineKind::assignment && l.section == section && l.key == key &&
             l.value() == value)
             return edit;
     edit.content =
-        insert_service_line(content, doc, std::string(key) + "=" + std::string(value) + doc.eol);
+        insert_line(content, doc, section, std::string(key) + "=" + std::string(value) + doc.eol);
     edit.changed = true;
     return edit;
 }
 
-Edit remove_service_setting(std::string_view content, std::string_view key,
-                            std::string_view value) {
+Edit remove_setting(std::string_view content, std::string_view section, std::string_view key,
+                    std::string_view value) {
     auto doc = lex(content);
     std::vector<Span> spans;
     for (const auto& l : doc.lines)
-        if (l.kind == LineKind::assignment && l.section == "Service" && l.key == key &&
+        if (l.kind == LineKind::assignment && l.section == section && l.key == key &&
             l.value() == value)
             spans.push_back({l.begin, l.end});
     Edit edit;

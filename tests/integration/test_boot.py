@@ -5,6 +5,7 @@ when that bind fails, each set up as it is at boot (the address missing,
 the unit failing) and checked against what serves; then real reboots (the
 container's systemd shuts down and boots again on the same root), each
 checked by a client host over IPv4 and IPv6."""
+import json
 import os
 import sys
 
@@ -62,8 +63,10 @@ def down_for_good_then_the_advice(sb):
 
 
 def clean(sb):
-    sb.sh("ip link del late0 2>/dev/null; ip netns del c1 2>/dev/null; ip link del c1-s 2>/dev/null; "
-          "true")
+    sb.sh("systemctl disable --now %s 2>/dev/null; rm -f /etc/systemd/system/%s; "
+          "ip netns del late 2>/dev/null; "
+          "ip link del late0 2>/dev/null; ip netns del c1 2>/dev/null; ip link del c1-s 2>/dev/null; "
+          "true" % (LATE_UNIT, LATE_UNIT))
     restore(sb)
 
 
@@ -195,6 +198,85 @@ def reboot_a_unit_that_gives_up_is_down_until_it_may_try_again(sb):
     add_late_address(sb)
     sb.wait_until(lambda: serves(sb), what="Ollama on the late address after its retry")
     assert codes_of(sb) == set()
+
+
+# A unit of the test's own that brings the late address up a few seconds
+# into the boot, as an interface manager does, with a client host on the
+# other end of the link.
+LATE_UNIT = "late-address.service"
+LATE_UNIT_FILE = """[Unit]
+Description=The late address, a few seconds into the boot
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'sleep 3; ip netns add late && ip link add late0 type veth peer name late1 && \\
+  ip link set late1 netns late && ip -n late addr add 192.0.2.56/24 dev late1 && \\
+  ip -n late link set late1 up && ip addr add 192.0.2.55/24 dev late0 && ip link set late0 up'
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+
+def late_client_sees(sb):
+    r = sb.run(["ip", "netns", "exec", "late", "curl", "-4", "-sS", "--noproxy", "*", "-m", "3",
+                "http://%s:11434/api/version" % LATE], check=False)
+    return r.returncode == 0 and '"version"' in r.stdout
+
+
+@case
+def reboot_a_late_address_serves_once_expose_orders_ollama_after_its_unit(sb):
+    """Without a known owner the tool says so and names --after; the unit
+    that gives up is down after the reboot; with --after the drop-in orders
+    Ollama after the late unit, and it serves after the next reboot, to a
+    client host at the other end of the late link. reset takes out exactly
+    the lines it added."""
+    sb.write("/etc/systemd/system/" + LATE_UNIT, LATE_UNIT_FILE)
+    sb.write(FIXTURE_CONF, GIVES_UP)
+    sb.run(["systemctl", "daemon-reload"])
+    sb.run(["systemctl", "enable", "--now", LATE_UNIT])
+    r = expose_ok(sb, LATE)
+    assert ("note: no unit this tool knows brings up late0 (192.0.2.55) at boot; if one does, "
+            "add --after UNIT so that Ollama starts after it") in r.stdout, r.stdout
+    assert "at boot:" not in r.stdout and "[Unit]" not in sb.read(OVERRIDE), r.stdout
+    sb.reboot()
+    sb.wait_until(lambda: sb.show(UNIT, "ActiveState") == "failed", what="the failed bind")
+    assert sb.show(LATE_UNIT, "ActiveState") == "active" and not late_client_sees(sb)
+    rc, j, codes = check(sb)
+    assert codes == {"address-not-assigned", "no-retry-at-boot"} or \
+        codes == {"service-inactive", "no-retry-at-boot"}, j["problems"]
+
+    before = sb.read(OVERRIDE)
+    r = sb.tool("expose", LATE, "--after", "late-address", "--json")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    j = json.loads(r.stdout)
+    assert j["ordering"] == {"after": [LATE_UNIT], "removed": [], "why": "named with --after"}, j
+    assert sb.read(OVERRIDE) == ("[Unit]\nAfter=late-address.service\n"
+                                 "Wants=late-address.service\n\n" + before), sb.read(OVERRIDE)
+    assert late_client_sees(sb)
+    st = json.loads(sb.tool("status", "--json").stdout)
+    assert {"unit": LATE_UNIT, "wanted": True} in st["boot"]["after"], st["boot"]
+    assert "after network-online.target (no Wants=), late-address.service;" in \
+        sb.tool("status").stdout
+    # A rerun changes nothing, and does not restart.
+    pid = sb.show(UNIT, "MainPID")
+    r = sb.tool("expose", LATE, "--after", LATE_UNIT)
+    assert "nothing changed" in r.stdout and sb.show(UNIT, "MainPID") == pid, r.stdout
+    assert "  at boot: after late-address.service (After=, Wants=): named with --after" in \
+        r.stdout, r.stdout
+
+    sb.reboot()
+    sb.wait_until(lambda: late_client_sees(sb), timeout=30,
+                  what="Ollama on the late address after the reboot")
+    assert sb.show(UNIT, "NRestarts") == "0"
+    rc, j, codes = check(sb)
+    assert codes == {"no-retry-at-boot"}, j["problems"]  # still true of the Restart= lines
+
+    r = sb.tool("reset", "--json")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert json.loads(r.stdout)["ordering"]["removed"] == [LATE_UNIT]
+    assert sb.read(OVERRIDE) is None and sb.read("/var/lib/ollama-netcfg/ordering.json") is None
 
 
 def codes_of(sb):

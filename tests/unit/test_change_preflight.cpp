@@ -1,9 +1,9 @@
+#include "catch.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/change/preflight.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 
-#include "catch.hpp"
 #include <sys/socket.h>
 
 using namespace netcfg;
@@ -33,15 +33,16 @@ TEST_CASE("check_address_is_local: wildcards and own addresses pass", "[prefligh
 
 TEST_CASE("check_port_is_free names the holder", "[preflight]") {
     CHECK(check_port_is_free(host("0.0.0.0"), "ollama.service", {}));
-    auto st =
-        check_port_is_free(host("0.0.0.0"), "ollama.service", {{"0.0.0.0:11434", 77, "nginx", "", ""}});
+    auto st = check_port_is_free(host("0.0.0.0"), "ollama.service",
+                                 {{"0.0.0.0:11434", 77, "nginx", "", ""}});
     REQUIRE_FALSE(st);
     CHECK_THAT(st.error().message,
                Catch::Contains("0.0.0.0:11434 is already held by nginx (PID 77)"));
     // An `ollama serve` outside the unit is named as such, with how it runs.
-    st = check_port_is_free(host("0.0.0.0"), "ollama.service",
-                            {{"*:11434", 812, "ollama",
-                              "PID 812, user alice, parent bash (PID 800), cgroup /user.slice", ""}});
+    st = check_port_is_free(
+        host("0.0.0.0"), "ollama.service",
+        {{"*:11434", 812, "ollama",
+          "PID 812, user alice, parent bash (PID 800), cgroup /user.slice", ""}});
     REQUIRE_FALSE(st);
     CHECK(st.error().message ==
           "*:11434 is already held by an `ollama serve` outside ollama.service (PID 812, user "
@@ -141,21 +142,42 @@ TEST_CASE("foreign_conflicts keeps sockets outside the unit that block the bind"
     CHECK(probe::foreign_conflicts(all, go("192.168.1.10"), false).empty());
 }
 
-TEST_CASE("add_service_setting and remove_service_setting edit one line", "[unitfile]") {
+TEST_CASE("add_setting and remove_setting edit one line of a section", "[unitfile]") {
     using namespace netcfg::unitfile;
     const std::string in = "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0:80\"\n";
-    auto added = add_service_setting(in, "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
+    auto added = add_setting(in, "Service", "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
     CHECK(added.changed);
     CHECK(added.content == in + "AmbientCapabilities=CAP_NET_BIND_SERVICE\n");
-    auto again = add_service_setting(added.content, "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
+    auto again =
+        add_setting(added.content, "Service", "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
     CHECK_FALSE(again.changed);
     CHECK(again.content == added.content);
     auto removed =
-        remove_service_setting(added.content, "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
+        remove_setting(added.content, "Service", "AmbientCapabilities", "CAP_NET_BIND_SERVICE");
     CHECK(removed.changed);
     CHECK(removed.content == in);
     // An admin's own, different capability line stays.
     const std::string own = in + "AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_SYS_NICE\n";
-    CHECK_FALSE(remove_service_setting(own, "AmbientCapabilities", "CAP_NET_BIND_SERVICE").changed);
-    CHECK(add_service_setting("", "A", "b").content == "[Service]\nA=b\n");
+    CHECK_FALSE(
+        remove_setting(own, "Service", "AmbientCapabilities", "CAP_NET_BIND_SERVICE").changed);
+    CHECK(add_setting("", "Service", "A", "b").content == "[Service]\nA=b\n");
+
+    // [Unit]: a new section goes before the first one, comments above it stay
+    // on top, and a line outside any section (ignored by systemd) is not
+    // pulled into it.
+    CHECK(add_setting(in, "Unit", "After", "docker.service").content ==
+          "[Unit]\nAfter=docker.service\n\n" + in);
+    const std::string commented = "# mine\r\n[Service]\r\nUser=x\r\n";
+    CHECK(add_setting(commented, "Unit", "Wants", "a.service").content ==
+          "# mine\r\n[Unit]\r\nWants=a.service\r\n\r\n[Service]\r\nUser=x\r\n");
+    CHECK(add_setting("Stray=1\n", "Unit", "After", "a.service").content ==
+          "Stray=1\n\n[Unit]\nAfter=a.service\n");
+    const std::string unit = "[Unit]\nAfter=a.service\n\n[Service]\nUser=x\n";
+    CHECK(add_setting(unit, "Unit", "Wants", "a.service").content ==
+          "[Unit]\nAfter=a.service\nWants=a.service\n\n[Service]\nUser=x\n");
+    CHECK_FALSE(add_setting(unit, "Unit", "After", "a.service").changed);
+    // The same key in another section is not ours to remove.
+    CHECK_FALSE(remove_setting(unit, "Service", "After", "a.service").changed);
+    CHECK(remove_setting(unit, "Unit", "After", "a.service").content ==
+          "[Unit]\n\n[Service]\nUser=x\n");
 }

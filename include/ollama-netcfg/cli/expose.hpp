@@ -18,8 +18,9 @@ struct ExposeOptions {
     bool for_containers = false; // --for-containers: --open-firewall for container networks too
     std::string from;            // --from CIDR
     std::vector<std::string> allow_origins; // --allow-origin, repeatable
-    bool client_env = false; // --client-env: OLLAMA_HOST for the local ollama command
-    bool any_site = false;   // --yes-any-site: --allow-origin '*' is meant
+    bool client_env = false;        // --client-env: OLLAMA_HOST for the local ollama command
+    bool any_site = false;          // --yes-any-site: --allow-origin '*' is meant
+    std::vector<std::string> after; // --after UNIT: start after the unit that brings ADDR up
 };
 
 // Adds the subcommand; `exit_status` receives the result when it runs.

@@ -12,8 +12,8 @@
 namespace netcfg::docker {
 
 struct DockerLook {
-    std::string socket;                        // the API socket asked; empty: none on this host
-    std::string error;                         // why it could not be asked (permissions: not root)
+    std::string socket;                // the API socket asked; empty: none on this host
+    std::string error;                 // why it could not be asked (permissions: not root)
     std::vector<Container> containers; // the Ollama ones, running or not
 };
 

@@ -10,6 +10,7 @@
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -111,6 +112,7 @@ struct Facts {
     std::string restart;         // Restart=
     std::uint64_t restart_usec = 0;
     std::vector<std::int32_t> restart_prevent_exit_status;
+    std::vector<std::string> after, wants; // After=, Wants=, as systemd has them
     // The wanted address is an IP address no interface of this host has
     // (read only when nothing serves it): Ollama's bind fails with "cannot
     // assign requested address". bind_error: the journal's line saying so.
@@ -214,5 +216,27 @@ struct Facts {
         return out;
     }
 };
+
+// A unit the service starts after at boot, and whether the service also
+// pulls it in (Wants=): After= alone only orders against a unit that
+// something else starts.
+struct StartsAfter {
+    std::string unit;
+    bool wanted = false;
+};
+
+// The units in After= without those systemd orders every service after
+// (sysinit.target, basic.target, the journal's socket, its slice, mounts).
+inline std::vector<StartsAfter> starts_after(const Facts& f) {
+    std::vector<StartsAfter> out;
+    for (const auto& u : f.after) {
+        if (u == "sysinit.target" || u == "basic.target" || u == "systemd-journald.socket" ||
+            u.ends_with(".slice") || u.ends_with(".mount"))
+            continue;
+        const bool wanted = std::find(f.wants.begin(), f.wants.end(), u) != f.wants.end();
+        out.push_back({u, wanted});
+    }
+    return out;
+}
 
 } // namespace netcfg::health

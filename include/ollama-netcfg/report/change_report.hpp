@@ -23,6 +23,14 @@ struct OriginsChange {
     std::vector<std::string> added, removed;
 };
 
+// The boot order this tool keeps in the managed drop-in's [Unit] section
+// (After= and Wants= for each unit), and the reason.
+struct OrderingChange {
+    std::vector<std::string> after;   // in the drop-in after the run
+    std::vector<std::string> removed; // this tool's lines taken out
+    std::string why;                  // who brings the address up, or "named with --after"
+};
+
 struct ChangeReport {
     std::string command = "expose"; // or "reset", "origins add", "origins remove"
     std::string unit;
@@ -52,7 +60,8 @@ struct ChangeReport {
     std::string client_export;               // what the local `ollama` command needs, or empty
     std::vector<std::string> journal;        // the unit's last lines, on failure
     bool rolled_back = false; // a failure put every file back and the old state is proven
-    std::optional<OriginsChange> origins; // when the run changes OLLAMA_ORIGINS
+    std::optional<OriginsChange> origins;   // when the run changes OLLAMA_ORIGINS
+    std::optional<OrderingChange> ordering; // when this tool orders the unit (or did)
     std::optional<Error> error;
 
     bool proven() const;

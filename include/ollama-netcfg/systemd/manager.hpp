@@ -50,6 +50,8 @@ struct UnitState {
     std::string restart;                    // Restart=: no, always, on-failure, ...
     std::uint64_t restart_usec = 0;         // RestartSec=
     std::vector<std::int32_t> restart_prevent_exit_status; // RestartPreventExitStatus=
+    std::vector<std::string> after; // After=, with the dependencies systemd adds itself
+    std::vector<std::string> wants; // Wants=
 
     // The last NAME=... in `environment`.
     std::optional<std::string> environment_value(std::string_view var) const;
@@ -74,6 +76,8 @@ class Manager {
     Result<UnitState> unit_state(const std::string& unit);
     // Whether `unit` is loaded and active (false on any error).
     bool is_active(const std::string& unit);
+    // Whether systemd has a unit file for `unit` (false on any error).
+    bool knows(const std::string& unit);
     Status reload(Deadline deadline);
     // ResetFailedUnit(unit): as `systemctl reset-failed`, which also resets
     // the unit's start rate limit.

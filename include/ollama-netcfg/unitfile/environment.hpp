@@ -72,12 +72,16 @@ Edit unset_variable(std::string_view content, std::string_view name);
 // words goes too). systemd ignored them, so what it reads does not change.
 Edit remove_ignored(std::string_view content, std::string_view name);
 
-// Adds the line KEY=VALUE to the last [Service] section unless a line with
-// exactly that key and value is there already.
-Edit add_service_setting(std::string_view content, std::string_view key, std::string_view value);
+// Adds the line KEY=VALUE to the last `section` section ("Service",
+// "Unit") unless a line with exactly that key and value is there already. A
+// new [Unit] section goes before the first section, a new [Service] one at
+// the end.
+Edit add_setting(std::string_view content, std::string_view section, std::string_view key,
+                 std::string_view value);
 
-// Removes every [Service] line KEY=VALUE with exactly that value.
-Edit remove_service_setting(std::string_view content, std::string_view key, std::string_view value);
+// Removes every line KEY=VALUE of `section` with exactly that value.
+Edit remove_setting(std::string_view content, std::string_view section, std::string_view key,
+                    std::string_view value);
 
 // True when the file holds nothing but blank lines and empty section headers.
 bool is_effectively_empty(std::string_view content);
