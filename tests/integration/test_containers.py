@@ -12,7 +12,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import add_client_host, check, expose_ok, restore  # noqa: E402
+from checks import (OVERRIDE, UNIT, add_client_host, check, expose_ok,  # noqa: E402
+                    restore)
 
 DOCKER = "/usr/bin/docker"
 NETWORK = "netcfg-web"  # a user-defined network, as compose makes one
@@ -82,8 +83,10 @@ def assert_tool_matches_containers(sb):
 
 
 def clean(sb):
-    sb.sh("ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
-          "rm -rf /var/lib/ollama-netcfg; true")
+    sb.sh("systemctl disable docker-later.service 2>/dev/null; rm -f %s %s; "
+          "systemctl daemon-reload; systemctl start docker.service; "
+          "ufw --force reset >/dev/null 2>&1; ufw --force disable >/dev/null 2>&1; "
+          "rm -rf /var/lib/ollama-netcfg; true" % (SLOW_DOCKER, DOCKER_LATER))
     restore(sb)
 
 
@@ -300,6 +303,69 @@ def firewalld_zones_decide_for_containers_and_for_containers_adds_subnet_rules(s
               "rm -rf /etc/firewalld/zones/*.xml*; systemctl daemon-reload; "
               "systemctl restart docker; true")
         clean_containers(sb)
+
+
+# --- after a reboot -----------------------------------------------------------
+
+SLOW_DOCKER = "/etc/systemd/system/docker.service.d/slow.conf"
+# Docker started a few seconds after the boot, outside its transaction
+# (so that the boot, which the sandbox waits for, ends before it).
+DOCKER_LATER = "/etc/systemd/system/docker-later.service"
+DOCKER_LATER_UNIT = """[Service]
+ExecStart=/bin/sh -c 'sleep 2; systemctl start --no-block docker.service'
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+
+def docker_up(sb):
+    sb.wait_until(lambda: docker(sb, "info", check=False).returncode == 0, timeout=60,
+                  what="dockerd after the reboot")
+
+
+@case
+def reboot_docker0s_address_serves_containers_because_ollama_starts_after_docker(sb):
+    """expose of docker0's address orders Ollama after docker.service, and
+    after a reboot in which Docker comes up slowly (as on a loaded host) a
+    container reaches Ollama from its first start (docker.service is not
+    even enabled here: Wants= starts it). The same exposure without the
+    ordering, with Docker started a moment after the boot, fails its bind,
+    and check names address-not-assigned until Docker's bridge is up; then
+    the unit's retry serves."""
+    sb.write(SLOW_DOCKER, "[Service]\nExecStartPre=/bin/sleep 5\n")
+    sb.run(["systemctl", "daemon-reload"])
+    sb.run(["systemctl", "disable", "docker.service"])
+    r = sb.tool("expose", "172.17.0.1", "--json")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    j = json.loads(r.stdout)
+    assert j["ordering"] == {"after": ["docker.service"], "removed": [], "why":
+                             "docker0 is Docker's bridge, which docker.service brings up"}, j
+    assert "[Unit]\nAfter=docker.service\nWants=docker.service\n" in sb.read(OVERRIDE)
+    sb.reboot(timeout=120)
+    docker_up(sb)
+    sb.wait_until(lambda: container_sees(sb), timeout=30, what="a container reaching Ollama")
+    assert sb.show(UNIT, "NRestarts") == "0"  # served from its first start
+    rc, j, codes = check(sb)
+    assert not codes, j["problems"]
+
+    # Without the ordering: the same value in a drop-in written by hand.
+    sb.write(OVERRIDE, '[Service]\nEnvironment="OLLAMA_HOST=172.17.0.1"\n')
+    sb.write(DOCKER_LATER, DOCKER_LATER_UNIT)
+    sb.sh("rm -f /var/lib/ollama-netcfg/ordering.json && systemctl daemon-reload && "
+          "systemctl enable docker-later.service")
+    sb.reboot(timeout=120)
+    sb.wait_until(lambda: "cannot assign requested address" in sb.run(
+        ["journalctl", "-b", "-u", UNIT, "-o", "cat"]).stdout, what="the failed bind")
+    rc, j, codes = check(sb)
+    assert "172.17.0.1" not in sb.run(["ip", "-4", "addr"]).stdout, "Docker was not slowed"
+    assert "address-not-assigned" in codes, j["problems"]
+    p = [p for p in j["problems"] if p["code"] == "address-not-assigned"][0]
+    assert p["message"].startswith("no interface of this host has 172.17.0.1"), p
+    docker_up(sb)
+    sb.wait_until(lambda: container_sees(sb), timeout=30, what="Ollama after Docker's bridge")
+    rc, j, codes = check(sb)
+    assert "address-not-assigned" not in codes, j["problems"]
 
 
 if __name__ == "__main__":
