@@ -201,6 +201,7 @@ def fresh_section(sb):
           "ollama-netcfg-check.path 2>/dev/null; rm -rf /run/ollama-netcfg; "
           "nft flush ruleset; ufw --force reset >/dev/null 2>&1; "
           "sed -i 's/^ENABLED=.*/ENABLED=no/' /etc/ufw/ufw.conf 2>/dev/null; "
+          "ip link del late0 2>/dev/null; rm -f /etc/systemd/system/late-address.service; "
           "rm -rf /run/systemd/system/ollama.service.d /var/lib/ollama-netcfg "
           "/home/admin/.ansible %s/out; true" % SOURCE)
     checks.restore(sb)

@@ -973,3 +973,36 @@ TEST_CASE("a main process that is gone (a crash loop) is not a blind spot", "[pr
     f.process_error = "cannot read /proc/42/environ: Permission denied";
     CHECK(codes(find_problems(f)) == std::set<std::string>{"address-not-assigned", "not-visible"});
 }
+
+TEST_CASE("status says what the next boot does: enablement, the units it starts after, Restart=",
+          "[problems][boot]") {
+    auto f = healthy();
+    f.unit_file_state = "enabled";
+    f.restart = "always";
+    f.restart_usec = 3000000;
+    // As systemd reports the installer's unit with this tool's ordering.
+    f.after = {"basic.target",
+               "system.slice",
+               "network-online.target",
+               "sysinit.target",
+               "systemd-journald.socket",
+               "-.mount",
+               "docker.service"};
+    f.wants = {"docker.service"};
+    const auto after = health::starts_after(f);
+    REQUIRE(after.size() == 2);
+    CHECK((after[0].unit == "network-online.target" && !after[0].wanted));
+    CHECK((after[1].unit == "docker.service" && after[1].wanted));
+    CHECK_THAT(report::status_text(f, {}),
+               Catch::Contains("at boot:           enabled; after network-online.target (no "
+                               "Wants=), docker.service; Restart=always every 3 s\n"));
+    auto j = report::status_json(f, {}, 0.1);
+    CHECK(j["boot"]["after"][1] == nlohmann::json{{"unit", "docker.service"}, {"wanted", true}});
+    CHECK(j["boot"]["restart_sec"] == 3.0);
+    f.after = {"sysinit.target"};
+    f.restart = "no";
+    f.unit_file_state = "disabled";
+    CHECK_THAT(
+        report::status_text(f, {}),
+        Catch::Contains("at boot:           disabled; after no unit of its own; Restart=no\n"));
+}
