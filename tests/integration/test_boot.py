@@ -66,6 +66,12 @@ def clean(sb):
     sb.sh("systemctl disable --now %s 2>/dev/null; rm -f /etc/systemd/system/%s; "
           "ip netns del late 2>/dev/null; "
           "ip link del late0 2>/dev/null; ip netns del c1 2>/dev/null; ip link del c1-s 2>/dev/null; "
+          "systemctl disable --now firewalld.service 2>/dev/null; "
+          "ln -sf /dev/null /etc/systemd/system/firewalld.service; "
+          "rm -rf /etc/firewalld/zones/*.xml*; ufw --force reset >/dev/null 2>&1; "
+          "ufw --force disable >/dev/null 2>&1; systemctl disable ufw.service 2>/dev/null; "
+          "ln -sf /dev/null /etc/systemd/system/ufw.service; nft flush ruleset; "
+          "rm -rf /var/lib/ollama-netcfg; systemctl daemon-reload; "
           "true" % (LATE_UNIT, LATE_UNIT))
     restore(sb)
 
@@ -257,8 +263,10 @@ def reboot_a_late_address_serves_once_expose_orders_ollama_after_its_unit(sb):
     assert late_client_sees(sb)
     st = json.loads(sb.tool("status", "--json").stdout)
     assert {"unit": LATE_UNIT, "wanted": True} in st["boot"]["after"], st["boot"]
-    assert "after network-online.target (no Wants=), late-address.service;" in \
-        sb.tool("status").stdout
+    boot = [l for l in sb.tool("status").stdout.splitlines() if l.startswith("at boot:")]
+    # After= is a set: systemd lists it in no fixed order.
+    assert boot and "network-online.target (no Wants=)" in boot[0] and \
+        "late-address.service" in boot[0] and "late-address.service (" not in boot[0], boot
     # A rerun changes nothing, and does not restart.
     pid = sb.show(UNIT, "MainPID")
     r = sb.tool("expose", LATE, "--after", LATE_UNIT)
@@ -277,6 +285,62 @@ def reboot_a_late_address_serves_once_expose_orders_ollama_after_its_unit(sb):
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert json.loads(r.stdout)["ordering"]["removed"] == [LATE_UNIT]
     assert sb.read(OVERRIDE) is None and sb.read("/var/lib/ollama-netcfg/ordering.json") is None
+
+
+def unmask_and_enable(sb, unit):
+    """As the package leaves it (the sandbox masks firewalls by default)."""
+    sb.sh("rm -f /etc/systemd/system/%s && systemctl daemon-reload && systemctl enable %s"
+          % (unit, unit))
+
+
+@case
+def reboot_ufw_keeps_the_opening_and_both_kinds_of_client_still_get_in(sb):
+    unmask_and_enable(sb, "ufw.service")
+    sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null")
+    add_dual_stack_client(sb)
+    expose_ok(sb, "0.0.0.0")
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall")
+    assert "ran: ufw allow proto tcp from any to any port 11434" in r.stdout, r.stdout
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    after_reboot(sb)
+    wait_listening(sb, 11434, ("*:11434",))
+    assert "Status: active" in sb.run(["ufw", "status"]).stdout
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+    fw = j["firewall"]
+    assert fw["backend"] == "ufw" and fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == \
+        "accepted", fw
+    # The default deny is in force after the reboot: reset closes the port again.
+    expose_ok(sb, "0.0.0.0")
+    assert sb.tool("reset").returncode == 0
+    expose_ok(sb, "0.0.0.0")
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+
+
+@case
+def reboot_firewalld_keeps_the_opening_and_both_kinds_of_client_still_get_in(sb):
+    unmask_and_enable(sb, "firewalld.service")
+    sb.run(["systemctl", "start", "firewalld"])
+    sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
+                  what="firewalld")
+    add_dual_stack_client(sb)
+    expose_ok(sb, "0.0.0.0")
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    r = expose_ok(sb, "0.0.0.0", "--open-firewall")
+    assert "ran: firewall-cmd --permanent" in r.stdout, r.stdout
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    after_reboot(sb)
+    sb.wait_until(lambda: sb.run(["firewall-cmd", "--state"], check=False).returncode == 0,
+                  what="firewalld after the reboot")
+    wait_listening(sb, 11434, ("*:11434",))
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+    assert sb.tool("reset").returncode == 0
+    expose_ok(sb, "0.0.0.0")
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
 
 
 def codes_of(sb):
