@@ -151,6 +151,13 @@ void bridge_notes(const std::vector<reach::Bridge>& bridges, ChangeReport& rep) 
     }
 }
 
+// "; the rule lasts until the next reboot unless ...", for a firewall this
+// tool does not change.
+std::string lasting(const reach::Firewall& fw) {
+    auto hint = reach::until_reboot(fw);
+    return hint.empty() ? hint : "; " + hint;
+}
+
 // --open-firewall was asked, and after it the firewall still drops or
 // rejects the clients on an IP version the listener accepts (a firewall
 // this tool does not change, such as a bare nftables ruleset): the run
@@ -171,8 +178,8 @@ Status still_closed(const reach::Firewall& fw, const std::string& from, std::uin
                                port, from.empty() ? "other hosts" : from, closed),
                    fw.open_command_text.empty()
                        ? std::string("open the port in that firewall by hand")
-                       : fmt::format("this tool does not change that firewall; run: sudo {}",
-                                     fw.open_command_text));
+                       : fmt::format("this tool does not change that firewall; run: sudo {}{}",
+                                     fw.open_command_text, lasting(fw)));
 }
 
 // The firewall for the listener and each container network (opened with
@@ -222,9 +229,9 @@ Status judge_reach(reach::FirewallReading& firewall, const ExposeOptions& o,
         return Ok{};
     const bool open = fw.verdict.decision == firewall::Decision::accept;
     if (!open && !o.open_firewall && !fw.open_command_text.empty())
-        rep.notes.push_back(
-            fmt::format("to let clients in: sudo {}{}", fw.open_command_text,
-                        fw.open_command.empty() ? "" : ", or add --open-firewall [--from CIDR]"));
+        rep.notes.push_back(fmt::format(
+            "to let clients in: sudo {}{}", fw.open_command_text,
+            fw.open_command.empty() ? lasting(fw) : ", or add --open-firewall [--from CIDR]"));
     if (o.open_firewall)
         return still_closed(fw, o.from, want.port);
     return Ok{};

@@ -292,9 +292,13 @@ void read_address(Facts& f) {
         if (i.address == f.want.host)
             return;
     f.address_missing = true;
-    for (const auto& line : systemd::last_journal_lines(f.unit, 30))
-        if (line.find("cannot assign requested address") != std::string::npos)
-            f.bind_error = line;
+    // Since when: the failed binds after Ollama last listened, in this boot
+    // (each restart adds one line; a day of RestartSec=3 is ~29,000).
+    const auto run =
+        systemd::failure_run(f.unit, "cannot assign requested address", "Listening on", 50000);
+    f.bind_error = run.last;
+    f.bind_failing_since_usec = run.first_usec;
+    f.bind_failures = run.count;
 }
 
 } // namespace

@@ -121,6 +121,16 @@ std::string from_phrase(const FamilyVerdict& in, const FamilyVerdict& out,
 
 } // namespace
 
+std::string until_reboot(const Firewall& fw) {
+    if (!fw.open_command.empty())
+        return {}; // ufw, firewalld: their rules are kept
+    std::vector<std::string> chains;
+    for (const auto& f : fw.families)
+        if (f.verdict.decision != Decision::accept && !f.open_command_text.empty())
+            chains.push_back(f.verdict.chain);
+    return firewall::until_reboot(chains);
+}
+
 std::string who_can_connect(const std::vector<int>& families, const Firewall* fw,
                             const std::string& from) {
     constexpr std::string_view no_auth = "; Ollama does not authenticate: whoever connects can "

@@ -111,10 +111,12 @@ Result<FirewallChange> open_firewall(const Firewall& fw, std::uint16_t port,
         return c;
     }
     if (v.backend != "ufw" && v.backend != "firewalld") {
-        c.notes.push_back(fmt::format("{} is not changed by this tool; to open port {}{}, run: {}",
-                                      v.backend, port, from.empty() ? "" : " for " + from,
-                                      fw.open_command_text.empty() ? "(no command known)"
-                                                                   : fw.open_command_text));
+        const auto hint = until_reboot(fw);
+        c.notes.push_back(
+            fmt::format("{} is not changed by this tool; to open port {}{}, run: {}{}", v.backend,
+                        port, from.empty() ? "" : " for " + from,
+                        fw.open_command_text.empty() ? "(no command known)" : fw.open_command_text,
+                        hint.empty() ? hint : "; " + hint));
         return c;
     }
     std::vector<std::vector<std::string>> commands{fw.open_command};

@@ -55,6 +55,41 @@ std::vector<std::string> last_journal_lines(const std::string& unit, std::size_t
     return {lines.rbegin(), lines.rend()};
 }
 
+FailureRun failure_run(const std::string& unit, std::string_view error, std::string_view success,
+                       std::size_t limit) {
+    FailureRun run;
+    sd_journal* raw = nullptr;
+    if (sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+        return run;
+    JournalPtr j(raw);
+    sd_id128_t boot;
+    if (sd_id128_get_boot(&boot) < 0)
+        return run;
+    char id[SD_ID128_STRING_MAX];
+    const auto own = "_SYSTEMD_UNIT=" + unit;
+    const auto this_boot = std::string("_BOOT_ID=") + sd_id128_to_string(boot, id);
+    if (sd_journal_add_match(j.get(), own.c_str(), 0) < 0 ||
+        sd_journal_add_match(j.get(), this_boot.c_str(), 0) < 0 ||
+        sd_journal_seek_tail(j.get()) < 0)
+        return run;
+    for (std::size_t n = 0; n < limit && sd_journal_previous(j.get()) > 0; ++n) {
+        const auto message = field(j.get(), "MESSAGE");
+        if (message.find(success) != std::string::npos)
+            break;
+        if (message.find(error) == std::string::npos)
+            continue;
+        std::uint64_t usec = 0;
+        if (sd_journal_get_realtime_usec(j.get(), &usec) < 0)
+            continue;
+        if (run.last.empty())
+            run.last = fmt::format("{}[{}]: {}", field(j.get(), "SYSLOG_IDENTIFIER"),
+                                   field(j.get(), "_PID"), message);
+        run.first_usec = usec;
+        ++run.count;
+    }
+    return run;
+}
+
 void log_entry(const std::string& message, const std::map<std::string, std::string>& fields,
                int priority) {
     std::vector<std::string> items;

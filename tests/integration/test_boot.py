@@ -7,6 +7,7 @@ container's systemd shuts down and boots again on the same root), each
 checked by a client host over IPv4 and IPv6."""
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -70,7 +71,11 @@ def clean(sb):
           "ln -sf /dev/null /etc/systemd/system/firewalld.service; "
           "rm -rf /etc/firewalld/zones/*.xml*; ufw --force reset >/dev/null 2>&1; "
           "ufw --force disable >/dev/null 2>&1; systemctl disable ufw.service 2>/dev/null; "
-          "ln -sf /dev/null /etc/systemd/system/ufw.service; nft flush ruleset; "
+          "ln -sf /dev/null /etc/systemd/system/ufw.service; "
+          "systemctl disable nftables.service 2>/dev/null; "
+          "ln -sf /dev/null /etc/systemd/system/nftables.service; "
+          "[ -f /etc/nftables.conf.netcfg ] && mv /etc/nftables.conf.netcfg /etc/nftables.conf; "
+          "nft flush ruleset; "
           "rm -rf /var/lib/ollama-netcfg; systemctl daemon-reload; "
           "true" % (LATE_UNIT, LATE_UNIT))
     restore(sb)
@@ -111,6 +116,8 @@ def an_address_on_no_interface_is_named_with_the_bind_error_until_it_comes_up(sb
     assert p["message"].startswith("no interface of this host has 192.0.2.55, so Ollama cannot "
                                    "listen on 192.0.2.55:11434 (journal: "), p
     assert "bind: cannot assign requested address" in p["message"], p
+    assert re.search(r"\); [1-9]\d* failed binds? since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ",
+                     p["message"]), p
     assert "and tries again every 3 s (Restart=always)" in p["message"], p
     assert "bring 192.0.2.55 up on its interface" in p["advice"], p
     assert "`ollama-netcfg expose 0.0.0.0:11434`" in p["advice"], p
@@ -342,6 +349,56 @@ def reboot_firewalld_keeps_the_opening_and_both_kinds_of_client_still_get_in(sb)
     assert sb.tool("reset").returncode == 0
     expose_ok(sb, "0.0.0.0")
     assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+
+
+NFT_CONF = """#!/usr/sbin/nft -f
+flush ruleset
+table inet filter {
+    chain input {
+        type filter hook input priority filter; policy drop;
+        iif lo accept
+        ct state established,related accept
+        meta l4proto ipv6-icmp accept
+    }
+}
+"""
+NFT_RULE = "nft insert rule inet filter input tcp dport 11434 accept"
+
+
+@case
+def reboot_a_plain_nftables_rule_lasts_only_where_the_tool_says(sb):
+    """Plain nftables (the admin's /etc/nftables.conf, loaded at boot):
+    --open-firewall changes nothing and exits 1 with the rule and what
+    keeps it after a reboot. The rule alone opens the port until the
+    reboot; written into /etc/nftables.conf it is open after it, each time
+    as check says and a client host sees over IPv4 and IPv6."""
+    sb.sh("cp /etc/nftables.conf /etc/nftables.conf.netcfg")
+    sb.write("/etc/nftables.conf", NFT_CONF)
+    unmask_and_enable(sb, "nftables.service")
+    sb.run(["systemctl", "restart", "nftables.service"])
+    add_dual_stack_client(sb)
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall")
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert ("run: sudo %s; the rule lasts until the next reboot unless it is also in "
+            "/etc/nftables.conf, which nftables.service loads at boot" % NFT_RULE) in r.stderr, \
+        r.stderr
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    sb.sh(NFT_RULE)
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+    after_reboot(sb)
+    wait_listening(sb, 11434, ("*:11434",))
+    assert client_gets_version(sb, 11434) == {"-4": False, "-6": False}
+    rc, j, codes = check(sb)
+    assert "firewall-blocks" in codes, j["problems"]
+    sb.write("/etc/nftables.conf", NFT_CONF.replace(
+        "iif lo accept", "iif lo accept\n        tcp dport 11434 accept"))
+    after_reboot(sb)
+    wait_listening(sb, 11434, ("*:11434",))
+    assert client_gets_version(sb, 11434) == {"-4": True, "-6": True}
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
 
 
 def codes_of(sb):

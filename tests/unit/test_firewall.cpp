@@ -312,6 +312,17 @@ TEST_CASE("address_in, valid_cidr and the open commands", "[firewall]") {
           "nft insert rule inet filter input ip saddr 192.0.2.0/24 tcp dport 11434 accept");
     CHECK(nft_allow("ip6 filter input", 11434, "2001:db8::/64") ==
           "nft insert rule ip6 filter input ip6 saddr 2001:db8::/64 tcp dport 11434 accept");
+    // iptables' own chains (iptables-nft): the iptables command, whose rule
+    // iptables-save writes back as it was given.
+    CHECK(nft_allow("ip filter INPUT", 11434, "") ==
+          "iptables -I INPUT -p tcp --dport 11434 -j ACCEPT");
+    CHECK(nft_allow("ip6 filter INPUT", 11434, "2001:db8::/64") ==
+          "ip6tables -I INPUT -p tcp -s 2001:db8::/64 --dport 11434 -j ACCEPT");
+    CHECK(nft_allow_in_on("ip filter INPUT", "docker0", 11434) ==
+          "iptables -I INPUT -i docker0 -p tcp --dport 11434 -j ACCEPT");
+    // A table that is only named filter is nft's own.
+    CHECK(nft_allow("ip filter input", 11434, "") ==
+          "nft insert rule ip filter input tcp dport 11434 accept");
     CHECK(valid_cidr("2001:db8::/64"));
     CHECK(valid_cidr("2001:db8::11"));
     CHECK_FALSE(valid_cidr("2001:db8::/129"));
@@ -421,4 +432,23 @@ TEST_CASE("ufw: a To column longer than its width is followed by one space",
     CHECK(evaluate_ufw(status,
                        Packet{6, 11434, std::string("fd00::2"), std::string("br-148328e94581"), {}})
               .decision == Decision::accept);
+}
+
+TEST_CASE("a rule printed for nftables or iptables says what keeps it after a reboot",
+          "[firewall]") {
+    using netcfg::firewall::until_reboot;
+    CHECK(until_reboot({}).empty());
+    CHECK(until_reboot({""}).empty());
+    CHECK(until_reboot({"inet filter input"}) ==
+          "the rule lasts until the next reboot unless it is also in /etc/nftables.conf, which "
+          "nftables.service loads at boot");
+    CHECK(until_reboot({"ip filter INPUT", "ip6 filter INPUT"}) ==
+          "the rule lasts until the next reboot unless saved where netfilter-persistent loads "
+          "it at boot: `iptables-save > /etc/iptables/rules.v4` and `ip6tables-save > "
+          "/etc/iptables/rules.v6`");
+    CHECK(until_reboot({"ip filter INPUT", "ip6 f in"}) ==
+          "the rule lasts until the next reboot unless saved where netfilter-persistent loads "
+          "it at boot: `iptables-save > /etc/iptables/rules.v4`; an nft rule lasts until the "
+          "next reboot unless it is also in /etc/nftables.conf, which nftables.service loads "
+          "at boot");
 }

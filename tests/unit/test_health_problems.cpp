@@ -4,6 +4,7 @@
 #include "ollama-netcfg/report/prometheus.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
+#include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
@@ -943,6 +944,17 @@ TEST_CASE("address-not-assigned names the cause instead of service-inactive", "[
           "cannot assign requested address); ollama.service is activating (auto-restart), "
           "restarted 7 times, and tries again every 3 s (Restart=always)");
     CHECK_THAT(ps[0].advice, Catch::Contains("`ollama-netcfg expose 0.0.0.0:11434`"));
+    CHECK_THAT(ps[0].advice, Catch::Contains("`ollama-netcfg expose 192.0.2.55` does for the "
+                                             "owners it knows, `--after UNIT` names another"));
+    // Since when: the first failed bind after Ollama last listened.
+    ::setenv("TZ", "UTC", 1);
+    ::tzset();
+    f.bind_failing_since_usec = 1764680405123456; // 2025-12-02 13:00:05 UTC
+    f.bind_failures = 8;
+    CHECK_THAT(find_problems(f)[0].message,
+               Catch::Contains("cannot assign requested address); 8 failed binds since "
+                               "2025-12-02 13:00:05 UTC; ollama.service is activating"));
+    f.bind_failing_since_usec = 0;
     // A unit that gives up: said here, and not again as no-retry-at-boot.
     f.restart = "on-failure";
     f.restart_prevent_exit_status = {1};

@@ -68,7 +68,9 @@ Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet);
 Verdict evaluate_ufw(const std::string& status_verbose, const Packet& packet);
 
 // The commands that open `port` for `from` (a CIDR; empty: everyone), per
-// backend; `nft_chain` is "family table chain" of the chain that decided.
+// backend; `nft_chain` is "family table chain" of the chain that decided
+// (for iptables' own chain, `ip filter INPUT`, the iptables command, whose
+// rule iptables-save keeps as written).
 std::vector<std::string> ufw_allow(std::uint16_t port, const std::string& from);
 std::vector<std::string> firewalld_allow(std::uint16_t port, const std::string& from);
 std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const std::string& from);
@@ -77,5 +79,10 @@ std::string nft_allow(const std::string& nft_chain, std::uint16_t port, const st
 std::vector<std::string> ufw_allow_in_on(const std::string& iface, std::uint16_t port);
 std::string nft_allow_in_on(const std::string& nft_chain, const std::string& iface,
                             std::uint16_t port);
+
+// What keeps a rule printed for plain nftables or iptables (chains as in
+// Verdict::chain) after the next reboot, in words; empty for no chain.
+// ufw and firewalld keep their rules themselves.
+std::string until_reboot(const std::vector<std::string>& chains);
 
 } // namespace netcfg::firewall

@@ -118,6 +118,8 @@ struct Facts {
     // assign requested address". bind_error: the journal's line saying so.
     bool address_missing = false;
     std::string bind_error;
+    std::uint64_t bind_failing_since_usec = 0; // the first failed bind since it last listened
+    std::size_t bind_failures = 0;             // in this boot
 
     config::Resolution layers; // on disk now
     // What a process would get after a reboot: the layers without the

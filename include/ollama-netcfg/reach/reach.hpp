@@ -135,6 +135,10 @@ firewall::Verdict summarize(const std::vector<FamilyVerdict>& families);
 // Pure: one line saying who can open a connection to a listener that
 // covers `families` (4, 6), with the firewall as judged (absent: loopback
 // listener); `from` is --from.
+// For a firewall this tool does not change (plain nftables, iptables): what
+// keeps the printed rule after the next reboot; empty otherwise.
+std::string until_reboot(const Firewall& fw);
+
 std::string who_can_connect(const std::vector<int>& families, const Firewall* fw,
                             const std::string& from);
 

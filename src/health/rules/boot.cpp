@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <ctime>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace netcfg::health::rules {
@@ -42,6 +44,11 @@ void address_not_assigned(Findings& r) {
                            f.want.host, f.want.listen_address());
     if (!f.bind_error.empty())
         msg += fmt::format(" (journal: {})", f.bind_error);
+    if (f.bind_failing_since_usec != 0)
+        msg += fmt::format(
+            "; {} failed bind{} since {:%Y-%m-%d %H:%M:%S %Z}", f.bind_failures,
+            f.bind_failures == 1 ? "" : "s",
+            fmt::localtime(static_cast<std::time_t>(f.bind_failing_since_usec / 1000000)));
     msg += fmt::format("; {} is {} ({})", f.unit, f.active_state, f.sub_state);
     if (f.n_restarts > 0)
         msg += fmt::format(", restarted {} time{}", f.n_restarts, f.n_restarts == 1 ? "" : "s");
@@ -52,10 +59,11 @@ void address_not_assigned(Findings& r) {
         msg += fmt::format(", and does not try again ({})", why_no_retry(f));
     r.add(Code::address_not_assigned, Severity::critical, msg,
           fmt::format("bring {} up on its interface (whatever manages it: NetworkManager, "
-                      "systemd-networkd, Docker, Tailscale, WireGuard) and order {} after it "
-                      "(After= and Wants= in a drop-in), or listen on every address: "
-                      "`ollama-netcfg expose {}{}`",
-                      f.want.host, f.unit, net::host_port("0.0.0.0", f.want.port), unit_option(f)));
+                      "systemd-networkd, Docker, Tailscale, WireGuard) and order {} after it: "
+                      "`ollama-netcfg expose {}{}` does for the owners it knows, `--after UNIT` "
+                      "names another; or listen on every address: `ollama-netcfg expose {}{}`",
+                      f.want.host, f.unit, f.want.host, unit_option(f),
+                      net::host_port("0.0.0.0", f.want.port), unit_option(f)));
 }
 
 void service_disabled(Findings& r) {

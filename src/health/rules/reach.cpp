@@ -35,8 +35,10 @@ void containers_blocked(Findings& r) {
 }
 
 std::string open_advice(const Facts& f, const reach::Firewall& fw) {
+    const auto hint = reach::until_reboot(fw);
     std::string how = fw.open_command.empty() && !fw.open_command_text.empty()
-                          ? fmt::format("`sudo {}`", fw.open_command_text)
+                          ? fmt::format("`sudo {}`{}", fw.open_command_text,
+                                        hint.empty() ? hint : " (" + hint + ")")
                           : fmt::format("`sudo {}`, or `sudo ollama-netcfg expose {} "
                                         "--open-firewall{}`",
                                         fw.open_command_text, f.want.listen_address(),
