@@ -218,9 +218,28 @@ Result<Session> open_session(const ChangeScope& t, std::string_view command, boo
     return s;
 }
 
+void note_replaced_links(const std::vector<change::FileEdit>& edits, bool dry_run,
+                         report::ChangeReport& rep) {
+    for (const auto& e : edits) {
+        std::error_code ec;
+        if (!e.changes() || !std::filesystem::is_symlink(e.path, ec))
+            continue;
+        const auto target = std::filesystem::read_symlink(e.path, ec).string();
+        rep.notes.push_back(
+            e.new_content
+                ? fmt::format("{} is a symbolic link to {}; it {} a regular file with the new "
+                              "content, and {} stays as it was, no longer read by systemd",
+                              e.path.string(), target, dry_run ? "would become" : "becomes", target)
+                : fmt::format("{} is a symbolic link to {}; the link {} removed and {} stays "
+                              "as it was",
+                              e.path.string(), target, dry_run ? "would be" : "is", target));
+    }
+}
+
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
                       const change::Target& target, report::ChangeReport& rep) {
     rep.dry_run = true;
+    note_replaced_links(edits, true, rep);
     bool writes = false;
     for (const auto& e : edits) {
         if (!e.changes())

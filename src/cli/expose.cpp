@@ -358,6 +358,7 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
             return apply_client_env(target->unit, *want, session->state.control_group, true, rep);
         return Ok{};
     }
+    note_replaced_links(plan->edits, false, rep);
     auto outcome = change::apply(
         *session->manager, session->state, plan->edits, plan->target,
         {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress});

@@ -109,6 +109,7 @@ Status change_origins(const OriginsOptions& o, const ChangeScope& t, Session& s,
         describe_dry_run(plan->edits, s.state, target, rep);
         return Ok{};
     }
+    note_replaced_links(plan->edits, false, rep);
     if (auto st =
             rep.take(change::apply(*s.manager, s.state, plan->edits, target,
                                    {t.unit, s.deadline, o.change.no_rollback, previous, progress}));

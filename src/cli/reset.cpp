@@ -180,6 +180,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
                                     rep);
         return Ok{};
     }
+    note_replaced_links(edits, false, rep);
     auto outcome =
         change::apply(*session->manager, session->state, edits, t,
                       {target->unit, session->deadline, args.no_rollback, previous, progress});

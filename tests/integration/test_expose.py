@@ -252,7 +252,13 @@ def planted_symlink_is_replaced_not_followed(sb):
     sb.write("/etc/precious", "do not touch\n")
     sb.run(["mkdir", "-p", DROPIN_DIR])
     sb.run(["ln", "-s", "/etc/precious", OVERRIDE])
-    expose_ok(sb, "0.0.0.0")
+    r = expose_ok(sb, "0.0.0.0", "--dry-run")
+    assert ("note: %s is a symbolic link to /etc/precious; it would become a regular file with "
+            "the new content" % OVERRIDE) in r.stdout, r.stdout
+    r = expose_ok(sb, "0.0.0.0")
+    assert ("note: %s is a symbolic link to /etc/precious; it becomes a regular file with the "
+            "new content, and /etc/precious stays as it was, no longer read by systemd"
+            % OVERRIDE) in r.stdout, r.stdout
     assert sb.read("/etc/precious") == "do not touch\n"
     assert sb.run(["test", "-L", OVERRIDE], check=False).returncode != 0
     # The target's bytes were read as the old drop-in; the link itself was

@@ -272,6 +272,38 @@ def nft_drop_in_an_inet_table_closes_both_and_meta_nfproto_picks_one(sb):
 
 
 @case
+def iptables_drop_policy_is_found_and_its_iptables_commands_work(sb):
+    """`iptables` (iptables-nft, as Debian has it) with a DROP policy: the
+    tool names the chain and prints iptables commands, which iptables-save
+    keeps as written, with what keeps them after a reboot; each one opens
+    its IP version for a client host, as the tool then says."""
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("for t in iptables ip6tables; do $t -A INPUT -i lo -j ACCEPT && "
+          "$t -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT && "
+          "$t -P INPUT DROP; done && ip6tables -I INPUT -p ipv6-icmp -j ACCEPT")
+    fw, codes, rc = firewall_of(sb)
+    assert rc == 2 and "firewall-blocks" in codes, (fw, codes)
+    assert fw["ipv4"]["open_command"] == "iptables -I INPUT -p tcp --dport 11434 -j ACCEPT", fw
+    assert fw["ipv6"]["open_command"] == "ip6tables -I INPUT -p tcp --dport 11434 -j ACCEPT", fw
+    assert_verdicts_match_clients(sb, fw)
+    r = sb.tool("expose", "0.0.0.0", "--open-firewall")
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert ("the rule lasts until the next reboot unless saved where netfilter-persistent "
+            "loads it at boot: `iptables-save > /etc/iptables/rules.v4` and `ip6tables-save > "
+            "/etc/iptables/rules.v6`") in r.stderr, r.stderr
+    sb.sh(fw["ipv4"]["open_command"])
+    fw, codes, rc = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "accepted" and fw["ipv6"]["decision"] == "dropped", fw
+    assert_verdicts_match_clients(sb, fw)
+    assert "-A INPUT -p tcp -m tcp --dport 11434 -j ACCEPT" in sb.run(["iptables-save"]).stdout
+    sb.sh(fw["ipv6"]["open_command"])
+    fw, codes, rc = firewall_of(sb)
+    assert rc == 0 and fw["decision"] == "accepted", fw
+    assert_verdicts_match_clients(sb, fw)
+
+
+@case
 def ufw_default_deny_covers_ipv6_and_open_firewall_from_an_ipv6_network(sb):
     start(sb)
     expose_ok(sb, "0.0.0.0")
@@ -655,12 +687,19 @@ def a_key_at_the_proxy_with_ollama_open_behind_it_is_said_and_true(sb):
     start(sb)
     tls_proxy_host(sb)
     sb.write(KEYS, "k-0123456789abcdef\n")
+    # Readable by every local user (/var/tmp/ng lets them through): said.
+    sb.sh("chmod 644 " + KEYS)
+    r = sb.tool("proxy-config", "nginx", "--api-key-file", KEYS)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert ("warning: credentials-readable: every local user can read %s (mode 0644)" % KEYS) \
+        in r.stderr and ("hint: `chmod 600 %s`" % KEYS) in r.stderr, r.stderr
     sb.sh("chmod 600 " + KEYS)
     check_args = ["--url", "https://ollama.test", "--cacert", "/var/tmp/ng/cert.pem",
                   "--api-key-file", KEYS]
     # Ollama on every address, nothing filtering: the key guards nothing.
     expose_ok(sb, "0.0.0.0")
     r = key_proxy(sb)
+    assert "credentials-readable" not in r.stderr, r.stderr
     assert "warning: proxy-bypassable: the proxy demands a bearer key" in r.stderr, r.stderr
     assert "over IPv4 from any host" in r.stderr and "over IPv6 from any host" in r.stderr, r.stderr
     assert "expose 127.0.0.1:11434" in r.stderr, r.stderr

@@ -1018,3 +1018,45 @@ TEST_CASE("status says what the next boot does: enablement, the units it starts 
         report::status_text(f, {}),
         Catch::Contains("at boot:           disabled; after no unit of its own; Restart=no\n"));
 }
+
+TEST_CASE("credentials-readable: the proxy's key file is kept from users who should not read it",
+          "[problems][proxy]") {
+    CredentialsAccess a;
+    a.path = "/etc/ollama/keys";
+    a.group = "root";
+    a.server_group = "www-data";
+    a.mode = 0600;
+    CHECK_FALSE(credentials_readable(a));
+    a.mode = 0640; // root's group only
+    CHECK_FALSE(credentials_readable(a));
+    a.mode = 0644;
+    auto p = credentials_readable(a);
+    REQUIRE(p);
+    CHECK(p->code == "credentials-readable");
+    CHECK(p->severity == Severity::warning);
+    CHECK(p->message == "every local user can read /etc/ollama/keys (mode 0644): the proxy's "
+                        "credentials are only as safe as this file");
+    CHECK(p->advice == "`chmod 600 /etc/ollama/keys` (only this tool reads it; the server reads "
+                       "the include file it wrote)");
+    // /root is closed to others: 0644 inside it is not readable by them.
+    a.others_reach = false;
+    CHECK_FALSE(credentials_readable(a));
+    a.group = "staff";
+    a.mode = 0640;
+    CHECK(credentials_readable(a)->message ==
+          "members of group staff can read /etc/ollama/keys (mode 0640): the proxy's credentials "
+          "are only as safe as this file");
+    a.mode = 0602;
+    CHECK_THAT(credentials_readable(a)->message,
+               Catch::StartsWith("users other than root can change /etc/ollama/keys (mode 0602"));
+    // nginx reads its htpasswd file itself: its group must read it.
+    a.read_by_server = true;
+    a.group = "www-data";
+    a.mode = 0640;
+    CHECK_FALSE(credentials_readable(a));
+    a.others_reach = true;
+    a.mode = 0644;
+    CHECK(credentials_readable(a)->advice ==
+          "`chmod 640 /etc/ollama/keys` and `chgrp www-data /etc/ollama/keys` (nginx's workers "
+          "read it)");
+}

@@ -40,6 +40,7 @@ enum class Code {
     url_unreachable,
     proxy_auth_required,
     proxy_bypassable,
+    credentials_readable,
     origin_refused,
     bad_origins,
     open_to_any_site,

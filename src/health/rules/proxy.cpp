@@ -9,6 +9,29 @@
 
 namespace netcfg::health {
 
+std::optional<Problem> credentials_readable(const CredentialsAccess& a) {
+    const auto mode = fmt::format("{:04o}", a.mode & 07777);
+    const auto fix = a.read_by_server
+                         ? fmt::format("`chmod 640 {}` and `chgrp {} {}` (nginx's workers read it)",
+                                       a.path, a.server_group, a.path)
+                         : fmt::format("`chmod 600 {}` (only this tool reads it; the server reads "
+                                       "the include file it wrote)",
+                                       a.path);
+    std::string who;
+    if ((a.mode & 0002) || ((a.mode & 0020) && a.group != "root" && a.group != a.server_group))
+        who = fmt::format("users other than root can change {} (mode {}, group {})", a.path, mode,
+                          a.group);
+    else if ((a.mode & 0004) && a.others_reach)
+        who = fmt::format("every local user can read {} (mode {})", a.path, mode);
+    else if ((a.mode & 0040) && a.group != "root" &&
+             !(a.read_by_server && a.group == a.server_group))
+        who = fmt::format("members of group {} can read {} (mode {})", a.group, a.path, mode);
+    if (who.empty())
+        return std::nullopt;
+    return problem(Code::credentials_readable, Severity::warning,
+                   who + ": the proxy's credentials are only as safe as this file", fix);
+}
+
 std::optional<Problem> proxy_bypass(const Facts& f, const std::string& credentials) {
     if (!f.served() || f.want.loopback() || !f.firewall || !f.firewall->visible)
         return std::nullopt;
