@@ -359,6 +359,10 @@ std::optional<NftRuleset> NftRuleset::parse(std::string_view json) {
     auto index = std::make_unique<Index>();
     // The index owns the text and the document that point into it.
     index->json.assign(json);
+    // RapidJSON's SSE2 scan loads whole aligned 16-byte blocks, up to 15
+    // bytes past the text's end: 16 NULs keep those loads inside the buffer
+    // (AddressSanitizer caught the overrun). The first NUL ends the text.
+    index->json.append(16, '\0');
     index->doc.ParseInsitu(index->json.data());
     const element doc(&index->doc);
     if (index->doc.HasParseError() || !doc.is_object())

@@ -276,7 +276,14 @@ class Sandbox:
 
     def tool(self, *args, **kw):
         kw.setdefault("check", False)
-        return self.run([BINARY_IN_CONTAINER] + list(args), **kw)
+        r = self.run([BINARY_IN_CONTAINER] + list(args), **kw)
+        # A sanitizer build (tests/release/sanitizers.sh): any report fails
+        # the case, whatever the exit status the case expected.
+        if os.environ.get("NETCFG_SANITIZED") == "1" and (
+                "Sanitizer" in r.stderr or "runtime error:" in r.stderr):
+            raise AssertionError("sanitizer report from ollama-netcfg %s:\n%s"
+                                 % (" ".join(args), r.stderr))
+        return r
 
     def sh(self, script, check=True):
         return self.run(["sh", "-c", script], check=check)

@@ -1003,13 +1003,13 @@ TEST_CASE("status says what the next boot does: enablement, the units it starts 
     f.wants = {"docker.service"};
     const auto after = health::starts_after(f);
     REQUIRE(after.size() == 2);
-    CHECK((after[0].unit == "network-online.target" && !after[0].wanted));
-    CHECK((after[1].unit == "docker.service" && after[1].wanted));
+    CHECK((after[0].unit == "docker.service" && after[0].wanted));
+    CHECK((after[1].unit == "network-online.target" && !after[1].wanted));
     CHECK_THAT(report::status_text(f, {}),
-               Catch::Contains("at boot:           enabled; after network-online.target (no "
-                               "Wants=), docker.service; Restart=always every 3 s\n"));
+               Catch::Contains("at boot:           enabled; after docker.service, "
+                               "network-online.target (no Wants=); Restart=always every 3 s\n"));
     auto j = report::status_json(f, {}, 0.1);
-    CHECK(j["boot"]["after"][1] == nlohmann::json{{"unit", "docker.service"}, {"wanted", true}});
+    CHECK(j["boot"]["after"][0] == nlohmann::json{{"unit", "docker.service"}, {"wanted", true}});
     CHECK(j["boot"]["restart_sec"] == 3.0);
     f.after = {"sysinit.target"};
     f.restart = "no";

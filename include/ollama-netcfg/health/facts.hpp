@@ -228,7 +228,8 @@ struct StartsAfter {
 };
 
 // The units in After= without those systemd orders every service after
-// (sysinit.target, basic.target, the journal's socket, its slice, mounts).
+// (sysinit.target, basic.target, the journal's socket, its slice, mounts),
+// sorted: systemd keeps After= as a set and lists it in no fixed order.
 inline std::vector<StartsAfter> starts_after(const Facts& f) {
     std::vector<StartsAfter> out;
     for (const auto& u : f.after) {
@@ -238,6 +239,7 @@ inline std::vector<StartsAfter> starts_after(const Facts& f) {
         const bool wanted = std::find(f.wants.begin(), f.wants.end(), u) != f.wants.end();
         out.push_back({u, wanted});
     }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.unit < b.unit; });
     return out;
 }
 
