@@ -4,20 +4,33 @@
 
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 
 namespace netcfg::change {
 
-Result<nlohmann::json> read_record(const char* path) {
+namespace {
+
+// The file's object: empty when the file is missing, nullopt when it holds
+// anything but a JSON object.
+Result<std::optional<nlohmann::json>> parse_record(const char* path) {
     auto content = read_file(path);
     if (!content)
         return content.error();
-    nlohmann::json j = nlohmann::json::object();
-    if (*content) {
-        auto old = nlohmann::json::parse(**content, nullptr, false);
-        if (!old.is_discarded() && old.is_object())
-            j = std::move(old);
-    }
-    return j;
+    if (!*content)
+        return std::optional<nlohmann::json>(nlohmann::json::object());
+    auto j = nlohmann::json::parse(**content, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return std::optional<nlohmann::json>();
+    return std::optional<nlohmann::json>(std::move(j));
+}
+
+} // namespace
+
+Result<nlohmann::json> read_record(const char* path) {
+    auto j = parse_record(path);
+    if (!j)
+        return j.error();
+    return j->value_or(nlohmann::json::object());
 }
 
 Status write_record(const char* path, const nlohmann::json& j) {
@@ -30,14 +43,12 @@ Status write_record(const char* path, const nlohmann::json& j) {
 
 Result<std::vector<std::string>> recorded_list(const char* path, const std::string& unit,
                                                const std::string& hint) {
-    auto content = read_file(path);
-    if (!content)
-        return content.error();
-    if (!*content)
-        return std::vector<std::string>{};
-    auto j = nlohmann::json::parse(**content, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
+    auto parsed = parse_record(path);
+    if (!parsed)
+        return parsed.error();
+    if (!*parsed)
         return failure(fmt::format("{} is not a JSON object of units", path), hint);
+    const auto& j = **parsed;
     std::vector<std::string> out;
     if (j.contains(unit) && j[unit].is_array())
         for (const auto& e : j[unit])

@@ -48,11 +48,11 @@ FileEdit reset_edit(const config::LayerInput& layer, const std::string& unit) {
 
 // The After=/Wants= lines `expose` recorded come out of the managed
 // drop-in too (the runtime drop-in has none).
-Status reset_ordering(const std::string& unit, std::vector<FileEdit>& edits, ChangeReport& rep) {
+Status reset_ordering(const ChangeScope& t, std::vector<FileEdit>& edits, ChangeReport& rep) {
     for (auto& e : edits) {
-        if (!e.new_content)
+        if (e.path != t.drop_in || !e.new_content)
             continue;
-        auto content = without_recorded_ordering(unit, *e.new_content, rep);
+        auto content = without_recorded_ordering(t.unit, *e.new_content, rep);
         if (!content)
             return content.error();
         e.new_content = std::move(*content);
@@ -140,7 +140,7 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
         if (l.kind == config::LayerKind::drop_in && l.path == rep.drop_in)
             edits.push_back(reset_edit(l, target->unit));
     if (!target->runtime)
-        if (auto st = reset_ordering(target->unit, edits, rep); !st)
+        if (auto st = reset_ordering(*target, edits, rep); !st)
             return st;
     auto after = config::resolve(change::with_edits(session->layers, edits), host_var);
     auto before = config::resolve(session->layers, host_var);
