@@ -222,6 +222,33 @@ void read_origins(Facts& f, const std::vector<config::LayerInput>& files,
         f.origins.process_value = *v;
 }
 
+// The proxy variables Go reads, from the same files; and the running
+// process's, in one read of its environment.
+void read_proxy(Facts& f, const std::vector<config::LayerInput>& files,
+                const std::vector<std::string>& env) {
+    std::vector<std::string_view> names;
+    for (const auto& v : ollama::proxy_variables)
+        names.insert(names.end(), {v.upper, v.lower});
+    std::vector<std::optional<std::string>> running(names.size());
+    if (f.main_pid != 0) {
+        auto values = probe::process_environment_values(static_cast<pid_t>(f.main_pid), names);
+        f.proxy.process_visible = values.has_value();
+        if (values)
+            running = std::move(*values);
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto r = config::resolve(config::for_variable(files, env, names[i]), names[i]);
+        if (!r.effective && !running[i])
+            continue;
+        ProxySeen v{std::string(names[i]), r.effective, {}, running[i]};
+        if (r.winner) {
+            const auto& w = r.layers[*r.winner];
+            v.source = w.path.empty() ? std::string("the manager environment") : w.path;
+        }
+        f.proxy.variables.push_back(std::move(v));
+    }
+}
+
 // check --origin: the request a page from that origin makes, all at once.
 void read_origin_probes(Facts& f, const InspectOptions& o) {
     if (o.origins.empty() || !f.version)
@@ -360,6 +387,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     auto inputs = config::read_layers(s, *manager_env, o.managed_drop_in, host_var);
     f.layers = config::resolve(inputs, host_var);
     read_origins(f, inputs, *manager_env, o);
+    read_proxy(f, inputs, *manager_env);
     std::erase_if(inputs, [](const config::LayerInput& l) {
         return l.kind == config::LayerKind::drop_in && l.path.starts_with("/run/");
     });

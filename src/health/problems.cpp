@@ -72,6 +72,9 @@ std::vector<Problem> find_problems(const Facts& f) {
                       rules::origin_refused,
                       rules::containers,
                       rules::client_env,
+                      rules::http_proxy_set,
+                      rules::no_proxy_missing_listener,
+                      rules::proxy_spellings_differ,
                       rules::visibility})
         rule(found);
     return found.out;

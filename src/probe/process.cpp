@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <pwd.h>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -137,7 +138,8 @@ bool has_executed_its_command(pid_t pid) {
     return !(comm.size() > 2 && comm.front() == '(' && comm.back() == ')');
 }
 
-Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name) {
+Result<std::vector<std::optional<std::string>>>
+process_environment_values(pid_t pid, std::span<const std::string_view> names) {
     // Bounded back-off: the exec follows the fork within milliseconds.
     auto delay = std::chrono::milliseconds(1);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -156,18 +158,28 @@ Result<std::optional<std::string>> process_environment_value(pid_t pid, std::str
         return content.error();
     if (!*content)
         return failure(fmt::format("process {} is gone", pid), "it exited meanwhile; run again");
-    std::optional<std::string> value;
+    std::vector<std::optional<std::string>> values(names.size());
     std::string_view all(**content);
     while (!all.empty()) {
         auto end = all.find('\0');
         auto entry = all.substr(0, end);
-        if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=')
-            value = std::string(entry.substr(name.size() + 1));
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            const auto name = names[i];
+            if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=')
+                values[i] = std::string(entry.substr(name.size() + 1));
+        }
         if (end == std::string_view::npos)
             break;
         all.remove_prefix(end + 1);
     }
-    return value;
+    return values;
+}
+
+Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name) {
+    auto values = process_environment_values(pid, std::span(&name, 1));
+    if (!values)
+        return values.error();
+    return std::move(values->front());
 }
 
 bool can_see_open_files(pid_t pid) {

@@ -4,6 +4,7 @@
 #include "ollama-netcfg/health/catalogue.hpp"
 #include "ollama-netcfg/ollama/models.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
@@ -50,6 +51,31 @@ nlohmann::json origins_json(const Facts& f) {
             {"process", o.process_visible ? opt(o.process_value) : nlohmann::json(nullptr)},
             {"builtin", ollama::builtin_origins()},
             {"probes", probes}};
+}
+
+// What Go takes for each proxy variable in a process started now (redacted),
+// and every spelling set, from where, and what the running process has.
+nlohmann::json proxy_json(const Facts& f) {
+    const auto& p = f.proxy;
+    auto opt = [](const std::optional<std::string>& v) {
+        return v ? nlohmann::json(ollama::redact_proxy(*v)) : nlohmann::json(nullptr);
+    };
+    auto taken = [&](const ollama::ProxyVariable& v) {
+        const auto value = p.go_value(v);
+        return value.empty() ? nlohmann::json(nullptr)
+                             : nlohmann::json(ollama::redact_proxy(value));
+    };
+    auto variables = nlohmann::json::array();
+    for (const auto& v : p.variables)
+        variables.push_back(
+            {{"name", v.name},
+             {"value", opt(v.in_effect)},
+             {"source", v.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.source)},
+             {"process", p.process_visible ? opt(v.process_value) : nlohmann::json(nullptr)}});
+    return {{"https_proxy", taken(ollama::proxy_variables[0])},
+            {"http_proxy", taken(ollama::proxy_variables[1])},
+            {"no_proxy", taken(ollama::proxy_variables[2])},
+            {"variables", variables}};
 }
 
 nlohmann::json containers_json(const Facts& f) {
@@ -200,6 +226,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
         j["origins"] = origins_json(f);
     else
         j["origins"] = nullptr;
+    j["proxy_environment"] = f.load_state == "loaded" ? proxy_json(f) : nlohmann::json(nullptr);
     j["containers"] = containers_json(f);
     j["container"] =
         f.container_check.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.container_check);

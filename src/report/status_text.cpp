@@ -2,6 +2,7 @@
 // reach view, browsers, containers, who can connect, and the verdict.
 #include "ollama-netcfg/change/client_env.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
 #include "ollama-netcfg/report/status_report.hpp"
 
@@ -103,6 +104,27 @@ std::string api_line(const Facts& f) {
         return fmt::format("GET {}: HTTP 200, version {} ({:.1f} ms)", f.api_url, *f.version,
                            f.api_seconds * 1000);
     return fmt::format("GET {}: HTTP {}", f.api_url, f.api_status);
+}
+
+// The proxy variables Go reads, when the service has any: each spelling,
+// from where, and what the running process has if that differs.
+std::string proxy_lines(const Facts& f) {
+    std::string out;
+    for (const auto& v : f.proxy.variables) {
+        out += out.empty() ? "outbound proxy:    " : "                   ";
+        auto value = [](const std::optional<std::string>& x) {
+            return x ? fmt::format("\"{}\"", ollama::redact_proxy(*x)) : std::string("none");
+        };
+        if (v.in_effect)
+            out += fmt::format("{}={} from {}", v.name, value(v.in_effect), v.source);
+        else
+            out += fmt::format("{} unset", v.name);
+        if (f.proxy.process_visible && v.process_value != v.in_effect)
+            out += fmt::format(" (the running process has {}: it started before the change)",
+                               value(v.process_value));
+        out += "\n";
+    }
+    return out;
 }
 
 // Browsers: the origins Ollama lets through, and check --origin's answers.
@@ -222,6 +244,7 @@ std::string status_text(const Facts& f, const std::vector<Problem>& problems) {
                             s.answer.empty() ? "" : "; answers: " + s.answer);
         out += reach_lines(f);
         out += origins_lines(f);
+        out += proxy_lines(f);
         out += container_lines(f);
         out += closing_lines(f);
     }

@@ -9,7 +9,7 @@ packages=g++,cmake,make,pkg-config,catch2,libfmt-dev,nlohmann-json3-dev,rapidjso
 # The sandbox root: systemd as PID 1 and everything the integration tests
 # run inside the sandbox (firewalls, proxies, Docker, Chromium, Node.js, the
 # clients, Ansible's target side), Debian 13's own versions of each.
-sandbox_packages=systemd,systemd-sysv,dbus,iproute2,iptables,nftables,ufw,firewalld,nginx-light,caddy,openssl,ca-certificates,curl,python3,python3-apt,procps,psmisc,chromium,docker.io,docker-cli,nodejs,man-db,bash-completion,zsh,kmod
+sandbox_packages=systemd,systemd-sysv,dbus,iproute2,iptables,nftables,ufw,firewalld,nginx-light,caddy,tinyproxy,openssl,ca-certificates,curl,python3,python3-apt,procps,psmisc,chromium,docker.io,docker-cli,nodejs,man-db,bash-completion,zsh,kmod
 
 skip() {
     if [ "${CI:-}" = true ]; then

@@ -1060,3 +1060,95 @@ TEST_CASE("credentials-readable: the proxy's key file is kept from users who sho
           "`chmod 640 /etc/ollama/keys` and `chgrp www-data /etc/ollama/keys` (nginx's workers "
           "read it)");
 }
+
+namespace {
+const std::string proxy_conf = "/etc/systemd/system/ollama.service.d/proxy.conf";
+
+void set_proxy(Facts& f, std::string name, std::string value) {
+    f.proxy.variables.push_back({std::move(name), value, proxy_conf, value});
+}
+} // namespace
+
+TEST_CASE("proxy variables: HTTPS_PROXY alone is what Ollama's FAQ asks for",
+          "[problems][pull-proxy]") {
+    auto f = healthy();
+    set_proxy(f, "HTTPS_PROXY", "http://proxy.corp:3128");
+    CHECK(codes(find_problems(f)).empty());
+    set_proxy(f, "NO_PROXY", "localhost");
+    CHECK(codes(find_problems(f)).empty());
+}
+
+TEST_CASE("http-proxy-set: HTTP_PROXY in the service's environment", "[problems][pull-proxy]") {
+    auto f = healthy();
+    set_proxy(f, "HTTP_PROXY", "http://alice:s3cret@proxy.corp:3128");
+    set_proxy(f, "NO_PROXY", "0.0.0.0");
+    CHECK(codes(find_problems(f)) == std::set<std::string>{"http-proxy-set"});
+    auto p = find(find_problems(f), "http-proxy-set");
+    CHECK(p.severity == Severity::warning);
+    CHECK_THAT(p.message, Catch::Contains("HTTP_PROXY=http://alice:***@proxy.corp:3128 (from " +
+                                          proxy_conf + ")") &&
+                              !Catch::Contains("s3cret"));
+    CHECK_THAT(p.advice, Catch::Contains("take HTTP_PROXY out of " + proxy_conf));
+    // The lower-case spelling counts when the upper one is not there.
+    f = healthy();
+    set_proxy(f, "http_proxy", "http://proxy.corp:3128");
+    set_proxy(f, "no_proxy", "*");
+    CHECK_THAT(find(find_problems(f), "http-proxy-set").message,
+               Catch::Contains("http_proxy=http://proxy.corp:3128"));
+    // An empty HTTP_PROXY is none.
+    f = healthy();
+    set_proxy(f, "HTTP_PROXY", "");
+    CHECK(codes(find_problems(f)).empty());
+}
+
+TEST_CASE("no-proxy-missing-listener: a client with the service's environment asks the proxy",
+          "[problems][pull-proxy]") {
+    auto f = healthy(); // OLLAMA_HOST=0.0.0.0: such a client connects to 0.0.0.0:11434
+    set_proxy(f, "HTTP_PROXY", "http://proxy.corp:3128");
+    auto p = find(find_problems(f), "no-proxy-missing-listener");
+    CHECK(p.severity == Severity::warning);
+    CHECK_THAT(p.message, Catch::Contains("requests for http://0.0.0.0:11434 to the proxy") &&
+                              Catch::Contains("NO_PROXY is not set and does not cover 0.0.0.0"));
+    CHECK_THAT(p.advice, Catch::Contains("add 0.0.0.0 to NO_PROXY"));
+    set_proxy(f, "NO_PROXY", "localhost,127.0.0.1,::1");
+    CHECK_THAT(find(find_problems(f), "no-proxy-missing-listener").message,
+               Catch::Contains("NO_PROXY=\"localhost,127.0.0.1,::1\" (from " + proxy_conf +
+                               ") does not cover 0.0.0.0"));
+    f.proxy.variables.back().in_effect = "localhost,0.0.0.0";
+    CHECK_FALSE(codes(find_problems(f)).count("no-proxy-missing-listener"));
+    // Loopback is never proxied by Go, whatever NO_PROXY says.
+    f = healthy();
+    f.want = ollama::read_ollama_host("127.0.0.1");
+    set_proxy(f, "HTTP_PROXY", "http://proxy.corp:3128");
+    CHECK_FALSE(codes(find_problems(f)).count("no-proxy-missing-listener"));
+    // HTTPS_PROXY does not take a client's http:// requests.
+    f = healthy();
+    set_proxy(f, "HTTPS_PROXY", "http://proxy.corp:3128");
+    CHECK_FALSE(codes(find_problems(f)).count("no-proxy-missing-listener"));
+    // A specific address, covered by a CIDR.
+    f = healthy();
+    f.want = ollama::read_ollama_host("192.168.1.10");
+    set_proxy(f, "HTTP_PROXY", "http://proxy.corp:3128");
+    set_proxy(f, "NO_PROXY", "192.168.0.0/16");
+    CHECK_FALSE(codes(find_problems(f)).count("no-proxy-missing-listener"));
+    f.proxy.variables.back().in_effect = "192.168.2.0/24";
+    CHECK_THAT(find(find_problems(f), "no-proxy-missing-listener").message,
+               Catch::Contains("http://192.168.1.10:11434"));
+}
+
+TEST_CASE("proxy-spellings-differ: Go takes the upper case, others may not",
+          "[problems][pull-proxy]") {
+    auto f = healthy();
+    set_proxy(f, "HTTPS_PROXY", "http://a.corp:3128");
+    set_proxy(f, "https_proxy", "http://a.corp:3128");
+    CHECK(codes(find_problems(f)).empty());
+    f.proxy.variables.back().in_effect = "http://b.corp:3128";
+    auto p = find(find_problems(f), "proxy-spellings-differ");
+    CHECK(p.severity == Severity::warning);
+    CHECK_THAT(p.message, Catch::Contains("HTTPS_PROXY=http://a.corp:3128") &&
+                              Catch::Contains("https_proxy=http://b.corp:3128") &&
+                              Catch::Contains("Ollama (Go) uses HTTPS_PROXY"));
+    f.proxy.variables.front().in_effect = ""; // an empty upper case: Go takes the lower
+    CHECK_THAT(find(find_problems(f), "proxy-spellings-differ").message,
+               Catch::Contains("Ollama (Go) uses https_proxy"));
+}

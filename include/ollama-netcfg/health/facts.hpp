@@ -5,6 +5,7 @@
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/docker/containers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
@@ -50,6 +51,40 @@ struct OriginsSeen {
     std::optional<std::string> process_value;
     bool process_visible = false;
     std::vector<std::string> added; // recorded as added by `origins add`
+};
+
+// One spelling of a proxy variable Go reads (HTTPS_PROXY, https_proxy,
+// HTTP_PROXY, ...): what a process started now gets and from where, and
+// what the running one has. Values as set; reports redact passwords.
+struct ProxySeen {
+    std::string name;
+    std::optional<std::string> in_effect;
+    std::string source; // the file (or "the manager environment")
+    std::optional<std::string> process_value;
+};
+
+// The service's own HTTP requests (pulls) and the proxy Go picks for them.
+struct ProxyFacts {
+    std::vector<ProxySeen> variables; // those set now or in the process, upper then lower
+    bool process_visible = false;
+
+    const ProxySeen* find(std::string_view name) const {
+        for (const auto& v : variables)
+            if (v.name == name)
+                return &v;
+        return nullptr;
+    }
+    // What Go takes for `v` in a process started now (or, with `running`,
+    // in the running one): the upper-case spelling unless it is empty.
+    std::string go_value(const ollama::ProxyVariable& v, bool running = false) const {
+        auto value = [&](std::string_view name) -> std::optional<std::string> {
+            const auto* s = find(name);
+            if (!s)
+                return std::nullopt;
+            return running ? s->process_value : s->in_effect;
+        };
+        return ollama::go_value(value(v.upper), value(v.lower));
+    }
 };
 
 // A request with a browser's Origin (check --origin), and what it got.
@@ -174,6 +209,7 @@ struct Facts {
     std::optional<std::string> client_env;
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
+    ProxyFacts proxy;
     std::vector<ContainerSeen> containers;  // the Ollama containers, running or not
     std::string docker_socket;              // the API asked; empty: no Docker or podman here
     std::string docker_error;               // why it could not be asked

@@ -4,6 +4,7 @@
 #include "ollama-netcfg/util/result.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -18,6 +19,9 @@ bool has_executed_its_command(pid_t pid);
 // once the process has executed its command (waits up to 2 s for that).
 // Fails when the process is gone or its environment is not readable.
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name);
+// The same for several names at once (one read), in the order given.
+Result<std::vector<std::optional<std::string>>>
+process_environment_values(pid_t pid, std::span<const std::string_view> names);
 
 // Whether this process may list PID's open files (/proc/PID/fd), which is
 // what finding a socket's holder needs. True for pid 0 (nothing to see).

@@ -64,6 +64,10 @@ void bad_origins(Findings& r);
 void open_to_any_site(Findings& r);
 void origin_refused(Findings& r);
 void client_env(Findings& r);
+// rules/outbound.cpp
+void http_proxy_set(Findings& r);
+void no_proxy_missing_listener(Findings& r);
+void proxy_spellings_differ(Findings& r);
 // rules/containers.cpp
 void containers(Findings& r);
 void container_check(Findings& r);
