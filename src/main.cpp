@@ -4,6 +4,7 @@
 #include "ollama-netcfg/cli/expose.hpp"
 #include "ollama-netcfg/cli/origins.hpp"
 #include "ollama-netcfg/cli/proxy_config.hpp"
+#include "ollama-netcfg/cli/pull_proxy.hpp"
 #include "ollama-netcfg/cli/reset.hpp"
 #include "ollama-netcfg/cli/status.hpp"
 #include "ollama-netcfg/cli/suggest.hpp"
@@ -177,6 +178,7 @@ int main(int argc, char** argv) {
     cli::register_expose(app, global, exit_status);
     cli::register_reset(app, global, exit_status);
     cli::register_origins(app, global, exit_status);
+    cli::register_pull_proxy(app, global, exit_status);
     cli::register_status(app, global, exit_status);
     cli::register_check(app, global, exit_status);
     cli::register_proxy_config(app, global, exit_status);

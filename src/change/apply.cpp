@@ -234,8 +234,8 @@ std::optional<Error> carry_out(Manager& manager, const UnitState& before,
     }
     // A restart unloads Ollama's models: only when the process does not
     // already run with the wanted setting.
-    const bool running_ok = state.active_state == "active" && prover.systemd_proof(state).ok &&
-                            prover.process_proof(state).ok;
+    const bool running_ok = !target.restart && state.active_state == "active" &&
+                            prover.systemd_proof(state).ok && prover.process_proof(state).ok;
     std::uint32_t restarts_before = state.n_restarts;
     if (!running_ok) {
         rep.changed = true;

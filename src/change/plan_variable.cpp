@@ -3,8 +3,10 @@
 namespace netcfg::change {
 
 Target target_of(const config::Resolution& layers) {
-    return {ollama::read_ollama_host(layers.effective.value_or("")),
-            ollama::read_ollama_host(layers.environment.value_or("")), std::nullopt};
+    Target t;
+    t.listen = ollama::read_ollama_host(layers.effective.value_or(""));
+    t.environment = ollama::read_ollama_host(layers.environment.value_or(""));
+    return t;
 }
 
 std::vector<config::LayerInput> with_edits(std::vector<config::LayerInput> layers,

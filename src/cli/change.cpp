@@ -212,6 +212,7 @@ Result<Session> open_session(const ChangeScope& t, std::string_view command, boo
         return env.error();
     s.layers = config::read_layers(s.state, *env, t.drop_in.string(), ollama::variable);
     s.origin_layers = config::for_variable(s.layers, *env, ollama::origins_variable);
+    s.manager_env = *env;
     for (const auto& l : s.layers)
         if (!l.read_error.empty())
             return failure(l.read_error, "it must be readable by root; check its permissions");

@@ -1,5 +1,6 @@
 #include "ollama-netcfg/report/change_report.hpp"
 
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
 
@@ -58,6 +59,29 @@ std::string origins_headline(const ChangeReport& r) {
     return fmt::format("{}: {} already in effect; nothing changed\n", r.unit, now);
 }
 
+// The first line of `pull-proxy set/unset`: both variables, before and after.
+std::string pull_proxy_headline(const ChangeReport& r) {
+    const auto& p = *r.pull_proxy;
+    auto text = [](std::string_view name, const std::optional<std::string>& v) {
+        return v ? fmt::format("{}=\"{}\"", name, ollama::redact_proxy(*v))
+                 : fmt::format("{} unset", name);
+    };
+    auto was = [](const std::optional<std::string>& v) {
+        return v ? fmt::format("\"{}\"", ollama::redact_proxy(*v)) : std::string("unset");
+    };
+    const auto now = fmt::format("{}, {}", text("HTTPS_PROXY", p.https_after),
+                                 text("NO_PROXY", p.no_proxy_after));
+    if (r.dry_run)
+        return fmt::format("{}: would make it {} (now {}, {}); dry run, nothing changed\n", r.unit,
+                           now, was(p.https_before), was(p.no_proxy_before));
+    if (r.offline)
+        return fmt::format("{}: {} in the image\n", r.unit, now);
+    if (r.changed)
+        return fmt::format("{}: {} (was {}, {})\n", r.unit, now, was(p.https_before),
+                           was(p.no_proxy_before));
+    return fmt::format("{}: {} already in effect; nothing changed\n", r.unit, now);
+}
+
 // The boot order in the managed drop-in: "at boot: after docker.service
 // (docker0 is Docker's bridge, ...)".
 std::string ordering_text(const ChangeReport& r) {
@@ -82,6 +106,8 @@ std::string to_text(const ChangeReport& r) {
         out += origins_headline(r);
         return out + body_text(r);
     }
+    if (r.pull_proxy)
+        return pull_proxy_headline(r) + body_text(r);
     auto text = [](const std::optional<std::string>& v) {
         return v ? fmt::format("\"{}\"", *v) : std::string("unset");
     };
@@ -191,6 +217,20 @@ nlohmann::json to_json(const ChangeReport& r) {
                          {"why", r.ordering->why}};
     else
         j["ordering"] = nullptr;
+    if (r.pull_proxy) {
+        auto shown = [](const std::optional<std::string>& v) {
+            return v ? nlohmann::json(ollama::redact_proxy(*v)) : nlohmann::json(nullptr);
+        };
+        const auto& p = *r.pull_proxy;
+        j["pull_proxy"] = {
+            {"before",
+             {{"https_proxy", shown(p.https_before)}, {"no_proxy", shown(p.no_proxy_before)}}},
+            {"after",
+             {{"https_proxy", shown(p.https_after)}, {"no_proxy", shown(p.no_proxy_after)}}},
+            {"ca_file", p.ca_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.ca_file)}};
+    } else {
+        j["pull_proxy"] = nullptr;
+    }
     j["journal"] = r.journal;
     return j;
 }

@@ -89,7 +89,7 @@ def man_synopsis(text):
     found = {}
     for para in text.split("\n\n"):
         para = " ".join(para.split())
-        m = re.match(r"\*ollama-netcfg\* \[_GLOBAL OPTIONS_\] \*([\w-]+)\*(?: \*(add|remove|list)\*)?", para)
+        m = re.match(r"\*ollama-netcfg\* \[_GLOBAL OPTIONS_\] \*([\w-]+)\*(?: \*(add|remove|list|set|unset|show)\*)?", para)
         if not m:
             continue
         command = m.group(1) + (" " + m.group(2) if m.group(2) else "")

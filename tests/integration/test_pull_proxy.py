@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""The proxy variables in the service's environment, as Go reads them, and
-what status and check say about them, each verdict checked by the client
-it is about: a company proxy (Debian's tinyproxy) in a network namespace
-of its own, which cannot reach this host's wildcard address, and the
-`ollama` command (the Go stand-in: Ollama's envconfig.Host() and Go's
-default transport) run with the service's own environment."""
+"""Pulling through a company proxy, and the proxy variables in the
+service's environment as Go reads them, each verdict checked by the client
+it is about.
+
+The network: the company proxy (Debian's tinyproxy) in namespace px, on a
+veth pair from this host (10.77.0.0/24) and another to namespace reg
+(10.78.0.0/24), where the registry stand-in answers HTTPS for
+registry.ollama.ai and its blob host (a certificate from a test CA that
+this host's trust store has, as it has the real registry's). This host has
+no route to reg: a pull works only through the proxy. The clients: `ollama
+pull` (the Go stand-in's POST /api/pull fetches as Ollama does, with Go's
+default transport) and `ollama -v` run with the service's own environment
+(Ollama's envconfig.Host(): a wildcard as written)."""
 import json
 import os
 import shlex
@@ -15,6 +22,11 @@ from harness import case, run  # noqa: E402
 from checks import DROPIN_DIR, UNIT, check, expose_ok, restore, wait_listening  # noqa: E402
 
 PROXY = "10.77.0.2"  # the proxy's namespace (px); this host is 10.77.0.1
+REGISTRY = "10.78.0.2"  # namespace reg, behind px (px's side 10.78.0.1)
+BLOB_HOST = "dd20bb891979d25aebc8bec07b2b3bbc.r2.cloudflarestorage.com"
+TLS = "/var/tmp/netcfg-registry"
+TRUSTED = "/usr/local/share/ca-certificates/netcfg-test-public-ca.crt"
+OVERRIDE = DROPIN_DIR + "/override.conf"
 PROXY_URL = "http://%s:3128" % PROXY
 PROXY_CONF = DROPIN_DIR + "/proxy.conf"
 TINYPROXY_CONF = """Port 3128
@@ -39,6 +51,43 @@ def add_proxy(sb):
             "tinyproxy", "-d", "-c", "/etc/tinyproxy/netcfg-test.conf"])
     sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "px", "ss", "-Htln", "sport = :3128"])
                   .stdout.strip(), what="tinyproxy listening")
+
+
+def add_registry(sb):
+    """The registry and its blob host in namespace reg, on HTTPS with a
+    certificate of a test CA the trust store has (as the public one)."""
+    sb.sh("rm -rf {d} && mkdir -p {d} && cd {d} && "
+          "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 "
+          "-subj '/CN=Netcfg Test Public Root' "
+          "-addext basicConstraints=critical,CA:TRUE 2>/dev/null && "
+          "openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr "
+          "-subj '/CN=registry.ollama.ai' 2>/dev/null && "
+          "printf 'subjectAltName=DNS:registry.ollama.ai,DNS:{b}\\n' > ext && "
+          "openssl x509 -req -in srv.csr -CA ca.crt -CAkey ca.key -CAcreateserial "
+          "-out srv.crt -days 2 -extfile ext 2>/dev/null && "
+          "cp ca.crt {t} && update-ca-certificates >/dev/null 2>&1".format(
+              d=TLS, b=BLOB_HOST, t=TRUSTED))
+    sb.sh("ip netns add reg && ip link add px-r type veth peer name reg-c && "
+          "ip link set px-r netns px && ip link set reg-c netns reg && "
+          "ip -n px addr add 10.78.0.1/24 dev px-r && ip -n px link set px-r up && "
+          "ip -n reg addr add %s/24 dev reg-c && ip -n reg link set reg-c up && "
+          "ip -n reg link set lo up" % REGISTRY)
+    sb.sh("echo '%s registry.ollama.ai %s' >> /etc/hosts" % (REGISTRY, BLOB_HOST))
+    sb.run(["systemd-run", "--unit=test-registry", "--collect", "ip", "netns", "exec", "reg",
+            "/usr/local/bin/ollama", "test-registry", "--cert", TLS + "/srv.crt", "--key",
+            TLS + "/srv.key", "--addr", REGISTRY + ":443", "--blob-host", BLOB_HOST])
+    sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "reg", "ss", "-Htln", "sport = :443"])
+                  .stdout.strip(), what="the registry listening")
+
+
+def pull(sb, model="llama3.2"):
+    """`ollama pull` from the admin's shell (no proxy variables there)."""
+    return sb.run(["env", "-i", "PATH=/usr/bin:/bin", "/usr/local/bin/ollama", "pull", model],
+                  check=False)
+
+
+def proxy_log(sb):
+    return sb.run(["journalctl", "-u", "test-proxy", "--no-pager", "-o", "cat"]).stdout
 
 
 def set_environment(sb, assignments, restart=True):
@@ -116,15 +165,87 @@ def a_changed_proxy_is_shown_beside_what_the_running_process_has(sb):
     assert "s3cret" not in json.dumps(j)
 
 
+@case
+def a_pull_works_through_the_proxy_after_pull_proxy_set_and_unset_puts_the_bytes_back(sb):
+    expose_ok(sb, "0.0.0.0")
+    before = sb.read(OVERRIDE)
+    r = pull(sb)
+    assert r.returncode == 1 and "Error: pull model manifest: " in r.stderr, (r.stdout, r.stderr)
+    assert "registry.ollama.ai" not in proxy_log(sb)
+    r = sb.tool("pull-proxy", "set", PROXY_URL)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert r.stdout.startswith(
+        'ollama.service: HTTPS_PROXY="%s", NO_PROXY="localhost,127.0.0.1,::1,0.0.0.0" (was '
+        'unset, unset)\n' % PROXY_URL), r.stdout
+    assert ('ok   process   main PID %d has OLLAMA_HOST="0.0.0.0" and HTTPS_PROXY="%s" and '
+            'NO_PROXY="localhost,127.0.0.1,::1,0.0.0.0"' % (int(sb.show(UNIT, "MainPID")),
+                                                           PROXY_URL)) in r.stdout, r.stdout
+    r = pull(sb)
+    assert r.returncode == 0 and r.stdout.endswith("success\n"), (r.stdout, r.stderr)
+    log = proxy_log(sb)
+    assert "registry.ollama.ai" in log and BLOB_HOST in log, log
+    rc, j, codes = check(sb)
+    assert rc == 0 and not codes, j["problems"]
+    # Again: nothing changes, nothing restarts (that would unload models).
+    pid = sb.show(UNIT, "MainPID")
+    r = sb.tool("pull-proxy", "set", PROXY_URL, "--json")
+    j = json.loads(r.stdout)
+    assert r.returncode == 0 and not j["changed"] and sb.show(UNIT, "MainPID") == pid, r.stdout
+    assert j["pull_proxy"]["after"]["https_proxy"] == PROXY_URL, j["pull_proxy"]
+    out = sb.tool("pull-proxy", "show").stdout
+    assert out == ("ollama.service: pulls go through %s\n"
+                   '  HTTPS_PROXY="%s" from %s\n'
+                   '  NO_PROXY="localhost,127.0.0.1,::1,0.0.0.0" from %s\n'
+                   % (PROXY_URL, PROXY_URL, OVERRIDE, OVERRIDE)), out
+    r = sb.tool("pull-proxy", "unset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(OVERRIDE) == before
+    r = pull(sb)
+    assert r.returncode == 1 and "Error: pull model manifest: " in r.stderr, (r.stdout, r.stderr)
+
+
+@case
+def a_service_that_does_not_come_up_with_the_proxy_gets_the_old_setting_back(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.write(DROPIN_DIR + "/fixture.conf",
+             "[Service]\nEnvironment=FAKE_OLLAMA_FAIL_WITH=HTTPS_PROXY\n")
+    sb.run(["systemctl", "daemon-reload"])
+    before, pid = sb.read(OVERRIDE), sb.show(UNIT, "MainPID")
+    r = sb.tool("pull-proxy", "set", PROXY_URL, "--timeout", "15", "--json")
+    j = json.loads(r.stdout)
+    assert r.returncode == 1 and j["rolled_back"], r.stdout
+    assert sb.read(OVERRIDE) == before
+    wait_listening(sb, 11434, ("*:11434",))
+    assert "HTTPS_PROXY=" not in sb.show(UNIT, "Environment")
+    assert sb.show(UNIT, "MainPID") != pid  # started again, with the old setting
+
+
+@case
+def bad_arguments_are_refused_before_anything_is_touched(sb):
+    before = sb.read(OVERRIDE)
+    for args, said in ((["ftp://proxy:21"], "it must start with http:// or https://"),
+                       (["http://alice:s3cret@proxy:3128"], "has a user and password"),
+                       (["http://proxy:0"], "the port must be 1-65535"),
+                       (["http://proxy/path"], "SCHEME://HOST[:PORT]"),
+                       ([PROXY_URL, "--no-proxy", "a b"], "no blanks inside")):
+        r = sb.tool("pull-proxy", "set", *args)
+        assert r.returncode == 2 and said in r.stderr and "s3cret" not in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) == before
+
+
 def clean(sb):
-    sb.sh("systemctl stop test-proxy 2>/dev/null; ip netns del px 2>/dev/null; "
-          "ip link del px-s 2>/dev/null; true")
+    sb.sh("systemctl stop test-proxy test-registry 2>/dev/null; ip netns del px 2>/dev/null; "
+          "ip netns del reg 2>/dev/null; ip link del px-s 2>/dev/null; "
+          "sed -i '/registry.ollama.ai/d' /etc/hosts; rm -f %s; "
+          "update-ca-certificates --fresh >/dev/null 2>&1; true" % TRUSTED)
     restore(sb)
 
 
 def setup(sb):
     clean(sb)
     add_proxy(sb)
+    add_registry(sb)
+    restore(sb)  # a process that started before the CA was trusted
 
 
 def teardown(sb):

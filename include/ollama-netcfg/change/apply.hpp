@@ -41,10 +41,22 @@ struct OriginsTarget {
     std::vector<std::string> prove;
 };
 
+// Another variable the change sets or takes out (`pull-proxy`: HTTPS_PROXY,
+// NO_PROXY): what systemd's Environment= and the main process must hold.
+struct VariableTarget {
+    std::string name;
+    std::optional<std::string> environment; // nullopt: unset
+    std::optional<std::string> process;
+};
+
 struct Target {
     ollama::HostSetting listen;
     ollama::HostSetting environment;
     std::optional<OriginsTarget> origins; // nullopt: OLLAMA_ORIGINS is not part of the change
+    std::vector<VariableTarget> variables;
+    // The process must start again even when its environment is already
+    // right: what it reads once at start changed (a CA in the trust store).
+    bool restart = false;
 };
 
 // What the layers, once resolved, make Ollama listen on and Environment= read as.

@@ -6,6 +6,7 @@
 
 #include "ollama-netcfg/change/apply.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -49,6 +50,15 @@ struct Prover {
         return v ? fmt::format("OLLAMA_ORIGINS=\"{}\"", *v) : std::string("no OLLAMA_ORIGINS");
     }
 
+    // Each other variable of the change must read as wanted too.
+    static void add_variable(Proof& p, const std::string& name,
+                             const std::optional<std::string>& have,
+                             const std::optional<std::string>& want) {
+        p.ok = p.ok && have == want;
+        p.detail += have ? fmt::format(" and {}=\"{}\"", name, ollama::redact_proxy(*have))
+                         : fmt::format(" and no {}", name);
+    }
+
     Proof systemd_proof(const UnitState& s) const {
         auto v = s.environment_value(host_var);
         Proof p{"systemd", listens_as(v, target.environment),
@@ -56,6 +66,8 @@ struct Prover {
         if (target.origins)
             add_origins(p, s.environment_value(ollama::origins_variable),
                         target.origins->environment);
+        for (const auto& t : target.variables)
+            add_variable(p, t.name, s.environment_value(t.name), t.environment);
         return p;
     }
 
@@ -74,6 +86,12 @@ struct Prover {
             if (!o)
                 return {"process", false, o.error().message};
             add_origins(p, *o, target.origins->process);
+        }
+        for (const auto& t : target.variables) {
+            auto o = probe::process_environment_value(pid, t.name);
+            if (!o)
+                return {"process", false, o.error().message};
+            add_variable(p, t.name, *o, t.process);
         }
         return p;
     }

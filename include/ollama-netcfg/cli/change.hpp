@@ -77,6 +77,7 @@ struct Session {
     systemd::UnitState state;
     std::vector<config::LayerInput> layers;        // read for OLLAMA_HOST
     std::vector<config::LayerInput> origin_layers; // the same files, for OLLAMA_ORIGINS
+    std::vector<std::string> manager_env;          // for the same files read for another variable
     systemd::Deadline deadline;
 };
 // Without `dry_run`: root, and the run lock. With it: neither, and nothing

@@ -31,6 +31,14 @@ struct OrderingChange {
     std::string why;                  // who brings the address up, or "named with --after"
 };
 
+// A `pull-proxy` change: HTTPS_PROXY and NO_PROXY in effect before and
+// after (nullopt: unset), and the trust store's CA this tool installed.
+struct ProxyChange {
+    std::optional<std::string> https_before, https_after;
+    std::optional<std::string> no_proxy_before, no_proxy_after;
+    std::string ca_file; // installed (set --ca-file) or removed (unset); empty: none
+};
+
 struct ChangeReport {
     std::string command = "expose"; // or "reset", "origins add", "origins remove"
     std::string unit;
@@ -62,6 +70,7 @@ struct ChangeReport {
     bool rolled_back = false; // a failure put every file back and the old state is proven
     std::optional<OriginsChange> origins;   // when the run changes OLLAMA_ORIGINS
     std::optional<OrderingChange> ordering; // when this tool orders the unit (or did)
+    std::optional<ProxyChange> pull_proxy;  // `pull-proxy set/unset`
     std::optional<Error> error;
 
     bool proven() const;

@@ -1,0 +1,15 @@
+// `ollama-netcfg pull-proxy set|unset|show`: the proxy the service pulls
+// models through (HTTPS_PROXY) and the hosts it asks directly (NO_PROXY),
+// in the managed drop-in, through the same apply-and-prove path as
+// `expose`; change/pull_proxy.hpp plans it.
+#pragma once
+
+#include "ollama-netcfg/cli/common.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace netcfg::cli {
+
+void register_pull_proxy(CLI::App& app, const GlobalOptions& global, int& exit_status);
+
+} // namespace netcfg::cli
