@@ -195,6 +195,14 @@ void register_check(CLI::App& app, const GlobalOptions& global, int& exit_status
                     "CRITICAL when the API takes longer than this many seconds to answer");
     sub->add_option("--model", args->inspect.limits.models,
                     "CRITICAL unless the server has this model (GET /api/tags); repeatable");
+    sub->add_flag("--pull-path", args->inspect.pull_path,
+                  "Also try the path a pull takes (leaves this host): the registry's manifest "
+                  "and a blob on the host it redirects to, through the service's proxy, "
+                  "verified against the CA bundle Ollama reads");
+    sub->add_option("--registry", args->inspect.registry,
+                    "The registry --pull-path asks (a mirror)")
+        ->type_name("HOST")
+        ->capture_default_str();
     sub->add_flag("--record", args->record,
                   "Root only: also leave the result in /run/ollama-netcfg/check.json, where a "
                   "check without root reads what it cannot see (the packaged timer does this)");

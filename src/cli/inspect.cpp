@@ -168,6 +168,11 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     if (auto st = check_limits(a.limits); !st)
         return st.error();
     o.limits = a.limits;
+    o.pull_path = a.pull_path;
+    o.registry = a.registry;
+    if (a.registry.empty() || a.registry.find_first_of("/:@ \t") != std::string::npos)
+        return usage_error(fmt::format("--registry \"{}\": not a host name", a.registry),
+                           "the registry's host, e.g. --registry registry.ollama.ai");
     auto manager = systemd::Manager::connect();
     if (!manager)
         return manager.error();

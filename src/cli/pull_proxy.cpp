@@ -10,14 +10,20 @@
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/change/pull_proxy.hpp"
+#include "ollama-netcfg/change/record.hpp"
+#include "ollama-netcfg/change/trust_store.hpp"
 #include "ollama-netcfg/cli/change.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/config/locate.hpp"
+#include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/proxy.hpp"
+#include "ollama-netcfg/probe/pull_path.hpp"
 #include "ollama-netcfg/report/format.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -30,7 +36,66 @@ struct PullProxyOptions {
     ChangeArgs change;
     std::string url;
     std::vector<std::string> no_proxy; // --no-proxy LIST, repeatable
+    std::string registry = "registry.ollama.ai";
+    std::string ca_file; // --ca-file: a TLS-inspecting proxy's CA, for the trust store
 };
+
+// What `set --ca-file` and `unset` do to the trust store: the CA to put
+// there (nullopt: take this tool's out), when there is anything to do.
+struct CaAsk {
+    bool touch = false;
+    std::optional<change::CaFile> ca;
+};
+
+// The trust store's change, before the unit's: a CA Ollama must read at
+// start makes the restart needed. A dry run only says what would happen.
+Result<std::optional<change::CaChange>> change_trust_store(const CaAsk& ask,
+                                                           const change::TrustStore& store,
+                                                           bool dry_run, change::Target& target,
+                                                           ChangeReport& rep) {
+    auto now = read_file(store.file());
+    if (!now)
+        return now.error();
+    const std::optional<std::string> want =
+        ask.ca ? std::optional<std::string>(ask.ca->content) : std::nullopt;
+    if (*now == want)
+        return std::optional<change::CaChange>{};
+    target.restart = true;
+    rep.pull_proxy->ca_file = store.file().string();
+    const auto update = fmt::format("{}", fmt::join(store.update, " "));
+    const auto what =
+        ask.ca ? fmt::format("the proxy's CA{} as {} ({})",
+                             ask.ca->subject.empty() ? "" : " (" + ask.ca->subject + ")",
+                             store.file().string(), update)
+               : fmt::format("{} from the trust store ({})", store.file().string(), update);
+    if (dry_run) {
+        rep.notes.push_back(fmt::format("would {} {}; Ollama reads the trust store at start, so "
+                                        "it would restart",
+                                        ask.ca ? "install" : "remove", what));
+        return std::optional<change::CaChange>{};
+    }
+    auto c = change::put_ca(store, want);
+    if (!c)
+        return c.error();
+    rep.actions.push_back(fmt::format("{} {}", ask.ca ? "installed" : "removed", what));
+    return std::optional<change::CaChange>{*c};
+}
+
+// After `set`: the path a pull takes, with what the process now has; the
+// first failing step is the error (the setting stays: the proxy's allow
+// list or CA is what is missing, not the setting).
+Status prove_path(const PullProxyOptions& o, const std::vector<change::VariableTarget>& vars,
+                  ChangeReport& rep) {
+    probe::PullPathOptions p;
+    p.https_proxy = vars[0].process.value_or("");
+    p.no_proxy = vars[1].process.value_or("");
+    p.registry = o.registry;
+    rep.pull_proxy->path = probe::try_pull_path(p);
+    if (auto problem = health::pull_path_problem(rep.pull_proxy->path))
+        return failure(fmt::format("{} (problem {})", problem->message, problem->code),
+                       problem->advice);
+    return Ok{};
+}
 
 // What the layers (read for OLLAMA_HOST) make of one more variable.
 std::vector<config::LayerInput> layers_for(const std::vector<config::LayerInput>& layers,
@@ -115,9 +180,21 @@ Status offline(const PullProxyOptions& o, const ChangeScope& t,
 // and proven.
 Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
                     const std::optional<std::string>& https, const std::vector<std::string>& extra,
-                    ChangeReport& rep, Progress* progress) {
-    if (!o.change.root.empty())
+                    const CaAsk& ca_ask, ChangeReport& rep, Progress* progress) {
+    if (!o.change.root.empty()) {
+        if (ca_ask.ca)
+            return usage_error("--ca-file installs into this host's trust store, not an image's",
+                               "put the CA into the image's trust store as its distribution "
+                               "documents, and run pull-proxy set --root without --ca-file");
         return offline(o, t, https, extra, rep);
+    }
+    std::optional<change::TrustStore> store;
+    if (ca_ask.touch) {
+        auto found = change::find_trust_store();
+        if (!found)
+            return found.error();
+        store = *found;
+    }
     auto s = open_session(t, rep.command, o.change.dry_run);
     if (!s)
         return s.error();
@@ -138,13 +215,38 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
     previous.variables = plan->previous;
     rep.old_value = rep.new_value = hosts.effective;
     set_expected_listen(target.listen, rep);
+    std::optional<change::CaChange> ca_change;
+    if (store) {
+        auto c = change_trust_store(ca_ask, *store, o.change.dry_run, target, rep);
+        if (!c)
+            return c.error();
+        ca_change = *c;
+    }
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, s->state, target, rep);
         return Ok{};
     }
     note_replaced_links(plan->edits, false, rep);
-    return rep.take(change::apply(*s->manager, s->state, plan->edits, target,
-                                  {t.unit, s->deadline, o.change.no_rollback, previous, progress}));
+    auto st =
+        rep.take(change::apply(*s->manager, s->state, plan->edits, target,
+                               {t.unit, s->deadline, o.change.no_rollback, previous, progress}));
+    if (!st && ca_change && rep.rolled_back) {
+        if (auto back = change::put_ca(*store, ca_change->before); back)
+            rep.actions.push_back("put the trust store back as it was");
+        else
+            rep.actions.push_back("putting the trust store back FAILED: " + back.error().message);
+    }
+    if (!st)
+        return st;
+    if (ca_change) {
+        const std::vector<std::string> recorded =
+            ca_ask.ca ? std::vector{store->file().string()} : std::vector<std::string>{};
+        if (auto r = change::record_list(change::pull_proxy_record, t.unit, recorded); !r)
+            return r;
+    }
+    if (!https)
+        return Ok{};
+    return prove_path(o, plan->target, rep);
 }
 
 Status set(const PullProxyOptions& o, ChangeReport& rep, Progress* progress) {
@@ -156,14 +258,34 @@ Status set(const PullProxyOptions& o, ChangeReport& rep, Progress* progress) {
     auto extra = change::check_no_proxy(o.no_proxy);
     if (!extra)
         return extra.error();
-    return change_proxy(o, *t, o.url, *extra, rep, progress);
+    if (o.registry.empty() || o.registry.find_first_of("/:@ \t") != std::string::npos)
+        return usage_error(fmt::format("--registry \"{}\": not a host name", o.registry),
+                           "the registry's host, e.g. --registry registry.ollama.ai");
+    CaAsk ca;
+    if (!o.ca_file.empty()) {
+        auto file = change::read_ca_file(o.ca_file);
+        if (!file)
+            return file.error();
+        ca = {true, *file};
+    }
+    return change_proxy(o, *t, o.url, *extra, ca, rep, progress);
 }
 
 Status unset(const PullProxyOptions& o, ChangeReport& rep, Progress* progress) {
     auto t = begin(o, "pull-proxy unset", rep);
     if (!t)
         return t.error();
-    return change_proxy(o, *t, std::nullopt, {}, rep, progress);
+    // The CA `set --ca-file` installed goes too.
+    CaAsk ca;
+    if (o.change.root.empty()) {
+        auto recorded = change::recorded_list(change::pull_proxy_record, t->unit,
+                                              "remove or fix it; it lists the CA files "
+                                              "pull-proxy set --ca-file installed");
+        if (!recorded)
+            return recorded.error();
+        ca.touch = !recorded->empty();
+    }
+    return change_proxy(o, *t, std::nullopt, {}, ca, rep, progress);
 }
 
 // --- pull-proxy show -----------------------------------------------------
@@ -242,6 +364,14 @@ void register_change(CLI::App& parent, const char* name, const char* what,
                         "addresses, CIDRs), besides localhost, loopback and Ollama's own "
                         "address; repeatable")
             ->type_name("LIST");
+        sub->add_option("--ca-file", options->ca_file,
+                        "The CA certificate (PEM) of a proxy that inspects TLS: installed into "
+                        "the system trust store, which Ollama reads at start (so it restarts)")
+            ->type_name("FILE");
+        sub->add_option("--registry", options->registry,
+                        "The registry the pull path is tried with afterwards (a mirror)")
+            ->type_name("HOST")
+            ->capture_default_str();
     }
     sub->footer(footer);
     add_change_options(*sub, options->change);

@@ -9,6 +9,7 @@
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/process.hpp"
+#include "ollama-netcfg/probe/pull_path.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
 #include "ollama-netcfg/systemd/journal.hpp"
@@ -249,6 +250,20 @@ void read_proxy(Facts& f, const std::vector<config::LayerInput>& files,
     }
 }
 
+// check --pull-path: what the running process would pull through.
+void read_pull_path(Facts& f, const InspectOptions& o) {
+    if (!o.pull_path)
+        return;
+    const bool running = f.proxy.process_visible;
+    probe::PullPathOptions p;
+    p.https_proxy = f.proxy.go_value(ollama::proxy_variables[0], running);
+    p.no_proxy = f.proxy.go_value(ollama::proxy_variables[2], running);
+    p.registry = o.registry;
+    p.timeout = std::max(o.api_timeout, std::chrono::milliseconds(5000));
+    f.pull_path_tried = true;
+    f.pull_path = probe::try_pull_path(p);
+}
+
 // check --origin: the request a page from that origin makes, all at once.
 void read_origin_probes(Facts& f, const InspectOptions& o) {
     if (o.origins.empty() || !f.version)
@@ -421,6 +436,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.client_env = change::read_client_env();
     read_urls(f, o);
     read_containers(f, firewall, o);
+    read_pull_path(f, o);
     return f;
 }
 

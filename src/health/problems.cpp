@@ -75,6 +75,7 @@ std::vector<Problem> find_problems(const Facts& f) {
                       rules::http_proxy_set,
                       rules::no_proxy_missing_listener,
                       rules::proxy_spellings_differ,
+                      rules::pull_path,
                       rules::visibility})
         rule(found);
     return found.out;

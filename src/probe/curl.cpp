@@ -102,8 +102,24 @@ size_t header_line(char* data, size_t size, size_t n, void* userdata) {
             a->allow_origin = value;
         else if (name == "www-authenticate")
             a->www_authenticate = value;
+        else if (name == "location")
+            a->location = value;
     }
     return size * n;
+}
+
+// The server certificate's "Issuer:" line, from CURLINFO_CERTINFO (the
+// chain as the server sent it, the server's own first).
+std::string first_issuer(const Curl& c, CURL* h) {
+    curl_certinfo* info = nullptr;
+    if (c.easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1)
+        return {};
+    for (auto* l = info->certinfo[0]; l; l = l->next) {
+        std::string_view line(l->data);
+        if (line.starts_with("Issuer:"))
+            return std::string(line.substr(7));
+    }
+    return {};
 }
 
 size_t collect(char* data, size_t size, size_t n, void* userdata) {
@@ -156,7 +172,17 @@ HttpAnswer http_get(const std::string& url, const HttpOptions& o) {
     char errbuf[CURL_ERROR_SIZE] = {};
     c.easy_setopt(h.get(), CURLOPT_URL, url.c_str());
     // Straight to the URL, never through a proxy from the environment.
-    c.easy_setopt(h.get(), CURLOPT_NOPROXY, "*");
+    if (o.proxy.empty()) {
+        c.easy_setopt(h.get(), CURLOPT_NOPROXY, "*");
+    } else {
+        c.easy_setopt(h.get(), CURLOPT_PROXY, o.proxy.c_str());
+        c.easy_setopt(h.get(), CURLOPT_NOPROXY, "");
+        c.easy_setopt(h.get(), CURLOPT_HTTPPROXYTUNNEL, 1L);
+    }
+    if (!o.range.empty())
+        c.easy_setopt(h.get(), CURLOPT_RANGE, o.range.c_str());
+    if (o.cert_issuer)
+        c.easy_setopt(h.get(), CURLOPT_CERTINFO, 1L);
     c.easy_setopt(h.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout.count()));
     c.easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
     c.easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, collect);
@@ -194,10 +220,14 @@ HttpAnswer http_get(const std::string& url, const HttpOptions& o) {
         c.easy_setopt(h.get(), CURLOPT_SSL_VERIFYHOST, 0L);
     }
     CURLcode rc = c.easy_perform(h.get());
+    a.curl_code = static_cast<int>(rc);
     if (rc != CURLE_OK)
         a.error = errbuf[0] ? errbuf : c.easy_strerror(rc);
     else
         c.easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &a.status);
+    c.easy_getinfo(h.get(), CURLINFO_HTTP_CONNECTCODE, &a.connect_code);
+    if (o.cert_issuer)
+        a.issuer = first_issuer(c, h.get());
     c.easy_getinfo(h.get(), CURLINFO_TOTAL_TIME, &a.seconds);
     return a;
 }

@@ -3,6 +3,7 @@
 #include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/report/diff.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
+#include "ollama-netcfg/report/status_report.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -147,6 +148,10 @@ std::string body_text(const ChangeReport& r) {
         out += fmt::format("  {}\n", a);
     for (const auto& p : r.proofs)
         out += fmt::format("  {:<4} {:<9} {}\n", p.ok ? "ok" : "FAIL", p.name, p.detail);
+    if (r.pull_proxy)
+        for (const auto& s : r.pull_proxy->path)
+            out += fmt::format("  {:<4} {:<9} {}: {}\n", s.ok() ? "ok" : "FAIL", "pull", s.host,
+                               s.detail);
     for (const auto& line : r.reach)
         out += fmt::format("  {}\n", line);
     if (!r.who_can_connect.empty())
@@ -227,7 +232,8 @@ nlohmann::json to_json(const ChangeReport& r) {
              {{"https_proxy", shown(p.https_before)}, {"no_proxy", shown(p.no_proxy_before)}}},
             {"after",
              {{"https_proxy", shown(p.https_after)}, {"no_proxy", shown(p.no_proxy_after)}}},
-            {"ca_file", p.ca_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.ca_file)}};
+            {"ca_file", p.ca_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.ca_file)},
+            {"path", pull_path_json(p.path)}};
     } else {
         j["pull_proxy"] = nullptr;
     }

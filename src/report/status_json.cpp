@@ -78,6 +78,29 @@ nlohmann::json proxy_json(const Facts& f) {
             {"variables", variables}};
 }
 
+} // namespace
+
+nlohmann::json pull_path_json(const std::vector<probe::PathStep>& steps) {
+    static constexpr const char* failures[] = {nullptr, "proxy-unreachable", "proxy-refused",
+                                               "certificate-untrusted", "registry-unreachable"};
+    auto out = nlohmann::json::array();
+    for (const auto& s : steps) {
+        const auto* failure = failures[static_cast<int>(s.failure)];
+        out.push_back(
+            {{"host", s.host},
+             {"via", s.via.empty() ? nlohmann::json(nullptr)
+                                   : nlohmann::json(ollama::redact_proxy(s.via))},
+             {"ok", s.ok()},
+             {"failure", failure ? nlohmann::json(failure) : nlohmann::json(nullptr)},
+             {"detail", s.detail},
+             {"connect_status", s.connect_code},
+             {"issuer", s.issuer.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.issuer)}});
+    }
+    return out;
+}
+
+namespace {
+
 nlohmann::json containers_json(const Facts& f) {
     auto out = nlohmann::json::array();
     for (const auto& c : f.containers) {
@@ -227,6 +250,7 @@ nlohmann::json status_json(const Facts& f, const std::vector<Problem>& problems,
     else
         j["origins"] = nullptr;
     j["proxy_environment"] = f.load_state == "loaded" ? proxy_json(f) : nlohmann::json(nullptr);
+    j["pull_path"] = f.pull_path_tried ? pull_path_json(f.pull_path) : nlohmann::json(nullptr);
     j["containers"] = containers_json(f);
     j["container"] =
         f.container_check.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.container_check);

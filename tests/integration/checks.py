@@ -94,7 +94,7 @@ def restore(sb):
     sb.write("/etc/systemd/system/ollama.service", OLLAMA_UNIT)
     # Enabled as the installer leaves it (systemctl enable's link), not at runtime only.
     sb.sh("systemctl stop 'aux-*' 2>/dev/null; rm -rf %s %s /var/lib/ollama-netcfg/origins.json "
-          "/var/lib/ollama-netcfg/ordering.json "
+          "/var/lib/ollama-netcfg/ordering.json /var/lib/ollama-netcfg/pull-proxy.json "
           "/etc/profile.d/ollama-netcfg.sh /etc/environment.d/60-ollama-netcfg.conf "
           "/run/systemd/system/default.target.wants/ollama.service && "
           "mkdir -p /etc/systemd/system/default.target.wants && "

@@ -433,7 +433,7 @@ def prometheus_file_matches_the_check(sb):
     u = ("unit", "ollama.service")
     assert s[("ollama_netcfg_up", (u,))] == 1 and s[("ollama_netcfg_status", (u,))] == 0
     codes = [k for k in s if k[0] == "ollama_netcfg_problem"]
-    assert len(codes) == 41 and all(s[k] == 0 for k in codes), codes  # every known code
+    assert len(codes) == 45 and all(s[k] == 0 for k in codes), codes  # every known code
     assert s[("ollama_netcfg_ollama_info", (("listen", "*:11434"), u,
                                             ("version", "0.12.6")))] == 1
     assert 0 < s[("ollama_netcfg_check_duration_seconds", (u,))] < 5

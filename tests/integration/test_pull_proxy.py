@@ -28,6 +28,9 @@ TLS = "/var/tmp/netcfg-registry"
 TRUSTED = "/usr/local/share/ca-certificates/netcfg-test-public-ca.crt"
 OVERRIDE = DROPIN_DIR + "/override.conf"
 PROXY_URL = "http://%s:3128" % PROXY
+INSPECTING_URL = "http://%s:3129" % PROXY  # answers CONNECT, then TLS with its own CA
+FILTERING_URL = "http://%s:3130" % PROXY   # tinyproxy that denies the blob host
+CORP_CA = "/var/tmp/netcfg-corp-ca"        # the inspecting proxy's CA, not trusted
 PROXY_CONF = DROPIN_DIR + "/proxy.conf"
 TINYPROXY_CONF = """Port 3128
 Listen %s
@@ -51,6 +54,28 @@ def add_proxy(sb):
             "tinyproxy", "-d", "-c", "/etc/tinyproxy/netcfg-test.conf"])
     sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "px", "ss", "-Htln", "sport = :3128"])
                   .stdout.strip(), what="tinyproxy listening")
+
+
+def add_other_proxies(sb):
+    """The inspecting proxy (the stand-in's, with a CA of its own), and a
+    tinyproxy whose filter denies the blob host (an allow list that has
+    the registry only)."""
+    sb.sh("rm -rf {d} && mkdir -p {d} && cd {d} && "
+          "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 "
+          "-subj '/O=Example Corp/CN=Corp Inspecting CA' "
+          "-addext basicConstraints=critical,CA:TRUE 2>/dev/null".format(d=CORP_CA))
+    sb.run(["systemd-run", "--unit=test-inspecting-proxy", "--collect", "ip", "netns", "exec",
+            "px", "/usr/local/bin/ollama", "test-inspecting-proxy", "--ca-cert",
+            CORP_CA + "/ca.crt", "--ca-key", CORP_CA + "/ca.key", "--addr", PROXY + ":3129"])
+    sb.write("/etc/tinyproxy/netcfg-filter", BLOB_HOST.replace(".", "\\.") + "\n")
+    sb.write("/etc/tinyproxy/netcfg-filtering.conf", TINYPROXY_CONF.replace(
+        "Port 3128", "Port 3130") + 'Filter "/etc/tinyproxy/netcfg-filter"\nFilterDefaultDeny No\n')
+    sb.run(["systemd-run", "--unit=test-filtering-proxy", "--collect", "ip", "netns", "exec", "px",
+            "tinyproxy", "-d", "-c", "/etc/tinyproxy/netcfg-filtering.conf"])
+    for port in (3129, 3130):
+        sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "px", "ss", "-Htln",
+                                      "sport = :%d" % port]).stdout.strip(),
+                      what="a proxy on %d" % port)
 
 
 def add_registry(sb):
@@ -233,8 +258,89 @@ def bad_arguments_are_refused_before_anything_is_touched(sb):
     assert sb.read(OVERRIDE) == before
 
 
+def pull_path_codes(sb):
+    rc, j, codes = check(sb, "--pull-path")
+    return rc, j, codes
+
+
+@case
+def a_proxy_that_refuses_the_blob_host_is_named_with_the_host_to_ask_for(sb):
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("pull-proxy", "set", FILTERING_URL)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert ("ok   pull      registry.ollama.ai: manifest of library/llama3.2:latest (through "
+            "%s): HTTP 200" % FILTERING_URL) in r.stdout, r.stdout
+    assert ("the proxy %s refused CONNECT %s:443 (HTTP 403)" % (FILTERING_URL, BLOB_HOST)
+            in r.stderr), r.stderr
+    assert "ask the proxy's admins to allow %s" % BLOB_HOST in r.stderr, r.stderr
+    # The setting stays (the allow list is what is missing); a pull fails as said.
+    assert "HTTPS_PROXY=%s" % FILTERING_URL in sb.show(UNIT, "Environment")
+    p = pull(sb)
+    assert p.returncode == 1 and BLOB_HOST in p.stderr, (p.stdout, p.stderr)
+    rc, j, codes = pull_path_codes(sb)
+    assert rc == 2 and codes == {"pull-proxy-refused"}, j["problems"]
+    assert [s["ok"] for s in j["pull_path"]] == [True, True, False], j["pull_path"]
+    assert j["pull_path"][2]["connect_status"] == 403, j["pull_path"]
+
+
+@case
+def a_proxy_that_takes_no_connection_and_no_proxy_at_all_are_told_apart(sb):
+    expose_ok(sb, "0.0.0.0")
+    rc, j, codes = pull_path_codes(sb)  # no proxy: this host has no route out
+    assert rc == 2 and codes == {"pull-registry-unreachable"}, j["problems"]
+    assert "pull-proxy set" in j["problems"][0]["advice"], j["problems"]
+    url = "http://%s:3999" % PROXY
+    r = sb.tool("pull-proxy", "set", url)
+    assert r.returncode == 1 and "pull-proxy-unreachable" in r.stderr, (r.stdout, r.stderr)
+    assert "pulls go through the proxy %s, which does not accept connections" % url in r.stderr
+    p = pull(sb)
+    assert p.returncode == 1 and "proxyconnect" in p.stderr, (p.stdout, p.stderr)
+    rc, j, codes = pull_path_codes(sb)
+    assert rc == 2 and codes == {"pull-proxy-unreachable"}, j["problems"]
+
+
+@case
+def an_inspecting_proxy_works_only_once_its_ca_is_installed_and_unset_takes_it_out(sb):
+    expose_ok(sb, "0.0.0.0")
+    before = sb.read(OVERRIDE)
+    bundle_before = sb.run(["sha256sum", "/etc/ssl/certs/ca-certificates.crt"]).stdout
+    r = sb.tool("pull-proxy", "set", INSPECTING_URL)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert ('is issued by "O = Example Corp, CN = Corp Inspecting CA", which this host\'s trust '
+            'store (/etc/ssl/certs/ca-certificates.crt) does not have' in r.stderr), r.stderr
+    assert "--ca-file FILE" in r.stderr, r.stderr
+    p = pull(sb)
+    assert p.returncode == 1 and "certificate" in p.stderr, (p.stdout, p.stderr)
+    # A key is not a certificate: refused before anything is touched.
+    r = sb.tool("pull-proxy", "set", INSPECTING_URL, "--ca-file", CORP_CA + "/ca.key")
+    assert r.returncode == 2 and "not a PEM certificate" in r.stderr, r.stderr
+    pid = sb.show(UNIT, "MainPID")
+    r = sb.tool("pull-proxy", "set", INSPECTING_URL, "--ca-file", CORP_CA + "/ca.crt")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert ("installed the proxy's CA (CN=Corp Inspecting CA,O=Example Corp) as "
+            "/usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt "
+            "(update-ca-certificates)") in r.stdout, r.stdout
+    assert sb.show(UNIT, "MainPID") != pid  # the same environment, but the trust store changed
+    p = pull(sb)
+    assert p.returncode == 0 and p.stdout.endswith("success\n"), (p.stdout, p.stderr)
+    log = sb.run(["journalctl", "-u", "test-inspecting-proxy", "--no-pager", "-o", "cat"]).stdout
+    assert "CONNECT registry.ollama.ai:443 (inspected)" in log, log
+    rc, j, codes = pull_path_codes(sb)
+    assert rc == 0 and not codes, j["problems"]
+    r = sb.tool("pull-proxy", "unset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(OVERRIDE) == before
+    assert sb.read("/usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt") is None
+    assert sb.run(["sha256sum", "/etc/ssl/certs/ca-certificates.crt"]).stdout == bundle_before
+    p = pull(sb)
+    assert p.returncode == 1, (p.stdout, p.stderr)
+
+
 def clean(sb):
-    sb.sh("systemctl stop test-proxy test-registry 2>/dev/null; ip netns del px 2>/dev/null; "
+    sb.sh("systemctl stop test-proxy test-registry test-inspecting-proxy "
+          "test-filtering-proxy 2>/dev/null; rm -f "
+          "/usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt "
+          "/var/lib/ollama-netcfg/pull-proxy.json; ip netns del px 2>/dev/null; "
           "ip netns del reg 2>/dev/null; ip link del px-s 2>/dev/null; "
           "sed -i '/registry.ollama.ai/d' /etc/hosts; rm -f %s; "
           "update-ca-certificates --fresh >/dev/null 2>&1; true" % TRUSTED)
@@ -244,11 +350,14 @@ def clean(sb):
 def setup(sb):
     clean(sb)
     add_proxy(sb)
+    add_other_proxies(sb)
     add_registry(sb)
     restore(sb)  # a process that started before the CA was trusted
 
 
 def teardown(sb):
+    sb.sh("f=/usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt; "
+          "if [ -e $f ]; then rm -f $f; update-ca-certificates --fresh >/dev/null 2>&1; fi; true")
     restore(sb)
 
 

@@ -18,11 +18,13 @@ struct InspectArgs {
     std::vector<std::string> urls; // --url
     std::string cacert;
     bool insecure = false;
-    std::vector<std::string> origins; // --origin
-    std::string container;            // --container NAME: check that Ollama container
-    std::string api_key_file;         // --api-key-file: a bearer key for --url
-    std::string basic_auth_file;      // --basic-auth-file: user:password for --url
-    health::Limits limits;            // check's -w, -c, --model
+    std::vector<std::string> origins;            // --origin
+    std::string container;                       // --container NAME: check that Ollama container
+    std::string api_key_file;                    // --api-key-file: a bearer key for --url
+    std::string basic_auth_file;                 // --basic-auth-file: user:password for --url
+    health::Limits limits;                       // check's -w, -c, --model
+    bool pull_path = false;                      // check --pull-path: try the path a pull takes
+    std::string registry = "registry.ollama.ai"; // --registry HOST, for --pull-path
 };
 
 void add_inspect_options(CLI::App& sub, InspectArgs& args);

@@ -6,6 +6,7 @@
 #include "ollama-netcfg/docker/containers.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/proxy.hpp"
+#include "ollama-netcfg/probe/path_step.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/open.hpp"
@@ -210,6 +211,10 @@ struct Facts {
     std::vector<UrlProbe> urls;
     OriginsSeen origins;
     ProxyFacts proxy;
+    // check --pull-path: the path a pull takes, with the running process's
+    // proxy variables (a process started now's when it cannot be read).
+    bool pull_path_tried = false;
+    std::vector<probe::PathStep> pull_path;
     std::vector<ContainerSeen> containers;  // the Ollama containers, running or not
     std::string docker_socket;              // the API asked; empty: no Docker or podman here
     std::string docker_error;               // why it could not be asked

@@ -28,6 +28,8 @@ struct InspectOptions {
     std::vector<std::string> origins_added; // the record of `origins add`
     std::string container;                  // check --container NAME
     Limits limits;                          // check's -w, -c, --model
+    bool pull_path = false;                 // check --pull-path (leaves this host)
+    std::string registry;                   // --registry HOST
 };
 
 Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& options);

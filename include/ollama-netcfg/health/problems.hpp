@@ -57,6 +57,13 @@ struct CredentialsAccess {
 // or others can change them. Nothing when the file is kept as it should be.
 std::optional<Problem> credentials_readable(const CredentialsAccess& a);
 
+// The pull path (check --pull-path, pull-proxy set): its first failing
+// step as pull-proxy-unreachable, pull-proxy-refused (which host to ask the
+// proxy's admins to allow), pull-certificate-untrusted (the issuer, and
+// --ca-file) or pull-registry-unreachable, each CRITICAL; nothing when every
+// step went through.
+std::optional<Problem> pull_path_problem(const std::vector<probe::PathStep>& steps);
+
 // Every code find_problems() can report, in docs/problem-codes.md order.
 const std::vector<std::string>& known_problem_codes();
 

@@ -22,6 +22,12 @@ struct HttpAnswer {
     double seconds = 0;
     std::string allow_origin;     // Access-Control-Allow-Origin, if sent
     std::string www_authenticate; // WWW-Authenticate, if sent (a 401)
+    std::string location;         // Location, if sent (a redirect)
+    // libcurl only: its result code (0 when the request went through), and
+    // the proxy's answer to CONNECT (0 when none came).
+    int curl_code = 0;
+    long connect_code = 0;
+    std::string issuer; // with HttpOptions::cert_issuer: the server certificate's issuer
 };
 
 struct HttpOptions {
@@ -32,6 +38,12 @@ struct HttpOptions {
     std::string origin;        // an Origin header, as a browser page sends it
     std::string authorization; // an Authorization header ("Bearer KEY")
     std::string basic_auth;    // user:password for HTTP basic authentication (libcurl only)
+    // libcurl only: the proxy to go through (empty: none, whatever the
+    // environment says); a range to ask for; the certificate's issuer to
+    // read (with `insecure`: a certificate that does not verify).
+    std::string proxy;
+    std::string range;
+    bool cert_issuer = false;
 };
 
 // Where one of the tool's own probes goes: an IP address or a host name,

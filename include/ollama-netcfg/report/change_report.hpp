@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ollama-netcfg/change/outcome.hpp"
+#include "ollama-netcfg/probe/path_step.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/format.hpp"
 #include "ollama-netcfg/util/result.hpp"
@@ -36,7 +37,8 @@ struct OrderingChange {
 struct ProxyChange {
     std::optional<std::string> https_before, https_after;
     std::optional<std::string> no_proxy_before, no_proxy_after;
-    std::string ca_file; // installed (set --ca-file) or removed (unset); empty: none
+    std::string ca_file;               // installed (set --ca-file) or removed (unset); empty: none
+    std::vector<probe::PathStep> path; // set: the pull path tried afterwards
 };
 
 struct ChangeReport {

@@ -14,6 +14,9 @@
 
 namespace netcfg::report {
 
+// The pull path's steps as --json has them (check --pull-path, pull-proxy set).
+nlohmann::json pull_path_json(const std::vector<probe::PathStep>& steps);
+
 std::string status_text(const health::Facts& f, const std::vector<health::Problem>& problems);
 
 nlohmann::json status_json(const health::Facts& f, const std::vector<health::Problem>& problems,

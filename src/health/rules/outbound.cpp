@@ -94,4 +94,65 @@ void proxy_spellings_differ(Findings& r) {
     }
 }
 
+// check --pull-path: the first step of the path that failed.
+void pull_path(Findings& r) {
+    if (auto p = pull_path_problem(r.f.pull_path))
+        r.out.push_back(std::move(*p));
+}
+
 } // namespace netcfg::health::rules
+
+namespace netcfg::health {
+
+std::optional<Problem> pull_path_problem(const std::vector<probe::PathStep>& steps) {
+    using probe::PathFailure;
+    for (const auto& s : steps) {
+        const auto via = ollama::redact_proxy(s.via);
+        switch (s.failure) {
+        case PathFailure::none:
+            continue;
+        case PathFailure::proxy_unreachable:
+            return problem(Code::pull_proxy_unreachable, Severity::critical,
+                           fmt::format("pulls go through the proxy {}, which does not accept "
+                                       "connections: {}",
+                                       via, s.detail),
+                           "check the proxy's address and port, and that this host may reach "
+                           "it; sudo ollama-netcfg pull-proxy set URL names another");
+        case PathFailure::proxy_refused:
+            return problem(Code::pull_proxy_refused, Severity::critical,
+                           fmt::format("the proxy {} refused CONNECT {}:443 (HTTP {}): {}", via,
+                                       s.host, s.connect_code, s.detail),
+                           fmt::format("ask the proxy's admins to allow {}{}", s.host,
+                                       steps.front().host == s.host
+                                           ? std::string(" and the host its blobs redirect to")
+                                           : fmt::format(" (the blob host {} redirects to) "
+                                                         "beside {}",
+                                                         steps.front().host, steps.front().host)));
+        case PathFailure::certificate_untrusted:
+            return problem(
+                Code::pull_certificate_untrusted, Severity::critical,
+                fmt::format("the certificate {} presented{} is issued by \"{}\", which this "
+                            "host's trust store ({}) does not have, so Ollama (Go) refuses it{}",
+                            s.host, s.via.empty() ? "" : " through " + via,
+                            s.issuer.empty() ? "?" : s.issuer, s.bundle,
+                            s.via.empty() ? "" : ": the proxy inspects TLS"),
+                s.via.empty() ? std::string("install the issuing CA into the system trust store "
+                                            "and restart the service")
+                              : fmt::format("install the proxy's CA: sudo ollama-netcfg "
+                                            "pull-proxy set {} --ca-file FILE (Ollama reads the "
+                                            "trust store at start)",
+                                            via));
+        case PathFailure::registry_unreachable:
+            return problem(Code::pull_registry_unreachable, Severity::critical,
+                           fmt::format("a pull would fail: {}", s.detail),
+                           s.via.empty() ? "if this host reaches the Internet only through a "
+                                           "proxy: sudo ollama-netcfg pull-proxy set "
+                                           "http://PROXY:PORT"
+                                         : "ask the proxy's admins why; the registry itself "
+                                           "may be down");
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace netcfg::health

@@ -68,6 +68,7 @@ void client_env(Findings& r);
 void http_proxy_set(Findings& r);
 void no_proxy_missing_listener(Findings& r);
 void proxy_spellings_differ(Findings& r);
+void pull_path(Findings& r);
 // rules/containers.cpp
 void containers(Findings& r);
 void container_check(Findings& r);
