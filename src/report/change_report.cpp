@@ -77,6 +77,11 @@ std::string pull_proxy_headline(const ChangeReport& r) {
                            now, was(p.https_before), was(p.no_proxy_before));
     if (r.offline)
         return fmt::format("{}: {} in the image\n", r.unit, now);
+    const bool same = p.https_before == p.https_after && p.no_proxy_before == p.no_proxy_after;
+    if (r.changed && same)
+        return fmt::format("{}: {} (the same values{})\n", r.unit, now,
+                           p.ca_file.empty() ? ", brought in line"
+                                             : "; Ollama restarted to read the trust store");
     if (r.changed)
         return fmt::format("{}: {} (was {}, {})\n", r.unit, now, was(p.https_before),
                            was(p.no_proxy_before));
