@@ -22,12 +22,12 @@ using systemd::Deadline;
 using systemd::Manager;
 using systemd::UnitState;
 
-Status put_file(const fs::path& path, const std::optional<std::string>& content) {
+Status put_file(const fs::path& path, const std::optional<std::string>& content, mode_t mode) {
     if (!content)
         return remove_file_durable(path);
     if (auto st = ensure_directory(path.parent_path(), 0755); !st)
         return st;
-    return write_file_atomic(path, *content, 0644);
+    return write_file_atomic(path, *content, mode);
 }
 
 Result<fs::path> keep_backup(const FileEdit& e) {
@@ -112,9 +112,9 @@ Status write_edits(const std::vector<FileEdit>& edits, std::size_t& written, Out
             fields["OLLAMA_NETCFG_BACKUP"] = backup->string();
         }
         remove_stale_temp_files(e.path);
-        if (auto st = put_file(e.path, e.new_content); !st)
+        if (auto st = put_file(e.path, e.new_content, e.mode); !st)
             return st;
-        rep.files.push_back({e.path.string(), e.old_content, e.new_content});
+        rep.files.push_back({e.path.string(), e.shown(e.old_content), e.shown(e.new_content)});
         rep.actions.push_back(
             fmt::format("{} {}", e.new_content ? "wrote" : "removed", e.path.string()));
         written = i + 1;
@@ -134,7 +134,7 @@ bool roll_back(Manager& m, const ApplyOptions& o, const std::vector<FileEdit>& e
     for (const auto& e : edits) {
         if (!e.changes())
             continue;
-        if (auto st = put_file(e.path, e.old_content); !st) {
+        if (auto st = put_file(e.path, e.old_content, e.mode); !st) {
             rep.actions.push_back("rollback FAILED: " + st.error().message);
             return false;
         }

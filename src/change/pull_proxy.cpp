@@ -2,6 +2,7 @@
 
 #include "ollama-netcfg/change/plan_variable.hpp"
 #include "ollama-netcfg/ollama/proxy.hpp"
+#include "ollama-netcfg/unitfile/env_file.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 
 #include <algorithm>
@@ -79,7 +80,47 @@ FileEdit moved_edit(const config::LayerInput& l, const std::string& unit, std::s
 
 } // namespace
 
-Status check_proxy_url(std::string_view url) {
+std::string proxy_env_file(const std::string& unit) {
+    return "/etc/ollama-netcfg/pull-proxy-" + unit + ".env";
+}
+
+FileEdit env_file_edit(const std::string& unit, const std::optional<std::string>& now,
+                       const std::optional<std::string>& url) {
+    const auto path = proxy_env_file(unit);
+    FileEdit e{path, now, now, false, {}, {}};
+    e.mode = 0600;
+    e.new_content =
+        url ? std::optional<std::string>("# written by ollama-netcfg pull-proxy set --env-file\n" +
+                                         unitfile::env_file_line(https_proxy_var, *url))
+            : std::nullopt;
+    if (!e.changes())
+        return e;
+    e.log_message = url ? fmt::format("{}: set HTTPS_PROXY=\"{}\" in {} (mode 0600)", unit,
+                                      ollama::redact_proxy(*url), path)
+                        : fmt::format("{}: removed {}", unit, path);
+    e.log_fields = {{"OLLAMA_NETCFG_UNIT", unit}, {"OLLAMA_NETCFG_ACTION", "pull-proxy"}};
+    return e;
+}
+
+FileEdit env_file_line_edit(const std::string& managed, const std::optional<std::string>& old,
+                            const std::optional<std::string>& content, const std::string& unit,
+                            bool on) {
+    const auto file = proxy_env_file(unit);
+    const std::string text = content.value_or("");
+    auto edit = on ? unitfile::add_setting(text, "Service", "EnvironmentFile", file)
+                   : unitfile::remove_setting(text, "Service", "EnvironmentFile", file);
+    FileEdit e{managed, old, content, false, {}, {}};
+    if (!edit.changed)
+        return e;
+    e.new_content = edit.content;
+    if (!on && unitfile::is_effectively_empty(edit.content))
+        e.new_content.reset();
+    e.log_message = fmt::format("{}: {} EnvironmentFile={} {} {}", unit, on ? "added" : "removed",
+                                file, on ? "to" : "from", managed);
+    return e;
+}
+
+Status check_proxy_url(std::string_view url, bool env_file) {
     const auto hint = "e.g. sudo ollama-netcfg pull-proxy set http://proxy.example.org:3128";
     const auto scheme = url.find("://");
     if (scheme == std::string_view::npos ||
@@ -91,14 +132,16 @@ Status check_proxy_url(std::string_view url) {
     auto rest = url.substr(scheme + 3);
     if (!rest.empty() && rest.back() == '/')
         rest.remove_suffix(1);
+    if (const auto at = rest.find('@'); at != std::string_view::npos && env_file)
+        rest.remove_prefix(at + 1);
     if (rest.find('@') != std::string_view::npos)
         return usage_error(
             fmt::format("proxy URL \"{}\" has a user and password: the drop-in is readable "
                         "by every local user (mode 0644), and so would they be",
                         ollama::redact_proxy(url)),
-            "ask the proxy's admins to let this host through without credentials (by address), "
-            "or put HTTPS_PROXY into a root-only file (mode 0600) that a drop-in names with "
-            "EnvironmentFile=");
+            "add --env-file: the URL then goes into a file only root reads (mode 0600), which "
+            "the drop-in names with EnvironmentFile=; and give it on stdin (URL -), not on the "
+            "command line, where every local user sees it");
     if (rest.empty() || rest.front() == ':' ||
         rest.find_first_of("/?#") != std::string_view::npos ||
         std::any_of(rest.begin(), rest.end(), blank))

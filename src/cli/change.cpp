@@ -246,7 +246,7 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
         if (!e.changes())
             continue;
         writes = true;
-        rep.record_file(e.path.string(), e.old_content, e.new_content);
+        rep.record_file(e.path.string(), e.shown(e.old_content), e.shown(e.new_content));
         if (e.keep_backup && e.old_content)
             rep.actions.push_back(fmt::format("would keep a copy of {} in {}", e.path.string(),
                                               change::backup_dir.string()));
@@ -294,7 +294,7 @@ Status write_offline(const std::vector<change::FileEdit>& edits, report::ChangeR
     for (const auto& e : edits) {
         if (!e.changes())
             continue;
-        rep.record_file(e.path.string(), e.old_content, e.new_content);
+        rep.record_file(e.path.string(), e.shown(e.old_content), e.shown(e.new_content));
         if (!e.new_content) {
             if (auto st = remove_file_durable(e.path); !st)
                 return st;
@@ -333,7 +333,7 @@ Status change_offline(const ChangeScope& t, bool dry_run, const OfflineEdit& edi
         return write_offline(*edits, rep);
     rep.dry_run = true;
     for (const auto& e : *edits) {
-        rep.record_file(e.path.string(), e.old_content, e.new_content);
+        rep.record_file(e.path.string(), e.shown(e.old_content), e.shown(e.new_content));
         rep.changed = rep.changed || e.changes();
     }
     return Ok{};

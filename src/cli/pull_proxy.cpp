@@ -24,6 +24,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,8 @@ struct PullProxyOptions {
     std::string url;
     std::vector<std::string> no_proxy; // --no-proxy LIST, repeatable
     std::string registry = "registry.ollama.ai";
-    std::string ca_file; // --ca-file: a TLS-inspecting proxy's CA, for the trust store
+    std::string ca_file;   // --ca-file: a TLS-inspecting proxy's CA, for the trust store
+    bool env_file = false; // --env-file: HTTPS_PROXY in a root-only file (a URL with a password)
 };
 
 // What `set --ca-file` and `unset` do to the trust store: the CA to put
@@ -132,11 +134,43 @@ Result<ProxyPlan> plan_both(const std::vector<config::LayerInput>& https_layers,
                      {second->previous.name,
                       config::resolve(no_layers, change::no_proxy_var).environment,
                       config::resolve(no_layers, change::no_proxy_var).effective}};
-    rep.pull_proxy->https_before = first->previous.environment;
-    rep.pull_proxy->https_after = first->target.environment;
-    rep.pull_proxy->no_proxy_before = plan.previous[1].environment;
-    rep.pull_proxy->no_proxy_after = second->target.environment;
+    rep.pull_proxy->https_before = first->previous.process;
+    rep.pull_proxy->https_after = first->target.process;
+    rep.pull_proxy->no_proxy_before = plan.previous[1].process;
+    rep.pull_proxy->no_proxy_after = second->target.process;
     return plan;
+}
+
+// --env-file: the URL goes into the root-only file, which the managed
+// drop-in names; without it, a file an earlier --env-file wrote goes, with
+// its EnvironmentFile= line. `file_edit` was planned first (the layers the
+// plan saw have it); the drop-in's line continues from the plan's edit.
+void add_env_file(ProxyPlan& plan, const change::FileEdit& file_edit,
+                  const std::vector<config::LayerInput>& layers, const ChangeScope& t,
+                  const std::optional<std::string>& https,
+                  const std::vector<config::LayerInput>& before, ChangeReport& rep) {
+    const bool on = file_edit.new_content.has_value();
+    if (!on && !file_edit.old_content)
+        return;
+    const auto managed = t.drop_in.string();
+    std::optional<std::string> old, content;
+    for (const auto& l : layers)
+        if (l.kind == config::LayerKind::drop_in && l.path == managed)
+            old = content = l.content;
+    for (const auto& e : plan.edits)
+        if (e.path == managed)
+            content = e.new_content;
+    change::merge_edits(plan.edits,
+                        {change::env_file_line_edit(managed, old, content, t.unit, on)});
+    plan.edits.insert(plan.edits.begin(), file_edit);
+    // What a process had before, with the file as it was.
+    const auto was = config::resolve(before, change::https_proxy_var);
+    plan.previous[0] = {std::string(change::https_proxy_var), was.environment, was.effective};
+    rep.pull_proxy->https_before = was.effective;
+    if (on) {
+        plan.target[0].process = https;
+        rep.pull_proxy->https_after = https;
+    }
 }
 
 Result<ChangeScope> begin(const PullProxyOptions& o, const char* command, ChangeReport& rep) {
@@ -182,6 +216,9 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
                     const std::optional<std::string>& https, const std::vector<std::string>& extra,
                     const CaAsk& ca_ask, ChangeReport& rep, Progress* progress) {
     if (!o.change.root.empty()) {
+        if (o.env_file)
+            return usage_error("--env-file writes into this host's /etc, not an image's",
+                               "without --root, or a URL without a password");
         if (ca_ask.ca)
             return usage_error("--ca-file installs into this host's trust store, not an image's",
                                "put the CA into the image's trust store as its distribution "
@@ -198,7 +235,13 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
     auto s = open_session(t, rep.command, o.change.dry_run);
     if (!s)
         return s.error();
-    const auto https_layers = layers_for(s->layers, s->manager_env, change::https_proxy_var);
+    const auto env_file_now = read_file(change::proxy_env_file(t.unit));
+    if (!env_file_now)
+        return env_file_now.error();
+    const auto file_edit =
+        change::env_file_edit(t.unit, *env_file_now, https && o.env_file ? https : std::nullopt);
+    const auto https_before = layers_for(s->layers, s->manager_env, change::https_proxy_var);
+    const auto https_layers = change::with_edits(https_before, {file_edit});
     const auto no_layers = layers_for(s->layers, s->manager_env, change::no_proxy_var);
     const auto hosts = config::resolve(s->layers, ollama::variable);
     auto target = change::target_of(hosts);
@@ -207,9 +250,10 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
         no = change::no_proxy_value(
             target.listen, config::resolve(no_layers, change::no_proxy_var).effective.value_or(""),
             extra);
-    auto plan = plan_both(https_layers, no_layers, t, https, no, rep);
+    auto plan = plan_both(https_layers, no_layers, t, o.env_file ? std::nullopt : https, no, rep);
     if (!plan)
         return plan.error();
+    add_env_file(*plan, file_edit, https_layers, t, https, https_before, rep);
     auto previous = target;
     target.variables = plan->target;
     previous.variables = plan->previous;
@@ -249,11 +293,31 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
     return prove_path(o, plan->target, rep);
 }
 
-Status set(const PullProxyOptions& o, ChangeReport& rep, Progress* progress) {
-    auto t = begin(o, "pull-proxy set", rep);
+// URL `-`: the first line of stdin, so that a password is neither on the
+// command line (every local user's `ps`, the journal's _CMDLINE) nor in it.
+Result<std::string> proxy_url(const std::string& given) {
+    if (given != "-")
+        return given;
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+        line.pop_back();
+    if (line.empty())
+        return usage_error("URL -: nothing on stdin",
+                           "e.g. sudo ollama-netcfg pull-proxy set - --env-file < proxy-url");
+    return line;
+}
+
+Status set(const PullProxyOptions& given, ChangeReport& rep, Progress* progress) {
+    auto t = begin(given, "pull-proxy set", rep);
     if (!t)
         return t.error();
-    if (auto st = change::check_proxy_url(o.url); !st)
+    auto url = proxy_url(given.url);
+    if (!url)
+        return url.error();
+    auto o = given;
+    o.url = *url;
+    if (auto st = change::check_proxy_url(o.url, o.env_file); !st)
         return st;
     auto extra = change::check_no_proxy(o.no_proxy);
     if (!extra)
@@ -288,67 +352,6 @@ Status unset(const PullProxyOptions& o, ChangeReport& rep, Progress* progress) {
     return change_proxy(o, *t, std::nullopt, {}, ca, rep, progress);
 }
 
-// --- pull-proxy show -----------------------------------------------------
-
-int show(const std::string& unit, const GlobalOptions& g) {
-    ChangeArgs args;
-    args.unit = unit;
-    args.dry_run = true;
-    auto t = read_change_args(args);
-    auto s = t ? open_session(*t, "pull-proxy show", true) : Result<Session>(t.error());
-    if (!s) {
-        if (g.json)
-            fmt::print("{}\n",
-                       nlohmann::json{
-                           {"format", report::json_format},
-                           {"command", "pull-proxy show"},
-                           {"ok", false},
-                           {"error", {{"message", s.error().message}, {"hint", s.error().hint}}}}
-                           .dump(2));
-        print_error(s.error());
-        return static_cast<int>(s.error().status);
-    }
-    auto variables = nlohmann::json::array();
-    std::string text;
-    std::map<std::string, std::optional<std::string>> values;
-    for (const auto& v : ollama::proxy_variables)
-        for (const auto name : {v.upper, v.lower}) {
-            const auto r = config::resolve(layers_for(s->layers, s->manager_env, name), name);
-            values[std::string(name)] = r.effective;
-            if (!r.effective)
-                continue;
-            const auto& w = r.layers[*r.winner];
-            const auto source = w.path.empty() ? std::string("the manager environment") : w.path;
-            const auto value = ollama::redact_proxy(*r.effective);
-            text += fmt::format("  {}=\"{}\" from {}\n", name, value, source);
-            variables.push_back({{"name", name}, {"value", value}, {"source", source}});
-        }
-    auto go = [&](const ollama::ProxyVariable& v) {
-        return ollama::go_value(values[std::string(v.upper)], values[std::string(v.lower)]);
-    };
-    const auto https = go(ollama::proxy_variables[0]);
-    if (g.json) {
-        auto opt = [](const std::string& v) {
-            return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(ollama::redact_proxy(v));
-        };
-        fmt::print("{}\n", nlohmann::json{{"format", report::json_format},
-                                          {"command", "pull-proxy show"},
-                                          {"ok", true},
-                                          {"unit", t->unit},
-                                          {"https_proxy", opt(https)},
-                                          {"http_proxy", opt(go(ollama::proxy_variables[1]))},
-                                          {"no_proxy", opt(go(ollama::proxy_variables[2]))},
-                                          {"variables", variables}}
-                               .dump(2));
-        return 0;
-    }
-    fmt::print("{}: {}\n{}", t->unit,
-               https.empty() ? std::string("pulls go directly to the registry (no HTTPS_PROXY)")
-                             : fmt::format("pulls go through {}", ollama::redact_proxy(https)),
-               text);
-    return 0;
-}
-
 void register_change(CLI::App& parent, const char* name, const char* what,
                      const GlobalOptions& global, int& exit_status,
                      Status (*run)(const PullProxyOptions&, ChangeReport&, Progress*),
@@ -357,13 +360,18 @@ void register_change(CLI::App& parent, const char* name, const char* what,
     auto* sub = parent.add_subcommand(name, what);
     if (std::string_view(name) == "set") {
         sub->add_option("URL", options->url,
-                        "The proxy: http://HOST:PORT or https://HOST:PORT, no credentials")
+                        "The proxy: http://HOST:PORT or https://HOST:PORT; - reads it from "
+                        "stdin (a URL with a password needs --env-file)")
             ->required();
         sub->add_option("--no-proxy", options->no_proxy,
                         "Hosts asked directly, comma-separated (domains, .domain, IP "
                         "addresses, CIDRs), besides localhost, loopback and Ollama's own "
                         "address; repeatable")
             ->type_name("LIST");
+        sub->add_flag("--env-file", options->env_file,
+                      "Keep HTTPS_PROXY (a URL with a user and password) in "
+                      "/etc/ollama-netcfg/pull-proxy-UNIT.env, mode 0600, which the drop-in "
+                      "names with EnvironmentFile=, not in the world-readable drop-in");
         sub->add_option("--ca-file", options->ca_file,
                         "The CA certificate (PEM) of a proxy that inspects TLS: installed into "
                         "the system trust store, which Ollama reads at start (so it restarts)")
@@ -415,7 +423,7 @@ void register_pull_proxy(CLI::App& app, const GlobalOptions& global, int& exit_s
                "  ollama-netcfg pull-proxy show --json");
     sh->callback([unit, &global, &exit_status] {
         apply_verbosity(global);
-        exit_status = show(*unit, global);
+        exit_status = show_pull_proxy(*unit, global);
     });
 }
 

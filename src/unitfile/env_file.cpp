@@ -168,4 +168,15 @@ std::optional<std::string> env_file_value(std::string_view content, std::string_
     return v;
 }
 
+std::string env_file_line(std::string_view name, std::string_view value) {
+    std::string out(name);
+    out += "=\"";
+    for (char c : value) {
+        if (c == '\\' || c == '"' || c == '`' || c == '$')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"\n";
+}
+
 } // namespace netcfg::unitfile

@@ -6,7 +6,8 @@ with a certificate of a test CA this host's trust store has (as it has the
 real registry's). This host has no route to reg: a pull works only through
 a proxy. Beside the plain proxy (port 3128): a TLS-inspecting one (the
 stand-in's, port 3129, with a CA no trust store has) and a tinyproxy whose
-filter denies the blob host (port 3130). The proxies' host is also
+filter denies the blob host (port 3130), and one that asks for a user and
+password (port 3131: alice, s3cret). The proxies' host is also
 proxy.corp.example. Documentation and private addresses only; nothing
 leaves this machine."""
 
@@ -56,7 +57,11 @@ def add_other_proxies(sb):
         "Port 3128", "Port 3130") + 'Filter "/etc/tinyproxy/netcfg-filter"\nFilterDefaultDeny No\n')
     sb.run(["systemd-run", "--unit=test-filtering-proxy", "--collect", "ip", "netns", "exec", "px",
             "tinyproxy", "-d", "-c", "/etc/tinyproxy/netcfg-filtering.conf"])
-    for port in (3129, 3130):
+    sb.write("/etc/tinyproxy/netcfg-auth.conf", TINYPROXY_CONF.replace(
+        "Port 3128", "Port 3131") + "BasicAuth alice s3cret\n")
+    sb.run(["systemd-run", "--unit=test-auth-proxy", "--collect", "ip", "netns", "exec", "px",
+            "tinyproxy", "-d", "-c", "/etc/tinyproxy/netcfg-auth.conf"])
+    for port in (3129, 3130, 3131):
         sb.wait_until(lambda: sb.run(["ip", "netns", "exec", "px", "ss", "-Htln",
                                       "sport = :%d" % port]).stdout.strip(),
                       what="a proxy on %d" % port)
@@ -98,7 +103,7 @@ def add_company_network(sb):
 
 def remove_company_network(sb):
     sb.sh("systemctl stop test-proxy test-registry test-inspecting-proxy "
-          "test-filtering-proxy 2>/dev/null; ip netns del px 2>/dev/null; "
+          "test-filtering-proxy test-auth-proxy 2>/dev/null; ip netns del px 2>/dev/null; "
           "ip netns del reg 2>/dev/null; ip link del px-s 2>/dev/null; "
           "sed -i '/registry.ollama.ai/d; /proxy.corp.example/d' /etc/hosts; "
           "rm -f %s /usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt "

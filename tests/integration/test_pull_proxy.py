@@ -261,6 +261,43 @@ def an_inspecting_proxy_works_only_once_its_ca_is_installed_and_unset_takes_it_o
     assert p.returncode == 1, (p.stdout, p.stderr)
 
 
+@case
+def a_proxy_password_stays_in_a_root_only_file(sb):
+    expose_ok(sb, "0.0.0.0")
+    before = sb.read(OVERRIDE)
+    url = "http://alice:s3cret@%s:3131" % PROXY
+    env_file = "/etc/ollama-netcfg/pull-proxy-ollama.service.env"
+    r = sb.tool("pull-proxy", "set", url)
+    assert r.returncode == 2 and "has a user and password" in r.stderr, r.stderr
+    assert "--env-file" in r.stderr and "s3cret" not in r.stderr, r.stderr
+    assert sb.read(OVERRIDE) == before
+    # Without the password the proxy refuses the CONNECT, as said.
+    r = sb.tool("pull-proxy", "set", "http://%s:3131" % PROXY)
+    assert r.returncode == 1 and "(HTTP 407)" in r.stderr, (r.stdout, r.stderr)
+    r = sb.tool("pull-proxy", "set", "-", "--env-file", "--json", input=url + "\n")
+    j = json.loads(r.stdout)
+    assert r.returncode == 0 and j["ok"], r.stdout
+    assert "s3cret" not in r.stdout + r.stderr, r.stdout
+    assert j["pull_proxy"]["after"]["https_proxy"] == "http://alice:***@%s:3131" % PROXY
+    assert sb.run(["stat", "-c", "%a %U", env_file]).stdout.strip() == "600 root"
+    assert sb.read(env_file).endswith('HTTPS_PROXY="%s"\n' % url), sb.read(env_file)
+    dropin = sb.read(OVERRIDE)
+    assert "s3cret" not in dropin and "EnvironmentFile=%s" % env_file in dropin, dropin
+    assert "s3cret" not in sb.show(UNIT, "Environment")
+    p = pull(sb)
+    assert p.returncode == 0 and p.stdout.endswith("success\n"), (p.stdout, p.stderr)
+    out = sb.tool("status").stdout
+    assert ('HTTPS_PROXY="http://alice:***@%s:3131" from %s' % (PROXY, env_file)) in out, out
+    rc, j, codes = check(sb, "--pull-path")
+    assert rc == 0 and not codes and "s3cret" not in json.dumps(j), j["problems"]
+    journal = sb.run(["journalctl", "--no-pager", "-o", "json"]).stdout
+    assert "s3cret" not in journal
+    r = sb.tool("pull-proxy", "unset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.read(OVERRIDE) == before and sb.read(env_file) is None
+    assert pull(sb).returncode == 1
+
+
 def clean(sb):
     remove_company_network(sb)
     restore(sb)

@@ -1,5 +1,6 @@
 #include "catch.hpp"
 #include "ollama-netcfg/change/pull_proxy.hpp"
+#include "ollama-netcfg/unitfile/env_file.hpp"
 
 using namespace netcfg;
 using namespace netcfg::change;
@@ -101,4 +102,31 @@ TEST_CASE("unset leaves the admin's own assignment elsewhere; set moves one that
                      managed, "HTTPS_PROXY", std::string("http://proxy:3128"), true);
     REQUIRE_FALSE(runtime);
     CHECK_THAT(runtime.error().message, Catch::Contains(own));
+}
+
+TEST_CASE("--env-file: a password goes into a root-only file the drop-in names", "[pull-proxy]") {
+    CHECK(check_proxy_url("http://alice:s3cret@proxy:3128", true));
+    CHECK_FALSE(check_proxy_url("http://alice:s3cret@proxy:3128/x", true));
+    const auto file = proxy_env_file("ollama.service");
+    CHECK(file == "/etc/ollama-netcfg/pull-proxy-ollama.service.env");
+    // Written as systemd reads it back, whatever the password holds.
+    for (const std::string url : {"http://alice:s3cret@proxy:3128", "http://a:p$w\"d`\\x@proxy"}) {
+        auto e = env_file_edit("ollama.service", std::nullopt, url);
+        CHECK(e.mode == 0600);
+        REQUIRE(e.new_content);
+        CHECK(unitfile::env_file_value(*e.new_content, "HTTPS_PROXY") == url);
+        CHECK_THAT(e.log_message, !Catch::Contains("s3cret"));
+        CHECK(*e.shown(e.new_content) == "(a secret, mode 0600: not shown)\n");
+    }
+    CHECK_FALSE(env_file_edit("ollama.service", std::nullopt, std::nullopt).changes());
+    CHECK_FALSE(env_file_edit("ollama.service", "x", std::nullopt).new_content);
+    // The drop-in's line, added once and taken out again to the same bytes.
+    const std::string dropin = "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n";
+    auto on = env_file_line_edit(managed, dropin, dropin, "ollama.service", true);
+    REQUIRE(on.new_content);
+    CHECK_THAT(*on.new_content, Catch::Contains("EnvironmentFile=" + file));
+    CHECK_FALSE(env_file_line_edit(managed, on.new_content, on.new_content, "ollama.service", true)
+                    .changes());
+    auto off = env_file_line_edit(managed, on.new_content, on.new_content, "ollama.service", false);
+    CHECK(off.new_content == dropin);
 }

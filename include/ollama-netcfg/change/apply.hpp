@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace netcfg::change {
@@ -26,8 +27,16 @@ struct FileEdit {
     bool keep_backup = false;               // copy the old file to backup_dir first
     std::string log_message;                // for the journal
     std::map<std::string, std::string> log_fields;
+    mode_t mode = 0644; // 0600 for a file with a secret (pull-proxy set --env-file)
 
     bool changes() const { return old_content != new_content; }
+    // What reports, diffs and --json show of a content: a secret's (mode
+    // 0600) only that it is one.
+    std::optional<std::string> shown(const std::optional<std::string>& c) const {
+        if (!c || mode != 0600)
+            return c;
+        return std::string("(a secret, mode 0600: not shown)\n");
+    }
 };
 
 // Where Ollama must listen afterwards, and what the unit's Environment= must

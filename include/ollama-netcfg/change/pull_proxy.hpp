@@ -19,9 +19,26 @@ inline constexpr std::string_view https_proxy_var = "HTTPS_PROXY";
 inline constexpr std::string_view no_proxy_var = "NO_PROXY";
 
 // The proxy URL: http:// or https://, a host, an optional port, nothing
-// else; a user and password are refused (the drop-in is world-readable).
-// Exit 2 with what is wrong.
-Status check_proxy_url(std::string_view url);
+// else. A user and password are refused unless `env_file` (the drop-in is
+// world-readable; --env-file keeps the URL in a root-only file). Exit 2
+// with what is wrong.
+Status check_proxy_url(std::string_view url, bool env_file = false);
+
+// --env-file: HTTPS_PROXY in a file only root reads (mode 0600), which
+// the managed drop-in names with EnvironmentFile= (systemd reads it as
+// root, before the service's user takes over).
+std::string proxy_env_file(const std::string& unit);
+
+// The env file's edit: HTTPS_PROXY=URL in it, or (nullopt) the file gone.
+// `now` is what it holds (nullopt: no file).
+FileEdit env_file_edit(const std::string& unit, const std::optional<std::string>& now,
+                       const std::optional<std::string>& url);
+
+// The managed drop-in's EnvironmentFile= line for that file: added (`on`)
+// or taken out, as a further edit of `content` (nullopt: no file yet).
+FileEdit env_file_line_edit(const std::string& managed, const std::optional<std::string>& old,
+                            const std::optional<std::string>& content, const std::string& unit,
+                            bool on);
 
 // --no-proxy entries (each may hold several, comma-separated): no blanks
 // inside an entry, none empty. Returns them split.

@@ -7,8 +7,12 @@
 #include "ollama-netcfg/cli/common.hpp"
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace netcfg::cli {
+
+// `pull-proxy show` (src/cli/pull_proxy_show.cpp).
+int show_pull_proxy(const std::string& unit, const GlobalOptions& g);
 
 void register_pull_proxy(CLI::App& app, const GlobalOptions& global, int& exit_status);
 
