@@ -79,7 +79,8 @@ Result<std::optional<change::CaChange>> change_trust_store(const CaAsk& ask,
     auto c = change::put_ca(store, want);
     if (!c)
         return c.error();
-    rep.actions.push_back(fmt::format("{} {}", ask.ca ? "installed" : "removed", what));
+    rep.actions.push_back(fmt::format("{} {}; Ollama reads the trust store at start",
+                                      ask.ca ? "installed" : "removed", what));
     return std::optional<change::CaChange>{*c};
 }
 

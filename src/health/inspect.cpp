@@ -241,11 +241,15 @@ void read_proxy(Facts& f, const std::vector<config::LayerInput>& files,
         const auto r = config::resolve(config::for_variable(files, env, names[i]), names[i]);
         if (!r.effective && !running[i])
             continue;
-        ProxySeen v{std::string(names[i]), r.effective, {}, running[i]};
-        if (r.winner) {
-            const auto& w = r.layers[*r.winner];
-            v.source = w.path.empty() ? std::string("the manager environment") : w.path;
-        }
+        ProxySeen v{std::string(names[i]), r.effective, {}, running[i], {}};
+        auto source = [](const config::Layer& l) {
+            return l.path.empty() ? std::string("the manager environment") : l.path;
+        };
+        if (r.winner)
+            v.source = source(r.layers[*r.winner]);
+        for (const auto& l : r.layers)
+            if (l.assigns && l.value)
+                v.layers.emplace_back(source(l), *l.value);
         f.proxy.variables.push_back(std::move(v));
     }
 }

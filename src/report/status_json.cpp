@@ -53,6 +53,14 @@ nlohmann::json origins_json(const Facts& f) {
             {"probes", probes}};
 }
 
+// Each layer that sets a proxy variable, in order: its file and value.
+nlohmann::json layers_json(const std::vector<std::pair<std::string, std::string>>& layers) {
+    auto out = nlohmann::json::array();
+    for (const auto& [file, value] : layers)
+        out.push_back({{"source", file}, {"value", ollama::redact_proxy(value)}});
+    return out;
+}
+
 // What Go takes for each proxy variable in a process started now (redacted),
 // and every spelling set, from where, and what the running process has.
 nlohmann::json proxy_json(const Facts& f) {
@@ -71,7 +79,8 @@ nlohmann::json proxy_json(const Facts& f) {
             {{"name", v.name},
              {"value", opt(v.in_effect)},
              {"source", v.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.source)},
-             {"process", p.process_visible ? opt(v.process_value) : nlohmann::json(nullptr)}});
+             {"process", p.process_visible ? opt(v.process_value) : nlohmann::json(nullptr)},
+             {"layers", layers_json(v.layers)}});
     return {{"https_proxy", taken(ollama::proxy_variables[0])},
             {"http_proxy", taken(ollama::proxy_variables[1])},
             {"no_proxy", taken(ollama::proxy_variables[2])},

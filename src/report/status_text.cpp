@@ -123,6 +123,11 @@ std::string proxy_lines(const Facts& f) {
             out += fmt::format(" (the running process has {}: it started before the change)",
                                value(v.process_value));
         out += "\n";
+        // Layer by layer: what an earlier file sets is overridden.
+        for (const auto& [file, set] : v.layers)
+            if (file != v.source)
+                out += fmt::format("                     {}={} in {} is overridden\n", v.name,
+                                   value(set), file);
     }
     return out;
 }

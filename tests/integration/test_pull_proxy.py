@@ -96,6 +96,45 @@ def http_proxy_sends_the_clients_requests_to_the_proxy_until_no_proxy_covers_the
 
 
 @case
+def the_spelling_go_takes_is_the_one_the_pull_goes_through(sb):
+    """HTTPS_PROXY and https_proxy disagree: Go takes the upper case unless
+    it is empty, as proxy-spellings-differ says and ollama pull shows."""
+    dead = "http://%s:3999" % PROXY  # takes no connection
+    expose_ok(sb, "0.0.0.0")
+    set_environment(sb, {"HTTPS_PROXY": PROXY_URL, "https_proxy": dead})
+    rc, j, codes = check(sb)
+    assert rc == 1 and codes == {"proxy-spellings-differ"}, j["problems"]
+    assert "Ollama (Go) uses HTTPS_PROXY" in problem(j, "proxy-spellings-differ")["message"]
+    assert pull(sb).returncode == 0
+    set_environment(sb, {"HTTPS_PROXY": "", "https_proxy": PROXY_URL})
+    rc, j, codes = check(sb)
+    assert "Ollama (Go) uses https_proxy" in problem(j, "proxy-spellings-differ")["message"]
+    assert pull(sb).returncode == 0
+    set_environment(sb, {"HTTPS_PROXY": dead, "https_proxy": PROXY_URL})
+    rc, j, codes = check(sb)
+    assert "Ollama (Go) uses HTTPS_PROXY" in problem(j, "proxy-spellings-differ")["message"]
+    p = pull(sb)
+    assert p.returncode == 1 and "proxyconnect" in p.stderr, (p.stdout, p.stderr)
+
+
+@case
+def a_proxy_set_in_two_layers_is_shown_layer_by_layer(sb):
+    expose_ok(sb, "0.0.0.0")
+    sb.write(DROPIN_DIR + "/00-old-proxy.conf",
+             "[Service]\nEnvironment=HTTPS_PROXY=http://old-proxy:8080\n")
+    set_environment(sb, {"HTTPS_PROXY": PROXY_URL})
+    out = sb.tool("status").stdout
+    assert ('outbound proxy:    HTTPS_PROXY="%s" from %s\n'
+            '                     HTTPS_PROXY="http://old-proxy:8080" in %s/00-old-proxy.conf is '
+            'overridden\n' % (PROXY_URL, PROXY_CONF, DROPIN_DIR)) in out, out
+    rc, j, codes = check(sb)
+    layers = [v for v in j["proxy_environment"]["variables"] if v["name"] == "HTTPS_PROXY"][0]
+    assert [l["source"] for l in layers["layers"]] == [DROPIN_DIR + "/00-old-proxy.conf",
+                                                       PROXY_CONF], layers
+    assert pull(sb).returncode == 0  # the later file wins, as said
+
+
+@case
 def a_changed_proxy_is_shown_beside_what_the_running_process_has(sb):
     expose_ok(sb, "0.0.0.0")
     set_environment(sb, {"HTTPS_PROXY": "http://alice:s3cret@%s:3128" % PROXY})
@@ -118,10 +157,10 @@ def a_changed_proxy_is_shown_beside_what_the_running_process_has(sb):
 @case
 def a_pull_works_through_the_proxy_after_pull_proxy_set_and_unset_puts_the_bytes_back(sb):
     expose_ok(sb, "0.0.0.0")
-    before = sb.read(OVERRIDE)
+    before, log_before = sb.read(OVERRIDE), proxy_log(sb)
     r = pull(sb)
     assert r.returncode == 1 and "Error: pull model manifest: " in r.stderr, (r.stdout, r.stderr)
-    assert "registry.ollama.ai" not in proxy_log(sb)
+    assert proxy_log(sb) == log_before  # the proxy was not asked
     r = sb.tool("pull-proxy", "set", PROXY_URL)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert r.stdout.startswith(
@@ -132,7 +171,7 @@ def a_pull_works_through_the_proxy_after_pull_proxy_set_and_unset_puts_the_bytes
                                                            PROXY_URL)) in r.stdout, r.stdout
     r = pull(sb)
     assert r.returncode == 0 and r.stdout.endswith("success\n"), (r.stdout, r.stderr)
-    log = proxy_log(sb)
+    log = proxy_log(sb)[len(log_before):]
     assert "registry.ollama.ai" in log and BLOB_HOST in log, log
     rc, j, codes = check(sb)
     assert rc == 0 and not codes, j["problems"]
@@ -213,6 +252,8 @@ def a_proxy_that_takes_no_connection_and_no_proxy_at_all_are_told_apart(sb):
     expose_ok(sb, "0.0.0.0")
     rc, j, codes = pull_path_codes(sb)  # no proxy: this host has no route out
     assert rc == 2 and codes == {"pull-registry-unreachable"}, j["problems"]
+    p = pull(sb)
+    assert p.returncode == 1 and "network is unreachable" in p.stderr, (p.stdout, p.stderr)
     assert "pull-proxy set" in j["problems"][0]["advice"], j["problems"]
     url = "http://%s:3999" % PROXY
     r = sb.tool("pull-proxy", "set", url)

@@ -1065,7 +1065,7 @@ namespace {
 const std::string proxy_conf = "/etc/systemd/system/ollama.service.d/proxy.conf";
 
 void set_proxy(Facts& f, std::string name, std::string value) {
-    f.proxy.variables.push_back({std::move(name), value, proxy_conf, value});
+    f.proxy.variables.push_back({std::move(name), value, proxy_conf, value, {{proxy_conf, value}}});
 }
 } // namespace
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace netcfg::health {
@@ -62,6 +63,9 @@ struct ProxySeen {
     std::optional<std::string> in_effect;
     std::string source; // the file (or "the manager environment")
     std::optional<std::string> process_value;
+    // Every layer that sets it, in systemd's order (the last one wins):
+    // the file (or "the manager environment") and its value there.
+    std::vector<std::pair<std::string, std::string>> layers;
 };
 
 // The service's own HTTP requests (pulls) and the proxy Go picks for them.
