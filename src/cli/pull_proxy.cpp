@@ -88,12 +88,12 @@ Result<std::optional<change::CaChange>> change_trust_store(const CaAsk& ask,
 // first failing step is the error (the setting stays: the proxy's allow
 // list or CA is what is missing, not the setting).
 Status prove_path(const PullProxyOptions& o, const std::vector<change::VariableTarget>& vars,
-                  ChangeReport& rep) {
+                  const std::string& user, ChangeReport& rep) {
     probe::PullPathOptions p;
     p.https_proxy = vars[0].process.value_or("");
     p.no_proxy = vars[1].process.value_or("");
     p.registry = o.registry;
-    rep.pull_proxy->path = probe::try_pull_path(p);
+    rep.pull_proxy->path = probe::try_pull_path_as(p, user);
     if (auto problem = health::pull_path_problem(rep.pull_proxy->path))
         return failure(fmt::format("{} (problem {})", problem->message, problem->code),
                        problem->advice);
@@ -291,7 +291,7 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
     }
     if (!https)
         return Ok{};
-    return prove_path(o, plan->target, rep);
+    return prove_path(o, plan->target, s->state.user, rep);
 }
 
 // URL `-`: the first line of stdin, so that a password is neither on the

@@ -255,7 +255,7 @@ void read_proxy(Facts& f, const std::vector<config::LayerInput>& files,
 }
 
 // check --pull-path: what the running process would pull through.
-void read_pull_path(Facts& f, const InspectOptions& o) {
+void read_pull_path(Facts& f, const InspectOptions& o, const std::string& user) {
     if (!o.pull_path)
         return;
     const bool running = f.proxy.process_visible;
@@ -265,7 +265,7 @@ void read_pull_path(Facts& f, const InspectOptions& o) {
     p.registry = o.registry;
     p.timeout = std::max(o.api_timeout, std::chrono::milliseconds(5000));
     f.pull_path_tried = true;
-    f.pull_path = probe::try_pull_path(p);
+    f.pull_path = probe::try_pull_path_as(p, user);
 }
 
 // check --origin: the request a page from that origin makes, all at once.
@@ -440,7 +440,7 @@ Result<Facts> inspect(systemd::Manager& manager, const InspectOptions& o) {
     f.client_env = change::read_client_env();
     read_urls(f, o);
     read_containers(f, firewall, o);
-    read_pull_path(f, o);
+    read_pull_path(f, o, s.user);
     return f;
 }
 

@@ -6,9 +6,14 @@
 #include "ollama-netcfg/probe/http.hpp"
 
 #include <array>
+#include <cerrno>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <grp.h>
 #include <nlohmann/json.hpp>
+#include <pwd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace netcfg::probe {
@@ -121,6 +126,92 @@ std::vector<PathStep> try_pull_path(const PullPathOptions& o) {
     steps.back().detail += " (redirect)";
     steps.push_back(ask(o, "the blob's first byte", a.location, "0-0", a));
     return steps;
+}
+
+namespace {
+
+nlohmann::json to_json(const std::vector<PathStep>& steps) {
+    auto out = nlohmann::json::array();
+    for (const auto& s : steps)
+        out.push_back({{"host", s.host},
+                       {"via", s.via},
+                       {"failure", static_cast<int>(s.failure)},
+                       {"detail", s.detail},
+                       {"connect_code", s.connect_code},
+                       {"issuer", s.issuer},
+                       {"bundle", s.bundle}});
+    return out;
+}
+
+std::vector<PathStep> from_json(const nlohmann::json& j) {
+    std::vector<PathStep> out;
+    for (const auto& s : j)
+        out.push_back({s.at("host").get<std::string>(), s.at("via").get<std::string>(),
+                       static_cast<PathFailure>(s.at("failure").get<int>()),
+                       s.at("detail").get<std::string>(), s.at("connect_code").get<long>(),
+                       s.at("issuer").get<std::string>(), s.at("bundle").get<std::string>()});
+    return out;
+}
+
+// The child: gives up root for `pw`, tries the path, writes the steps to
+// `fd` as JSON; exits 0, or 1 when it could not become that user.
+[[noreturn]] void child(int fd, const PullPathOptions& o, const passwd& pw) {
+    if (setgroups(0, nullptr) != 0 || setgid(pw.pw_gid) != 0 || setuid(pw.pw_uid) != 0)
+        _exit(1);
+    const auto text = to_json(try_pull_path(o)).dump();
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const auto n = write(fd, text.data() + done, text.size() - done);
+        if (n <= 0)
+            _exit(1);
+        done += static_cast<std::size_t>(n);
+    }
+    _exit(0);
+}
+
+} // namespace
+
+std::vector<PathStep> try_pull_path_as(const PullPathOptions& o, const std::string& user) {
+    const passwd* found = user.empty() || geteuid() != 0 ? nullptr : getpwnam(user.c_str());
+    if (!found || found->pw_uid == 0)
+        return try_pull_path(o);
+    const passwd pw = *found;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return try_pull_path(o);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return try_pull_path(o);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child(fds[1], o, pw);
+    }
+    close(fds[1]);
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            text.append(buf, static_cast<std::size_t>(n));
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !j.is_array()) {
+        PathStep failed{o.registry,
+                        {},
+                        PathFailure::registry_unreachable,
+                        fmt::format("the path could not be tried as {} (the service's user)", user),
+                        0,
+                        {},
+                        {}};
+        return {failed};
+    }
+    return from_json(j);
 }
 
 } // namespace netcfg::probe

@@ -339,6 +339,28 @@ def a_proxy_password_stays_in_a_root_only_file(sb):
     assert pull(sb).returncode == 1
 
 
+@case
+def the_path_is_tried_as_the_services_user(sb):
+    """A rule that keeps the service's user (ollama) from the proxy: Ollama's
+    pull fails, and so does the path check, which root alone would pass."""
+    expose_ok(sb, "0.0.0.0")
+    r = sb.tool("pull-proxy", "set", PROXY_URL)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    sb.sh("nft 'add table inet owner; add chain inet owner output "
+          "{ type filter hook output priority 0; policy accept; }; "
+          "add rule inet owner output meta skuid ollama tcp dport 3128 reject'")
+    try:
+        p = pull(sb)
+        assert p.returncode == 1 and "proxyconnect" in p.stderr, (p.stdout, p.stderr)
+        rc, j, codes = check(sb, "--pull-path")
+        assert rc == 2 and codes == {"pull-proxy-unreachable"}, j["problems"]
+        assert sb.run(["curl", "-sS", "-m", "5", "-o", "/dev/null", "--proxy", PROXY_URL,
+                       "https://registry.ollama.ai/v2/library/llama3.2/manifests/latest"],
+                      check=False).returncode == 0  # root is let through
+    finally:
+        sb.sh("nft delete table inet owner")
+
+
 def clean(sb):
     remove_company_network(sb)
     restore(sb)

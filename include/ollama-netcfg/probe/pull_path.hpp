@@ -25,6 +25,12 @@ struct PullPathOptions {
 // The steps tried, in order, up to the first that fails.
 std::vector<PathStep> try_pull_path(const PullPathOptions& o);
 
+// The same as the service's user (User=; empty: root), in a child process
+// that gives up root first: what that user may reach (a firewall rule by
+// owner, a proxy that allows by user) is what Ollama's pulls get. As this
+// process when it is not root or the user is unknown (DynamicUser=).
+std::vector<PathStep> try_pull_path_as(const PullPathOptions& o, const std::string& user);
+
 // The CA bundle Go reads on this host: the first of the files Go's
 // crypto/x509 tries on Linux that exists (empty: none).
 std::string go_ca_bundle();
