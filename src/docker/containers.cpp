@@ -62,7 +62,7 @@ bool is_ollama(const Container& c) {
     return !c.command.empty() && basename_of(c.command.front()) == "ollama";
 }
 
-std::optional<Container> parse_inspect(const std::string& text) {
+static std::optional<Container> parse_inspect_unchecked(const std::string& text) {
     auto j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("Id"))
         return std::nullopt;
@@ -99,7 +99,7 @@ std::optional<Container> parse_inspect(const std::string& text) {
     return c;
 }
 
-std::vector<Listed> parse_list(const std::string& text) {
+static std::vector<Listed> parse_list_unchecked(const std::string& text) {
     std::vector<Listed> out;
     auto j = json::parse(text, nullptr, false);
     if (!j.is_array())
@@ -152,6 +152,25 @@ std::string recreate_advice(const Container& c, const ollama::HostSetting& want)
                 "ufw or firewalld say (Docker's rules bypass INPUT); publish on 127.0.0.1 or "
                 "one address, or add a DOCKER-USER rule"
               : "");
+}
+
+// An answer whose fields have other types than the API documents is no
+// container the tool can judge (found by fuzz_docker: nlohmann's type_error
+// escaped to main, and the whole check ended as "unexpected error").
+std::optional<Container> parse_inspect(const std::string& text) {
+    try {
+        return parse_inspect_unchecked(text);
+    } catch (const json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::vector<Listed> parse_list(const std::string& text) {
+    try {
+        return parse_list_unchecked(text);
+    } catch (const json::exception&) {
+        return {};
+    }
 }
 
 } // namespace netcfg::docker

@@ -124,6 +124,22 @@ std::string insert_line(std::string_view content, const Document& doc, std::stri
     return out;
 }
 
+// Where the new line goes when the section's last line ends in a
+// continuation: after the blank line that ends it; else (the file ends
+// there) before that line; `last` says to add a blank line instead.
+std::string after_continuation(std::string_view content, const Document& doc,
+                               const std::string& text, bool last) {
+    std::string out(content);
+    const auto at = insertion_point(doc, "Service");
+    if (!at || last)
+        return insert_line(content, doc, "Service", doc.eol + text);
+    if (*at + 1 < doc.lines.size() && doc.lines[*at + 1].kind == LineKind::blank)
+        out.insert(doc.lines[*at + 1].end, text);
+    else
+        out.insert(doc.lines[*at].begin, text);
+    return out;
+}
+
 struct Span {
     std::size_t begin, end;
 };
@@ -249,9 +265,19 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
 
     // A later empty Environment= may still clear what was rewritten in place.
     auto after = lex(edit.content);
-    if (effective_in(after, name) != value)
-        edit.content =
-            insert_line(edit.content, after, "Service", assignment_line(name, value, after.eol));
+    if (effective_in(after, name) != value) {
+        const auto line = assignment_line(name, value, after.eol);
+        auto inserted = insert_line(edit.content, after, "Service", line);
+        // After a line that ends in a continuation (a trailing backslash,
+        // then perhaps comment lines), the new line would join that
+        // assignment (systemd reads it so): it goes elsewhere.
+        if (effective_in(lex(inserted), name) != value)
+            inserted = after_continuation(edit.content, after, line, false);
+        // Before it, an empty Environment= there would clear it again.
+        if (effective_in(lex(inserted), name) != value)
+            inserted = after_continuation(edit.content, after, line, true);
+        edit.content = std::move(inserted);
+    }
     edit.changed = edit.content != content;
     return edit;
 }

@@ -1,6 +1,5 @@
-#include "ollama-netcfg/docker/containers.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/docker/containers.hpp"
 
 using namespace netcfg;
 using namespace netcfg::docker;
@@ -92,4 +91,13 @@ TEST_CASE("what expose --container says instead", "[docker]") {
     CHECK_THAT(text, Catch::Contains("DOCKER-USER"));
     text = recreate_advice(*c, ollama::read_ollama_host("[::1]:11434"));
     CHECK_THAT(text, Catch::Contains("-p [::1]:11434:11434"));
+}
+
+// Found by fuzz_docker: a field of another type than the API documents threw
+// nlohmann's type_error out of the parser (the whole check ended as an
+// unexpected error). Such an answer is no container.
+TEST_CASE("an Engine API answer with fields of the wrong type is no container", "[docker][fuzz]") {
+    CHECK_FALSE(parse_inspect(R"({"Id": "abc", "Name": {"x": 1}})"));
+    CHECK_FALSE(parse_inspect(R"({"Id": {}})"));
+    CHECK(parse_list(R"([{"Id": "abc", "Names": "not a list"}])").size() <= 1);
 }

@@ -452,3 +452,11 @@ TEST_CASE("a rule printed for nftables or iptables says what keeps it after a re
           "next reboot unless it is also in /etc/nftables.conf, which nftables.service loads "
           "at boot");
 }
+
+// Found by fuzz_nft_json: a number beyond long's range was converted
+// anyway (undefined behaviour). It matches no port now.
+TEST_CASE("nft: a port number out of every range matches nothing", "[firewall][fuzz]") {
+    auto v = evaluate_nft(ruleset("drop", {rule({match(dport(), 7.7e120), verdict("accept")})}),
+                          from(std::nullopt));
+    CHECK(v.decision == Decision::drop);
+}

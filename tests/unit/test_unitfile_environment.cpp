@@ -1,7 +1,6 @@
+#include "catch.hpp"
 #include "ollama-netcfg/unitfile/environment.hpp"
 #include "ollama-netcfg/unitfile/lexer.hpp"
-
-#include "catch.hpp"
 
 using namespace netcfg::unitfile;
 
@@ -218,4 +217,33 @@ TEST_CASE("remove_ignored takes out only what systemd ignored", "[unitfile][envi
             .content,
         "OLLAMA_HOST", "0.0.0.0");
     CHECK(fixed.content == "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+}
+
+// Found by fuzz_unitfile: a file that ends inside a continuation (a line
+// ending in a backslash, then only comment lines) joined the added line to
+// that assignment; systemd then read `Environment=FOO=1` as a word of it
+// (checked with systemctl show). A blank line ends the continuation.
+TEST_CASE("set_variable after a continuation left open at the end of the file",
+          "[unitfile][fuzz]") {
+    const std::string content = "[Service]\nEnvironment=OTHER=a \\\n  # comment\n";
+    auto e = set_variable(content, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(e.content ==
+          "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\nEnvironment=OTHER=a \\\n  # comment\n");
+    CHECK(effective_value(e.content, "OLLAMA_HOST") == "0.0.0.0");
+    CHECK(effective_value(e.content, "OTHER") == "a");
+    CHECK(unset_variable(e.content, "OLLAMA_HOST").content == content);
+    // Before an empty Environment= it would be cleared: a blank line ends
+    // the continuation instead.
+    const std::string clears = "[Service]\nEnvironment= \\\n  # comment\n";
+    e = set_variable(clears, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(e.content == clears + "\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+    CHECK(effective_value(e.content, "OLLAMA_HOST") == "0.0.0.0");
+    // A blank line that already ends it: the new line goes after it.
+    const std::string ended = "[Service]\nEnvironment=OTHER=a \\\n\n";
+    e = set_variable(ended, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(e.content == ended + "Environment=\"OLLAMA_HOST=0.0.0.0\"\n");
+    CHECK(unset_variable(e.content, "OLLAMA_HOST").content == ended);
+    // An ordinary file gets no blank line.
+    CHECK(set_variable("[Service]\nEnvironment=OTHER=a\n", "OLLAMA_HOST", "0.0.0.0").content ==
+          "[Service]\nEnvironment=OTHER=a\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
 }
