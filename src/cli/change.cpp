@@ -9,6 +9,7 @@
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
+#include "ollama-netcfg/ollama/proxy.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/report/change_report.hpp"
@@ -237,6 +238,30 @@ void note_replaced_links(const std::vector<change::FileEdit>& edits, bool dry_ru
     }
 }
 
+namespace {
+
+// Why the running process would be restarted for the change's other
+// variables (or the trust store), if it would.
+std::optional<std::string> variables_differ(const systemd::UnitState& state,
+                                            const change::Target& target) {
+    if (target.restart)
+        return "Ollama reads the trust store at start";
+    for (const auto& v : target.variables) {
+        auto have = probe::process_environment_value(static_cast<pid_t>(state.main_pid), v.name);
+        if (!have)
+            return fmt::format("main PID {}'s {} is not visible: {}", state.main_pid, v.name,
+                               have.error().message);
+        if (*have != v.process)
+            return fmt::format("main PID {} has {}", state.main_pid,
+                               *have
+                                   ? fmt::format("{}=\"{}\"", v.name, ollama::redact_proxy(**have))
+                                   : "no " + v.name);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
                       const change::Target& target, report::ChangeReport& rep) {
     rep.dry_run = true;
@@ -274,6 +299,8 @@ void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd:
             rep.actions.push_back(
                 fmt::format("would restart {} (main PID {} has {})", state.name, state.main_pid,
                             *o ? fmt::format("OLLAMA_ORIGINS=\"{}\"", **o) : "no OLLAMA_ORIGINS"));
+        else if (auto why = variables_differ(state, target))
+            rep.actions.push_back(fmt::format("would restart {} ({})", state.name, *why));
     }
     // What a real run would report as `changed`.
     rep.changed = !rep.actions.empty();

@@ -210,6 +210,27 @@ def a_service_that_does_not_come_up_with_the_proxy_gets_the_old_setting_back(sb)
 
 
 @case
+def a_dry_run_says_what_a_real_run_would_do_and_changes_nothing(sb):
+    expose_ok(sb, "0.0.0.0")
+    before, pid = sb.read(OVERRIDE), sb.show(UNIT, "MainPID")
+    r = sb.tool("pull-proxy", "set", PROXY_URL, "--dry-run")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "would restart ollama.service (main PID %s has no HTTPS_PROXY)" % pid in r.stdout, \
+        r.stdout
+    assert '+Environment="HTTPS_PROXY=%s"' % PROXY_URL in r.stdout, r.stdout
+    r = sb.tool("pull-proxy", "set", PROXY_URL)
+    assert r.returncode == 0 and sb.show(UNIT, "MainPID") != pid, (r.stdout, r.stderr)
+    before, pid = sb.read(OVERRIDE), sb.show(UNIT, "MainPID")
+    r = sb.tool("pull-proxy", "set", INSPECTING_URL, "--ca-file", CORP_CA + "/ca.crt",
+                "--dry-run")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert "would install the proxy's CA" in r.stdout and "it would restart" in r.stdout, r.stdout
+    assert "would restart ollama.service (Ollama reads the trust store at start)" in r.stdout
+    assert sb.read(OVERRIDE) == before and sb.show(UNIT, "MainPID") == pid
+    assert sb.read("/usr/local/share/ca-certificates/ollama-netcfg-pull-proxy.crt") is None
+
+
+@case
 def bad_arguments_are_refused_before_anything_is_touched(sb):
     before = sb.read(OVERRIDE)
     for args, said in ((["ftp://proxy:21"], "it must start with http:// or https://"),
