@@ -14,7 +14,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
-COMMANDS = ["expose", "reset", "origins", "status", "check", "proxy-config"]
+COMMANDS = ["expose", "reset", "origins", "pull-proxy", "status", "check", "proxy-config"]
 
 failures = []
 
@@ -53,11 +53,12 @@ def a_typo_gets_did_you_mean():
     r = tool("frobnicate")
     assert r.returncode == 2 and r.stderr.splitlines()[0] == \
         "ollama-netcfg: unknown command 'frobnicate'", r.stderr
-    assert "expose, reset, origins, status, check, proxy-config" in r.stderr, r.stderr
+    assert "expose, reset, origins, pull-proxy, status, check, proxy-config" in r.stderr, r.stderr
 
 
 def every_help_ends_with_examples():
-    for c in COMMANDS + ["origins add", "origins remove", "origins list"]:
+    for c in COMMANDS + ["origins add", "origins remove", "origins list", "pull-proxy set",
+                         "pull-proxy unset", "pull-proxy show"]:
         r = tool(*c.split(), "--help")
         # check is a monitoring plugin: anything but a verdict is UNKNOWN (3).
         assert r.returncode == (3 if c == "check" else 0), (c, r.returncode)
