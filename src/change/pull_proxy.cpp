@@ -162,6 +162,13 @@ Status check_proxy_url(std::string_view url, bool env_file) {
     return Ok{};
 }
 
+Status check_registry(std::string_view host) {
+    if (host.empty() || host.find_first_of("/:@ \t") != std::string_view::npos)
+        return usage_error(fmt::format("--registry \"{}\": not a host name", host),
+                           "the registry's host, e.g. --registry registry.ollama.ai");
+    return Ok{};
+}
+
 Result<std::vector<std::string>> check_no_proxy(const std::vector<std::string>& asked) {
     std::vector<std::string> out;
     for (const auto& a : asked) {

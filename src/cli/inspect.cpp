@@ -1,6 +1,7 @@
 #include "ollama-netcfg/cli/inspect.hpp"
 
 #include "ollama-netcfg/change/origins.hpp"
+#include "ollama-netcfg/change/pull_proxy.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
 #include "ollama-netcfg/health/inspect.hpp"
 #include "ollama-netcfg/ollama/origins.hpp"
@@ -170,9 +171,8 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     o.limits = a.limits;
     o.pull_path = a.pull_path;
     o.registry = a.registry;
-    if (a.registry.empty() || a.registry.find_first_of("/:@ \t") != std::string::npos)
-        return usage_error(fmt::format("--registry \"{}\": not a host name", a.registry),
-                           "the registry's host, e.g. --registry registry.ollama.ai");
+    if (auto st = change::check_registry(a.registry); !st)
+        return st.error();
     auto manager = systemd::Manager::connect();
     if (!manager)
         return manager.error();

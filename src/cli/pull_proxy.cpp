@@ -100,13 +100,6 @@ Status prove_path(const PullProxyOptions& o, const std::vector<change::VariableT
     return Ok{};
 }
 
-// What the layers (read for OLLAMA_HOST) make of one more variable.
-std::vector<config::LayerInput> layers_for(const std::vector<config::LayerInput>& layers,
-                                           const std::vector<std::string>& env,
-                                           std::string_view name) {
-    return config::for_variable(layers, env, name);
-}
-
 // Both variables planned: NO_PROXY from the files as HTTPS_PROXY's edits
 // leave them. nullopt values take the managed drop-in's assignments out.
 struct ProxyPlan {
@@ -131,10 +124,10 @@ Result<ProxyPlan> plan_both(const std::vector<config::LayerInput>& https_layers,
     plan.edits = std::move(first->edits);
     change::merge_edits(plan.edits, std::move(second->edits));
     plan.target = {first->target, second->target};
+    // NO_PROXY as it is, not as the files read after HTTPS_PROXY's edits.
+    const auto no_before = config::resolve(no_layers, change::no_proxy_var);
     plan.previous = {first->previous,
-                     {second->previous.name,
-                      config::resolve(no_layers, change::no_proxy_var).environment,
-                      config::resolve(no_layers, change::no_proxy_var).effective}};
+                     {second->previous.name, no_before.environment, no_before.effective}};
     rep.pull_proxy->https_before = first->previous.process;
     rep.pull_proxy->https_after = first->target.process;
     rep.pull_proxy->no_proxy_before = plan.previous[1].process;
@@ -241,9 +234,10 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
         return env_file_now.error();
     const auto file_edit =
         change::env_file_edit(t.unit, *env_file_now, https && o.env_file ? https : std::nullopt);
-    const auto https_before = layers_for(s->layers, s->manager_env, change::https_proxy_var);
+    const auto https_before =
+        config::for_variable(s->layers, s->manager_env, change::https_proxy_var);
     const auto https_layers = change::with_edits(https_before, {file_edit});
-    const auto no_layers = layers_for(s->layers, s->manager_env, change::no_proxy_var);
+    const auto no_layers = config::for_variable(s->layers, s->manager_env, change::no_proxy_var);
     const auto hosts = config::resolve(s->layers, ollama::variable);
     auto target = change::target_of(hosts);
     std::optional<std::string> no;
@@ -323,9 +317,8 @@ Status set(const PullProxyOptions& given, ChangeReport& rep, Progress* progress)
     auto extra = change::check_no_proxy(o.no_proxy);
     if (!extra)
         return extra.error();
-    if (o.registry.empty() || o.registry.find_first_of("/:@ \t") != std::string::npos)
-        return usage_error(fmt::format("--registry \"{}\": not a host name", o.registry),
-                           "the registry's host, e.g. --registry registry.ollama.ai");
+    if (auto st = change::check_registry(o.registry); !st)
+        return st;
     CaAsk ca;
     if (!o.ca_file.empty()) {
         auto file = change::read_ca_file(o.ca_file);

@@ -49,7 +49,7 @@ PathStep ask(const PullPathOptions& o, const std::string& what, const std::strin
     opts.timeout = o.timeout;
     opts.proxy = step.via;
     opts.range = range;
-    opts.cacert = go_ca_bundle();
+    opts.cacert = step.bundle;
     a = http_get(url, opts);
     step.connect_code = a.connect_code;
     const auto route =

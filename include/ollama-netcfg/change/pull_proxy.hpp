@@ -40,6 +40,10 @@ FileEdit env_file_line_edit(const std::string& managed, const std::optional<std:
                             const std::optional<std::string>& content, const std::string& unit,
                             bool on);
 
+// --registry HOST (check --pull-path, pull-proxy set): a host name, no
+// scheme, port, path or user; else exit 2.
+Status check_registry(std::string_view host);
+
 // --no-proxy entries (each may hold several, comma-separated): no blanks
 // inside an entry, none empty. Returns them split.
 Result<std::vector<std::string>> check_no_proxy(const std::vector<std::string>& asked);
