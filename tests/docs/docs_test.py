@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import blocks  # noqa: E402
+import givens  # noqa: E402
 from versions import wrong_versions  # noqa: E402
 
 DOCUMENTS = ["README.md", "docs/guide.en.md", "ansible/README.md", "man/ollama-netcfg.8.scd"]
@@ -181,7 +182,7 @@ def prepare(sb):
     (the README's commands run from a clone) owned by the admin."""
     sb.write("/var/tmp/sudo.c", SUDO_C)
     sb.write("/usr/local/bin/wait-listening", WAIT_LISTENING)
-    sb.sh("useradd -m -s /bin/sh admin && useradd -r -s /bin/false nagios")
+    sb.sh("useradd -m -s /bin/sh admin && { id nagios >/dev/null 2>&1 || useradd -r -s /bin/false nagios; }")
     copy_source_in(sb)
     units = SOURCE + "/systemd"
     sb.sh("cc -O2 -o /usr/local/bin/sudo /var/tmp/sudo.c && chmod 4755 /usr/local/bin/sudo && "
@@ -205,26 +206,10 @@ def fresh_section(sb):
 
           "rm -rf /run/systemd/system/ollama.service.d /var/lib/ollama-netcfg "
           "/home/admin/.ansible %s/out; true" % SOURCE)
+    givens.undo(sb)
     if sb.run(["test", "-e", "/run/netns/px"], check=False).returncode == 0:
         import company
         company.remove_company_network(sb)
-    checks.restore(sb)
-
-
-# `<!-- doc: given company-network -->`: the proxy section's network
-# (tests/integration/company.py: the company proxy, a TLS-inspecting one,
-# the registry behind them), set up from here rather than by a shell line,
-# and the inspecting proxy's CA where the admin keeps what the security
-# team sent. The next section's fresh start takes it away again.
-def company_network(sb):
-    import company
-    company.add_company_network(sb)
-    sb.sh("install -o admin -m 644 %s/ca.crt /home/admin/corp-ca.crt" % company.CORP_CA)
-    checks_restore(sb)  # a process that started before the test CA was trusted
-
-
-def checks_restore(sb):
-    import checks
     checks.restore(sb)
 
 
@@ -237,10 +222,9 @@ def run_command(sb, text):
     return r.stdout, r.returncode
 
 
-def run_given(sb, text):
-    """A block's setup, as root."""
-    if text.strip() == "company-network":
-        company_network(sb)
+def run_given(sb, text, build_dir):
+    """A block's setup, as root: a named one (givens.py) or a shell line."""
+    if givens.run(sb, text, build_dir):
         return "", 0
     r = sb.run(["env", "PATH=" + PATH, "sh", "-c", "{ %s\n} 2>&1" % text], check=False,
                timeout=300)
@@ -278,7 +262,7 @@ def run_script(sb, block):
     return problems
 
 
-def run_document(sb, path, update):
+def run_document(sb, path, update, build_dir, only=None):
     if path.endswith(".scd"):
         docs = blocks.read_man_examples(path, read(path))
     else:
@@ -292,6 +276,8 @@ def run_document(sb, path, update):
             problems.append("%s: a %s block that is neither run nor marked exempt"
                             % (b.where(), b.lang or "plain"))
             continue
+        if only and only not in b.section:
+            continue
         counts[kind] += 1
         if kind == "exempt":
             exempt.append("%s: %s" % (b.where(), b.exempt))
@@ -300,7 +286,7 @@ def run_document(sb, path, update):
             section = b.section
             fresh_section(sb)
         for g in b.given:
-            out, rc = run_given(sb, g)
+            out, rc = run_given(sb, g, build_dir)
             if rc:
                 problems.append("%s: given `%s` failed (%d):\n%s" % (b.where(), g, rc, out))
         if kind == "script":
@@ -335,6 +321,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--update", action="store_true", help="rewrite the shown outputs")
+    ap.add_argument("--section", help="run only the sections whose heading has TEXT (to work "
+                    "on one; the counts are then of those)", metavar="TEXT")
     args = ap.parse_args()
 
     problems = wrong_versions(ROOT)
@@ -359,10 +347,12 @@ def main():
     totals = {"session": 0, "script": 0, "exempt": 0}
     all_exempt = []
     try:
-        with Sandbox(args.binary, name="netcfg-docs") as sb:
+        with Sandbox(args.binary, name="netcfg-docs", docker=True) as sb:
             prepare(sb)
             for path in DOCUMENTS:
-                found, counts, exempt = run_document(sb, path, args.update)
+                found, counts, exempt = run_document(sb, path, args.update,
+                                                     os.path.dirname(os.path.abspath(args.binary)),
+                                                     args.section)
                 problems += found
                 all_exempt += exempt
                 for k in totals:

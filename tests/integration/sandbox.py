@@ -44,7 +44,8 @@ MASKED = [
     "getty@tty1.service", "console-getty.service", "systemd-networkd-wait-online.service",
     "systemd-resolved.service", "systemd-networkd.service", "cron.service", "ssh.service",
     "docker.service", "docker.socket", "containerd.service", "systemd-logind.service",
-    "nginx.service", "caddy.service", "tinyproxy.service", "nftables.service", "ufw.service", "firewalld.service",
+    "nginx.service", "caddy.service", "tinyproxy.service",
+    "nagios-nrpe-server.service", "nftables.service", "ufw.service", "firewalld.service",
 ]
 
 BINARY_IN_CONTAINER = "/opt/netcfg/ollama-netcfg"
