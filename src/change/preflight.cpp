@@ -36,6 +36,14 @@ Status check_address_is_local(const ollama::HostSetting& want,
         "use one of the host's addresses, or 0.0.0.0 (every IPv4 and IPv6 address)");
 }
 
+// The port next to the wanted one, as an example the admin can type (the
+// default's neighbour was suggested even when it was the port taken).
+static std::string another_port(const ollama::HostSetting& want) {
+    auto other = want;
+    other.port = want.port == 65535 ? 65534 : static_cast<std::uint16_t>(want.port + 1);
+    return other.listen_address();
+}
+
 Status check_port_is_free(const ollama::HostSetting& want, const std::string& unit,
                           const std::vector<Holder>& foreign) {
     if (foreign.empty())
@@ -56,11 +64,13 @@ Status check_port_is_free(const ollama::HostSetting& want, const std::string& un
         return failure(fmt::format("{} is already held by {} for the Ollama container {}: "
                                    "Ollama could not listen on {}",
                                    h.endpoint, who, h.container, want.listen_address()),
-                       "stop the container (`docker stop NAME`), or choose another port (e.g. "
-                       "ADDR:11435)");
-    return failure(fmt::format("{} is already held by {}: Ollama could not listen on {}",
-                               h.endpoint, who, want.listen_address()),
-                   "stop that process, or choose another port (e.g. ADDR:11435)");
+                       fmt::format("stop the container (`docker stop NAME`), or choose another "
+                                   "port (e.g. {})",
+                                   another_port(want)));
+    return failure(
+        fmt::format("{} is already held by {}: Ollama could not listen on {}", h.endpoint, who,
+                    want.listen_address()),
+        fmt::format("stop that process, or choose another port (e.g. {})", another_port(want)));
 }
 
 Result<bool> check_low_port(const LowPortFacts& f) {

@@ -12,6 +12,9 @@ HTML comment just before a fenced block says what to do with it:
     <!-- doc: exempt: WHY -->     the block is not run; WHY is printed and
                                   counted (an illustration, or a command the
                                   sandbox cannot run, with where it is tested)
+    <!-- doc: file NAME -->       the block is a file the commands after it
+                                  use (a play, an inventory): it is written
+                                  to NAME where they run
 
 Without `exempt`, a block whose lines start with `$ ` is run: each command
 (a `$ ` line and its `\\` continuations) in the sandbox, stdout and stderr
@@ -46,7 +49,7 @@ ANNOTATION = re.compile(r"^<!--\s*doc:\s*(.*?)\s*-->\s*$")
 
 
 class Block:
-    def __init__(self, path, line, section, lang, lines, given, exempt):
+    def __init__(self, path, line, section, lang, lines, given, exempt, file=None):
         self.path = path
         self.line = line          # 1-based line of the opening fence
         self.section = section    # the `## ` heading it is under ("" before any)
@@ -54,6 +57,7 @@ class Block:
         self.lines = lines        # the block's content, without fences
         self.given = given        # setup commands from `doc: given`
         self.exempt = exempt      # the reason, or None
+        self.file = file          # the name it is written to (`doc: file`), or None
 
     def where(self):
         return "%s:%d" % (self.path, self.line)
@@ -61,6 +65,8 @@ class Block:
     def kind(self):
         if self.exempt is not None:
             return "exempt"
+        if self.file is not None:
+            return "file"
         if any(l.startswith("$ ") for l in self.lines):
             return "session"
         if self.lang == "sh":
@@ -73,7 +79,7 @@ class Block:
         of an exempt block, which each guide says in its language."""
         lines = tuple(COMMENT.sub("", l) if l.startswith("$ ") or self.lang == "sh" else l
                       for l in self.lines)
-        return (tuple(self.given), self.exempt is None, self.lang, lines)
+        return (tuple(self.given), self.exempt is None, self.file, self.lang, lines)
 
 
 class Command:
@@ -101,22 +107,31 @@ def with_commands_of(lines, other):
     return out
 
 
-def _annotation(word, given, exempt, path, line):
-    """One `doc:` annotation: a `given` is appended; returns the exempt
-    reason (the new one, or `exempt` as it was)."""
+def _no_notes():
+    return {"given": [], "exempt": None, "file": None}
+
+
+def _annotation(word, notes, path, line):
+    """One `doc:` annotation, into `notes` (a `given` is appended)."""
     if word.startswith("given "):
-        given.append(word[len("given "):])
-        return exempt
-    if word.startswith("exempt:"):
-        return word[len("exempt:"):].strip()
-    raise ValueError("%s:%d: unknown annotation %r" % (path, line, word))
+        notes["given"].append(word[len("given "):])
+    elif word.startswith("exempt:"):
+        notes["exempt"] = word[len("exempt:"):].strip()
+    elif word.startswith("file "):
+        notes["file"] = word[len("file "):].strip()
+    else:
+        raise ValueError("%s:%d: unknown annotation %r" % (path, line, word))
+
+
+def _noted(notes):
+    return notes["given"] or notes["exempt"] is not None or notes["file"] is not None
 
 
 def read_blocks(path, text):
     """The fenced blocks of a Markdown document, with their annotations."""
     blocks = []
     section = ""
-    given, exempt = [], None
+    notes = _no_notes()
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -125,7 +140,7 @@ def read_blocks(path, text):
         if line.startswith("## "):
             section = line[3:].strip()
         elif m:
-            exempt = _annotation(m.group(1), given, exempt, path, i + 1)
+            _annotation(m.group(1), notes, path, i + 1)
         elif line.startswith("```"):
             lang = line[3:].strip()
             start = i
@@ -136,9 +151,10 @@ def read_blocks(path, text):
                 i += 1
             if i == len(lines):
                 raise ValueError("%s:%d: a fenced block is not closed" % (path, start + 1))
-            blocks.append(Block(path, start + 1, section, lang, body, given, exempt))
-            given, exempt = [], None
-        elif line.strip() and (given or exempt is not None):
+            blocks.append(Block(path, start + 1, section, lang, body, notes["given"],
+                                notes["exempt"], notes["file"]))
+            notes = _no_notes()
+        elif line.strip() and _noted(notes):
             raise ValueError("%s:%d: an annotation must stand just before its block"
                              % (path, i + 1))
         i += 1
@@ -156,13 +172,13 @@ def read_man_examples(path, text):
     except ValueError:
         return []
     found = []
-    given, exempt = [], None
+    notes = _no_notes()
     i = start + 1
     while i < len(lines) and not lines[i].startswith("# "):
         line = lines[i]
         m = re.match(r"^; doc:\s*(.*)$", line)
         if m:
-            exempt = _annotation(m.group(1).strip(), given, exempt, path, i + 1)
+            _annotation(m.group(1).strip(), notes, path, i + 1)
         elif line.startswith("\t"):
             first = i
             body = []
@@ -177,8 +193,9 @@ def read_man_examples(path, text):
                     continue
                 cmds.append(text_so_far + l)
                 text_so_far = ""
-            found.append(Block(path, first + 1, "EXAMPLES", "sh", cmds, given, exempt))
-            given, exempt = [], None
+            found.append(Block(path, first + 1, "EXAMPLES", "sh", cmds, notes["given"],
+                               notes["exempt"], notes["file"]))
+            notes = _no_notes()
             continue
         i += 1
     return found

@@ -214,8 +214,10 @@ def fresh_section(sb):
 
 
 def run_command(sb, text):
-    """A shown command, as the admin in the source tree; stdout and stderr
-    together."""
+    """A shown command, as the admin in the source tree (or on the fleet's
+    controller, in a section with a fleet); stdout and stderr together."""
+    if givens.FLEET is not None:
+        return givens.FLEET.run(text)
     full = ["runuser", "-u", "admin", "--", "env", "PATH=" + PATH, "LANG=C.UTF-8",
             "HOME=/home/admin", "sh", "-c", "cd %s && { %s\n} 2>&1" % (SOURCE, text)]
     r = sb.run(full, check=False, timeout=300)
@@ -253,6 +255,17 @@ def run_session(sb, block):
     return problems, new
 
 
+def write_file(sb, block):
+    """A `doc: file` block, where the commands after it run."""
+    content = "\n".join(block.lines) + "\n"
+    if givens.FLEET is not None:
+        givens.FLEET.write(block.file, content)
+        return
+    path = os.path.join(SOURCE, block.file)
+    sb.write(path, content)
+    sb.run(["chown", "admin:", path])
+
+
 def run_script(sb, block):
     problems = []
     for text in blocks.script_commands(block):
@@ -267,7 +280,7 @@ def run_document(sb, path, update, build_dir, only=None):
         docs = blocks.read_man_examples(path, read(path))
     else:
         docs = blocks.read_blocks(path, read(path))
-    problems, counts, exempt = [], {"session": 0, "script": 0, "exempt": 0}, []
+    problems, counts, exempt = [], {"session": 0, "script": 0, "file": 0, "exempt": 0}, []
     replaced = {}
     section = None
     for b in docs:
@@ -289,6 +302,9 @@ def run_document(sb, path, update, build_dir, only=None):
             out, rc = run_given(sb, g, build_dir)
             if rc:
                 problems.append("%s: given `%s` failed (%d):\n%s" % (b.where(), g, rc, out))
+        if kind == "file":
+            write_file(sb, b)
+            continue
         if kind == "script":
             problems += run_script(sb, b)
             continue
@@ -344,7 +360,7 @@ def main():
             return 1
         print("SKIP: %s" % why)
         return 77
-    totals = {"session": 0, "script": 0, "exempt": 0}
+    totals = {"session": 0, "script": 0, "file": 0, "exempt": 0}
     all_exempt = []
     try:
         with Sandbox(args.binary, name="netcfg-docs", docker=True) as sb:
@@ -360,15 +376,18 @@ def main():
     except MissingPrerequisite as e:
         print("FAIL: %s" % e)
         return 1
+    finally:
+        givens.stop_fleet()
     if args.update:
         sync_german()
     for e in all_exempt:
         print("exempt %s" % e)
     for p in problems:
         print("FAIL " + p)
-    print("%d session blocks and %d script blocks run, %d exempt, %d as the German guide's "
-          "copies of the English ones; %d problems%s"
-          % (totals["session"], totals["script"], totals["exempt"], len(de), len(problems),
+    print("%d session blocks and %d script blocks run, %d files written for them, %d exempt, "
+          "%d as the German guide's copies of the English ones; %d problems%s"
+          % (totals["session"], totals["script"], totals["file"], totals["exempt"], len(de),
+             len(problems),
              " (outputs rewritten)" if args.update and problems else ""))
     return 1 if problems else 0
 

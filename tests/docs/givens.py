@@ -10,6 +10,8 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -139,25 +141,145 @@ def nrpe(sb):
     sh(sb, "rm -f /etc/systemd/system/nagios-nrpe-server.service && systemctl daemon-reload")
 
 
-def package(sb, build_dir):
-    """The .deb built from this tree, installed with apt, as the README's
-    Installing section does (in the sandbox the tool otherwise comes from the
-    build tree)."""
+def built_deb(build_dir):
+    """The .deb of this tree: the one integration-packaging built, or built
+    here."""
     debs = glob.glob(os.path.join(build_dir, "packages", "ollama-netcfg_*.deb"))
     if not debs:
         subprocess.run([os.path.join(ROOT, "packaging", "build-packages"),
                         os.path.join(build_dir, "packages")], check=True,
                        capture_output=True, timeout=1200)
         debs = glob.glob(os.path.join(build_dir, "packages", "ollama-netcfg_*.deb"))
-    shutil.copy(debs[0], sb.root + "/var/tmp/ollama-netcfg.deb")
+    return debs[0]
+
+
+def package(sb, build_dir):
+    """The .deb built from this tree, installed with apt, as the README's
+    Installing section does (in the sandbox the tool otherwise comes from the
+    build tree)."""
+    shutil.copy(built_deb(build_dir), sb.root + "/var/tmp/ollama-netcfg.deb")
     sh(sb, "rm -f /usr/sbin/ollama-netcfg && apt-get install -qq -y "
            "/var/tmp/ollama-netcfg.deb >/dev/null 2>&1")
 
 
+# --- a fleet --------------------------------------------------------------
+
+class Fleet:
+    """Two more sandboxes, host1 and host2, each with the installer's
+    ollama.service and the tool at /usr/sbin/ollama-netcfg, and a controller
+    directory on this machine where the fleet's commands run: ansible-playbook
+    from Debian reaches the hosts through community.docker's nsenter
+    connection (the inventory `hosts`, as test_ansible.py does), with the
+    collection built from this tree and installed as the guide says. Forks
+    are 1 so that the hosts answer in the order the guide shows."""
+
+    def __init__(self, build_dir):
+        sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+        from sandbox import Sandbox
+        self.dir = tempfile.mkdtemp(prefix="netcfg-docs-fleet-", dir="/var/tmp")
+        self.hosts = {}
+        try:
+            for name in ("host1", "host2"):
+                sb = Sandbox(os.path.join(build_dir, "ollama-netcfg"), name="netcfg-docs-" + name)
+                sb.start()
+                self.hosts[name] = sb
+                sh(sb, "ln -sf /opt/netcfg/ollama-netcfg /usr/sbin/ollama-netcfg")
+            self.install_collection()
+        except BaseException:
+            self.stop()
+            raise
+        with open(os.path.join(self.dir, "hosts"), "w") as f:
+            f.write("[ollama_servers:children]\nollama\n\n[ollama]\n")
+            for name, sb in self.hosts.items():
+                # The connection is root already; a play's `become: true`
+                # goes through su (the sandboxes have no sudo).
+                f.write("%s ansible_connection=community.docker.nsenter ansible_nsenter_pid=%d "
+                        "ansible_python_interpreter=/usr/bin/python3 ansible_become_method=su\n"
+                        % (name, sb.leader))
+
+        self.build_dir = build_dir
+
+    def env(self):
+        return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(self.dir, "collections"),
+                    ANSIBLE_FORKS="1", ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0",
+                    ANSIBLE_LOCAL_TEMP=os.path.join(self.dir, "tmp"), LANG="C.UTF-8")
+
+    def install_collection(self):
+        out = os.path.join(self.dir, "dist")
+        subprocess.run(["ansible-galaxy", "collection", "build", os.path.join(ROOT, "ansible"),
+                        "--output-path", out, "--force"], check=True, capture_output=True)
+        tarball = glob.glob(os.path.join(out, "netcfg-ollama-*.tar.gz"))[0]
+        subprocess.run(["ansible-galaxy", "collection", "install", tarball, "-p",
+                        os.path.join(self.dir, "collections"), "--force"], check=True,
+                       capture_output=True)
+
+    def run(self, text):
+        r = subprocess.run(["sh", "-c", "{ %s\n} 2>&1" % text], cwd=self.dir, env=self.env(),
+                           capture_output=True, text=True, timeout=600)
+        return r.stdout, r.returncode
+
+    def write(self, name, content):
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.write(content)
+
+    def stop(self):
+        for sb in self.hosts.values():
+            sb.stop()
+        self.hosts = {}
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+FLEET = None   # the fleet of the current section, if it has one
+
+
+def fleet(build_dir):
+    global FLEET
+    stop_fleet()
+    FLEET = Fleet(build_dir)
+
+
+def stop_fleet():
+    global FLEET
+    if FLEET is not None:
+        FLEET.stop()
+        FLEET = None
+
+
+def on(host, text):
+    """`on HOST CMD`: CMD as root on one host of the fleet, or on its
+    controller (`on controller CMD`, in the directory the commands run in)."""
+    if host == "controller":
+        out, rc = FLEET.run(text)
+        if rc:
+            raise RuntimeError("on controller `%s` exited %d:\n%s" % (text, rc, out))
+        return
+    sh(FLEET.hosts[host], text)
+
+
+def package_file(directory):
+    """`package-file DIR`: the .deb built from this tree (as package() finds
+    or builds it) in DIR of the fleet's controller, for the role to install."""
+    deb = built_deb(FLEET.build_dir)
+    os.makedirs(os.path.join(FLEET.dir, directory), exist_ok=True)
+    shutil.copy(deb, os.path.join(FLEET.dir, directory))
+
+
+def squat(host, port):
+    """`squat HOST PORT`: another program listens on 0.0.0.0:PORT on a host
+    of the fleet, so that Ollama cannot bind it."""
+    sb = FLEET.hosts[host]
+    sh(sb, "systemd-run --unit=squat python3 -m http.server %s --bind 0.0.0.0 >/dev/null"
+       % int(port))
+    sb.wait_until(lambda: sb.run(["ss", "-Htln", "sport = :%d" % int(port)]).stdout.strip() != "",
+                  what="a program listening on port %s" % port)
+
+
 def undo(sb):
     """What the givens above set up, taken away (a section's fresh start)."""
+    stop_fleet()
     sh(sb, "systemctl stop aux-nginx aux-caddy nagios-nrpe-server docker.service docker.socket "
            "containerd.service 2>/dev/null; ip link del docker0 2>/dev/null; "
+           "rm -f /run/docker.sock /run/docker.pid; "
            "rm -f /etc/nagios/nrpe.d/ollama.cfg; "
            "if [ -e {t} ] || [ -e {c} ]; then rm -f {t} {c}; "
            "update-ca-certificates --fresh >/dev/null 2>&1; fi; "
@@ -171,10 +293,19 @@ def run(sb, text, build_dir):
     """Runs TEXT if it names a given here; returns False if it does not."""
     words = shlex.split(text)
     name, args = words[0], words[1:]
+    if name == "on":  # the command as written, not split
+        on(words[1], text.split(None, 2)[2])
+        return True
     table = {"company-network": company_network, "tls-site": tls_site, "nginx": nginx, "caddy": caddy, "docker": docker,
              "nrpe": nrpe}
     if name == "package":
         package(sb, build_dir)
+    elif name == "fleet":
+        fleet(build_dir)
+    elif name == "package-file":
+        package_file(*args)
+    elif name == "squat":
+        squat(*args)
     elif name in table:
         table[name](sb, *args)
     else:

@@ -38,6 +38,16 @@ TEST_CASE("check_port_is_free names the holder", "[preflight]") {
     REQUIRE_FALSE(st);
     CHECK_THAT(st.error().message,
                Catch::Contains("0.0.0.0:11434 is already held by nginx (PID 77)"));
+    CHECK(st.error().hint == "stop that process, or choose another port (e.g. 0.0.0.0:11435)");
+    // The example is never the port that is taken.
+    st = check_port_is_free(host("0.0.0.0:11435"), "ollama.service",
+                            {{"0.0.0.0:11435", 77, "python3", "", ""}});
+    REQUIRE_FALSE(st);
+    CHECK(st.error().hint == "stop that process, or choose another port (e.g. 0.0.0.0:11436)");
+    st = check_port_is_free(host("[::1]:65535"), "ollama.service",
+                            {{"[::1]:65535", 77, "python3", "", ""}});
+    REQUIRE_FALSE(st);
+    CHECK_THAT(st.error().hint, Catch::Contains("(e.g. [::1]:65534)"));
     // An `ollama serve` outside the unit is named as such, with how it runs.
     st = check_port_is_free(
         host("0.0.0.0"), "ollama.service",
