@@ -2,6 +2,7 @@
 
 #include "ollama-netcfg/change/client_env.hpp"
 #include "ollama-netcfg/change/elsewhere.hpp"
+#include "ollama-netcfg/change/links.hpp"
 #include "ollama-netcfg/change/origins.hpp"
 #include "ollama-netcfg/config/layers.hpp"
 #include "ollama-netcfg/config/locate.hpp"
@@ -220,22 +221,12 @@ Result<Session> open_session(const ChangeScope& t, std::string_view command, boo
     return s;
 }
 
-void note_replaced_links(const std::vector<change::FileEdit>& edits, bool dry_run,
-                         report::ChangeReport& rep) {
-    for (const auto& e : edits) {
-        std::error_code ec;
-        if (!e.changes() || !std::filesystem::is_symlink(e.path, ec))
-            continue;
-        const auto target = std::filesystem::read_symlink(e.path, ec).string();
-        rep.notes.push_back(
-            e.new_content
-                ? fmt::format("{} is a symbolic link to {}; it {} a regular file with the new "
-                              "content, and {} stays as it was, no longer read by systemd",
-                              e.path.string(), target, dry_run ? "would become" : "becomes", target)
-                : fmt::format("{} is a symbolic link to {}; the link {} removed and {} stays "
-                              "as it was",
-                              e.path.string(), target, dry_run ? "would be" : "is", target));
-    }
+Status follow_links(std::vector<change::FileEdit>& edits, bool dry_run, report::ChangeReport& rep) {
+    std::vector<std::string> notes;
+    auto st = change::follow_links(edits, dry_run, notes);
+    for (auto& n : notes)
+        rep.notes.push_back(std::move(n));
+    return st;
 }
 
 namespace {
@@ -265,7 +256,6 @@ std::optional<std::string> variables_differ(const systemd::UnitState& state,
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
                       const change::Target& target, report::ChangeReport& rep) {
     rep.dry_run = true;
-    note_replaced_links(edits, true, rep);
     bool writes = false;
     for (const auto& e : edits) {
         if (!e.changes())

@@ -345,6 +345,8 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
         if (auto st = reach::check_from_restricts(*planned, o.from, want->port); !st)
             return st;
     }
+    if (auto st = follow_links(plan->edits, o.change.dry_run, rep); !st)
+        return st;
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, session->state, plan->target, rep);
         if (planned) {
@@ -358,7 +360,6 @@ Status expose(const ExposeOptions& o, ChangeReport& rep, Progress* progress) {
             return apply_client_env(target->unit, *want, session->state.control_group, true, rep);
         return Ok{};
     }
-    note_replaced_links(plan->edits, false, rep);
     auto outcome = change::apply(
         *session->manager, session->state, plan->edits, plan->target,
         {target->unit, session->deadline, o.change.no_rollback, plan->previous, progress});

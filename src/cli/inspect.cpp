@@ -10,6 +10,8 @@
 
 #include <filesystem>
 #include <fmt/format.h>
+#include <grp.h>
+#include <sys/stat.h>
 
 namespace netcfg::cli {
 
@@ -121,6 +123,52 @@ Status read_credentials(const InspectArgs& a, health::InspectOptions& o) {
 
 } // namespace
 
+std::optional<health::CredentialsAccess>
+credentials_access(const std::string& path, bool read_by_server, const std::string& server_group) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    health::CredentialsAccess access;
+    access.path = std::filesystem::absolute(path).string();
+    access.mode = st.st_mode & 07777;
+    const auto* g = ::getgrgid(st.st_gid);
+    access.group = g ? g->gr_name : std::to_string(st.st_gid);
+    // Reading the file takes search permission on every directory above it.
+    for (auto dir = std::filesystem::path(access.path).parent_path();; dir = dir.parent_path()) {
+        struct stat d {};
+        if (::stat(dir.c_str(), &d) == 0 && !(d.st_mode & S_IXOTH))
+            access.others_reach = false;
+        if (dir == dir.root_path() || dir.empty())
+            break;
+    }
+    access.read_by_server = read_by_server;
+    access.server_group = server_group;
+    return access;
+}
+
+namespace {
+
+// The credentials files check is given, and the includes proxy-config wrote
+// from a key file (nginx's master reads its map as root; Caddy's workers
+// read theirs as group caddy).
+std::vector<health::CredentialsAccess> credential_files(const InspectArgs& a) {
+    std::vector<health::CredentialsAccess> out;
+    auto add = [&](const std::string& path, bool by_server, const std::string& group) {
+        if (auto access = credentials_access(path, by_server, group))
+            out.push_back(*access);
+    };
+    if (!a.api_key_file.empty()) {
+        add(a.api_key_file, false, "");
+        add(a.api_key_file + ".nginx-map", false, "");
+        add(a.api_key_file + ".caddy", true, "caddy");
+    }
+    if (!a.basic_auth_file.empty())
+        add(a.basic_auth_file, false, "");
+    return out;
+}
+
+} // namespace
+
 Result<health::Facts> inspect_unit(const InspectArgs& a) {
     health::InspectOptions o;
     auto unit = unitfile::normalise_unit_name(a.unit);
@@ -176,7 +224,10 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     auto manager = systemd::Manager::connect();
     if (!manager)
         return manager.error();
-    return health::inspect(*manager, o);
+    auto facts = health::inspect(*manager, o);
+    if (facts)
+        facts->credential_files = credential_files(a);
+    return facts;
 }
 
 } // namespace netcfg::cli

@@ -105,11 +105,12 @@ Status change_origins(const OriginsOptions& o, const ChangeScope& t, Session& s,
     previous.origins = plan->previous;
     rep.old_value = rep.new_value = hosts.effective;
     set_expected_listen(target.listen, rep);
+    if (auto st = follow_links(plan->edits, o.change.dry_run, rep); !st)
+        return st;
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, s.state, target, rep);
         return Ok{};
     }
-    note_replaced_links(plan->edits, false, rep);
     if (auto st =
             rep.take(change::apply(*s.manager, s.state, plan->edits, target,
                                    {t.unit, s.deadline, o.change.no_rollback, previous, progress}));

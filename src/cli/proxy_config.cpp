@@ -97,25 +97,13 @@ Status prepare_auth(const ProxyArgs& a, report::ProxyConfigOptions& c) {
 // The credentials file as kept: who besides root can read or change it.
 std::optional<health::Problem> credentials_warning(const ProxyArgs& a,
                                                    const report::ProxyConfigOptions& c) {
-    struct stat st {};
-    if (c.credentials_file.empty() || ::stat(c.credentials_file.c_str(), &st) != 0)
+    if (c.credentials_file.empty())
         return std::nullopt;
-    health::CredentialsAccess access;
-    access.path = c.credentials_file;
-    access.mode = st.st_mode & 07777;
-    const auto* g = ::getgrgid(st.st_gid);
-    access.group = g ? g->gr_name : std::to_string(st.st_gid);
-    // Reading the file takes search permission on every directory above it.
-    for (auto dir = std::filesystem::path(access.path).parent_path();; dir = dir.parent_path()) {
-        struct stat d {};
-        if (::stat(dir.c_str(), &d) == 0 && !(d.st_mode & S_IXOTH))
-            access.others_reach = false;
-        if (dir == dir.root_path() || dir.empty())
-            break;
-    }
-    access.read_by_server = a.server == "nginx" && c.auth == report::ProxyAuth::basic;
-    access.server_group = "www-data";
-    return health::credentials_readable(access);
+    auto access = credentials_access(
+        c.credentials_file, a.server == "nginx" && c.auth == report::ProxyAuth::basic, "www-data");
+    if (!access)
+        return std::nullopt;
+    return health::credentials_readable(*access);
 }
 
 // With credentials at the proxy: whether a client can skip it by asking

@@ -261,11 +261,12 @@ Status change_proxy(const PullProxyOptions& o, const ChangeScope& t,
             return c.error();
         ca_change = *c;
     }
+    if (auto st = follow_links(plan->edits, o.change.dry_run, rep); !st)
+        return st;
     if (o.change.dry_run) {
         describe_dry_run(plan->edits, s->state, target, rep);
         return Ok{};
     }
-    note_replaced_links(plan->edits, false, rep);
     auto st =
         rep.take(change::apply(*s->manager, s->state, plan->edits, target,
                                {t.unit, s->deadline, o.change.no_rollback, previous, progress}));

@@ -168,6 +168,8 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
     if (auto st = plan_reset_origins(*session, *target, reset_origins, edits, t, previous, rep);
         !st)
         return st;
+    if (auto st = follow_links(edits, args.dry_run, rep); !st)
+        return st;
     if (args.dry_run) {
         describe_dry_run(edits, session->state, t, rep);
         auto closed = reach::close_recorded_rules({target->unit, target->runtime}, true);
@@ -180,7 +182,6 @@ Status reset(const ChangeArgs& args, bool reset_origins, bool client_env, Change
                                     rep);
         return Ok{};
     }
-    note_replaced_links(edits, false, rep);
     auto outcome =
         change::apply(*session->manager, session->state, edits, t,
                       {target->unit, session->deadline, args.no_rollback, previous, progress});

@@ -248,23 +248,43 @@ def failed_restart_job_reports_result_and_journal(sb):
 
 
 @case
-def planted_symlink_is_replaced_not_followed(sb):
-    sb.write("/etc/precious", "do not touch\n")
-    sb.run(["mkdir", "-p", DROPIN_DIR])
-    sb.run(["ln", "-s", "/etc/precious", OVERRIDE])
+def a_symlinked_drop_in_is_edited_where_it_points_or_refused(sb):
+    # The admin keeps the configuration in /etc/ollama (root's) and links it in.
+    original = "[Service]\nEnvironment=OLLAMA_KEEP_ALIVE=1h\n"
+    sb.run(["mkdir", "-p", DROPIN_DIR, "/etc/ollama"])
+    sb.write("/etc/ollama/net.conf", original)
+    sb.run(["ln", "-s", "/etc/ollama/net.conf", OVERRIDE])
+    sb.sh("systemctl daemon-reload && systemctl restart ollama")
     r = expose_ok(sb, "0.0.0.0", "--dry-run")
-    assert ("note: %s is a symbolic link to /etc/precious; it would become a regular file with "
-            "the new content" % OVERRIDE) in r.stdout, r.stdout
+    note = "note: %s is a symbolic link to /etc/ollama/net.conf; the change %s written there, " \
+           "and the link stays"
+    assert note % (OVERRIDE, "would be") in r.stdout, r.stdout
+    assert sb.read("/etc/ollama/net.conf") == original
     r = expose_ok(sb, "0.0.0.0")
-    assert ("note: %s is a symbolic link to /etc/precious; it becomes a regular file with the "
-            "new content, and /etc/precious stays as it was, no longer read by systemd"
-            % OVERRIDE) in r.stdout, r.stdout
-    assert sb.read("/etc/precious") == "do not touch\n"
-    assert sb.run(["test", "-L", OVERRIDE], check=False).returncode != 0
-    # The target's bytes were read as the old drop-in; the link itself was
-    # replaced by a regular file.
-    assert sb.read(OVERRIDE) == \
-        "do not touch\n\n[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n", sb.read(OVERRIDE)
+    assert note % (OVERRIDE, "is") in r.stdout, r.stdout
+    assert sb.run(["test", "-L", OVERRIDE], check=False).returncode == 0
+    assert "OLLAMA_HOST=0.0.0.0" in sb.read("/etc/ollama/net.conf")
+    # systemd reads it through the link, and the service got it.
+    assert_exposed(sb, "0.0.0.0", 11434, ("*:11434",), "http://127.0.0.1:11434")
+    assert "OLLAMA_KEEP_ALIVE=1h" in unit_env(sb)
+    r = sb.tool("reset")
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert sb.run(["test", "-L", OVERRIDE], check=False).returncode == 0
+    assert sb.read("/etc/ollama/net.conf") == original
+    # A link into a directory another user owns: root does not write
+    # through it, and nothing changes.
+    sb.sh("mkdir -p /srv/alice && chown nobody /srv/alice && "
+          "printf '[Service]\\n' > /srv/alice/net.conf && ln -sfn /srv/alice/net.conf %s"
+          % OVERRIDE)
+    r = sb.tool("expose", "0.0.0.0")
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert ("%s is a symbolic link to /srv/alice/net.conf, and /srv/alice is owned by uid "
+            % OVERRIDE) in r.stderr, r.stderr
+    assert "root does not write through a path another user can change" in r.stderr, r.stderr
+    assert "cp --remove-destination /srv/alice/net.conf %s" % OVERRIDE in r.stderr, r.stderr
+    assert sb.read("/srv/alice/net.conf") == "[Service]\n"
+    assert sb.run(["readlink", OVERRIDE]).stdout.strip() == "/srv/alice/net.conf"
+    sb.run(["rm", "-f", OVERRIDE])
 
 
 @case

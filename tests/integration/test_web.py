@@ -328,6 +328,18 @@ def nginx_with_api_keys_lets_only_key_holders_through(sb):
     assert "proxy_buffering off;" in r.stdout and "proxy_set_header Host localhost:11434;" in r.stdout
     url = run_nginx(sb, r.stdout)
     assert_bearer_proxy(sb, url)
+    # The map made readable by every user: one of them reads the key, and
+    # check says so.
+    nobody_reads = ["runuser", "-u", "nobody", "--", "cat", NG + "/keys.nginx-map"]
+    assert sb.run(nobody_reads, check=False).returncode != 0
+    sb.sh("chmod 644 %s/keys.nginx-map" % NG)
+    assert KEY in sb.run(nobody_reads, check=False).stdout
+    rc, j, codes = proxy_check(sb, url, "--api-key-file", NG + "/keys")
+    assert rc == 1 and codes == {"credentials-readable"}, j["problems"]
+    p = j["problems"][0]
+    assert p["message"].startswith("every local user can read %s/keys.nginx-map (mode 0644)"
+                                   % NG), p
+    assert p["advice"].startswith("`chmod 600 %s/keys.nginx-map`" % NG), p
 
 
 @case

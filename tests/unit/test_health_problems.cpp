@@ -712,6 +712,29 @@ TEST_CASE("proxy-auth-required and the Origin check told apart behind a proxy",
           std::string::npos);
 }
 
+TEST_CASE("check --api-key-file: a key file or the include written from it that others can "
+          "read is a problem of check too",
+          "[problems][proxy]") {
+    auto f = healthy();
+    UrlProbe u;
+    u.url = "https://ollama.test/api/version";
+    u.status = 200;
+    u.version = "0.12.6";
+    u.credentials = "bearer key from /etc/caddy/ollama.keys";
+    f.urls = {u};
+    CredentialsAccess keys{"/etc/caddy/ollama.keys", 0600, "root", true, false, ""};
+    CredentialsAccess include{"/etc/caddy/ollama.keys.caddy", 0640, "caddy", true, true, "caddy"};
+    f.credential_files = {keys, include};
+    CHECK_FALSE(codes(find_problems(f)).count("credentials-readable"));
+    f.credential_files[1].mode = 0644; // the include, readable by every user
+    auto ps = find_problems(f);
+    REQUIRE(codes(ps).count("credentials-readable"));
+    CHECK(find(ps, "credentials-readable").message ==
+          "every local user can read /etc/caddy/ollama.keys.caddy (mode 0644): the proxy's "
+          "credentials are only as safe as this file");
+    CHECK(plugin_exit_status(overall(ps)) == 1); // WARNING
+}
+
 TEST_CASE("proxy-bypassable: credentials at the proxy, Ollama's own port open behind it",
           "[problems][proxy]") {
     using firewall::Decision;
@@ -1036,8 +1059,7 @@ TEST_CASE("credentials-readable: the proxy's key file is kept from users who sho
     CHECK(p->severity == Severity::warning);
     CHECK(p->message == "every local user can read /etc/ollama/keys (mode 0644): the proxy's "
                         "credentials are only as safe as this file");
-    CHECK(p->advice == "`chmod 600 /etc/ollama/keys` (only this tool reads it; the server reads "
-                       "the include file it wrote)");
+    CHECK(p->advice == "`chmod 600 /etc/ollama/keys` (only root needs to read it)");
     // /root is closed to others: 0644 inside it is not readable by them.
     a.others_reach = false;
     CHECK_FALSE(credentials_readable(a));
@@ -1057,8 +1079,8 @@ TEST_CASE("credentials-readable: the proxy's key file is kept from users who sho
     a.others_reach = true;
     a.mode = 0644;
     CHECK(credentials_readable(a)->advice ==
-          "`chmod 640 /etc/ollama/keys` and `chgrp www-data /etc/ollama/keys` (nginx's workers "
-          "read it)");
+          "`chmod 640 /etc/ollama/keys` and `chgrp www-data /etc/ollama/keys` (the server "
+          "reads it as group www-data)");
 }
 
 namespace {

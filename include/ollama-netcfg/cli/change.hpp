@@ -86,11 +86,10 @@ Result<Session> open_session(const ChangeScope& target, std::string_view command
 
 // --dry-run: the diffs of `edits` and what would follow (reload, restart),
 // judged from the unit's state and its main process's environment.
-// A file to edit that is a symbolic link is replaced, not followed (root
-// does not write through a link someone may have planted); the note says
-// so, and that the file behind the link no longer counts.
-void note_replaced_links(const std::vector<change::FileEdit>& edits, bool dry_run,
-                         report::ChangeReport& rep);
+// A file to edit that is a symbolic link: written where it points when
+// root alone can change that path, else the run is refused
+// (change::follow_links); the report's notes say which.
+Status follow_links(std::vector<change::FileEdit>& edits, bool dry_run, report::ChangeReport& rep);
 
 void describe_dry_run(const std::vector<change::FileEdit>& edits, const systemd::UnitState& state,
                       const change::Target& target, report::ChangeReport& rep);

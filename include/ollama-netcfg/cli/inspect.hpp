@@ -29,6 +29,10 @@ struct InspectArgs {
 
 void add_inspect_options(CLI::App& sub, InspectArgs& args);
 
+// Who may read a file with the proxy's credentials (nullopt: no such file).
+std::optional<health::CredentialsAccess>
+credentials_access(const std::string& path, bool read_by_server, const std::string& server_group);
+
 // Validates the arguments (usage errors), connects, inspects.
 Result<health::Facts> inspect_unit(const InspectArgs& args);
 

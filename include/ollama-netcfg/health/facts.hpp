@@ -134,6 +134,17 @@ struct ContainerSeen {
     std::optional<firewall::Verdict> input_verdict;
 };
 
+// A file with the proxy's credentials (proxy-config's key file, the include
+// it wrote, check's --api-key-file), and who may read it.
+struct CredentialsAccess {
+    std::string path;
+    unsigned mode = 0;           // permission bits
+    std::string group;           // the file's group, by name
+    bool others_reach = true;    // every directory above it lets other users through (o+x)
+    bool read_by_server = false; // nginx's workers read it themselves (an htpasswd file)
+    std::string server_group;    // their group: www-data
+};
+
 struct Facts {
     std::string unit;
     // check --container NAME: that container is checked instead of the unit.
@@ -213,6 +224,9 @@ struct Facts {
     // (/etc/profile.d/ollama-netcfg.sh); nullopt when there is no such file.
     std::optional<std::string> client_env;
     std::vector<UrlProbe> urls;
+    // check --api-key-file/--basic-auth-file: that file, and the includes
+    // proxy-config wrote from it (FILE.nginx-map, FILE.caddy) where they are.
+    std::vector<CredentialsAccess> credential_files;
     OriginsSeen origins;
     ProxyFacts proxy;
     // check --pull-path: the path a pull takes, with the running process's

@@ -42,16 +42,6 @@ Wording unit_not_loaded(const std::string& unit, const std::string& load_state);
 // is loopback, not served, or the firewall was not seen (not-visible).
 std::optional<Problem> proxy_bypass(const Facts& facts, const std::string& credentials);
 
-// The proxy's credentials file as `proxy-config` found it.
-struct CredentialsAccess {
-    std::string path;
-    unsigned mode = 0;           // permission bits
-    std::string group;           // the file's group, by name
-    bool others_reach = true;    // every directory above it lets other users through (o+x)
-    bool read_by_server = false; // nginx's workers read it themselves (an htpasswd file)
-    std::string server_group;    // their group: www-data
-};
-
 // credentials-readable (WARNING): users other than root (and, for a file the
 // server reads itself, the server's group) can read the keys or passwords,
 // or others can change them. Nothing when the file is kept as it should be.

@@ -11,12 +11,11 @@ namespace netcfg::health {
 
 std::optional<Problem> credentials_readable(const CredentialsAccess& a) {
     const auto mode = fmt::format("{:04o}", a.mode & 07777);
-    const auto fix = a.read_by_server
-                         ? fmt::format("`chmod 640 {}` and `chgrp {} {}` (nginx's workers read it)",
-                                       a.path, a.server_group, a.path)
-                         : fmt::format("`chmod 600 {}` (only this tool reads it; the server reads "
-                                       "the include file it wrote)",
-                                       a.path);
+    const auto fix =
+        a.read_by_server
+            ? fmt::format("`chmod 640 {}` and `chgrp {} {}` (the server reads it as group {})",
+                          a.path, a.server_group, a.path, a.server_group)
+            : fmt::format("`chmod 600 {}` (only root needs to read it)", a.path);
     std::string who;
     if ((a.mode & 0002) || ((a.mode & 0020) && a.group != "root" && a.group != a.server_group))
         who = fmt::format("users other than root can change {} (mode {}, group {})", a.path, mode,
@@ -108,6 +107,9 @@ void urls(Findings& r) {
         r.add(Code::url_unreachable, Severity::critical, fmt::format("GET {}: {}", u.url, what),
               advice);
     }
+    for (const auto& file : f.credential_files)
+        if (auto p = credentials_readable(file))
+            r.out.push_back(std::move(*p));
     for (const auto& u : f.urls)
         if (!u.credentials.empty()) {
             if (auto p = proxy_bypass(f, u.credentials))

@@ -1,0 +1,97 @@
+#include "catch.hpp"
+#include "ollama-netcfg/change/links.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace netcfg;
+using namespace netcfg::change;
+
+TEST_CASE("why_not_roots: every entry root's and writable by root only", "[links]") {
+    const std::vector<PathEntry> ok{{"/", 0, S_IFDIR | 0755},
+                                    {"/etc", 0, S_IFDIR | 0755},
+                                    {"/etc/ollama", 0, S_IFDIR | 0700},
+                                    {"/etc/ollama/net.conf", 0, S_IFREG | 0644}};
+    CHECK_FALSE(why_not_roots(ok));
+    auto owned = ok;
+    owned[2].owner = 1000;
+    CHECK(why_not_roots(owned) == "/etc/ollama is owned by uid 1000, not root");
+    auto group = ok;
+    group[2].mode = S_IFDIR | 0775;
+    CHECK(why_not_roots(group) == "/etc/ollama is writable by its group (mode 0775)");
+    auto others = ok;
+    others[3].mode = S_IFREG | 0666;
+    CHECK(why_not_roots(others) == "/etc/ollama/net.conf is writable by every user (mode 0666)");
+    // A sticky directory (/tmp) is still one where others create names.
+    auto sticky = ok;
+    sticky[1].mode = S_IFDIR | 01777;
+    CHECK(why_not_roots(sticky) == "/etc is writable by every user (mode 1777)");
+}
+
+namespace {
+
+struct Scratch {
+    fs::path dir;
+    Scratch() {
+        std::string tmpl = (fs::temp_directory_path() / "netcfg-links-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        dir = tmpl;
+    }
+    ~Scratch() { fs::remove_all(dir); }
+};
+
+FileEdit edit_of(const fs::path& p, std::optional<std::string> next) {
+    FileEdit e;
+    e.path = p;
+    e.old_content = "[Service]\n";
+    e.new_content = std::move(next);
+    return e;
+}
+
+} // namespace
+
+TEST_CASE("follow_links refuses a path others can change, and leaves plain files", "[links]") {
+    Scratch s; // under /tmp (mode 1777): never root's alone
+    std::ofstream(s.dir / "target.conf") << "[Service]\n";
+    fs::create_symlink(s.dir / "target.conf", s.dir / "override.conf");
+    std::ofstream(s.dir / "plain.conf") << "[Service]\n";
+
+    std::vector<std::string> notes;
+    std::vector<FileEdit> plain{edit_of(s.dir / "plain.conf", "[Service]\nX=1\n")};
+    REQUIRE(follow_links(plain, false, notes));
+    CHECK(plain[0].path == s.dir / "plain.conf");
+    CHECK(notes.empty());
+
+    std::vector<FileEdit> linked{edit_of(s.dir / "override.conf", "[Service]\nX=1\n")};
+    auto st = follow_links(linked, false, notes);
+    REQUIRE_FALSE(st);
+    CHECK_THAT(st.error().message,
+               Catch::Contains("is a symbolic link to " + (s.dir / "target.conf").string()) &&
+                   Catch::Contains("is writable by every user (mode 1777)") &&
+                   Catch::Contains("root does not write through a path another user can change"));
+    CHECK_THAT(st.error().hint, Catch::Contains("cp --remove-destination"));
+    CHECK(linked[0].path == s.dir / "override.conf");
+
+    // A link that leads nowhere is refused too.
+    fs::create_symlink(s.dir / "gone.conf", s.dir / "dangling.conf");
+    std::vector<FileEdit> dangling{edit_of(s.dir / "dangling.conf", "[Service]\nX=1\n")};
+    st = follow_links(dangling, true, notes);
+    REQUIRE_FALSE(st);
+    CHECK_THAT(st.error().message, Catch::Contains("which does not lead to a file"));
+}
+
+TEST_CASE("follow_links removes a link whose file is removed, and says so", "[links]") {
+    Scratch s;
+    std::ofstream(s.dir / "target.conf") << "[Service]\n";
+    fs::create_symlink(s.dir / "target.conf", s.dir / "override.conf");
+    std::vector<std::string> notes;
+    std::vector<FileEdit> removed{edit_of(s.dir / "override.conf", std::nullopt)};
+    REQUIRE(follow_links(removed, true, notes));
+    CHECK(removed[0].path == s.dir / "override.conf"); // the link, not its file
+    REQUIRE(notes.size() == 1);
+    CHECK_THAT(notes[0],
+               Catch::Contains("the link would be removed") && Catch::Contains("stays as it was"));
+}
