@@ -352,6 +352,63 @@ echo "--- dir"; ls -A {d}
     assert sorted(file_part[1].split()) == ["fill", "override.conf"], file_part[1]
 
 
+# --- read while it writes ----------------------------------------------------
+
+CONCURRENT = r"""
+out=/var/tmp/concurrent; rm -rf $out; mkdir -p $out; chmod 755 $out
+tool=%s
+(
+  for i in 1 2 3 4 5 6; do
+    if [ $((i %% 2)) = 1 ]; then a=0.0.0.0:11500; else a=0.0.0.0; fi
+    $tool expose "$a" -q --timeout 30 >$out/expose.$i 2>&1 || echo "expose $i: $?" >>$out/errors
+  done
+  touch $out/done
+) &
+for n in $(seq 1 50); do
+  (
+    k=0
+    while [ ! -e $out/done ]; do
+      k=$((k + 1))
+      if [ $((n %% 2)) = 0 ]; then
+        $tool check --json --record >$out/check.$n.$k 2>/dev/null
+      else
+        runuser -u nobody -- $tool check --json >$out/check.$n.$k 2>/dev/null
+      fi
+    done
+  ) &
+done
+wait
+"""
+
+
+@case
+def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
+    """50 checks at once, half as root writing the record and half as
+    nobody reading it, while expose changes the drop-in six times: every
+    check prints one whole JSON document, reads the drop-in as one of the
+    values written (never a partial file), and the record stays whole."""
+    sb.run(["sh", "-c", CONCURRENT % TOOL], timeout=600)
+    assert sb.read("/var/tmp/concurrent/errors") is None, sb.read("/var/tmp/concurrent/errors")
+    names = sb.run(["ls", "/var/tmp/concurrent"]).stdout.split()
+    outputs = [n for n in names if n.startswith("check.")]
+    assert len(outputs) >= 100, len(outputs)
+    values = {None, "0.0.0.0", "0.0.0.0:11500"}
+    for name in outputs:
+        text = sb.read("/var/tmp/concurrent/" + name)
+        try:
+            j = json.loads(text)
+        except ValueError:
+            raise AssertionError("%s is not one whole JSON document:\n%s" % (name, text[-500:]))
+        assert j["format"] == 1 and j["status"] in ("OK", "WARNING", "CRITICAL", "UNKNOWN"), name
+        seen = [l["value"] for l in j["layers"] if l["path"] == OVERRIDE]
+        assert all(v in values for v in seen), (name, seen)
+    record = json.loads(sb.read("/run/ollama-netcfg/check.json"))
+    assert record["format"] == 1, record
+    assert tmp_files(sb) == [] and tmp_files(sb, "/run/ollama-netcfg") == [], \
+        (tmp_files(sb), tmp_files(sb, "/run/ollama-netcfg"))
+    print("  (%d check outputs, all whole)" % len(outputs))
+
+
 # --- killed at any moment -------------------------------------------------------
 
 @case
