@@ -409,7 +409,132 @@ def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
     print("  (%d check outputs, all whole)" % len(outputs))
 
 
+# --- random drop-ins, read by systemd itself ------------------------------------
+
+# How many: 100 in every run; tests/long/run asks for 1,000.
+DROPIN_CASES = int(os.environ.get("NETCFG_DROPIN_CASES", "100"))
+WORDS = ['A=1', '"B=two words"', 'OLLAMA_HOST=127.0.0.1', '"OLLAMA_HOST=0.0.0.0:1234"',
+         'OLLAMA_KEEP_ALIVE=1h', "'C=single quoted'", '"D=say \\"hi\\""', 'E=%%', 'F=',
+         '"OLLAMA_ORIGINS=http://a.example"', 'G=x\\x41y']
+
+
+def random_dropin(rng):
+    """A drop-in as admins and tools write them: sections, comments, blank
+    lines, Environment= with several words, quotes, escapes, resets,
+    continuation lines, OLLAMA_HOST set zero or more times."""
+    out = []
+    if rng.random() < 0.2:
+        out += ["[Unit]", "Description=random %d" % rng.randrange(1000)]
+    out.append("[Service]")
+    for _ in range(rng.randrange(0, 7)):
+        kind = rng.random()
+        if kind < 0.45:
+            words = [rng.choice(WORDS) for _ in range(rng.randrange(1, 4))]
+            if len(words) > 1 and rng.random() < 0.4:
+                out.append("Environment=" + words[0] + " \\")
+                out += ["    " + w + " \\" for w in words[1:-1]]
+                out.append("    " + words[-1])
+            else:
+                out.append("Environment=" + " ".join(words))
+        elif kind < 0.55:
+            out.append("Environment=")
+        elif kind < 0.7:
+            out.append(rng.choice(["# a comment", "; another", "#Environment=OLLAMA_HOST=9.9.9.9"]))
+        elif kind < 0.8:
+            out.append("")
+        elif kind < 0.9:
+            out.append(rng.choice(["Nice=5", "LimitNOFILE=65536", "  Environment=H=indented"]))
+        else:
+            out.append("Environment=OLLAMA_HOST=0.0.0.0:%d  " % rng.randrange(1024, 65535))
+    if rng.random() < 0.15:
+        out += ["[Install]", "WantedBy=multi-user.target"]
+    text = "\n".join(out)
+    return text + ("\n" if rng.random() < 0.9 else "")
+
+
+ENV_OF = r"""
+import json, subprocess, sys
+def label(s):
+    return "".join(c if c.isalnum() else "_%02x" % ord(c) for c in s)
+out = {}
+for unit in sys.argv[1:]:
+    r = subprocess.run(["busctl", "--json=short", "get-property", "org.freedesktop.systemd1",
+                        "/org/freedesktop/systemd1/unit/" + label(unit),
+                        "org.freedesktop.systemd1.Service", "Environment"],
+                       capture_output=True, text=True)
+    out[unit] = json.loads(r.stdout)["data"] if r.returncode == 0 else None
+print(json.dumps(out))
+"""
+
+
+def effectively_empty(text):
+    return all(not l.strip() or l.strip()[0] in "#;[" for l in text.split("\n"))
+
+
+def as_dict(env):
+    return dict(e.split("=", 1) for e in env)
+
+
+@case
+def random_drop_ins_keep_every_other_assignment_as_systemd_reads_them(sb):
+    """DROPIN_CASES random drop-ins, each set with expose --root in an image
+    and then read by this sandbox's systemd, before and after: the new
+    OLLAMA_HOST, every other variable as it was; and an edit followed by its
+    reset gives back the original bytes where the original set no
+    OLLAMA_HOST."""
+    rng = random.Random(20261202)
+    cases = [random_dropin(rng) for _ in range(DROPIN_CASES)]
+    units = []
+    for i, text in enumerate(cases):
+        img = "/var/tmp/rd/%d" % i
+        d = img + "/etc/systemd/system/ollama.service.d"
+        os.makedirs(sb.root + d, exist_ok=True)
+        with open(sb.root + img + "/etc/systemd/system/ollama.service", "w") as f:
+            f.write(OLLAMA_UNIT)
+        with open(sb.root + d + "/override.conf", "w") as f:
+            f.write(text)
+    script = ("for i in $(seq 0 %d); do %s expose 0.0.0.0:$((20000 + i)) -q --root /var/tmp/rd/$i "
+              ">/var/tmp/rd/$i.out 2>&1; echo $? >/var/tmp/rd/$i.rc; done" % (len(cases) - 1, TOOL))
+    sb.run(["sh", "-c", script], timeout=1800)
+    for i, text in enumerate(cases):
+        rc = sb.read("/var/tmp/rd/%d.rc" % i).strip()
+        assert rc == "0", (i, text, sb.read("/var/tmp/rd/%d.out" % i))
+        edited = sb.read("/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
+        for side, content in (("a", text), ("b", edited)):
+            unit = "rd-%d-%s.service" % (i, side)
+            sb.write("/etc/systemd/system/" + unit, OLLAMA_UNIT)
+            sb.write("/etc/systemd/system/%s.d/override.conf" % unit, content)
+            units.append(unit)
+    sb.run(["systemctl", "daemon-reload"])
+    sb.write("/var/tmp/env_of.py", ENV_OF)
+    envs = json.loads(sb.run(["python3", "/var/tmp/env_of.py"] + units, timeout=600).stdout)
+    resets_checked = 0
+    for i, text in enumerate(cases):
+        before, after = envs["rd-%d-a.service" % i], envs["rd-%d-b.service" % i]
+        assert before is not None and after is not None, (i, text)
+        expected = as_dict(before)
+        expected["OLLAMA_HOST"] = "0.0.0.0:%d" % (20000 + i)
+        assert as_dict(after) == expected, (i, text, before, after)
+        if "OLLAMA_HOST" not in text:
+            img = "/var/tmp/rd/%d" % i
+            r = sb.run([TOOL, "reset", "-q", "--root", img], check=False)
+            assert r.returncode == 0, (i, r.stdout, r.stderr)
+            back = sb.read(img + "/etc/systemd/system/ollama.service.d/override.conf")
+            # A drop-in left with nothing but headers and comments is removed;
+            # one that lacked its last newline keeps the one the edit added.
+            assert back in (text, text if text.endswith("\n") else text + "\n") or \
+                (back is None and effectively_empty(text)), (i, text, back)
+            resets_checked += 1
+    sb.sh("rm -rf /var/tmp/rd /etc/systemd/system/rd-* && systemctl daemon-reload")
+    print("  (%d drop-ins read by systemd before and after; %d reset back to their bytes)"
+          % (len(cases), resets_checked))
+
+
 # --- killed at any moment -------------------------------------------------------
+
+# How many: 20 in every run; tests/long/run asks for 1,000.
+KILLS = int(os.environ.get("NETCFG_KILLS", "20"))
+
 
 @case
 def killed_at_random_moments_leaves_each_file_old_or_new(sb):
@@ -418,7 +543,7 @@ def killed_at_random_moments_leaves_each_file_old_or_new(sb):
     sb.write(OVERRIDE, old)
     sb.sh("systemctl daemon-reload && systemctl restart ollama")
     seen_new = 0
-    for i in range(20):
+    for i in range(KILLS):
         port = 11460 + i % 2
         new = old.replace("127.0.0.1", "0.0.0.0:%d" % port).replace(
             "OLLAMA_HOST=0.0.0.0:%d" % (11460 + (i + 1) % 2), "OLLAMA_HOST=0.0.0.0:%d" % port)
@@ -435,7 +560,7 @@ def killed_at_random_moments_leaves_each_file_old_or_new(sb):
     assert tmp_files(sb) == [], tmp_files(sb)
     assert_exposed(sb, "0.0.0.0:11462", 11462, ("*:11462",), "http://127.0.0.1:11462")
     assert sb.read(OVERRIDE) == _with_host(ADMIN_FILE, "0.0.0.0:11462")
-    print("  (%d of 20 killed runs had written the new file)" % seen_new)
+    print("  (%d of %d killed runs had written the new file)" % (seen_new, KILLS))
 
 
 def _with_host(content, value):
