@@ -1,5 +1,6 @@
 #include "ollama-netcfg/probe/process.hpp"
 
+#include "ollama-netcfg/probe/proc_text.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <algorithm>
@@ -29,35 +30,14 @@ std::optional<std::pair<uid_t, pid_t>> uid_and_parent(pid_t pid) {
     auto text = read_file(fmt::format("/proc/{}/status", pid));
     if (!text || !*text)
         return std::nullopt;
-    std::istringstream in(**text);
-    std::string line;
-    uid_t uid = 0;
-    pid_t ppid = 0;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string key;
-        f >> key;
-        if (key == "Uid:")
-            f >> uid;
-        else if (key == "PPid:")
-            f >> ppid;
-    }
-    return std::pair{uid, ppid};
+    return status_uid_parent(**text);
 }
 
 std::string cgroup_of(pid_t pid) {
     auto text = read_file(fmt::format("/proc/{}/cgroup", pid));
     if (!text || !*text)
         return {};
-    std::istringstream in(**text);
-    std::string line, v1;
-    while (std::getline(in, line)) {
-        if (line.starts_with("0::"))
-            return line.substr(3);
-        if (line.find(":name=systemd:") != std::string::npos)
-            v1 = line.substr(line.find(":name=systemd:") + 14);
-    }
-    return v1;
+    return cgroup_path(**text);
 }
 
 std::string user_name(uid_t uid) {
@@ -158,21 +138,7 @@ process_environment_values(pid_t pid, std::span<const std::string_view> names) {
         return content.error();
     if (!*content)
         return failure(fmt::format("process {} is gone", pid), "it exited meanwhile; run again");
-    std::vector<std::optional<std::string>> values(names.size());
-    std::string_view all(**content);
-    while (!all.empty()) {
-        auto end = all.find('\0');
-        auto entry = all.substr(0, end);
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            const auto name = names[i];
-            if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=')
-                values[i] = std::string(entry.substr(name.size() + 1));
-        }
-        if (end == std::string_view::npos)
-            break;
-        all.remove_prefix(end + 1);
-    }
-    return values;
+    return environ_values(**content, names);
 }
 
 Result<std::optional<std::string>> process_environment_value(pid_t pid, std::string_view name) {

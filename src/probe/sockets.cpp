@@ -1,5 +1,6 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
+#include "ollama-netcfg/probe/proc_text.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/fd.hpp"
@@ -23,79 +24,13 @@
 namespace netcfg::probe {
 namespace {
 
-constexpr std::string_view listen_state = "0A";
-
-std::uint32_t hex32(std::string_view s) {
-    std::uint32_t v = 0;
-    std::from_chars(s.data(), s.data() + s.size(), v, 16);
-    return v;
-}
-
-// The kernel prints each 32-bit word of the address in host order.
-std::string decode_address(std::string_view hex, int family) {
-    char out[INET6_ADDRSTRLEN] = {};
-    if (family == AF_INET) {
-        in_addr a{};
-        a.s_addr = hex32(hex.substr(0, 8));
-        inet_ntop(AF_INET, &a, out, sizeof out);
-    } else {
-        in6_addr a{};
-        for (int w = 0; w < 4; ++w) {
-            std::uint32_t word = hex32(hex.substr(static_cast<std::size_t>(w) * 8, 8));
-            std::memcpy(reinterpret_cast<char*>(&a) + w * 4, &word, 4);
-        }
-        inet_ntop(AF_INET6, &a, out, sizeof out);
-    }
-    return out;
-}
-
 struct DirClose {
     void operator()(DIR* d) const { closedir(d); }
 };
 
 } // namespace
 
-std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
-                                             std::uint16_t port) {
-    std::vector<ListenSocket> out;
-    std::istringstream in(text);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
-        if (!(f >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >>
-              inode))
-            continue;
-        if (state != listen_state)
-            continue;
-        auto colon = local.find(':');
-        if (colon == std::string::npos)
-            continue;
-        auto p = static_cast<std::uint16_t>(hex32(std::string_view(local).substr(colon + 1)));
-        if (port != 0 && p != port)
-            continue;
-        ListenSocket s;
-        s.family = family;
-        s.address = decode_address(std::string_view(local).substr(0, colon), family);
-        s.port = p;
-        std::from_chars(inode.data(), inode.data() + inode.size(), s.inode);
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
 namespace {
-
-// INET_DIAG_SKV6ONLY, which the kernel adds for every AF_INET6 socket.
-bool v6only_attribute(const nlmsghdr* h) {
-    const auto* msg = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-    auto len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof *msg));
-    for (auto* a = reinterpret_cast<const rtattr*>(msg + 1); RTA_OK(a, len); a = RTA_NEXT(a, len))
-        if (a->rta_type == INET_DIAG_SKV6ONLY)
-            return *static_cast<const std::uint8_t*>(RTA_DATA(a)) != 0;
-    return false;
-}
 
 // LISTEN sockets from the kernel's sock_diag netlink interface, as ss(8)
 // asks for them. /proc/net/tcp walks every hash bucket and takes
@@ -126,25 +61,13 @@ std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint
         ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
         if (n < 0)
             return std::nullopt;
-        auto len = static_cast<unsigned>(n);
-        for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-            if (h->nlmsg_type == NLMSG_DONE)
-                return out;
-            if (h->nlmsg_type == NLMSG_ERROR)
-                return std::nullopt;
-            const auto* msg = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-            const std::uint16_t p = ntohs(msg->id.idiag_sport);
-            if (port != 0 && p != port)
-                continue;
-            ListenSocket sock;
-            sock.family = msg->idiag_family;
-            char text[INET6_ADDRSTRLEN] = {};
-            inet_ntop(msg->idiag_family, msg->id.idiag_src, text, sizeof text);
-            sock.address = text;
-            sock.port = p;
-            sock.inode = msg->idiag_inode;
-            sock.v6only = v6only_attribute(h);
-            out.push_back(std::move(sock));
+        switch (parse_diag_dump(buf, static_cast<std::size_t>(n), port, out)) {
+        case DiagStep::done:
+            return out;
+        case DiagStep::error:
+            return std::nullopt;
+        case DiagStep::more:
+            break;
         }
     }
 }

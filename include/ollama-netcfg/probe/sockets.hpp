@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ollama-netcfg/probe/listener.hpp"
+#include "ollama-netcfg/probe/proc_text.hpp"
 
 #include <cstdint>
 #include <string>
@@ -11,11 +12,6 @@
 #include <vector>
 
 namespace netcfg::probe {
-
-// Parses the text of /proc/net/tcp or /proc/net/tcp6: LISTEN sockets on `port`
-// (on any port when `port` is 0).
-std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
-                                             std::uint16_t port);
 
 // LISTEN sockets on `port` (0: any) in this network namespace.
 std::vector<ListenSocket> listening_sockets(std::uint16_t port);

@@ -1,0 +1,49 @@
+// What the kernel hands out about processes and sockets, read as text or
+// bytes: /proc/PID/environ, /proc/PID/status, /proc/PID/cgroup,
+// /proc/net/tcp{,6} and a sock_diag dump. Pure: the files and the socket
+// are read in process.cpp and sockets.cpp; fuzz_proc and fuzz_sock_diag
+// call these directly.
+#pragma once
+
+#include "ollama-netcfg/probe/listener.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+namespace netcfg::probe {
+
+// The values of `names` in an environment block (NUL-separated NAME=VALUE
+// entries), in the order given; nullopt when unset. As Go reads its own
+// environment (syscall.copyenv): a name is what precedes the first `=`, and
+// of entries with the same name the first one counts.
+std::vector<std::optional<std::string>> environ_values(std::string_view block,
+                                                       std::span<const std::string_view> names);
+
+// "Uid:" (the real uid) and "PPid:" from /proc/PID/status.
+std::optional<std::pair<uid_t, pid_t>> status_uid_parent(std::string_view text);
+
+// The unified hierarchy's path ("0::/system.slice/ollama.service") from
+// /proc/PID/cgroup, else the v1 name=systemd one; empty when neither.
+std::string cgroup_path(std::string_view text);
+
+// LISTEN sockets on `port` (any when 0) in the text of /proc/net/tcp or
+// /proc/net/tcp6; lines that are not what the kernel writes are skipped.
+std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family,
+                                             std::uint16_t port);
+
+// One buffer of a sock_diag dump (inet_diag_msg messages): the LISTEN
+// sockets on `port` (any when 0) appended to `out`. `more`: read the next
+// buffer; `done`: the dump ended; `error`: the kernel answered an error, or
+// a message is cut short.
+enum class DiagStep { more, done, error };
+DiagStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
+                         std::vector<ListenSocket>& out);
+
+} // namespace netcfg::probe
