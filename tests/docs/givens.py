@@ -22,22 +22,6 @@ TRUSTED = "/usr/local/share/ca-certificates/docs-test-ca.crt"
 CADDY_TRUSTED = "/usr/local/share/ca-certificates/docs-test-caddy.crt"
 NG = "/var/tmp/ng"
 
-# nginx as the guides' own look (checks.NGINX_MAIN), by hand as unit
-# aux-nginx: the site file it includes is the block's.
-NGINX_MAIN = """pid /run/nginx-docs.pid;
-error_log /var/tmp/ng/error.log;
-events {}
-http {
-    access_log off;
-    client_body_temp_path /var/tmp/ng/body;
-    proxy_temp_path /var/tmp/ng/proxy;
-    fastcgi_temp_path /var/tmp/ng/fastcgi;
-    uwsgi_temp_path /var/tmp/ng/uwsgi;
-    scgi_temp_path /var/tmp/ng/scgi;
-    include %s;
-}
-"""
-
 # Caddy's global options here: no admin endpoint, and certificates from
 # Caddy's own local CA instead of ACME (nothing leaves this machine); its
 # root goes into the trust store, as a public CA's would be there; no
@@ -85,11 +69,14 @@ def stop_proxies(sb):
 
 
 def nginx(sb, site):
-    """nginx with SITE (a path in the sandbox) as its only server."""
-    sb.write(NG + "/nginx.conf", NGINX_MAIN % site)
+    """nginx with SITE (a path in the sandbox) as its only server, by hand as
+    unit aux-nginx with the integration tests' main configuration."""
+    import checks
+    sh(sb, "mkdir -p %s && cp %s %s/site.conf" % (NG, site, NG))
+    sb.write(NG + "/nginx.conf", checks.NGINX_MAIN)
     stop_proxies(sb)
     sh(sb, "systemd-run --unit=aux-nginx nginx -g 'daemon off;' -c %s/nginx.conf >/dev/null"
-           % NG)
+       % NG)
     wait_for(sb, "wait-listening 443", "nginx listening on 443")
 
 
