@@ -37,9 +37,10 @@ void read_process(Facts& f) {
     if (v) {
         f.process_visible = true;
         f.process_value = *v;
-    } else if (::kill(pid, 0) != 0 && errno == ESRCH) {
-        // It exited after systemd named it (a crash loop): nothing was
-        // hidden from this user.
+    } else if (probe::has_exited(pid)) {
+        // It exited after systemd named it (a crash loop; a zombie not yet
+        // reaped reads as "No such process"): nothing was hidden from this
+        // user.
         f.process_gone = true;
     } else {
         f.process_error = v.error().message;

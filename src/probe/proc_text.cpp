@@ -47,6 +47,13 @@ std::optional<std::pair<uid_t, pid_t>> status_uid_parent(std::string_view text) 
     return std::pair{uid, ppid};
 }
 
+char stat_state(std::string_view text) {
+    const auto close = text.rfind(") ");
+    if (close == std::string_view::npos || close + 2 >= text.size())
+        return '?';
+    return text[close + 2];
+}
+
 std::string cgroup_path(std::string_view text) {
     std::istringstream in{std::string(text)};
     std::string line, v1;

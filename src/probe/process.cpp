@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <dirent.h>
 #include <fmt/format.h>
 #include <memory>
@@ -107,6 +108,18 @@ std::vector<ServeProcess> foreign_ollama_serves(const std::vector<pid_t>& unit_p
             out.push_back(std::move(*p));
     }
     return out;
+}
+
+bool has_exited(pid_t pid) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH)
+        return true;
+    // Unreadable (hidepid= hides other users' processes): not known to
+    // have exited.
+    auto stat = read_file(fmt::format("/proc/{}/stat", pid));
+    if (!stat || !*stat)
+        return false;
+    const char state = stat_state(**stat);
+    return state == 'Z' || state == 'X';
 }
 
 bool has_executed_its_command(pid_t pid) {

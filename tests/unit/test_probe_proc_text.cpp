@@ -28,6 +28,13 @@ TEST_CASE("environ_values reads a name as Go does: the first entry counts", "[pr
     CHECK_FALSE(environ_values("=A=1\0"sv, one)[0]); // its name is empty
 }
 
+TEST_CASE("stat_state: the letter after the command, whatever the command holds", "[probe][proc]") {
+    CHECK(stat_state("814 (ollama) Z 1 814 814 0 -1 4194564 ...") == 'Z');
+    CHECK(stat_state("42 (a) b) S 1 42 42 0") == 'S'); // ") " inside the command
+    CHECK(stat_state("42 (x)") == '?');
+    CHECK(stat_state("") == '?');
+}
+
 TEST_CASE("status and cgroup text", "[probe][proc]") {
     auto s = status_uid_parent("Name:\tollama\nPPid:\t1\nUid:\t997\t997\t997\t997\n");
     REQUIRE(s);

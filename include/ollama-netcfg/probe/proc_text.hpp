@@ -29,6 +29,11 @@ std::vector<std::optional<std::string>> environ_values(std::string_view block,
 // "Uid:" (the real uid) and "PPid:" from /proc/PID/status.
 std::optional<std::pair<uid_t, pid_t>> status_uid_parent(std::string_view text);
 
+// The state letter of /proc/PID/stat (after the command in parentheses,
+// which may itself hold ") "): 'R', 'S', ..., 'Z' for a zombie, 'X' dead;
+// '?' when the text is not that.
+char stat_state(std::string_view text);
+
 // The unified hierarchy's path ("0::/system.slice/ollama.service") from
 // /proc/PID/cgroup, else the v1 name=systemd one; empty when neither.
 std::string cgroup_path(std::string_view text);

@@ -11,6 +11,10 @@
 
 namespace netcfg::probe {
 
+// Whether PID has exited: gone, or a zombie systemd has not reaped yet (a
+// crash loop's main process, whose environment can no longer be read).
+bool has_exited(pid_t pid);
+
 // Whether PID runs its own program: false while systemd has forked it for
 // a unit but not yet executed the unit's command (comm "(NAME)").
 bool has_executed_its_command(pid_t pid);
