@@ -36,13 +36,17 @@ Status check_address_is_local(const ollama::HostSetting& want,
         "use one of the host's addresses, or 0.0.0.0 (every IPv4 and IPv6 address)");
 }
 
+namespace {
+
 // The port next to the wanted one, as an example the admin can type (the
 // default's neighbour was suggested even when it was the port taken).
-static std::string another_port(const ollama::HostSetting& want) {
+std::string another_port(const ollama::HostSetting& want) {
     auto other = want;
     other.port = want.port == 65535 ? 65534 : static_cast<std::uint16_t>(want.port + 1);
     return other.listen_address();
 }
+
+} // namespace
 
 Status check_port_is_free(const ollama::HostSetting& want, const std::string& unit,
                           const std::vector<Holder>& foreign) {

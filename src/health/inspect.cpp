@@ -15,8 +15,6 @@
 #include "ollama-netcfg/systemd/journal.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <fmt/format.h>
 #include <sys/socket.h>
 

@@ -7,17 +7,14 @@
 
 #include <arpa/inet.h>
 #include <charconv>
-#include <cstring>
 #include <dirent.h>
 #include <fmt/format.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <memory>
 #include <netinet/in.h>
 #include <optional>
-#include <sstream>
 #include <sys/socket.h>
 #include <unistd.h>
 

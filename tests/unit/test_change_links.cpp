@@ -1,5 +1,6 @@
 #include "catch.hpp"
 #include "ollama-netcfg/change/links.hpp"
+#include "temp_dir.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -33,16 +34,6 @@ TEST_CASE("why_not_roots: every entry root's and writable by root only", "[links
 
 namespace {
 
-struct Scratch {
-    fs::path dir;
-    Scratch() {
-        std::string tmpl = (fs::temp_directory_path() / "netcfg-links-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        dir = tmpl;
-    }
-    ~Scratch() { fs::remove_all(dir); }
-};
-
 FileEdit edit_of(const fs::path& p, std::optional<std::string> next) {
     FileEdit e;
     e.path = p;
@@ -54,43 +45,43 @@ FileEdit edit_of(const fs::path& p, std::optional<std::string> next) {
 } // namespace
 
 TEST_CASE("follow_links refuses a path others can change, and leaves plain files", "[links]") {
-    Scratch s; // under /tmp (mode 1777): never root's alone
-    std::ofstream(s.dir / "target.conf") << "[Service]\n";
-    fs::create_symlink(s.dir / "target.conf", s.dir / "override.conf");
-    std::ofstream(s.dir / "plain.conf") << "[Service]\n";
+    TempDir s; // under /tmp (mode 1777): never root's alone
+    std::ofstream(s.path / "target.conf") << "[Service]\n";
+    fs::create_symlink(s.path / "target.conf", s.path / "override.conf");
+    std::ofstream(s.path / "plain.conf") << "[Service]\n";
 
     std::vector<std::string> notes;
-    std::vector<FileEdit> plain{edit_of(s.dir / "plain.conf", "[Service]\nX=1\n")};
+    std::vector<FileEdit> plain{edit_of(s.path / "plain.conf", "[Service]\nX=1\n")};
     REQUIRE(follow_links(plain, false, notes));
-    CHECK(plain[0].path == s.dir / "plain.conf");
+    CHECK(plain[0].path == s.path / "plain.conf");
     CHECK(notes.empty());
 
-    std::vector<FileEdit> linked{edit_of(s.dir / "override.conf", "[Service]\nX=1\n")};
+    std::vector<FileEdit> linked{edit_of(s.path / "override.conf", "[Service]\nX=1\n")};
     auto st = follow_links(linked, false, notes);
     REQUIRE_FALSE(st);
     CHECK_THAT(st.error().message,
-               Catch::Contains("is a symbolic link to " + (s.dir / "target.conf").string()) &&
+               Catch::Contains("is a symbolic link to " + (s.path / "target.conf").string()) &&
                    Catch::Contains("is writable by every user (mode 1777)") &&
                    Catch::Contains("root does not write through a path another user can change"));
     CHECK_THAT(st.error().hint, Catch::Contains("cp --remove-destination"));
-    CHECK(linked[0].path == s.dir / "override.conf");
+    CHECK(linked[0].path == s.path / "override.conf");
 
     // A link that leads nowhere is refused too.
-    fs::create_symlink(s.dir / "gone.conf", s.dir / "dangling.conf");
-    std::vector<FileEdit> dangling{edit_of(s.dir / "dangling.conf", "[Service]\nX=1\n")};
+    fs::create_symlink(s.path / "gone.conf", s.path / "dangling.conf");
+    std::vector<FileEdit> dangling{edit_of(s.path / "dangling.conf", "[Service]\nX=1\n")};
     st = follow_links(dangling, true, notes);
     REQUIRE_FALSE(st);
     CHECK_THAT(st.error().message, Catch::Contains("which does not lead to a file"));
 }
 
 TEST_CASE("follow_links removes a link whose file is removed, and says so", "[links]") {
-    Scratch s;
-    std::ofstream(s.dir / "target.conf") << "[Service]\n";
-    fs::create_symlink(s.dir / "target.conf", s.dir / "override.conf");
+    TempDir s;
+    std::ofstream(s.path / "target.conf") << "[Service]\n";
+    fs::create_symlink(s.path / "target.conf", s.path / "override.conf");
     std::vector<std::string> notes;
-    std::vector<FileEdit> removed{edit_of(s.dir / "override.conf", std::nullopt)};
+    std::vector<FileEdit> removed{edit_of(s.path / "override.conf", std::nullopt)};
     REQUIRE(follow_links(removed, true, notes));
-    CHECK(removed[0].path == s.dir / "override.conf"); // the link, not its file
+    CHECK(removed[0].path == s.path / "override.conf"); // the link, not its file
     REQUIRE(notes.size() == 1);
     CHECK_THAT(notes[0],
                Catch::Contains("the link would be removed") && Catch::Contains("stays as it was"));

@@ -1,6 +1,7 @@
-#include "ollama-netcfg/util/atomic_file.hpp"
-
 #include "catch.hpp"
+#include "ollama-netcfg/util/atomic_file.hpp"
+#include "temp_dir.hpp"
+
 #include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,16 +10,6 @@ namespace fs = std::filesystem;
 using namespace netcfg;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "netcfg-test-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 std::vector<std::string> entries(const fs::path& dir) {
     std::vector<std::string> out;
