@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 
 namespace netcfg::unitfile {
 namespace {
@@ -56,6 +57,21 @@ EnvironmentEffect effect_in(const Document& doc, std::string_view name,
     return e;
 }
 
+// Every variable the file's Environment= lines leave set, as systemd
+// applies them in order (an empty one clears the list).
+std::map<std::string, std::string> environment_of(const Document& doc) {
+    std::map<std::string, std::string> env;
+    for (const auto& line : doc.lines) {
+        if (!is_environment_line(line))
+            continue;
+        if (line.value_len == 0)
+            env.clear();
+        for (auto& a : line_assignments(line))
+            env[a.name] = a.value;
+    }
+    return env;
+}
+
 std::optional<std::string> effective_in(const Document& doc, std::string_view name) {
     return effect_in(doc, name, std::nullopt).value;
 }
@@ -98,6 +114,16 @@ std::optional<std::size_t> first_section(const Document& doc) {
     return std::nullopt;
 }
 
+// `text` as it must be put at `pos`: a line break that starts it right
+// after a lone CR would make one CRLF with it (systemd's read_line() reads
+// "\r\n" as one break), so that a blank line meant to end a continuation
+// would vanish; a LF first completes that CR.
+std::string after_break(std::string_view content, std::size_t pos, std::string text) {
+    if (pos > 0 && content[pos - 1] == '\r' && !text.empty() && text.front() == '\n')
+        text.insert(0, "\n");
+    return text;
+}
+
 // Adds `text` (a whole line with its EOL) to the last `section` section,
 // creating the section when there is none.
 std::string insert_line(std::string_view content, const Document& doc, std::string_view section,
@@ -110,17 +136,18 @@ std::string insert_line(std::string_view content, const Document& doc, std::stri
             out.insert(*first, header + text + doc.eol);
             return out;
         }
+        std::string tail;
         if (!out.empty() && !doc.lines.empty() && !doc.lines.back().has_eol)
-            out += doc.eol;
+            tail += doc.eol;
         if (!out.empty())
-            out += doc.eol;
-        out += header + text;
+            tail += doc.eol; // a blank line: it also ends a continuation
+        out += after_break(out, out.size(), tail + header + text);
         return out;
     }
     const auto& line = doc.lines[*at];
     if (!line.has_eol)
         text = doc.eol + text;
-    out.insert(line.end, text);
+    out.insert(line.end, after_break(out, line.end, text));
     return out;
 }
 
@@ -151,6 +178,45 @@ std::string replace_spans(std::string_view content, std::vector<Span> spans,
     for (const auto& s : spans)
         out.replace(s.begin, s.end - s.begin, replacement);
     return out;
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// The bytes to take out with the word at [begin, end) of `line`: the word
+// and the blanks before it, so the line stays tidy (after them too, when it
+// is the value's first word). A word that starts a continuation line, with
+// `#` or `;` after it, is taken out with the line break before it: left
+// alone at the start of its line, the rest would be a comment line, which
+// systemd skips inside a continuation, and the next line would join the
+// assignment instead. Comment lines between the two go with the break.
+Span word_span(std::string_view content, const Line& line, std::size_t begin, std::size_t end) {
+    const auto value_begin = line.file_offset(line.value_pos);
+    std::size_t b = begin;
+    while (b > value_begin && is_blank(content[b - 1]))
+        --b;
+    std::size_t e = end;
+    if (b == value_begin)
+        while (e < content.size() && is_blank(content[e]))
+            ++e;
+    auto ls = b;
+    while (ls > line.begin && is_blank(content[ls - 1]))
+        --ls;
+    const bool starts_physical =
+        ls > line.begin && (content[ls - 1] == '\n' || content[ls - 1] == '\r');
+    auto rest = e;
+    while (rest < content.size() && is_blank(content[rest]))
+        ++rest;
+    if (!starts_physical || rest >= content.size() ||
+        (content[rest] != '#' && content[rest] != ';'))
+        return {b, e};
+    // The backslash that ended the previous line of the assignment: the
+    // last text position before the word whose byte is one.
+    for (std::size_t k = line.offsets.size(); k-- > 0;)
+        if (line.offsets[k] < begin && content[line.offsets[k]] == '\\' && line.text[k] == ' ')
+            return {line.offsets[k], e};
+    return {b, e};
 }
 
 // Why systemd ignores `word` (already unquoted), or "" when it does not.
@@ -263,18 +329,23 @@ Edit set_variable(std::string_view content, std::string_view name, std::string_v
     word += value;
     edit.content = replace_spans(content, spans, quote_word(word));
 
-    // A later empty Environment= may still clear what was rewritten in place.
+    // What systemd must read afterwards: every variable as before, and this
+    // one set. A later empty Environment= may still clear what was
+    // rewritten in place.
+    auto want = environment_of(doc);
+    want[std::string(name)] = std::string(value);
+    auto reads_right = [&](const std::string& c) { return environment_of(lex(c)) == want; };
     auto after = lex(edit.content);
-    if (effective_in(after, name) != value) {
+    if (!reads_right(edit.content)) {
         const auto line = assignment_line(name, value, after.eol);
         auto inserted = insert_line(edit.content, after, "Service", line);
         // After a line that ends in a continuation (a trailing backslash,
         // then perhaps comment lines), the new line would join that
         // assignment (systemd reads it so): it goes elsewhere.
-        if (effective_in(lex(inserted), name) != value)
+        if (!reads_right(inserted))
             inserted = after_continuation(edit.content, after, line, false);
         // Before it, an empty Environment= there would clear it again.
-        if (effective_in(lex(inserted), name) != value)
+        if (!reads_right(inserted))
             inserted = after_continuation(edit.content, after, line, true);
         edit.content = std::move(inserted);
     }
@@ -301,20 +372,9 @@ Edit unset_variable(std::string_view content, std::string_view name) {
             spans.push_back({line.begin, line.end});
             continue;
         }
-        for (const auto& a : all) {
-            if (a.name != name)
-                continue;
-            // Take the word and the blanks before it, so the line stays tidy.
-            std::size_t b = a.begin;
-            while (b > line.file_offset(line.value_pos) &&
-                   (content[b - 1] == ' ' || content[b - 1] == '\t'))
-                --b;
-            std::size_t e = a.end;
-            if (b == line.file_offset(line.value_pos))
-                while (e < content.size() && (content[e] == ' ' || content[e] == '\t'))
-                    ++e;
-            spans.push_back({b, e});
-        }
+        for (const auto& a : all)
+            if (a.name == name)
+                spans.push_back(word_span(content, line, a.begin, a.end));
     }
     edit.content = replace_spans(content, spans, "");
     edit.changed = edit.content != content;
@@ -333,19 +393,10 @@ Edit remove_ignored(std::string_view content, std::string_view name) {
     for (const auto& line : doc.lines) {
         if (!is_environment_line(line))
             continue;
-        const auto value_begin = line.file_offset(line.value_pos);
         std::vector<Span> here;
         for (const auto& i : ignored)
-            if (i.begin >= line.begin && i.end <= line.end) {
-                std::size_t b = i.begin; // the word and the blanks before it
-                while (b > value_begin && (content[b - 1] == ' ' || content[b - 1] == '\t'))
-                    --b;
-                std::size_t e = i.end;
-                if (b == value_begin)
-                    while (e < content.size() && (content[e] == ' ' || content[e] == '\t'))
-                        ++e;
-                here.push_back({b, e});
-            }
+            if (i.begin >= line.begin && i.end <= line.end)
+                here.push_back(word_span(content, line, i.begin, i.end));
         if (here.empty())
             continue;
         if (line_assignments(line).empty())

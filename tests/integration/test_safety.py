@@ -428,7 +428,15 @@ def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
 DROPIN_CASES = int(os.environ.get("NETCFG_DROPIN_CASES", "100"))
 WORDS = ['A=1', '"B=two words"', 'OLLAMA_HOST=127.0.0.1', '"OLLAMA_HOST=0.0.0.0:1234"',
          'OLLAMA_KEEP_ALIVE=1h', "'C=single quoted'", '"D=say \\"hi\\""', 'E=%%', 'F=',
-         '"OLLAMA_ORIGINS=http://a.example"', 'G=x\\x41y']
+         '"OLLAMA_ORIGINS=http://a.example"', 'G=x\\x41y',
+         # not assignments (systemd ignores them), but after a word that
+         # starts a continuation line they decide what taking it out leaves
+         '#c', ';c']
+
+
+def comment_lines(rng):
+    """Comment lines inside a continuation, which systemd skips: sometimes."""
+    return [rng.choice(["  # note", "; note", "#"])] if rng.random() < 0.25 else []
 
 
 def random_dropin(rng):
@@ -445,8 +453,9 @@ def random_dropin(rng):
             words = [rng.choice(WORDS) for _ in range(rng.randrange(1, 4))]
             if len(words) > 1 and rng.random() < 0.4:
                 out.append("Environment=" + words[0] + " \\")
-                out += ["    " + w + " \\" for w in words[1:-1]]
-                out.append("    " + words[-1])
+                for w in words[1:-1]:
+                    out += comment_lines(rng) + ["    " + w + " \\"]
+                out += comment_lines(rng) + ["    " + words[-1]]
             else:
                 out.append("Environment=" + " ".join(words))
         elif kind < 0.55:
@@ -459,6 +468,9 @@ def random_dropin(rng):
             out.append(rng.choice(["Nice=5", "LimitNOFILE=65536", "  Environment=H=indented"]))
         else:
             out.append("Environment=OLLAMA_HOST=0.0.0.0:%d  " % rng.randrange(1024, 65535))
+    if rng.random() < 0.1:
+        # left open: what follows joins it (or the end of the file ends it)
+        out += ["Environment=%s \\" % rng.choice(["", "Z=9"])] + comment_lines(rng)
     if rng.random() < 0.15:
         out += ["[Install]", "WantedBy=multi-user.target"]
     text = "\n".join(out)
@@ -478,6 +490,17 @@ for unit in sys.argv[1:]:
     out[unit] = json.loads(r.stdout)["data"] if r.returncode == 0 else None
 print(json.dumps(out))
 """
+
+
+def ends_open(text):
+    """Whether the file ends inside a continuation: its last line ends in a
+    backslash, or only comment lines follow one (an empty line ends it)."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    while lines and lines[-1].lstrip()[:1] in ("#", ";"):
+        lines.pop()
+    return bool(lines) and lines[-1].endswith("\\")
 
 
 def effectively_empty(text):
@@ -522,25 +545,46 @@ def random_drop_ins_keep_every_other_assignment_as_systemd_reads_them(sb):
     sb.write("/var/tmp/env_of.py", ENV_OF)
     envs = json.loads(sb.run(["python3", "/var/tmp/env_of.py"] + units, timeout=600).stdout)
     resets_checked = 0
+    before_envs = [envs["rd-%d-a.service" % i] for i in range(len(cases))]
     for i, text in enumerate(cases):
         before, after = envs["rd-%d-a.service" % i], envs["rd-%d-b.service" % i]
         assert before is not None and after is not None, (i, text)
         expected = as_dict(before)
         expected["OLLAMA_HOST"] = "0.0.0.0:%d" % (20000 + i)
         assert as_dict(after) == expected, (i, text, before, after)
+    # Then reset, each: systemd reads no OLLAMA_HOST and every other
+    # variable as before; where the original set none, the bytes come back.
+    script = ("for i in $(seq 0 %d); do %s reset -q --root /var/tmp/rd/$i "
+              ">/var/tmp/rd/$i.out 2>&1; echo $? >/var/tmp/rd/$i.rc; done" % (len(cases) - 1, TOOL))
+    sb.run(["sh", "-c", script], timeout=1800)
+    reset_units = []
+    for i, text in enumerate(cases):
+        rc = sb.read("/var/tmp/rd/%d.rc" % i).strip()
+        assert rc == "0", (i, text, sb.read("/var/tmp/rd/%d.out" % i))
+        back = sb.read("/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
+        unit = "rd-%d-c.service" % i
+        sb.write("/etc/systemd/system/" + unit, OLLAMA_UNIT)
+        if back is not None:
+            sb.write("/etc/systemd/system/%s.d/override.conf" % unit, back)
+        reset_units.append(unit)
         if "OLLAMA_HOST" not in text:
-            img = "/var/tmp/rd/%d" % i
-            r = sb.run([TOOL, "reset", "-q", "--root", img], check=False)
-            assert r.returncode == 0, (i, r.stdout, r.stderr)
-            back = sb.read(img + "/etc/systemd/system/ollama.service.d/override.conf")
             # A drop-in left with nothing but headers and comments is removed;
-            # one that lacked its last newline keeps the one the edit added.
-            assert back in (text, text if text.endswith("\n") else text + "\n") or \
-                (back is None and effectively_empty(text)), (i, text, back)
+            # one that lacked its last newline keeps the one the edit added,
+            # one that ended inside a continuation the blank line that ends it.
+            whole = (text if text.endswith("\n") else text + "\n") + \
+                ("\n" if ends_open(text) else "")
+            assert back in (text, whole) or (back is None and effectively_empty(text)), \
+                (i, text, back)
             resets_checked += 1
+    sb.run(["systemctl", "daemon-reload"])
+    envs = json.loads(sb.run(["python3", "/var/tmp/env_of.py"] + reset_units, timeout=600).stdout)
+    for i, text in enumerate(cases):
+        expected = as_dict(before_envs[i])
+        expected.pop("OLLAMA_HOST", None)
+        assert as_dict(envs["rd-%d-c.service" % i]) == expected, (i, text, envs["rd-%d-c.service" % i])
     sb.sh("rm -rf /var/tmp/rd /etc/systemd/system/rd-* && systemctl daemon-reload")
-    print("  (%d drop-ins read by systemd before and after; %d reset back to their bytes)"
-          % (len(cases), resets_checked))
+    print("  (%d drop-ins read by systemd before, after the edit and after its reset; "
+          "%d reset back to their bytes)" % (len(cases), resets_checked))
 
 
 # --- killed at any moment -------------------------------------------------------

@@ -247,3 +247,58 @@ TEST_CASE("set_variable after a continuation left open at the end of the file",
     CHECK(set_variable("[Service]\nEnvironment=OTHER=a\n", "OLLAMA_HOST", "0.0.0.0").content ==
           "[Service]\nEnvironment=OTHER=a\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
 }
+
+// Found by fuzz_unitfile: taking out a word that starts a continuation line
+// left `# comment` at the start of that line. systemd skips such a line
+// inside a continuation (checked with systemctl show on systemd 252: an
+// indented `# c` between `A=1 \` and `B=2` gives A=1 B=2), so the next
+// line joined the assignment and set the variable again. The word goes out
+// with the line break before it.
+TEST_CASE("unset_variable keeps the rest of a continuation line from becoming a comment",
+          "[unitfile][fuzz]") {
+    const std::string content = "[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x # c\n"
+                                "  OLLAMA_HOST=1.2.3.4\n";
+    auto e = unset_variable(content, "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=A=1  # c\n  OLLAMA_HOST=1.2.3.4\n");
+    CHECK_FALSE(environment_effect(e.content, "OLLAMA_HOST", std::nullopt).assigns);
+    CHECK(effective_value(e.content, "A") == "1");
+    // Comment lines between the two lines go with the break.
+    const std::string between = "[Service]\nEnvironment=A=1 \\\n  # note\n  OLLAMA_HOST=x ;c\n";
+    e = unset_variable(between, "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=A=1  ;c\n");
+    // The value's first word on a continuation line.
+    e = unset_variable("[Service]\nEnvironment=\\\n  OLLAMA_HOST=x #c B=2\n", "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=#c B=2\n");
+    CHECK(effective_value(e.content, "B") == "2");
+    // Anything else after the word stays on its line, as before.
+    CHECK(unset_variable("[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x B=2\n", "OLLAMA_HOST")
+              .content == "[Service]\nEnvironment=A=1 \\\n B=2\n");
+}
+
+// Found by fuzz_unitfile: a file whose last line ends in a lone CR (a line
+// break to systemd) inside an open continuation. The blank line added to
+// end the continuation made "\r\n" with that CR, one break, so the new
+// [Service] header joined the assignment.
+TEST_CASE("set_variable after a lone CR keeps the blank line that ends a continuation",
+          "[unitfile][fuzz]") {
+    const std::string content = "[Unit]\nX=a \\\r";
+    auto e = set_variable(content, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(e.content == content + "\n\n[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+    CHECK(effective_value(e.content, "OLLAMA_HOST") == "0.0.0.0");
+}
+
+// Found by fuzz_unitfile: the added line joined an empty Environment= left
+// open at the end of the file, so that line no longer cleared the list and
+// a variable set above it (OTHER) came back; the edit was taken because
+// OLLAMA_HOST itself read right. Now every variable must read as before.
+TEST_CASE("set_variable leaves every other variable as systemd read it", "[unitfile][fuzz]") {
+    const std::string content =
+        "[Service]\nEnvironment=OTHER=a OLLAMA_HOST=1\nEnvironment= \\\n  # c\n";
+    REQUIRE_FALSE(effective_value(content, "OTHER"));
+    auto e = set_variable(content, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(e.content == "[Service]\nEnvironment=OTHER=a \"OLLAMA_HOST=0.0.0.0\"\n"
+                       "Environment= \\\n  # c\n\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+    CHECK(effective_value(e.content, "OLLAMA_HOST") == "0.0.0.0");
+    CHECK_FALSE(effective_value(e.content, "OTHER"));
+    CHECK_FALSE(effective_value(e.content, "Environment"));
+}
