@@ -392,6 +392,23 @@ while running or exposing:
 """
 
 
+def host_pids_limit():
+    """This process's pids cgroup (v1 or v2): its limit, count and how often
+    a fork was refused, for a failure message."""
+    try:
+        for entry in open("/proc/self/cgroup").read().split("\n"):
+            parts = entry.split(":", 2)
+            if len(parts) == 3 and (parts[1] == "pids" or parts[0] == "0"):
+                base = "/sys/fs/cgroup" + ("/pids" if parts[1] == "pids" else "") + parts[2]
+                if os.path.exists(base + "/pids.max"):
+                    return "--- pids cgroup %s: max %s, current %s, events %s" % tuple(
+                        [base] + [open(base + "/" + f).read().strip()
+                                  for f in ("pids.max", "pids.current", "pids.events")])
+    except OSError as e:
+        return "--- pids cgroup: %s" % e
+    return "--- pids cgroup: none with a limit file"
+
+
 @case
 def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
     """50 checks at once, half as root writing the record and half as
@@ -401,7 +418,8 @@ def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
     sb.run(["python3", "-c", CONCURRENT, TOOL], timeout=600)
     errors = sb.read("/var/tmp/concurrent/errors")
     assert errors is None, errors + "".join(
-        "--- expose.%d:\n%s" % (i, sb.read("/var/tmp/concurrent/expose.%d" % i)) for i in range(1, 7))
+        "--- expose.%d:\n%s" % (i, sb.read("/var/tmp/concurrent/expose.%d" % i))
+        for i in range(1, 7)) + host_pids_limit()
     names = sb.run(["ls", "/var/tmp/concurrent"]).stdout.split()
     outputs = [n for n in names if n.startswith("check.")]
     assert len(outputs) >= 100, len(outputs)
