@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
 
 namespace netcfg::unitfile {
@@ -211,12 +212,56 @@ Span word_span(std::string_view content, const Line& line, std::size_t begin, st
     if (!starts_physical || rest >= content.size() ||
         (content[rest] != '#' && content[rest] != ';'))
         return {b, e};
-    // The backslash that ended the previous line of the assignment: the
-    // last text position before the word whose byte is one.
-    for (std::size_t k = line.offsets.size(); k-- > 0;)
-        if (line.offsets[k] < begin && content[line.offsets[k]] == '\\' && line.text[k] == ' ')
-            return {line.offsets[k], e};
+    // The backslash that ended the previous line of the assignment with
+    // something on it: the last text position before the word whose byte is
+    // one. A line of blanks and a backslash goes too (what is left of it
+    // would start with the comment character).
+    for (std::size_t k = line.offsets.size(); k-- > 0;) {
+        const auto at = line.offsets[k];
+        if (at >= begin || content[at] != '\\' || line.text[k] != ' ')
+            continue;
+        auto ps = at;
+        while (ps > line.begin && content[ps - 1] != '\n' && content[ps - 1] != '\r')
+            --ps;
+        const bool blanks_only =
+            ps > line.begin && std::all_of(content.begin() + ps, content.begin() + at, is_blank);
+        if (!blanks_only)
+            return {at, e};
+    }
     return {b, e};
+}
+
+// Each Environment= line with a word `drop` picks (by the file offset of its
+// first byte) written again on one line with the other words as they were
+// in its text, or taken out when none is left (an empty Environment= would
+// clear the list). Comment lines inside it go; systemd reads the same.
+template <typename Drop>
+std::string rewrite_lines(std::string_view content, const Document& doc, Drop drop) {
+    std::vector<std::pair<Span, std::string>> changes;
+    for (const auto& line : doc.lines) {
+        if (!is_environment_line(line))
+            continue;
+        const auto value = line.value();
+        std::vector<std::string_view> kept;
+        bool dropped = false;
+        for (const auto& w : split_words_lenient(value).words) {
+            if (drop(line, line.file_offset(line.value_pos + w.begin)))
+                dropped = true;
+            else
+                kept.push_back(value.substr(w.begin, w.end - w.begin));
+        }
+        if (!dropped)
+            continue;
+        std::string text;
+        if (!kept.empty())
+            text =
+                fmt::format("{}={}{}", line.key, fmt::join(kept, " "), line.has_eol ? doc.eol : "");
+        changes.push_back({{line.begin, line.end}, std::move(text)});
+    }
+    std::string out(content);
+    for (auto it = changes.rbegin(); it != changes.rend(); ++it)
+        out.replace(it->first.begin, it->first.end - it->first.begin, it->second);
+    return out;
 }
 
 // Why systemd ignores `word` (already unquoted), or "" when it does not.
@@ -377,6 +422,18 @@ Edit unset_variable(std::string_view content, std::string_view name) {
                 spans.push_back(word_span(content, line, a.begin, a.end));
     }
     edit.content = replace_spans(content, spans, "");
+    // Taking words out of continued lines can still leave a line that
+    // systemd reads otherwise (a comment line where a word was, inside the
+    // continuation); then each line that set it is written again whole.
+    auto want = environment_of(doc);
+    want.erase(std::string(name));
+    if (environment_of(lex(edit.content)) != want)
+        edit.content = rewrite_lines(content, doc, [&](const Line& line, std::size_t at) {
+            for (const auto& a : line_assignments(line))
+                if (a.begin == at)
+                    return a.name == name;
+            return false;
+        });
     edit.changed = edit.content != content;
     return edit;
 }
@@ -405,6 +462,11 @@ Edit remove_ignored(std::string_view content, std::string_view name) {
             spans.insert(spans.end(), here.begin(), here.end());
     }
     edit.content = replace_spans(content, spans, "");
+    if (environment_of(lex(edit.content)) != environment_of(doc)) // as in unset_variable
+        edit.content = rewrite_lines(content, doc, [&](const Line&, std::size_t at) {
+            return std::any_of(ignored.begin(), ignored.end(),
+                               [&](const IgnoredWord& i) { return i.begin == at; });
+        });
     edit.changed = edit.content != content;
     return edit;
 }

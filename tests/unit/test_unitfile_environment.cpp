@@ -270,6 +270,17 @@ TEST_CASE("unset_variable keeps the rest of a continuation line from becoming a 
     e = unset_variable("[Service]\nEnvironment=\\\n  OLLAMA_HOST=x #c B=2\n", "OLLAMA_HOST");
     CHECK(e.content == "[Service]\nEnvironment=#c B=2\n");
     CHECK(effective_value(e.content, "B") == "2");
+    // A line of blanks and a backslash before it goes with the break too.
+    e = unset_variable("[Service]\nEnvironment=A=1 \\\n \\\n  OLLAMA_HOST=x # c\n", "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=A=1  # c\n");
+    // Two such lines in a row: the first is taken out whole, and where that
+    // cannot be done word by word the line is written again on one line.
+    e = unset_variable(
+        "[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x \\\n  OLLAMA_HOST=y # c\n  B=2\n",
+        "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=A=1 # c\n  B=2\n");
+    CHECK_FALSE(effective_value(e.content, "B"));
+    CHECK_FALSE(environment_effect(e.content, "OLLAMA_HOST", std::nullopt).assigns);
     // Anything else after the word stays on its line, as before.
     CHECK(unset_variable("[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x B=2\n", "OLLAMA_HOST")
               .content == "[Service]\nEnvironment=A=1 \\\n B=2\n");
