@@ -19,8 +19,6 @@
 namespace netcfg::cli {
 namespace {
 
-constexpr std::string_view origins_var = ollama::origins_variable;
-
 std::string origins_source(const config::Resolution& r) {
     if (!r.winner)
         return "";
@@ -50,7 +48,7 @@ int list_origins(const OriginsListOptions& o, const GlobalOptions& g) {
     auto s = open_session(*t, "origins list", true);
     if (!s)
         return fail(s.error());
-    const auto r = config::resolve(s->origin_layers, origins_var);
+    const auto r = config::resolve(s->origin_layers, ollama::origins_variable);
     const auto entries = ollama::split_origins(r.effective.value_or(""));
     auto recorded = change::recorded_origins(t->unit);
     const auto added = recorded ? *recorded : std::vector<std::string>{};
@@ -64,8 +62,8 @@ int list_origins(const OriginsListOptions& o, const GlobalOptions& g) {
     std::optional<std::string> running;
     std::string running_error;
     if (s->state.main_pid != 0) {
-        auto v =
-            probe::process_environment_value(static_cast<pid_t>(s->state.main_pid), origins_var);
+        auto v = probe::process_environment_value(static_cast<pid_t>(s->state.main_pid),
+                                                  ollama::origins_variable);
         if (v)
             running = *v;
         else

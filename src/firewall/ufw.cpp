@@ -12,7 +12,7 @@
 namespace netcfg::firewall {
 namespace {
 
-enum class Tri { no, yes, unknown };
+enum class RuleMatch { no, yes, unknown };
 
 std::string trim(std::string s) {
     auto b = s.find_first_not_of(" \t");
@@ -31,9 +31,9 @@ std::string strip_v6(std::string s, bool& v6) {
 
 // "11434/tcp", "11434", "80,443/tcp", "8000:9000/tcp", "Anywhere",
 // "192.0.2.1 11434/tcp"; an application profile name is unknown.
-Tri to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
+RuleMatch to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
     if (to == "Anywhere")
-        return Tri::yes;
+        return RuleMatch::yes;
     std::string spec = to;
     auto space = to.rfind(' ');
     if (space != std::string::npos)
@@ -44,12 +44,12 @@ Tri to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
         spec = spec.substr(0, slash);
     }
     if (!proto.empty() && proto != "tcp")
-        return Tri::no;
+        return RuleMatch::no;
     if (spec.find_first_not_of("0123456789,:") != std::string::npos) {
         if (space == std::string::npos && spec.find_first_of(".:") != std::string::npos)
-            return Tri::yes; // "to ADDR" with any port
+            return RuleMatch::yes; // "to ADDR" with any port
         unsure = fmt::format("the application profile \"{}\"", to);
-        return Tri::unknown;
+        return RuleMatch::unknown;
     }
     std::stringstream items(spec);
     std::string item;
@@ -62,9 +62,9 @@ Tri to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
         if (colon != std::string::npos)
             std::from_chars(item.data() + colon + 1, item.data() + item.size(), hi);
         if (port >= lo && port <= hi)
-            return Tri::yes;
+            return RuleMatch::yes;
     }
-    return Tri::no;
+    return RuleMatch::no;
 }
 
 bool is_v6(const std::string& token) {
@@ -73,17 +73,17 @@ bool is_v6(const std::string& token) {
     return inet_pton(AF_INET6, addr.c_str(), buf) == 1;
 }
 
-Tri from_matches(const std::string& from, const Packet& p, std::string& unsure) {
+RuleMatch from_matches(const std::string& from, const Packet& p, std::string& unsure) {
     if (from == "Anywhere")
-        return Tri::yes;
+        return RuleMatch::yes;
     auto addr = from.substr(0, from.find(' '));
     if (!p.saddr && p.outside && net::network_within(addr, *p.outside))
-        return Tri::no;
+        return RuleMatch::no;
     if (!p.saddr) {
         unsure = fmt::format("the source address (a rule for {})", addr);
-        return Tri::unknown;
+        return RuleMatch::unknown;
     }
-    return net::address_in(*p.saddr, addr) ? Tri::yes : Tri::no;
+    return net::address_in(*p.saddr, addr) ? RuleMatch::yes : RuleMatch::no;
 }
 
 } // namespace
@@ -144,27 +144,27 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         if (direction != "IN")
             continue;
         std::string unsure;
-        Tri t = to_matches(to, p.dport, unsure);
-        if (t != Tri::no && !on.empty()) {
+        RuleMatch t = to_matches(to, p.dport, unsure);
+        if (t != RuleMatch::no && !on.empty()) {
             if (!p.iif && net::is_container_bridge(on)) {
-                t = Tri::no; // another host's connection does not come in on a container bridge
+                t = RuleMatch::no; // another host's connection does not come in on a container bridge
             } else if (!p.iif) {
-                t = Tri::unknown;
+                t = RuleMatch::unknown;
                 unsure = fmt::format("the input interface (a rule for {})", on);
             } else if (*p.iif != on) {
-                t = Tri::no;
+                t = RuleMatch::no;
             }
         }
-        if (t != Tri::no) {
-            Tri f = from_matches(from, p, unsure);
-            t = f == Tri::no ? Tri::no
-                             : (t == Tri::unknown || f == Tri::unknown ? Tri::unknown : Tri::yes);
+        if (t != RuleMatch::no) {
+            RuleMatch f = from_matches(from, p, unsure);
+            t = f == RuleMatch::no ? RuleMatch::no
+                             : (t == RuleMatch::unknown || f == RuleMatch::unknown ? RuleMatch::unknown : RuleMatch::yes);
         }
-        if (t == Tri::no)
+        if (t == RuleMatch::no)
             continue;
         auto rule = fmt::format("ufw rule \"{}  {}  {}\"{}", cols[0], cols[1], cols[2],
                                 comment.empty() ? "" : " (" + comment + ")");
-        if (t == Tri::unknown) {
+        if (t == RuleMatch::unknown) {
             v.decision = Decision::undecided;
             v.reason = fmt::format("{} applies depending on {}", rule, unsure);
             return v;

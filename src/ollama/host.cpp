@@ -1,5 +1,6 @@
 #include "ollama-netcfg/ollama/host.hpp"
 
+#include "go_text.hpp"
 #include "ollama-netcfg/net/address.hpp"
 
 #include <arpa/inet.h>
@@ -10,16 +11,6 @@
 
 namespace netcfg::ollama {
 namespace {
-
-constexpr std::string_view space_chars = " \t\n\r\v\f";
-
-std::string_view trim(std::string_view s, std::string_view chars) {
-    auto first = s.find_first_not_of(chars);
-    if (first == std::string_view::npos)
-        return {};
-    auto last = s.find_last_not_of(chars);
-    return s.substr(first, last - first + 1);
-}
 
 // Go's net.ParseIP followed by IP.String(): the canonical text of an IP
 // literal, or nothing when it is not one. IPv4-mapped IPv6 prints as IPv4.

@@ -1,5 +1,7 @@
 #include "ollama-netcfg/ollama/origins.hpp"
 
+#include "go_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -19,15 +21,6 @@ constexpr std::string_view schemes[] = {"http://",
 bool has_allowed_scheme(std::string_view entry) {
     return std::any_of(std::begin(schemes), std::end(schemes),
                        [&](std::string_view s) { return entry.starts_with(s); });
-}
-
-constexpr std::string_view space_chars = " \t\n\r\v\f";
-
-std::string_view trim(std::string_view s, std::string_view chars) {
-    auto first = s.find_first_not_of(chars);
-    if (first == std::string_view::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(chars) - first + 1);
 }
 
 // envconfig.Var: white space, then quotes, off both ends of the whole value.

@@ -83,7 +83,7 @@ bool contains(const Cidr& c, const Ip& ip) {
 
 // net.SplitHostPort: "host:port" or "[host]:port"; nullopt when there is no
 // port or too many colons.
-std::optional<std::pair<std::string, std::string>> split_host_port(std::string_view s) {
+std::optional<std::pair<std::string, std::string>> split_proxy_host_port(std::string_view s) {
     const auto colon = s.rfind(':');
     if (colon == std::string_view::npos)
         return std::nullopt;
@@ -130,7 +130,7 @@ std::optional<Entry> parse_entry(const std::string& p) {
     if ((e.cidr = parse_cidr(p)))
         return e;
     std::string host = p;
-    if (auto hp = split_host_port(p)) {
+    if (auto hp = split_proxy_host_port(p)) {
         if (hp->first.empty())
             return std::nullopt; // no host part: Go ignores it
         host = hp->first;

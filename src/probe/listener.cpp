@@ -1,7 +1,8 @@
 // The pure side of listening sockets: what one covers, how ss shows it,
 // what Go opens for an OLLAMA_HOST, and Linux's bind conflicts.
-#include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/probe/listener.hpp"
+
+#include "ollama-netcfg/net/address.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

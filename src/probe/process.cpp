@@ -2,6 +2,7 @@
 
 #include "ollama-netcfg/probe/proc_text.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
+#include "ollama-netcfg/util/fd.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,10 +22,6 @@ using namespace std::string_view_literals;
 
 namespace netcfg::probe {
 namespace {
-
-struct DirClose {
-    void operator()(DIR* d) const { closedir(d); }
-};
 
 // "Uid:\t1000\t..." and "PPid:\t800" from /proc/PID/status.
 std::optional<std::pair<uid_t, pid_t>> uid_and_parent(pid_t pid) {
@@ -54,7 +51,7 @@ std::string user_name(uid_t uid) {
 
 std::vector<pid_t> all_pids() {
     std::vector<pid_t> pids;
-    std::unique_ptr<DIR, DirClose> d(opendir("/proc"));
+    UniqueDir d(opendir("/proc"));
     if (!d)
         return pids;
     while (auto* e = readdir(d.get())) {

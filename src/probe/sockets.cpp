@@ -21,14 +21,6 @@
 namespace netcfg::probe {
 namespace {
 
-struct DirClose {
-    void operator()(DIR* d) const { closedir(d); }
-};
-
-} // namespace
-
-namespace {
-
 // LISTEN sockets from the kernel's sock_diag netlink interface, as ss(8)
 // asks for them. /proc/net/tcp walks every hash bucket and takes
 // milliseconds on a big host; this asks for the LISTEN state only.
@@ -112,7 +104,7 @@ void find_holders(std::vector<ListenSocket>& sockets, const std::vector<pid_t>& 
         return;
     for (pid_t pid : pids) {
         auto dir = fmt::format("/proc/{}/fd", pid);
-        std::unique_ptr<DIR, DirClose> d(opendir(dir.c_str()));
+        UniqueDir d(opendir(dir.c_str()));
         if (!d)
             continue;
         while (auto* e = readdir(d.get())) {

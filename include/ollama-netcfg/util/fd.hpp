@@ -1,6 +1,8 @@
 // An owned file descriptor.
 #pragma once
 
+#include <dirent.h>
+#include <memory>
 #include <utility>
 
 namespace netcfg {
@@ -28,5 +30,11 @@ class UniqueFd {
   private:
     int fd_ = -1;
 };
+
+// An owned directory stream (opendir).
+struct DirClose {
+    void operator()(DIR* d) const { closedir(d); }
+};
+using UniqueDir = std::unique_ptr<DIR, DirClose>;
 
 } // namespace netcfg
