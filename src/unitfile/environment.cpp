@@ -80,6 +80,23 @@ std::map<std::string, std::string> environment_of(const Document& doc) {
     return env;
 }
 
+// What the Environment= lines do, in order: each assignment (name, value)
+// and each clearing (an empty line: no name). An edit that only takes out
+// words must leave the same list, less what it took.
+using EnvOps = std::vector<std::pair<std::string, std::optional<std::string>>>;
+EnvOps environment_ops(const Document& doc) {
+    EnvOps ops;
+    for (const auto& line : doc.lines) {
+        if (!is_environment_line(line))
+            continue;
+        if (line.value_len == 0)
+            ops.emplace_back("", std::nullopt);
+        for (auto& a : line_assignments(line))
+            ops.emplace_back(a.name, a.value);
+    }
+    return ops;
+}
+
 std::optional<std::string> effective_in(const Document& doc, std::string_view name) {
     return effect_in(doc, name, std::nullopt).value;
 }
@@ -284,10 +301,11 @@ Edit unset_variable(std::string_view content, std::string_view name) {
     edit.content = replace_spans(content, spans, "");
     // Taking words out of continued lines can still leave a line that
     // systemd reads otherwise (a comment line where a word was, inside the
-    // continuation); then each line that set it is written again whole.
-    auto want = environment_of(doc);
-    want.erase(std::string(name));
-    if (environment_of(lex(edit.content)) != want)
+    // continuation): every other assignment and clearing must be read as
+    // before, in order, else each line that set it is written again whole.
+    auto want = environment_ops(doc);
+    std::erase_if(want, [&](const auto& op) { return op.first == name; });
+    if (environment_ops(lex(edit.content)) != want)
         edit.content = rewrite_lines(content, doc, [&](const Line& line, std::size_t at) {
             for (const auto& a : line_assignments(line))
                 if (a.begin == at)
@@ -322,7 +340,7 @@ Edit remove_ignored(std::string_view content, std::string_view name) {
             spans.insert(spans.end(), here.begin(), here.end());
     }
     edit.content = replace_spans(content, spans, "");
-    if (environment_of(lex(edit.content)) != environment_of(doc)) // as in unset_variable
+    if (environment_ops(lex(edit.content)) != environment_ops(doc)) // as in unset_variable
         edit.content = rewrite_lines(content, doc, [&](const Line&, std::size_t at) {
             return std::any_of(ignored.begin(), ignored.end(),
                                [&](const IgnoredWord& i) { return i.begin == at; });

@@ -281,6 +281,14 @@ TEST_CASE("unset_variable keeps the rest of a continuation line from becoming a 
     CHECK(e.content == "[Service]\nEnvironment=A=1 # c\n  B=2\n");
     CHECK_FALSE(effective_value(e.content, "B"));
     CHECK_FALSE(environment_effect(e.content, "OLLAMA_HOST", std::nullopt).assigns);
+    // Judged by every assignment and clearing in order, not only by what is
+    // left at the end: here a later empty Environment= clears all anyway,
+    // but the joined line would still assign it.
+    e = unset_variable("[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x \\\n  OLLAMA_HOST=y # c\n"
+                       "  OLLAMA_HOST=z\nEnvironment=\n",
+                       "OLLAMA_HOST");
+    CHECK(e.content == "[Service]\nEnvironment=A=1 # c\n  OLLAMA_HOST=z\nEnvironment=\n");
+    CHECK_FALSE(environment_effect(e.content, "OLLAMA_HOST", std::nullopt).assigns);
     // Anything else after the word stays on its line, as before.
     CHECK(unset_variable("[Service]\nEnvironment=A=1 \\\n  OLLAMA_HOST=x B=2\n", "OLLAMA_HOST")
               .content == "[Service]\nEnvironment=A=1 \\\n B=2\n");
