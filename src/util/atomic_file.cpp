@@ -2,13 +2,16 @@
 
 #include "ollama-netcfg/util/fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace netcfg {
 namespace {
@@ -48,8 +51,64 @@ Status write_all(int fd, std::string_view data, const std::filesystem::path& pat
     return Ok{};
 }
 
+// Whether only root can change the entries of the directory `fd`.
+bool roots_alone(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && st.st_uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+// Opens `dir` one component at a time without following a symbolic link,
+// except one in a directory only root can change: a link another user
+// planted (say, swapping a directory of theirs on the way for a link to
+// /etc) is refused, not followed. Links root put in its own directories
+// (/var/run -> /run) are followed, at most 40 as the kernel does.
 Result<UniqueFd> open_directory(const std::filesystem::path& dir) {
-    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::vector<std::string> todo;
+    for (const auto& part : std::filesystem::absolute(dir).relative_path())
+        todo.push_back(part.string());
+    std::reverse(todo.begin(), todo.end()); // a stack: the next component last
+    UniqueFd fd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    std::filesystem::path at = "/";
+    for (int links = 0; fd && !todo.empty();) {
+        const auto name = std::move(todo.back());
+        todo.pop_back();
+        if (name.empty() || name == ".")
+            continue;
+        UniqueFd next(
+            ::openat(fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (next) {
+            fd = std::move(next);
+            at = name == ".." ? at.parent_path() : at / name;
+            continue;
+        }
+        const int err = errno;
+        struct stat st {};
+        if ((err != ELOOP && err != ENOTDIR) ||
+            ::fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISLNK(st.st_mode))
+            return os_error("open directory", dir, err);
+        if (!roots_alone(fd.get()) || ++links > 40)
+            return failure(fmt::format("cannot open directory {}: {} is a symbolic link in {}, "
+                                       "which a user other than root can change; it is not "
+                                       "followed",
+                                       dir.string(), (at / name).string(), at.string()),
+                           fmt::format("give the path the link leads to, or make {} root's "
+                                       "alone (chown root, chmod go-w)",
+                                       at.string()));
+        char target[PATH_MAX];
+        const auto n = ::readlinkat(fd.get(), name.c_str(), target, sizeof target - 1);
+        if (n < 0)
+            return os_error("read the link", at / name, errno);
+        const std::filesystem::path to(std::string(target, static_cast<std::size_t>(n)));
+        std::vector<std::string> parts;
+        for (const auto& part : to.relative_path())
+            parts.push_back(part.string());
+        todo.insert(todo.end(), parts.rbegin(), parts.rend());
+        if (to.is_absolute()) {
+            fd.reset(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            at = "/";
+        }
+    }
     if (!fd)
         return os_error("open directory", dir, errno);
     return fd;

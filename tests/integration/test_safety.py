@@ -330,6 +330,28 @@ def read_only_etc_fails_clearly_and_changes_nothing(sb):
 
 
 @case
+def a_directory_link_planted_by_a_user_is_not_followed(sb):
+    """check --prometheus into a directory whose parent a monitoring user
+    owns: that user swaps the directory for a link to /etc, and root does
+    not follow it; a link root made in its own /var/lib is followed."""
+    sb.sh("mkdir -p /var/lib/mon /var/lib/node-exporter && chown nobody /var/lib/mon && "
+          "runuser -u nobody -- ln -sfn /etc /var/lib/mon/textfile && "
+          "ln -sfn /var/lib/node-exporter /var/lib/prom-link")
+    try:
+        r = sb.tool("check", "--prometheus", "/var/lib/mon/textfile/ollama.prom")
+        assert r.returncode == 3, (r.returncode, r.stderr)
+        assert ("/var/lib/mon/textfile is a symbolic link in /var/lib/mon, which a user other "
+                "than root can change") in r.stderr, r.stderr
+        assert "chmod go-w" in r.stderr, r.stderr
+        assert sb.read("/etc/ollama.prom") is None
+        r = sb.tool("check", "--prometheus", "/var/lib/prom-link/ollama.prom")
+        assert r.returncode in (0, 1, 2), (r.returncode, r.stderr)
+        assert "ollama_netcfg" in sb.read("/var/lib/node-exporter/ollama.prom")
+    finally:
+        sb.sh("rm -rf /var/lib/mon /var/lib/prom-link /var/lib/node-exporter/ollama.prom")
+
+
+@case
 def full_disk_fails_clearly_and_leaves_the_file_whole(sb):
     # A full tmpfs over the drop-in directory, in the tool's mount namespace.
     script = """set -e

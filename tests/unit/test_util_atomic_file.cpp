@@ -52,6 +52,34 @@ TEST_CASE("write_file_atomic replaces a planted symlink instead of following it"
     CHECK(**read_file(file) == "new\n");
 }
 
+TEST_CASE("write_file_atomic does not follow a directory link another user could have planted",
+          "[util][atomic_file][links]") {
+    TempDir t;
+    fs::create_directory(t.path / "target");
+    fs::create_directory(t.path / "open");
+    fs::permissions(t.path / "open", fs::perms::all); // 0777: anyone may swap its entries
+    fs::create_directory_symlink(t.path / "target", t.path / "open" / "textfile");
+    auto st = write_file_atomic(t.path / "open" / "textfile" / "ollama.prom", "x 1\n");
+    REQUIRE_FALSE(st);
+    CHECK(st.error().message.find((t.path / "open" / "textfile").string() +
+                                  " is a symbolic link in " + (t.path / "open").string()) !=
+          std::string::npos);
+    CHECK(st.error().hint.find("chmod go-w") != std::string::npos);
+    CHECK(entries(t.path / "target").empty());
+    // The same link, relative and through "..", in a directory of root's alone
+    // (the scratch directory is 0700 and, in CI, root's): followed. Another
+    // user's directory is not root's, so for them it is refused too.
+    fs::create_directory_symlink("open/../target", t.path / "rel");
+    fs::permissions(t.path / "open", fs::perms::owner_all);
+    st = write_file_atomic(t.path / "rel" / "ollama.prom", "x 1\n");
+    if (geteuid() == 0) {
+        REQUIRE(st);
+        CHECK(**read_file(t.path / "target" / "ollama.prom") == "x 1\n");
+    } else {
+        CHECK_FALSE(st);
+    }
+}
+
 TEST_CASE("read_file tells a missing file from an empty one", "[util][atomic_file]") {
     TempDir t;
     auto missing = read_file(t.path / "nope");
