@@ -380,7 +380,8 @@ Edit remove_setting(std::string_view content, std::string_view section, std::str
 
 bool is_effectively_empty(std::string_view content) {
     auto doc = lex(content);
-    return std::all_of(doc.lines.begin(), doc.lines.end(), [](const Line& l) {
+    // Lines systemd stops reading at are still the admin's: the file stays.
+    return !doc.unread_from && std::all_of(doc.lines.begin(), doc.lines.end(), [](const Line& l) {
         return l.kind == LineKind::blank || l.kind == LineKind::section;
     });
 }

@@ -12,12 +12,12 @@ struct Physical {
     std::size_t end;         // after the line break
 };
 
-// systemd's read_line() ends a line at "\n", "\r\n" or a lone "\r".
+// systemd's read_line() ends a line at "\n", "\r\n", a lone "\r" or a NUL.
 std::vector<Physical> split_physical(std::string_view s) {
     std::vector<Physical> out;
     std::size_t pos = 0;
     while (pos < s.size()) {
-        auto brk = s.find_first_of("\r\n", pos);
+        auto brk = s.find_first_of(std::string_view("\r\n\0", 3), pos);
         if (brk == std::string_view::npos) {
             out.push_back({pos, s.size(), s.size()});
             break;
@@ -37,6 +37,35 @@ bool ends_escaped(std::string_view s) {
     for (char c : s)
         escaped = escaped ? false : c == '\\';
     return escaped;
+}
+
+// systemd's utf8_is_valid(): well-formed UTF-8 of code points
+// unichar_is_valid() takes (no surrogates, no U+FDD0..U+FDEF, no
+// U+xxFFFE/U+xxFFFF, nothing past U+10FFFF), none encoded longer than needed.
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80             ? 1
+                                : (c & 0xE0) == 0xC0 ? 2
+                                : (c & 0xF0) == 0xE0 ? 3
+                                : (c & 0xF8) == 0xF0 ? 4
+                                                     : 0;
+        if (len == 0 || i + len > s.size())
+            return false;
+        char32_t cp = len == 1 ? c : c & (0x7F >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        const std::size_t need = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (need != len || cp >= 0x110000 || (cp & 0xFFFFF800) == 0xD800 ||
+            (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+            return false;
+        i += len;
+    }
+    return true;
 }
 
 std::size_t first_non_space(std::string_view s) {
@@ -95,23 +124,51 @@ Document lex(std::string_view content) {
 
     std::string section;
     Line current;
-    bool continuing = false;
+    bool continuing = false, bom_seen = false;
+    // systemd's config_parse() stops reading a file at a line parse_line()
+    // fails on: a section header without its "]", or text that is not
+    // valid UTF-8 (a comment line is never parsed). Nothing after it counts.
+    auto stops_here = [](const Line& line) {
+        const auto t = std::string_view(line.text);
+        const auto f = first_non_space(t);
+        return line.kind != LineKind::blank && line.kind != LineKind::comment &&
+               ((line.kind == LineKind::invalid && t[f] == '[') || !valid_utf8(t));
+    };
     for (std::size_t i = 0; i < physical.size(); ++i) {
         const auto& ph = physical[i];
         std::size_t start = ph.begin;
-        if (i == 0 && content.substr(0, 3) == "\xEF\xBB\xBF")
-            start += 3; // systemd skips a UTF-8 byte order mark
         auto raw = content.substr(start, ph.content_end - start);
 
-        if (continuing) {
-            // systemd.syntax(7): comment lines inside a continuation are ignored.
-            auto f = first_non_space(raw);
-            if (f < raw.size() && comment_chars.find(raw[f]) != std::string_view::npos) {
+        // A comment line is skipped before anything else, a trailing
+        // backslash included (it never continues); inside a continuation it
+        // is dropped (systemd.syntax(7)).
+        const auto f = first_non_space(raw);
+        if (f < raw.size() && comment_chars.find(raw[f]) != std::string_view::npos) {
+            if (continuing) {
                 current.end = ph.end;
                 current.has_eol = ph.end > ph.content_end;
-                continue;
+            } else {
+                Line comment;
+                comment.kind = LineKind::comment;
+                comment.begin = ph.begin;
+                comment.end = ph.end;
+                comment.has_eol = ph.end > ph.content_end;
+                comment.text = std::string(raw);
+                for (std::size_t k = 0; k < raw.size(); ++k)
+                    comment.offsets.push_back(start + k);
+                comment.section = section;
+                doc.lines.push_back(std::move(comment));
             }
-        } else {
+            continue;
+        }
+        // systemd skips a UTF-8 byte order mark at the start of the first
+        // line that has one, whichever line that is.
+        if (!bom_seen && raw.substr(0, 3) == "\xEF\xBB\xBF") {
+            start += 3;
+            raw.remove_prefix(3);
+            bom_seen = true;
+        }
+        if (!continuing) {
             current = Line{};
             current.begin = ph.begin;
         }
@@ -129,10 +186,18 @@ Document lex(std::string_view content) {
         }
         continuing = false;
         classify(current, section);
+        if (stops_here(current)) {
+            doc.unread_from = current.begin;
+            return doc;
+        }
         doc.lines.push_back(std::move(current));
     }
     if (continuing) {
         classify(current, section);
+        if (stops_here(current)) {
+            doc.unread_from = current.begin;
+            return doc;
+        }
         doc.lines.push_back(std::move(current));
     }
     return doc;

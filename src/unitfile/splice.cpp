@@ -61,6 +61,10 @@ std::string insert_line(std::string_view content, const Document& doc, std::stri
             out.insert(*first, header + text + doc.eol);
             return out;
         }
+        if (doc.unread_from) { // systemd would not read it after that line
+            out.insert(*doc.unread_from, header + text);
+            return out;
+        }
         std::string tail;
         if (!out.empty() && !doc.lines.empty() && !doc.lines.back().has_eol)
             tail += doc.eol;

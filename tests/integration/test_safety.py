@@ -504,8 +504,15 @@ def random_dropin(rng):
             out.append(rng.choice(["# a comment", "; another", "#Environment=OLLAMA_HOST=9.9.9.9"]))
         elif kind < 0.8:
             out.append("")
-        elif kind < 0.9:
+        elif kind < 0.87:
             out.append(rng.choice(["Nice=5", "LimitNOFILE=65536", "  Environment=H=indented"]))
+        elif kind < 0.9:
+            # where systemd's reading is easy to get wrong: a comment that
+            # does not continue, a byte order mark past the first line, and
+            # lines it stops reading the file at (a header without "]",
+            # text that is not UTF-8)
+            out.append(rng.choice(["# note \\", "\ufeffEnvironment=BOM=1", "[Unfinished",
+                                   "X=\udcb4", "Environment=I=\udcb4"]))
         else:
             out.append("Environment=OLLAMA_HOST=0.0.0.0:%d  " % rng.randrange(1024, 65535))
     if rng.random() < 0.1:
@@ -530,6 +537,35 @@ for unit in sys.argv[1:]:
     out[unit] = json.loads(r.stdout)["data"] if r.returncode == 0 else None
 print(json.dumps(out))
 """
+
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus", "unitfile")
+# Bytes as they are: invalid UTF-8 kept (surrogateescape), CRs not turned
+# into line feeds.
+RAW = {"encoding": "utf-8", "errors": "surrogateescape", "newline": ""}
+
+
+def corpus_dropins():
+    """The drop-in part (before the first NUL) of each corpus input."""
+    out = []
+    for name in sorted(os.listdir(CORPUS)):
+        with open(os.path.join(CORPUS, name), **RAW) as f:
+            out.append(f.read().split("\0", 1)[0])
+    return out
+
+
+def put_file(sb, path, text):
+    os.makedirs(os.path.dirname(sb.root + path), exist_ok=True)
+    with open(sb.root + path, "w", **RAW) as f:
+        f.write(text)
+
+
+def get_file(sb, path):
+    try:
+        with open(sb.root + path, **RAW) as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def ends_open(text):
@@ -560,26 +596,26 @@ def random_drop_ins_keep_every_other_assignment_as_systemd_reads_them(sb):
     OLLAMA_HOST."""
     rng = random.Random(20261202)
     cases = [random_dropin(rng) for _ in range(DROPIN_CASES)]
+    # Then fuzz_unitfile's corpus (what it found among them), as systemd reads
+    # it: any bytes, CRs and invalid UTF-8 included.
+    first_corpus = len(cases)
+    cases += corpus_dropins()
     units = []
     for i, text in enumerate(cases):
         img = "/var/tmp/rd/%d" % i
-        d = img + "/etc/systemd/system/ollama.service.d"
-        os.makedirs(sb.root + d, exist_ok=True)
-        with open(sb.root + img + "/etc/systemd/system/ollama.service", "w") as f:
-            f.write(OLLAMA_UNIT)
-        with open(sb.root + d + "/override.conf", "w") as f:
-            f.write(text)
+        put_file(sb, img + "/etc/systemd/system/ollama.service", OLLAMA_UNIT)
+        put_file(sb, img + "/etc/systemd/system/ollama.service.d/override.conf", text)
     script = ("for i in $(seq 0 %d); do %s expose 0.0.0.0:$((20000 + i)) -q --root /var/tmp/rd/$i "
               ">/var/tmp/rd/$i.out 2>&1; echo $? >/var/tmp/rd/$i.rc; done" % (len(cases) - 1, TOOL))
     sb.run(["sh", "-c", script], timeout=1800)
     for i, text in enumerate(cases):
         rc = sb.read("/var/tmp/rd/%d.rc" % i).strip()
         assert rc == "0", (i, text, sb.read("/var/tmp/rd/%d.out" % i))
-        edited = sb.read("/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
+        edited = get_file(sb, "/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
         for side, content in (("a", text), ("b", edited)):
             unit = "rd-%d-%s.service" % (i, side)
-            sb.write("/etc/systemd/system/" + unit, OLLAMA_UNIT)
-            sb.write("/etc/systemd/system/%s.d/override.conf" % unit, content)
+            put_file(sb, "/etc/systemd/system/" + unit, OLLAMA_UNIT)
+            put_file(sb, "/etc/systemd/system/%s.d/override.conf" % unit, content)
             units.append(unit)
     sb.run(["systemctl", "daemon-reload"])
     sb.write("/var/tmp/env_of.py", ENV_OF)
@@ -601,13 +637,14 @@ def random_drop_ins_keep_every_other_assignment_as_systemd_reads_them(sb):
     for i, text in enumerate(cases):
         rc = sb.read("/var/tmp/rd/%d.rc" % i).strip()
         assert rc == "0", (i, text, sb.read("/var/tmp/rd/%d.out" % i))
-        back = sb.read("/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
+        back = get_file(sb, "/var/tmp/rd/%d/etc/systemd/system/ollama.service.d/override.conf" % i)
         unit = "rd-%d-c.service" % i
-        sb.write("/etc/systemd/system/" + unit, OLLAMA_UNIT)
+        put_file(sb, "/etc/systemd/system/" + unit, OLLAMA_UNIT)
         if back is not None:
-            sb.write("/etc/systemd/system/%s.d/override.conf" % unit, back)
+            put_file(sb, "/etc/systemd/system/%s.d/override.conf" % unit, back)
         reset_units.append(unit)
-        if "OLLAMA_HOST" not in text:
+        # (The corpus's bytes-back property is fuzz_unitfile's own.)
+        if "OLLAMA_HOST" not in text and i < first_corpus:
             # A drop-in left with nothing but headers and comments is removed;
             # one that lacked its last newline keeps the one the edit added,
             # one that ended inside a continuation the blank line that ends it.
@@ -623,8 +660,9 @@ def random_drop_ins_keep_every_other_assignment_as_systemd_reads_them(sb):
         expected.pop("OLLAMA_HOST", None)
         assert as_dict(envs["rd-%d-c.service" % i]) == expected, (i, text, envs["rd-%d-c.service" % i])
     sb.sh("rm -rf /var/tmp/rd /etc/systemd/system/rd-* && systemctl daemon-reload")
-    print("  (%d drop-ins read by systemd before, after the edit and after its reset; "
-          "%d reset back to their bytes)" % (len(cases), resets_checked))
+    print("  (%d drop-ins, %d of them fuzz_unitfile's corpus, read by systemd before, after "
+          "the edit and after its reset; %d reset back to their bytes)"
+          % (len(cases), len(cases) - first_corpus, resets_checked))
 
 
 # --- killed at any moment -------------------------------------------------------

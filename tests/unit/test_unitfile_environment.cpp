@@ -321,3 +321,48 @@ TEST_CASE("set_variable leaves every other variable as systemd read it", "[unitf
     CHECK_FALSE(effective_value(e.content, "OTHER"));
     CHECK_FALSE(effective_value(e.content, "Environment"));
 }
+
+// Found by reading fuzz_unitfile's corpus with systemd (test_safety's random
+// drop-ins): where systemd's config_parse() reads a file otherwise than the
+// lexer did. Each line checked with `systemctl show -p Environment` on
+// systemd 252 (Debian 12) and 257 (Debian 13).
+TEST_CASE("lex reads lines where systemd's config_parse does", "[unitfile][fuzz]") {
+    auto value = [](const std::string& content, const char* name) {
+        return effective_value(content, name);
+    };
+    // A comment line never continues, even with a trailing backslash.
+    CHECK(value("[Service]\n# c \\\nEnvironment=A=1\n", "A") == "1");
+    // A section header without its "]" stops the reading of the file.
+    CHECK_FALSE(value("[Service\nEnvironment=A=1\n", "A"));
+    const std::string open_header = "[Service]\nEnvironment=A=1\n[Bad\nEnvironment=B=2\n";
+    CHECK(value(open_header, "A") == "1");
+    CHECK_FALSE(value(open_header, "B"));
+    CHECK(lex(open_header).unread_from == open_header.find("[Bad"));
+    // So does text that is not valid UTF-8, or a code point systemd refuses
+    // (U+FDD0), outside a comment.
+    CHECK_FALSE(value("[Service]\nEnvironment=A=1\nX=\xb4\nEnvironment=E=5\n", "E"));
+    CHECK(value("[Service]\n# \xb4\nEnvironment=A=1\n", "A") == "1");
+    CHECK_FALSE(value("[Service]\nEnvironment=A=\xef\xb7\x90\nEnvironment=E=5\n", "E"));
+    CHECK(value("[Service]\nEnvironment=A=\xc3\xa9\n", "A") == "\xc3\xa9");
+    CHECK_FALSE(value("[Service]\nEnvironment=A=\xc0\xa9\n", "A")); // overlong
+    // A NUL ends a line.
+    const char nul[] = "[Service]\nEnvironment=A=1\0Environment=B=2\n";
+    CHECK(value(std::string(nul, sizeof nul - 1), "B") == "2");
+    // The byte order mark is skipped on the first line that starts with one.
+    CHECK(value("[Service]\n\xef\xbb\xbf"
+                "Environment=C=3\n",
+                "C") == "3");
+    CHECK_FALSE(value("\xef\xbb\xbf[Service]\n\xef\xbb\xbf"
+                      "Environment=C=3\n",
+                      "C"));
+}
+
+// Where systemd stops reading, a new [Service] section goes before that line,
+// so that the value is read.
+TEST_CASE("set_variable puts a new section before a line systemd stops at", "[unitfile][fuzz]") {
+    const std::string content = "[Unit]\nDescription=x\n[Bad\n";
+    auto e = set_variable(content, "OLLAMA_HOST", "0.0.0.0");
+    CHECK(effective_value(e.content, "OLLAMA_HOST") == "0.0.0.0");
+    CHECK(e.content.ends_with("[Bad\n"));
+    CHECK(unset_variable(e.content, "OLLAMA_HOST").content.find("OLLAMA_HOST") == std::string::npos);
+}

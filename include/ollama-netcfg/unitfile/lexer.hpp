@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct Line {
 struct Document {
     std::vector<Line> lines;
     std::string eol = "\n"; // the file's line break, "\r\n" when its first one is
+    // Where systemd stopped reading the file (a section header without "]",
+    // or a line that is not valid UTF-8): `lines` ends before it.
+    std::optional<std::size_t> unread_from;
 };
 
 Document lex(std::string_view content);
