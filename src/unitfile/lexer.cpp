@@ -193,6 +193,7 @@ Document lex(std::string_view content) {
         doc.lines.push_back(std::move(current));
     }
     if (continuing) {
+        current.open = true;
         classify(current, section);
         if (stops_here(current)) {
             doc.unread_from = current.begin;

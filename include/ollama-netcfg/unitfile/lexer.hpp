@@ -18,6 +18,7 @@ struct Line {
     std::size_t begin = 0; // offset of the first byte of its first physical line
     std::size_t end = 0;   // offset just past its last physical line, EOL included
     bool has_eol = true;   // false only for a last line without a line break
+    bool open = false;     // the file ended inside its continuation
     // The text systemd parses: physical lines joined, each continuation
     // backslash turned into a space, comment lines inside it dropped.
     std::string text;
