@@ -123,8 +123,18 @@ def docker(sb):
     wait_for(sb, "docker info >/dev/null 2>&1", "dockerd", timeout=60)
 
 
+NRPE_READY = """[Service]
+ExecStartPost=/usr/bin/timeout 10 /bin/sh -c 'until ss -Hltn "sport = :5666" | grep -q .; do sleep 0.02; done'
+"""
+
+
 def nrpe(sb):
-    """The NRPE agent can be started (the sandbox masks it otherwise)."""
+    """The NRPE agent can be started (the sandbox masks it otherwise). Its
+    unit is Type=simple, so `systemctl restart` returns before it listens;
+    the block's check_nrpe right after it was once refused (CI, loaded
+    machine). Here its start waits until port 5666 listens, at most 10 s:
+    a monitoring server asks minutes later, not at once."""
+    sb.write("/run/systemd/system/nagios-nrpe-server.service.d/ready.conf", NRPE_READY)
     sh(sb, "rm -f /etc/systemd/system/nagios-nrpe-server.service && systemctl daemon-reload")
 
 
