@@ -65,21 +65,6 @@ EnvironmentEffect effect_in(const Document& doc, std::string_view name,
     return e;
 }
 
-// Every variable the file's Environment= lines leave set, as systemd
-// applies them in order (an empty one clears the list).
-std::map<std::string, std::string> environment_of(const Document& doc) {
-    std::map<std::string, std::string> env;
-    for (const auto& line : doc.lines) {
-        if (!is_environment_line(line))
-            continue;
-        if (line.value_len == 0)
-            env.clear();
-        for (auto& a : line_assignments(line))
-            env[a.name] = a.value;
-    }
-    return env;
-}
-
 // What the Environment= lines do, in order: each assignment (name, value)
 // and each clearing (an empty line: no name). An edit that only takes out
 // words must leave the same list, less what it took.
@@ -95,6 +80,19 @@ EnvOps environment_ops(const Document& doc) {
             ops.emplace_back(a.name, a.value);
     }
     return ops;
+}
+
+// Every variable the file's Environment= lines leave set, as systemd
+// applies them in order (an empty one clears the list).
+std::map<std::string, std::string> environment_of(const Document& doc) {
+    std::map<std::string, std::string> env;
+    for (auto& [name, value] : environment_ops(doc)) {
+        if (value)
+            env[name] = std::move(*value);
+        else
+            env.clear();
+    }
+    return env;
 }
 
 std::optional<std::string> effective_in(const Document& doc, std::string_view name) {

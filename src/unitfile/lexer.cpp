@@ -134,6 +134,16 @@ Document lex(std::string_view content) {
         return line.kind != LineKind::blank && line.kind != LineKind::comment &&
                ((line.kind == LineKind::invalid && t[f] == '[') || !valid_utf8(t));
     };
+    // Classifies a whole logical line and keeps it; false where systemd stops.
+    auto finish = [&](Line& line) {
+        classify(line, section);
+        if (stops_here(line)) {
+            doc.unread_from = line.begin;
+            return false;
+        }
+        doc.lines.push_back(std::move(line));
+        return true;
+    };
     for (std::size_t i = 0; i < physical.size(); ++i) {
         const auto& ph = physical[i];
         std::size_t start = ph.begin;
@@ -185,21 +195,12 @@ Document lex(std::string_view content) {
             continue;
         }
         continuing = false;
-        classify(current, section);
-        if (stops_here(current)) {
-            doc.unread_from = current.begin;
+        if (!finish(current))
             return doc;
-        }
-        doc.lines.push_back(std::move(current));
     }
     if (continuing) {
         current.open = true;
-        classify(current, section);
-        if (stops_here(current)) {
-            doc.unread_from = current.begin;
-            return doc;
-        }
-        doc.lines.push_back(std::move(current));
+        finish(current);
     }
     return doc;
 }
