@@ -50,6 +50,16 @@ Status reload(Manager& m, Deadline deadline, Outcome& rep) {
     return Ok{};
 }
 
+// What a job that outlived the deadline was doing, for the admin.
+std::string unfinished_job(const std::string& result) {
+    if (result == "timeout-waiting")
+        return "systemd had not begun its job (still queued: behind the jobs it is ordered "
+               "after, or while requests kept systemd busy)";
+    if (result == "timeout-running")
+        return "its job was still running (the old process stopping or the new one starting)";
+    return "its job had not ended";
+}
+
 // Restarts the unit; returns its state afterwards.
 Result<UnitState> restart(Manager& m, const std::string& unit, Deadline deadline, Outcome& rep,
                           Progress* progress) {
@@ -83,6 +93,17 @@ Result<UnitState> restart(Manager& m, const std::string& unit, Deadline deadline
         s = m.unit_state(unit);
         if (!s)
             return s.error();
+    }
+    if (job->starts_with("timeout-")) {
+        rep.journal = systemd::last_journal_lines(unit, 10);
+        return failure(fmt::format("restarting {} did not end in time: {}; Service.Result {}, "
+                                   "unit {}/{}",
+                                   unit, unfinished_job(*job), s->result, s->active_state,
+                                   s->sub_state),
+                       fmt::format("see what the job waits for with `systemctl list-jobs "
+                                   "--after`, and `journalctl -u {}`; a longer --timeout "
+                                   "gives it more time",
+                                   unit));
     }
     if (*job != "done") {
         rep.journal = systemd::last_journal_lines(unit, 10);

@@ -221,7 +221,7 @@ Result<health::Facts> inspect_unit(const InspectArgs& a) {
     o.registry = a.registry;
     if (auto st = change::check_registry(a.registry); !st)
         return st.error();
-    auto manager = systemd::Manager::connect();
+    auto manager = systemd::Manager::connect(systemd::Route::bus_first);
     if (!manager)
         return manager.error();
     auto facts = health::inspect(*manager, o);

@@ -34,27 +34,41 @@ Result<BusPtr> open_private() {
     return bus;
 }
 
-} // namespace
-
-Result<Connection> connect_manager() {
-    std::string private_error;
-    if (geteuid() == 0) {
-        auto bus = open_private();
-        if (bus)
-            return Connection{std::move(*bus), fmt::format("private socket {}", private_socket)};
-        private_error = bus.error().message;
-        spdlog::debug("{}; trying the system bus", private_error);
-    }
+Result<BusPtr> open_system_bus() {
     sd_bus* raw = nullptr;
     int r = sd_bus_open_system(&raw);
     BusPtr bus(raw);
-    if (r < 0) {
-        auto msg = fmt::format("cannot connect to the system bus: {}", std::strerror(-r));
-        if (!private_error.empty())
-            msg += fmt::format(" (and {})", private_error);
-        return failure(msg, "is systemd running as PID 1? check `systemctl is-system-running`");
+    if (r < 0)
+        return failure(fmt::format("cannot connect to the system bus: {}", std::strerror(-r)),
+                       "is systemd running as PID 1? check `systemctl is-system-running`");
+    return bus;
+}
+
+} // namespace
+
+Result<Connection> connect_manager(Route route) {
+    const bool root = geteuid() == 0;
+    std::string first_error;
+    if (route == Route::bus_first || !root) {
+        auto bus = open_system_bus();
+        if (bus)
+            return Connection{std::move(*bus), "system bus"};
+        if (!root)
+            return bus.error();
+        first_error = bus.error().message;
     }
-    return Connection{std::move(bus), "system bus"};
+    auto bus = open_private();
+    if (bus)
+        return Connection{std::move(*bus), fmt::format("private socket {}", private_socket)};
+    if (route == Route::bus_first)
+        return failure(fmt::format("{} (and {})", first_error, bus.error().message),
+                       bus.error().hint);
+    spdlog::debug("{}; trying the system bus", bus.error().message);
+    auto system = open_system_bus();
+    if (system)
+        return Connection{std::move(*system), "system bus"};
+    return failure(fmt::format("{} (and {})", system.error().message, bus.error().message),
+                   system.error().hint);
 }
 
 } // namespace netcfg::systemd

@@ -91,8 +91,8 @@ std::optional<std::string> UnitState::environment_value(std::string_view var) co
     return environment_list_value(environment, var);
 }
 
-Result<Manager> Manager::connect() {
-    auto c = connect_manager();
+Result<Manager> Manager::connect(Route route) {
+    auto c = connect_manager(route);
     if (!c)
         return c.error();
     return Manager(std::move(*c));
@@ -324,6 +324,26 @@ Result<std::vector<std::string>> Manager::environment() {
     return env;
 }
 
+std::string Manager::job_state(const std::string& job) {
+    // A short wait of its own: the caller's deadline has passed, and a busy
+    // manager is the likeliest reason.
+    sd_bus_message* raw = nullptr;
+    int r = sd_bus_message_new_method_call(conn_.bus.get(), &raw, destination, job.c_str(),
+                                           "org.freedesktop.DBus.Properties", "Get");
+    MessagePtr msg(raw);
+    if (r >= 0)
+        r = sd_bus_message_append(msg.get(), "ss", "org.freedesktop.systemd1.Job", "State");
+    sd_bus_message* reply = nullptr;
+    if (r >= 0)
+        r = sd_bus_call(conn_.bus.get(), msg.get(), 2'000'000, nullptr, &reply);
+    MessagePtr answer(reply);
+    const char* state = nullptr;
+    if (r >= 0)
+        r = sd_bus_message_read(answer.get(), "v", "s", &state);
+    // An unknown job object: it ended between the wait and this question.
+    return r >= 0 && state ? state : "unknown";
+}
+
 Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
                                      const std::function<void()>& on_wait) {
     // Match JobRemoved before enqueuing the job, so its end cannot be missed.
@@ -356,7 +376,7 @@ Result<std::string> Manager::restart(const std::string& unit, Deadline deadline,
         if (r > 0)
             continue;
         if (Clock::now() >= deadline)
-            return std::string("timeout-waiting");
+            return "timeout-" + job_state(job);
         if (on_wait)
             on_wait();
         r = sd_bus_wait(conn_.bus.get(), std::min<std::uint64_t>(usec_until(deadline), 100000));

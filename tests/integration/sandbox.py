@@ -9,6 +9,7 @@ firewalls, proxies, Docker and clients, the same tool binary.
 Used by the integration tests and by scripts/demo. Needs root and
 systemd-nspawn; nothing it does touches the host's own files.
 """
+import contextlib
 import os
 import shutil
 import signal
@@ -288,6 +289,47 @@ class Sandbox:
 
     def sh(self, script, check=True):
         return self.run(["sh", "-c", script], check=check)
+
+    @contextlib.contextmanager
+    def slow_pid1(self, percent):
+        """The container's systemd, and what it starts meanwhile, limited to
+        `percent` of one CPU (a CFS quota on a cgroup of their own), as on a
+        slow or crowded machine; they get their old cgroup back after. Needs the cpu controller (cgroup v1's cpu
+        hierarchy or v2's cpu.max)."""
+        v1 = "/sys/fs/cgroup/cpu"
+        if os.path.exists(v1 + "/cpu.cfs_quota_us"):
+            was = [l.split(":", 2)[2] for l in open("/proc/%d/cgroup" % self.leader)
+                   if l.split(":")[1] in ("cpu", "cpu,cpuacct", "cpuacct,cpu")][0].strip()
+            group, back = "%s/%s-slow" % (v1, self.name), v1 + was + "/cgroup.procs"
+            os.makedirs(group, exist_ok=True)
+            with open(group + "/cpu.cfs_quota_us", "w") as f:
+                f.write(str(1000 * percent))  # of the default 100 ms period
+            procs = group + "/cgroup.procs"
+        elif "cpu" in open("/sys/fs/cgroup/cgroup.controllers").read().split():
+            with open("/sys/fs/cgroup/cgroup.subtree_control", "w") as f:
+                f.write("+cpu")
+            path = open("/proc/%d/cgroup" % self.leader).read().split("::", 1)[1].strip()
+            group, back = "/sys/fs/cgroup/%s-slow" % self.name, "/sys/fs/cgroup%s/cgroup.procs" % path
+            os.makedirs(group, exist_ok=True)
+            with open(group + "/cpu.max", "w") as f:
+                f.write("%d 100000" % (1000 * percent))
+            procs = group + "/cgroup.procs"
+        else:
+            raise MissingPrerequisite("no cgroup cpu controller to slow PID 1 down with")
+        with open(procs, "w") as f:
+            f.write(str(self.leader))
+        try:
+            yield
+        finally:
+            # With what it started meanwhile (a restarted service), which
+            # was put in its cgroup too.
+            for pid in open(procs).read().split():
+                try:
+                    with open(back, "w") as f:
+                        f.write(pid)
+                except ProcessLookupError:
+                    pass
+            os.rmdir(group)
 
     def read(self, path):
         r = self.run(["cat", path], check=False)

@@ -432,6 +432,21 @@ def host_pids_limit():
 
 
 @case
+def checks_during_expose_leave_a_slow_systemd_time_to_restart(sb):
+    """systemd runs queued jobs only when no request is waiting for it. With
+    its PID 1 held to 10% of a CPU, the 50 checks of the case below must
+    still leave it time to carry out each of the six restarts (checks as
+    root once opened a private connection to PID 1 each, and the restart
+    job never began)."""
+    with sb.slow_pid1(10):
+        sb.run(["python3", "-c", CONCURRENT, TOOL], timeout=600)
+    errors = sb.read("/var/tmp/concurrent/errors")
+    assert errors is None, errors + "".join(
+        "--- expose.%d:\n%s" % (i, sb.read("/var/tmp/concurrent/expose.%d" % i))
+        for i in range(1, 7))
+
+
+@case
 def fifty_concurrent_checks_during_expose_see_whole_files_and_whole_json(sb):
     """50 checks at once, half as root writing the record and half as
     nobody reading it, while expose changes the drop-in six times: every

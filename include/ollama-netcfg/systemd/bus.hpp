@@ -41,8 +41,18 @@ struct Connection {
     std::string transport; // "private socket /run/systemd/private" or "system bus"
 };
 
-// As root, the manager's private socket (works with dbus-daemon down);
-// otherwise, or when that fails, the system bus.
-Result<Connection> connect_manager();
+// Which way to the manager to try first.
+enum class Route {
+    // Changes: as root, the manager's private socket (as systemctl does: it
+    // works with dbus-daemon down), else the system bus.
+    private_first,
+    // Reads (status, check): the system bus, else (as root) the private
+    // socket. Each private connection is set up and served by PID 1 itself,
+    // which runs queued jobs only when it has nothing else to do; through
+    // dbus-daemon, PID 1 keeps the one connection it already has.
+    bus_first,
+};
+
+Result<Connection> connect_manager(Route route = Route::private_first);
 
 } // namespace netcfg::systemd

@@ -69,7 +69,7 @@ struct PropertyValue {
 
 class Manager {
   public:
-    static Result<Manager> connect();
+    static Result<Manager> connect(Route route = Route::private_first);
 
     const std::string& transport() const { return conn_.transport; }
 
@@ -86,11 +86,15 @@ class Manager {
     Result<std::vector<std::string>> environment();
     // RestartUnit(unit, "replace"), then waits for that job's JobRemoved.
     // Returns the job result: done, failed, timeout, dependency, canceled, ...
+    // or, when `deadline` passed first, "timeout-" and the job's state then
+    // (timeout-waiting: systemd had not begun it; timeout-running).
     // `on_wait` is called about every 100 ms while waiting.
     Result<std::string> restart(const std::string& unit, Deadline deadline,
                                 const std::function<void()>& on_wait = {});
 
   private:
+    // A job's State ("waiting", "running"), or "unknown".
+    std::string job_state(const std::string& job);
     explicit Manager(Connection c) : conn_(std::move(c)) {}
     Result<std::string> unit_path(const std::string& unit);
     Result<std::map<std::string, PropertyValue>> get_all(const std::string& path, const char* iface,
