@@ -31,9 +31,13 @@ std::string strip_v6(std::string s, bool& v6) {
 
 // "11434/tcp", "11434", "80,443/tcp", "8000:9000/tcp", "Anywhere",
 // "192.0.2.1 11434/tcp"; an application profile name is unknown.
-RuleMatch to_matches(const std::string& to, std::uint16_t port, std::string& unsure) {
+RuleMatch to_matches(std::string to, std::uint16_t port, std::string& unsure) {
     if (to == "Anywhere")
         return RuleMatch::yes;
+    // verbose names an application profile after its ports: "11434/tcp (App)".
+    if (auto open = to.find(" (");
+        open != std::string::npos && to.ends_with(")") && to.find_first_of("0123456789") < open)
+        to = trim(to.substr(0, open));
     std::string spec = to;
     auto space = to.rfind(' ');
     if (space != std::string::npos)
@@ -132,6 +136,10 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
             to = trim(to.substr(0, at));
             to = strip_v6(to, v6);
         }
+        // verbose adds "(log)" or "(log-all)" after From for a logging rule.
+        for (std::string_view attrib : {"(log)", "(log-all)"})
+            if (cols[2].ends_with(attrib))
+                cols[2] = trim(cols[2].substr(0, cols[2].size() - attrib.size()));
         auto from = strip_v6(cols[2], v6);
         // A rule for one IPv6 address or network has no "(v6)" mark.
         v6 = v6 || is_v6(from.substr(0, from.find(' '))) ||
@@ -147,7 +155,8 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         RuleMatch t = to_matches(to, p.dport, unsure);
         if (t != RuleMatch::no && !on.empty()) {
             if (!p.iif && net::is_container_bridge(on)) {
-                t = RuleMatch::no; // another host's connection does not come in on a container bridge
+                t = RuleMatch::no; // another host's connection does not come in on a container
+                                   // bridge
             } else if (!p.iif) {
                 t = RuleMatch::unknown;
                 unsure = fmt::format("the input interface (a rule for {})", on);
@@ -157,8 +166,10 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
         }
         if (t != RuleMatch::no) {
             RuleMatch f = from_matches(from, p, unsure);
-            t = f == RuleMatch::no ? RuleMatch::no
-                             : (t == RuleMatch::unknown || f == RuleMatch::unknown ? RuleMatch::unknown : RuleMatch::yes);
+            t = f == RuleMatch::no
+                    ? RuleMatch::no
+                    : (t == RuleMatch::unknown || f == RuleMatch::unknown ? RuleMatch::unknown
+                                                                          : RuleMatch::yes);
         }
         if (t == RuleMatch::no)
             continue;

@@ -1,9 +1,13 @@
-// The firewall, read once per run: ufw's `status verbose` (when ufw is on
-// and loaded) or `nft -j list ruleset`, and iptables-legacy's INPUT only when
-// the kernel has legacy tables and nftables decides nothing. Every port, IP
-// version, source and bridge a run asks about is judged from that one
-// reading; a run that changes the rules says so (changed()) and the next
-// judgement reads them again.
+// The firewall, read once per run: on a host where ufw is on and loaded,
+// ufw's rules from the files `ufw status` reads (user.rules, user6.rules,
+// /etc/default/ufw), after asking the kernel whether ufw's chains are there
+// (iptables -L, as ufw does), and `ufw status verbose` itself only when
+// those files are not as ufw writes them; otherwise `nft -j list ruleset`,
+// and iptables-legacy's INPUT only when the kernel has legacy tables and
+// nftables decides nothing. Every port, IP version, source and bridge a
+// run asks about is judged from that one reading; a run that changes the
+// rules says so (changed()) and the next judgement reads them again.
+#include "ollama-netcfg/firewall/ufw_files.hpp"
 #include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -12,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace netcfg::reach {
 
@@ -21,6 +26,7 @@ struct FirewallReading::Snapshot {
     std::string why_not;
     std::optional<std::string> ufw; // `ufw status verbose` of an active ufw
     bool ufw_v6 = true;
+    std::string source; // what was read: Firewall::source
     std::optional<firewall::NftRuleset> nft;
     // iptables-legacy, asked once per IP version on first need.
     std::array<std::optional<std::optional<firewall::Verdict>>, 2> legacy;
@@ -30,24 +36,60 @@ namespace {
 
 constexpr std::chrono::milliseconds command_timeout{5000};
 
-// ufw's own switch; `ufw status` (a Python program, ~40 ms) runs only when on.
-bool ufw_enabled() {
-    auto conf = read_file("/etc/ufw/ufw.conf");
-    return conf && *conf && (*conf)->find("\nENABLED=yes") != std::string::npos;
+std::string file_text(const char* path) {
+    auto text = read_file(path);
+    return text && *text ? **text : std::string();
 }
 
-// ufw's IPv6 switch: with IPV6=no, ufw's start-up sets ip6tables' INPUT
-// policy to DROP and accepts only loopback.
-bool ufw_ipv6_enabled() {
-    auto conf = read_file("/etc/default/ufw");
-    if (!conf || !*conf)
-        return true; // ufw's default
-    std::string_view text = **conf;
-    auto at = text.rfind("\nIPV6=");
-    if (at == std::string_view::npos)
-        return !text.starts_with("IPV6=") || text.substr(5, 3) == "yes";
-    auto value = text.substr(at + 6, 3);
-    return value == "yes" || value == "YES";
+// What ufw reads first: its switch (ENABLED), IPV6 and the policies.
+firewall::UfwDefaults ufw_defaults() {
+    return firewall::read_ufw_defaults(file_text("/etc/default/ufw"),
+                                       file_text("/etc/ufw/ufw.conf"));
+}
+
+enum class UfwState { active, inactive, needs_root, ask_ufw };
+
+// Whether ufw's chains are loaded, as `ufw status` asks the kernel first:
+// without them ufw filters nothing, whatever its files say.
+UfwState ufw_chains(bool v6) {
+    std::vector<std::array<const char*, 2>> chains{{"iptables", "ufw-user-input"}};
+    if (v6)
+        chains.push_back({"ip6tables", "ufw6-user-input"});
+    for (auto [tool, chain] : chains) {
+        if (!have_command(tool))
+            return UfwState::ask_ufw;
+        auto r = run_command({tool, "-n", "-L", chain}, command_timeout);
+        if (!r)
+            return UfwState::ask_ufw;
+        if (r->exit_status == 1 && chain == chains[0][1])
+            return UfwState::inactive;
+        if (r->exit_status != 0)
+            return r->err.find("root") != std::string::npos ? UfwState::needs_root
+                                                            : UfwState::ask_ufw;
+    }
+    return UfwState::active;
+}
+
+// The fast way to what `ufw status verbose` says: the kernel for whether
+// ufw is loaded, ufw's files for its rules.
+UfwState read_ufw_files(const firewall::UfwDefaults& d, FirewallReading::Snapshot& s) {
+    const bool v6 = d.ipv6() && access("/proc/sys/net/ipv6", F_OK) == 0;
+    auto state = ufw_chains(v6);
+    if (state != UfwState::active)
+        return state;
+    auto rules = read_file("/etc/ufw/user.rules");
+    auto rules6 = read_file("/etc/ufw/user6.rules");
+    if (!rules || !*rules || (v6 && (!rules6 || !*rules6)))
+        return UfwState::ask_ufw;
+    auto text = firewall::ufw_status_from_files(
+        **rules, v6 ? std::optional<std::string_view>(**rules6) : std::nullopt, d);
+    if (!text)
+        return UfwState::ask_ufw;
+    s.ufw = std::move(*text);
+    s.ufw_v6 = d.ipv6();
+    s.source = v6 ? "/etc/ufw/user.rules, user6.rules; iptables -L, ip6tables -L"
+                  : "/etc/ufw/user.rules; iptables -L";
+    return UfwState::active;
 }
 
 firewall::Packet packet_for(int family, std::uint16_t port, const std::string& from) {
@@ -144,17 +186,30 @@ template <typename Judge> void for_bridges(std::vector<Bridge>* bridges, Judge j
 std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) {
     auto s = std::make_unique<FirewallReading::Snapshot>();
     s->firewalld = firewalld_active;
-    if (!firewalld_active && ufw_enabled()) {
-        auto r = run_command({"ufw", "status", "verbose"}, command_timeout);
-        if (r && r->exit_status == 0 && r->out.find("Status: active") != std::string::npos) {
-            s->ufw = std::move(r->out);
-            s->ufw_v6 = ufw_ipv6_enabled();
+    const auto defaults = ufw_defaults();
+    if (!firewalld_active && defaults.enabled()) {
+        switch (read_ufw_files(defaults, *s)) {
+        case UfwState::active:
             return s;
-        }
-        if (r && r->exit_status != 0 && r->err.find("root") != std::string::npos) {
+        case UfwState::needs_root:
             s->visible = false;
-            s->why_not = "ufw status needs root";
+            s->why_not = "ufw's rules need root to read";
             return s;
+        case UfwState::inactive:
+            break;
+        case UfwState::ask_ufw:
+            auto r = run_command({"ufw", "status", "verbose"}, command_timeout);
+            if (r && r->exit_status == 0 && r->out.find("Status: active") != std::string::npos) {
+                s->ufw = std::move(r->out);
+                s->ufw_v6 = defaults.ipv6();
+                s->source = "ufw status verbose";
+                return s;
+            }
+            if (r && r->exit_status != 0 && r->err.find("root") != std::string::npos) {
+                s->visible = false;
+                s->why_not = "ufw status needs root";
+                return s;
+            }
         }
     }
     if (!have_command("nft")) {
@@ -170,6 +225,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
         return s;
     }
     s->nft = firewall::NftRuleset::parse(r->out.empty() ? "{}" : r->out);
+    s->source = "nft -j list ruleset";
     if (!s->nft) {
         s->visible = false;
         s->why_not = "nft -j list ruleset printed no JSON";
@@ -268,9 +324,14 @@ Firewall FirewallReading::judge(std::uint16_t port, const std::vector<int>& fami
         fw.why_not = s.why_not;
         return fw;
     }
-    if (s.ufw)
-        return judge_ufw(*s.ufw, s.ufw_v6, port, families, from, bridges);
-    return judge_nft(s, port, families, from, bridges);
+    Firewall fw = s.ufw ? judge_ufw(*s.ufw, s.ufw_v6, port, families, from, bridges)
+                        : judge_nft(s, port, families, from, bridges);
+    fw.source = s.source;
+    for (const auto& f : fw.families)
+        if (f.verdict.backend.ends_with("-legacy") &&
+            fw.source.find(f.verdict.backend) == std::string::npos)
+            fw.source += fmt::format(", {} -S INPUT", f.verdict.backend);
+    return fw;
 }
 
 Firewall FirewallReading::judge(const ollama::HostSetting& want,

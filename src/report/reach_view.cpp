@@ -182,6 +182,7 @@ nlohmann::json firewall_json(const std::optional<reach::Firewall>& seen, const s
     return {{"visible", fw.visible},
             {"why_not", fw.why_not},
             {"backend", fw.verdict.backend},
+            {"source", fw.source},
             {"decision", std::string(firewall::decision_name(fw.verdict.decision))},
             {"reason", fw.verdict.reason},
             {"from", from},

@@ -112,9 +112,9 @@ def setup(sb):
 
 
 
-def check(sb, *args):
+def check(sb, *args, env=None):
     """check --json: (exit status, the object, the set of problem codes)."""
-    r = sb.tool("check", "--json", *args)
+    r = sb.tool("check", "--json", *args, env=env)
     j = json.loads(r.stdout)
     return r.returncode, j, {p["code"] for p in j["problems"] if p["severity"] != "INFO"}
 
@@ -196,10 +196,14 @@ def run_nginx(sb, site):
 
 # --- counting the firewall tools' runs ---------------------------------------
 
-FIREWALL_TOOLS = ("nft", "ufw", "firewall-cmd", "iptables-legacy", "ip6tables-legacy")
-# What reads the rules (as opposed to changing them).
+FIREWALL_TOOLS = ("nft", "ufw", "firewall-cmd", "iptables-legacy", "ip6tables-legacy",
+                  "iptables", "ip6tables")
+# What reads the rules (as opposed to changing them); on a ufw host,
+# whether ufw's chains are loaded (the rules then come from ufw's files).
 FIREWALL_READS = ("nft -j list ruleset", "ufw status", "firewall-cmd --list",
-                  "iptables-legacy -S", "ip6tables-legacy -S")
+                  "iptables-legacy -S", "ip6tables-legacy -S", "iptables -n -L",
+                  "ip6tables -n -L")
+UFW_READ = ["iptables -n -L ufw-user-input", "ip6tables -n -L ufw6-user-input"]
 
 
 def count_firewall_runs(sb):

@@ -9,8 +9,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import case, run  # noqa: E402
-from checks import (NGINX_MAIN, UNIT, check, count_firewall_runs, expose_ok,  # noqa: E402
-                    firewall_runs, restore, run_nginx, setup, snapshot)
+from checks import (NGINX_MAIN, UFW_READ, UNIT, check, count_firewall_runs,  # noqa: E402
+                    expose_ok, firewall_runs, restore, run_nginx, setup, snapshot)
 from sandbox import BINARY_IN_CONTAINER as BINARY  # noqa: E402
 
 SERVER = "192.0.2.1"
@@ -60,8 +60,8 @@ def assert_verdicts_match_clients(sb, fw, client="c1"):
     assert said == seen, "the tool says %s, client %s sees %s: %s" % (said, client, seen, fw)
 
 
-def firewall_of(sb, *args):
-    rc, j, codes = check(sb, *args)
+def firewall_of(sb, *args, env=None):
+    rc, j, codes = check(sb, *args, env=env)
     return j["firewall"], codes, rc
 
 
@@ -352,6 +352,70 @@ def ufw_default_deny_covers_ipv6_and_open_firewall_from_an_ipv6_network(sb):
     assert codes == {"firewall-partial"}, codes
     assert_verdicts_match_clients(sb, fw, "c1")
     sb.sh("sed -i 's/^IPV6=.*/IPV6=yes/' /etc/default/ufw")
+
+
+@case
+def ufw_is_read_from_its_files_unless_they_are_not_as_ufw_writes_them(sb):
+    """On a ufw host the rules come from ufw's files, after the kernel says
+    ufw's chains are loaded; a file ufw itself would warn about sends the
+    tool to `ufw status verbose`. Both say the same, and --json says which
+    was read; clients on both versions confirm."""
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    env = count_firewall_runs(sb)
+    sb.sh("ufw default deny incoming >/dev/null && ufw allow log proto tcp from 192.0.2.11 "
+          "to any port 11434 >/dev/null && ufw allow from 2001:db8::12 to any port 11434 "
+          "proto tcp comment 'c2 over IPv6' >/dev/null && ufw --force enable >/dev/null")
+    firewall_runs(sb)
+    fast, codes, rc = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    assert reads == UFW_READ and "ufw" not in runs, (runs, reads)
+    assert fast["source"] == "/etc/ufw/user.rules, user6.rules; iptables -L, ip6tables -L", fast
+    # Each version has a rule for one source: for any source, undecided.
+    assert fast["ipv4"]["decision"] == fast["ipv6"]["decision"] == "undecided", fast
+    for client in ("c1", "c2"):
+        for i, version in enumerate(("ipv4", "ipv6")):
+            f, _, _ = firewall_of(sb, "--from", CLIENTS[client][i])
+            assert f[version]["decision"] in ("accepted", "dropped"), f
+            assert (f[version]["decision"] == "accepted") == families_seen(sb, client)[version], \
+                (client, f)
+    assert families_seen(sb, "c1") == {"ipv4": True, "ipv6": False}
+    assert families_seen(sb, "c2") == {"ipv4": False, "ipv6": True}
+    # A tuple ufw would skip with a warning: the tool asks ufw instead.
+    sb.sh("cp /etc/ufw/user.rules /var/tmp/user.rules.kept && "
+          "sed -i 's/^### RULES ###$/&\\n### tuple ### allow tcp 11434/' /etc/ufw/user.rules")
+    assert "### tuple ### allow tcp 11434\n" in sb.read("/etc/ufw/user.rules")
+    firewall_runs(sb)
+    slow, codes2, rc2 = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    assert reads[-1] == "ufw status verbose" and runs.get("ufw") == 1, (runs, reads)
+    assert slow["source"] == "ufw status verbose", slow
+    for key in ("ipv4", "ipv6"):
+        assert slow[key] == fast[key], (slow, fast)
+    assert (rc2, codes2) == (rc, codes)
+    sb.sh("cp /var/tmp/user.rules.kept /etc/ufw/user.rules")
+
+
+@case
+def ufw_switched_on_in_its_files_but_not_loaded_filters_nothing(sb):
+    """ENABLED=yes and a deny policy in ufw's files, but ufw's chains are
+    not in the kernel (not started since, or flushed): nothing drops, the
+    tool says so from nftables, and clients get in."""
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null && "
+          "ufw --force disable >/dev/null && sed -i 's/^ENABLED=.*/ENABLED=yes/' /etc/ufw/ufw.conf")
+    assert "ENABLED=yes" in sb.read("/etc/ufw/ufw.conf")
+    env = count_firewall_runs(sb)
+    firewall_runs(sb)
+    fw, codes, rc = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    assert reads == ["iptables -n -L ufw-user-input", "nft -j list ruleset"], (runs, reads)
+    assert fw["backend"] in ("none", "nftables") and fw["source"] == "nft -j list ruleset", fw
+    assert fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == "accepted", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c2") == {"ipv4": True, "ipv6": True}
+    sb.sh("sed -i 's/^ENABLED=.*/ENABLED=no/' /etc/ufw/ufw.conf")
 
 
 @case
@@ -845,7 +909,8 @@ def the_firewall_is_read_once_per_run_whatever_it_is_asked(sb):
     assert [b["interface"] for b in j["bridges"]] == [b["interface"] for b in s["bridges"]]
     assert "docker0" in [b["interface"] for b in j["bridges"]], j["bridges"]
     sb.sh("nft flush ruleset; ufw --force enable >/dev/null")
-    assert_each_tool_runs_once(sb, env, "ufw", 1)
+    # On a ufw host: whether ufw is loaded (the kernel), its rules from its files.
+    assert_each_tool_runs_once(sb, env, "iptables", 1)
     # --open-firewall changes the rules: read before (to refuse a --from it
     # would not enforce), changed, read again for what clients get now.
     sb.tool("reset", env=env)
@@ -853,7 +918,7 @@ def the_firewall_is_read_once_per_run_whatever_it_is_asked(sb):
     r = sb.tool("expose", "0.0.0.0", "--open-firewall", "--from", "192.0.2.11/32", env=env)
     assert r.returncode == 0, (r.stdout, r.stderr)
     runs, reads = firewall_runs(sb)
-    assert reads == ["ufw status verbose"] * 2, (runs, reads)
+    assert reads == UFW_READ * 2, (runs, reads)
     assert client_sees(sb, "c1") and not client_sees(sb, "c2")
 
 

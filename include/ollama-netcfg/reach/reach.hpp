@@ -112,6 +112,10 @@ struct FamilyVerdict {
 struct Firewall {
     bool visible = true;
     std::string why_not; // when not visible (not root, no nft)
+    // What was read: "nft -j list ruleset", "ufw status verbose", or ufw's
+    // files and chains ("/etc/ufw/user.rules, user6.rules; iptables -L,
+    // ip6tables -L"); ", iptables-legacy -S INPUT" when that decided.
+    std::string source;
     // One per IP version the listener covers (only --from's version when
     // given), IPv4 first. A version the listener does not accept is absent.
     std::vector<FamilyVerdict> families;
