@@ -2,13 +2,15 @@
 // ufw's rules from the files `ufw status` reads (user.rules, user6.rules,
 // /etc/default/ufw), after asking the kernel whether ufw's chains are there
 // (iptables -L, as ufw does), and `ufw status verbose` itself only when
-// those files are not as ufw writes them; otherwise `nft -j list ruleset`,
+// those files are not as ufw writes them; otherwise `nft -j list ruleset`
+// (not even that when the kernel says nftables has no table),
 // and iptables-legacy's INPUT only when the kernel has legacy tables and
 // nftables decides nothing. Every port, IP version, source and bridge a
 // run asks about is judged from that one reading; a run that changes the
 // rules says so (changed()) and the next judgement reads them again.
 #include "ollama-netcfg/firewall/ufw_files.hpp"
 #include "ollama-netcfg/net/address.hpp"
+#include "ollama-netcfg/probe/nftables.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
@@ -211,6 +213,12 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
                 return s;
             }
         }
+    }
+    // An empty ruleset filters nothing; the kernel says so without nft.
+    if (auto tables = probe::nftables_table_count(); tables && *tables == 0) {
+        s->nft = firewall::NftRuleset::parse("{}");
+        s->source = "nftables has no table (netlink)";
+        return s;
     }
     if (!have_command("nft")) {
         s->visible = false;

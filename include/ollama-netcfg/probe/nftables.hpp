@@ -1,0 +1,22 @@
+// Whether the kernel has any nftables table, asked over nfnetlink (the
+// question `nft list tables` asks) without starting nft: on a host whose
+// ruleset is empty nothing filters, and `nft -j list ruleset` would only
+// say so, at the cost of a process.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+namespace netcfg::probe {
+
+enum class DumpStep { more, done, error };
+
+// Pure: one buffer of a NFT_MSG_GETTABLE dump; adds the tables in it to
+// `tables`.
+DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables);
+
+// The number of tables in every family; nullopt when the kernel would not
+// say (no CAP_NET_ADMIN, no nf_tables).
+std::optional<std::size_t> nftables_table_count();
+
+} // namespace netcfg::probe
