@@ -1,9 +1,9 @@
 #include "ollama-netcfg/reach/scope.hpp"
 
-#include "ollama-netcfg/net/address.hpp"
-
 #include <arpa/inet.h>
 #include <array>
+#include <cstring>
+#include <string>
 
 namespace netcfg::reach {
 namespace {
@@ -65,26 +65,57 @@ constexpr std::array<Range, 15> v6_special{{
     {"::ffff:0:0/96", "IPv4-mapped"},
 }};
 
-template <std::size_t N>
-const Range* find(const std::array<Range, N>& ranges, const std::string& address) {
-    for (const auto& r : ranges)
-        if (net::address_in(address, std::string(r.cidr)))
-            return &r;
+// A range parsed once: `check` asks for every address of the host, and a
+// container host has hundreds.
+struct Net {
+    unsigned char bytes[16] = {};
+    int prefix = 0;
+    const Range* range = nullptr;
+};
+
+bool contains(const Net& n, const unsigned char* a) {
+    const int whole = n.prefix / 8, bits = n.prefix % 8;
+    if (std::memcmp(n.bytes, a, static_cast<std::size_t>(whole)) != 0)
+        return false;
+    if (bits == 0)
+        return true;
+    const auto mask = static_cast<unsigned char>(0xff << (8 - bits));
+    return (n.bytes[whole] & mask) == (a[whole] & mask);
+}
+
+template <std::size_t N> std::array<Net, N> parse(const std::array<Range, N>& ranges, int af) {
+    std::array<Net, N> out{};
+    for (std::size_t i = 0; i < N; ++i) {
+        const std::string cidr(ranges[i].cidr);
+        const auto slash = cidr.find('/');
+        inet_pton(af, cidr.substr(0, slash).c_str(), out[i].bytes);
+        out[i].prefix = std::stoi(cidr.substr(slash + 1));
+        out[i].range = &ranges[i];
+    }
+    return out;
+}
+
+template <std::size_t N> const Range* find(const std::array<Net, N>& nets, const unsigned char* a) {
+    for (const auto& n : nets)
+        if (contains(n, a))
+            return n.range;
     return nullptr;
 }
 
 } // namespace
 
 AddressScope address_scope(const std::string& address) {
-    const bool v6 = address.find(':') != std::string::npos;
-    unsigned char buf[16];
-    if (inet_pton(v6 ? AF_INET6 : AF_INET, address.c_str(), buf) != 1)
+    static const auto v4_exceptions = parse(v4_global_exceptions, AF_INET);
+    static const auto v4 = parse(v4_special, AF_INET);
+    static const auto v6_exceptions = parse(v6_global_exceptions, AF_INET6);
+    static const auto v6 = parse(v6_special, AF_INET6);
+    const bool is_v6 = address.find(':') != std::string::npos;
+    unsigned char a[16] = {};
+    if (inet_pton(is_v6 ? AF_INET6 : AF_INET, address.c_str(), a) != 1)
         return {false, "not an address"};
-    const Range* r = v6 ? find(v6_global_exceptions, address) : find(v4_global_exceptions, address);
-    if (r)
+    if (is_v6 ? find(v6_exceptions, a) : find(v4_exceptions, a))
         return {true, "global"};
-    r = v6 ? find(v6_special, address) : find(v4_special, address);
-    if (r)
+    if (const Range* r = is_v6 ? find(v6, a) : find(v4, a))
         return {false, r->kind};
     return {true, "global"};
 }
