@@ -159,6 +159,26 @@ std::optional<UfwRule> read_tuple(std::string_view line, bool v6) {
     return r;
 }
 
+bool word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// ufw's pattern for a setting, ^\w+="?\w+"? (what follows is not looked
+// at): a name, "=", perhaps a double quote, a word character. By hand: it
+// is asked of every line of two files on every run, and std::regex would
+// be compiled on each.
+bool is_setting(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && word_char(line[i]))
+        ++i;
+    if (i == 0 || i == line.size() || line[i] != '=')
+        return false;
+    ++i;
+    if (i < line.size() && line[i] == '"')
+        ++i;
+    return i < line.size() && word_char(line[i]);
+}
+
 bool anywhere(const std::string& a) {
     return a == "0.0.0.0/0" || a == "::/0";
 }
@@ -229,12 +249,11 @@ std::string ufw_status_row(const UfwRule& r) {
 
 UfwDefaults read_ufw_defaults(std::string_view default_ufw, std::string_view ufw_conf) {
     UfwDefaults d;
-    static const std::regex setting(R"(^\w+="?\w+"?)");
     for (auto file : {default_ufw, ufw_conf})
         for (auto line : lines(file)) {
-            std::string text(line);
-            if (!std::regex_search(text, setting))
+            if (!is_setting(line))
                 continue;
+            std::string text(line);
             auto stripped = strip(text);
             auto eq = stripped.find('=');
             auto value = stripped.substr(eq + 1);

@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <charconv>
 #include <fmt/format.h>
 #include <ifaddrs.h>
 #include <map>
 #include <memory>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <sys/stat.h>
 
 namespace netcfg::reach {
@@ -42,16 +42,33 @@ std::vector<std::string> tentative_ipv6() {
     auto text = read_file("/proc/net/if_inet6");
     if (!text || !*text)
         return out;
-    std::istringstream in(**text);
-    std::string hex, index, prefix, scope, flags, name;
-    while (in >> hex >> index >> prefix >> scope >> flags >> name) {
+    // "ADDRESS IFINDEX PREFIX SCOPE FLAGS NAME", one line per address: a
+    // host with hundreds of addresses reads them all, so only the flags
+    // are parsed, and only a flagged address is converted.
+    std::string_view rest(**text);
+    while (!rest.empty()) {
+        const auto line = rest.substr(0, rest.find('\n'));
+        rest.remove_prefix(std::min(rest.size(), line.size() + 1));
+        std::array<std::string_view, 5> field;
+        std::size_t at = 0, n = 0;
+        for (; n < field.size(); ++n) {
+            at = line.find_first_not_of(' ', at);
+            if (at == std::string_view::npos)
+                break;
+            const auto end = std::min(line.find(' ', at), line.size());
+            field[n] = line.substr(at, end - at);
+            at = end;
+        }
+        unsigned long flags = 0;
         constexpr unsigned long tentative = 0x40, dad_failed = 0x08;
-        const unsigned long f = std::stoul(flags, nullptr, 16);
-        if (hex.size() != 32 || !(f & (tentative | dad_failed)))
+        if (n < field.size() || field[0].size() != 32 ||
+            std::from_chars(field[4].data(), field[4].data() + field[4].size(), flags, 16).ec !=
+                std::errc{} ||
+            !(flags & (tentative | dad_failed)))
             continue;
         in6_addr a{};
         for (std::size_t i = 0; i < 16; ++i)
-            a.s6_addr[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(i * 2, 2), nullptr, 16));
+            std::from_chars(field[0].data() + i * 2, field[0].data() + i * 2 + 2, a.s6_addr[i], 16);
         char buf[INET6_ADDRSTRLEN] = {};
         inet_ntop(AF_INET6, &a, buf, sizeof buf);
         out.emplace_back(buf);
