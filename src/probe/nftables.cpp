@@ -1,6 +1,6 @@
 #include "ollama-netcfg/probe/nftables.hpp"
 
-#include "ollama-netcfg/util/fd.hpp"
+#include "ollama-netcfg/probe/netlink.hpp"
 
 #include <cstring>
 #include <linux/netfilter/nf_tables.h>
@@ -32,9 +32,6 @@ DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tab
 }
 
 std::optional<std::size_t> nftables_table_count() {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER));
-    if (!fd)
-        return std::nullopt;
     struct {
         nlmsghdr nlh;
         nfgenmsg nfg;
@@ -44,26 +41,12 @@ std::optional<std::size_t> nftables_table_count() {
     request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     request.nfg.nfgen_family = AF_UNSPEC; // every family
     request.nfg.version = NFNETLINK_V0;
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(fd.get(), &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel),
-                 sizeof kernel) < 0)
-        return std::nullopt;
     std::size_t tables = 0;
-    alignas(nlmsghdr) char buf[16384];
-    for (;;) {
-        ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-        if (n < 0)
-            return std::nullopt;
-        switch (count_table_messages(buf, static_cast<std::size_t>(n), tables)) {
-        case DumpStep::done:
-            return tables;
-        case DumpStep::error:
-            return std::nullopt;
-        case DumpStep::more:
-            break;
-        }
-    }
+    if (!netlink_dump(
+            NETLINK_NETFILTER, &request, sizeof request,
+            [&](const char* buf, std::size_t n) { return count_table_messages(buf, n, tables); }))
+        return std::nullopt;
+    return tables;
 }
 
 } // namespace netcfg::probe

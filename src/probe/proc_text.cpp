@@ -148,7 +148,7 @@ bool v6only_attribute(const nlmsghdr* h) {
 
 } // namespace
 
-DiagStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
+DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
                          std::vector<ListenSocket>& out) {
     // Walked by hand rather than with NLMSG_OK/NLMSG_NEXT: with a length
     // that is not a multiple of 4 at the end, NLMSG_NEXT's unsigned count
@@ -158,20 +158,20 @@ DiagStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t p
     while (left >= sizeof(nlmsghdr)) {
         const auto* h = reinterpret_cast<const nlmsghdr*>(at);
         if (h->nlmsg_len < sizeof(nlmsghdr) || h->nlmsg_len > left)
-            return DiagStep::error;
+            return DumpStep::error;
         const std::size_t step = std::min<std::size_t>(NLMSG_ALIGN(h->nlmsg_len), left);
         at += step;
         left -= step;
         if (h->nlmsg_type == NLMSG_DONE)
-            return DiagStep::done;
+            return DumpStep::done;
         if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
-            return DiagStep::error;
+            return DumpStep::error;
         const auto* msg = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
         const std::uint16_t p = ntohs(msg->id.idiag_sport);
         if (port != 0 && p != port)
             continue;
         if (msg->idiag_family != AF_INET && msg->idiag_family != AF_INET6)
-            return DiagStep::error;
+            return DumpStep::error;
         ListenSocket sock;
         sock.family = msg->idiag_family;
         char text[INET6_ADDRSTRLEN] = {};
@@ -182,7 +182,7 @@ DiagStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t p
         sock.v6only = v6only_attribute(h);
         out.push_back(std::move(sock));
     }
-    return DiagStep::more;
+    return DumpStep::more;
 }
 
 } // namespace netcfg::probe

@@ -1,5 +1,6 @@
 #include "ollama-netcfg/probe/sockets.hpp"
 
+#include "ollama-netcfg/probe/netlink.hpp"
 #include "ollama-netcfg/probe/proc_text.hpp"
 #include "ollama-netcfg/probe/process.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
@@ -25,9 +26,6 @@ namespace {
 // asks for them. /proc/net/tcp walks every hash bucket and takes
 // milliseconds on a big host; this asks for the LISTEN state only.
 std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint16_t port) {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
-    if (!fd)
-        return std::nullopt;
     struct {
         nlmsghdr nlh;
         inet_diag_req_v2 req;
@@ -38,27 +36,12 @@ std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint
     request.req.sdiag_family = static_cast<std::uint8_t>(family);
     request.req.sdiag_protocol = IPPROTO_TCP;
     request.req.idiag_states = 1U << 10; // TCP_LISTEN
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(fd.get(), &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel),
-                 sizeof kernel) < 0)
-        return std::nullopt;
-
     std::vector<ListenSocket> out;
-    alignas(nlmsghdr) char buf[32768];
-    for (;;) {
-        ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-        if (n < 0)
-            return std::nullopt;
-        switch (parse_diag_dump(buf, static_cast<std::size_t>(n), port, out)) {
-        case DiagStep::done:
-            return out;
-        case DiagStep::error:
-            return std::nullopt;
-        case DiagStep::more:
-            break;
-        }
-    }
+    if (!netlink_dump(
+            NETLINK_SOCK_DIAG, &request, sizeof request,
+            [&](const char* buf, std::size_t n) { return parse_diag_dump(buf, n, port, out); }))
+        return std::nullopt;
+    return out;
 }
 
 bool bindv6only_default() {

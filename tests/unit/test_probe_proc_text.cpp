@@ -131,7 +131,7 @@ TEST_CASE("parse_diag_dump reads LISTEN sockets and stops on a cut message", "[p
     auto done = done_message();
     buf.insert(buf.end(), done.begin(), done.end());
     std::vector<ListenSocket> out;
-    CHECK(parse_diag_dump(buf.data(), buf.size(), 11434, out) == DiagStep::done);
+    CHECK(parse_diag_dump(buf.data(), buf.size(), 11434, out) == DumpStep::done);
     REQUIRE(out.size() == 1);
     CHECK(out[0].address == "::");
     CHECK(out[0].port == 11434);
@@ -140,7 +140,7 @@ TEST_CASE("parse_diag_dump reads LISTEN sockets and stops on a cut message", "[p
     // Without DONE: read on.
     out.clear();
     auto first = diag_message(AF_INET6, 11434, true);
-    CHECK(parse_diag_dump(first.data(), first.size(), 0, out) == DiagStep::more);
+    CHECK(parse_diag_dump(first.data(), first.size(), 0, out) == DumpStep::more);
     REQUIRE(out.size() == 1);
     CHECK(out[0].v6only);
     // A message whose length says less than an inet_diag_msg: an error, not
@@ -148,7 +148,7 @@ TEST_CASE("parse_diag_dump reads LISTEN sockets and stops on a cut message", "[p
     auto cut = diag_message(AF_INET, 11434, false);
     reinterpret_cast<nlmsghdr*>(cut.data())->nlmsg_len = NLMSG_LENGTH(4);
     out.clear();
-    CHECK(parse_diag_dump(cut.data(), cut.size(), 0, out) == DiagStep::error);
+    CHECK(parse_diag_dump(cut.data(), cut.size(), 0, out) == DumpStep::error);
     CHECK(out.empty());
 }
 
@@ -160,9 +160,9 @@ TEST_CASE("parse_diag_dump: a last message whose length is not a multiple of 4 e
     auto* h = reinterpret_cast<nlmsghdr*>(buf.data());
     h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(sizeof(inet_diag_msg)) + 5);
     std::vector<ListenSocket> out;
-    CHECK(parse_diag_dump(buf.data(), h->nlmsg_len, 0, out) == DiagStep::more);
+    CHECK(parse_diag_dump(buf.data(), h->nlmsg_len, 0, out) == DumpStep::more);
     CHECK(out.size() == 1);
     // A length beyond what was received: cut short.
     out.clear();
-    CHECK(parse_diag_dump(buf.data(), h->nlmsg_len - 1, 0, out) == DiagStep::error);
+    CHECK(parse_diag_dump(buf.data(), h->nlmsg_len - 1, 0, out) == DumpStep::error);
 }

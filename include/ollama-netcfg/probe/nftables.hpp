@@ -4,12 +4,12 @@
 // say so, at the cost of a process.
 #pragma once
 
+#include "ollama-netcfg/probe/proc_text.hpp"
+
 #include <cstddef>
 #include <optional>
 
 namespace netcfg::probe {
-
-enum class DumpStep { more, done, error };
 
 // Pure: one buffer of a NFT_MSG_GETTABLE dump; adds the tables in it to
 // `tables`.

@@ -47,8 +47,8 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 // sockets on `port` (any when 0) appended to `out`. `more`: read the next
 // buffer; `done`: the dump ended; `error`: the kernel answered an error, or
 // a message is cut short.
-enum class DiagStep { more, done, error };
-DiagStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
+enum class DumpStep { more, done, error };
+DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
                          std::vector<ListenSocket>& out);
 
 } // namespace netcfg::probe
