@@ -504,6 +504,9 @@ def check_model_names_the_missing_one(sb):
 def a_check_that_cannot_finish_in_time_is_critical(sb):
     expose_ok(sb, "0.0.0.0")
     # nft hangs (a firewall tool stuck on a lock): the check ends by itself.
+    # A table, so that there is a ruleset to ask nft for (an empty one is
+    # seen over netlink without nft).
+    sb.run(["nft", "add", "table", "inet", "hang"])
     sb.write("/usr/local/sbin/nft", "#!/bin/sh\nsleep 30\nexec /usr/sbin/nft \"$@\"\n")
     sb.run(["chmod", "755", "/usr/local/sbin/nft"])
     path = {"PATH": "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"}
@@ -520,6 +523,7 @@ def a_check_that_cannot_finish_in_time_is_critical(sb):
     finally:
         sb.run(["rm", "-f", "/usr/local/sbin/nft"])
         sb.run(["pkill", "-f", "sleep 30"], check=False)
+        sb.run(["nft", "delete", "table", "inet", "hang"], check=False)
 
 
 @case
