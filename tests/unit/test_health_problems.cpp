@@ -651,6 +651,16 @@ TEST_CASE("bad-origins: the entry, the file, crash loop or next restart", "[prob
     f.active_state = "activating";
     f.sub_state = "auto-restart";
     CHECK(find(find_problems(f), "bad-origins").message.find("crash-looping") != std::string::npos);
+    // Running by systemd's word after restarts of its own, the process gone
+    // before /proc was read: the loop, not an old process.
+    f.active_state = "active";
+    f.sub_state = "running";
+    f.origins.process_visible = false;
+    f.n_restarts = 2;
+    CHECK(find(find_problems(f), "bad-origins").message.find("crash-looping") != std::string::npos);
+    f.n_restarts = 0;
+    CHECK(find(find_problems(f), "bad-origins").message.find("could not be read") !=
+          std::string::npos);
     f.origins.in_effect = "http://a.example,";
     CHECK(find(find_problems(f), "bad-origins").advice.find("stray comma") != std::string::npos);
     f = healthy();

@@ -16,9 +16,14 @@ void bad_origins(Findings& r) {
     const auto& o = f.origins;
     if (auto panic = ollama::origins_panic(o.in_effect.value_or(""))) {
         // A process that has the bad value is between its start and the
-        // panic: the loop is under way even if systemd says running.
+        // panic: the loop is under way even if systemd says running. So it
+        // is when systemd has restarted the unit by itself and the process
+        // could not be read (it panicked between systemd's answer and
+        // /proc). Only a process seen with another value is an old one.
+        const bool old_process = o.process_visible && o.process_value != o.in_effect;
         const bool crashing = f.active_state != "active" || f.sub_state == "auto-restart" ||
-                              (o.process_visible && o.process_value == o.in_effect);
+                              (o.process_visible && o.process_value == o.in_effect) ||
+                              (!o.process_visible && f.n_restarts > 0);
         const auto entry = panic->entry.empty() ? std::string("an empty entry (a stray comma)")
                                                 : fmt::format("the entry \"{}\"", panic->entry);
         r.add(Code::bad_origins, Severity::critical,
@@ -27,8 +32,11 @@ void bad_origins(Findings& r) {
                           *o.in_effect, o.source, entry, panic->message,
                           crashing ? fmt::format("{} is crash-looping ({}/{}, {} restarts)", f.unit,
                                                  f.active_state, f.sub_state, f.n_restarts)
-                                   : std::string("the running process started with another "
-                                                 "value and will fail at its next restart")),
+                          : old_process ? std::string("the running process started with "
+                                                      "another value and will fail at its next "
+                                                      "restart")
+                                        : std::string("it will fail at its next restart (the "
+                                                      "running process could not be read)")),
               panic->entry.empty()
                   ? fmt::format("remove the stray comma in {}, then `sudo systemctl "
                                 "daemon-reload && sudo systemctl restart {}`",
