@@ -5,6 +5,8 @@
 // skip or fail on gives nullopt: the caller then runs ufw itself.
 #include "ollama-netcfg/firewall/ufw_files.hpp"
 
+#include "../ollama/go_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -21,21 +23,19 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::string strip(std::string_view s, std::string_view chars = " \t\r\n\v\f") {
-    auto b = s.find_first_not_of(chars);
-    if (b == std::string_view::npos)
-        return {};
-    return std::string(s.substr(b, s.find_last_not_of(chars) - b + 1));
+// Python's str.strip(chars): the same as Go's strings.Trim.
+std::string strip(std::string_view s, std::string_view chars = ollama::space_chars) {
+    return std::string(ollama::trim(s, chars));
 }
 
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
     std::size_t i = 0;
     while (true) {
-        i = s.find_first_not_of(" \t\r\n\v\f", i);
+        i = s.find_first_not_of(ollama::space_chars, i);
         if (i == std::string_view::npos)
             return out;
-        auto e = std::min(s.find_first_of(" \t\r\n\v\f", i), s.size());
+        auto e = std::min(s.find_first_of(ollama::space_chars, i), s.size());
         out.emplace_back(s.substr(i, e - i));
         i = e;
     }
