@@ -188,8 +188,9 @@ template <typename Judge> void for_bridges(std::vector<Bridge>* bridges, Judge j
 std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) {
     auto s = std::make_unique<FirewallReading::Snapshot>();
     s->firewalld = firewalld_active;
-    const auto defaults = ufw_defaults();
-    if (!firewalld_active && defaults.enabled()) {
+    // firewalld decides alone when it runs: ufw's files are not read then.
+    const auto defaults = firewalld_active ? firewall::UfwDefaults{} : ufw_defaults();
+    if (defaults.enabled()) {
         switch (read_ufw_files(defaults, *s)) {
         case UfwState::active:
             return s;
