@@ -82,4 +82,70 @@ std::string host_port(std::string_view host, std::uint16_t port) {
     return fmt::format("{}:{}", bracketed(host), port);
 }
 
+namespace {
+
+void append_decimal(std::string& out, unsigned v) {
+    char buf[4];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+
+} // namespace
+
+std::string format_ipv4(std::span<const std::uint8_t, 4> b) {
+    std::string out;
+    out.reserve(15);
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (i)
+            out += '.';
+        append_decimal(out, b[i]);
+    }
+    return out;
+}
+
+std::string format_ipv6(std::span<const std::uint8_t, 16> b) {
+    std::array<unsigned, 8> words{};
+    for (std::size_t i = 0; i < 8; ++i)
+        words[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
+    // The longest run of zero groups (the first of equal ones), if at least
+    // two long, becomes "::".
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (words[i] != 0) {
+            ++i;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && words[j] == 0)
+            ++j;
+        if (j - i > best_len)
+            best = i, best_len = j - i;
+        i = j;
+    }
+    if (best_len < 2)
+        best = -1;
+    std::string out;
+    out.reserve(39);
+    for (int i = 0; i < 8; ++i) {
+        if (best >= 0 && i >= best && i < best + best_len) {
+            if (i == best)
+                out += ':';
+            continue;
+        }
+        if (i)
+            out += ':';
+        // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d), as glibc.
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+            out += format_ipv4(b.subspan<12, 4>());
+            return out;
+        }
+        char buf[4];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, words[i], 16);
+        out.append(buf, end);
+    }
+    if (best >= 0 && best + best_len == 8)
+        out += ':';
+    return out;
+}
+
 } // namespace netcfg::net

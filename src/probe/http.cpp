@@ -45,9 +45,19 @@ std::vector<tcp::endpoint> endpoints_of(const Endpoint& to, std::string& error) 
 } // namespace
 
 std::string Endpoint::url(std::string_view path) const {
-    if (!net::is_ipv6(host))
-        return fmt::format("http://{}:{}{}", host, port, path);
-    return fmt::format("http://[{}{}]:{}{}", host, zone.empty() ? "" : "%25" + zone, port, path);
+    // Appended, not formatted: status writes one for each of a host's
+    // addresses, and a container host has hundreds.
+    const bool v6 = net::is_ipv6(host);
+    std::string out;
+    out.reserve(16 + host.size() + zone.size() + path.size());
+    out += v6 ? "http://[" : "http://";
+    out += host;
+    if (v6 && !zone.empty())
+        out.append("%25").append(zone);
+    out += v6 ? "]:" : ":";
+    out += std::to_string(port);
+    out += path;
+    return out;
 }
 
 namespace {

@@ -2,34 +2,12 @@
 
 #include "ollama-netcfg/probe/netlink.hpp"
 
-#include <cstring>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
 namespace netcfg::probe {
-
-DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables) {
-    while (len >= sizeof(nlmsghdr)) {
-        nlmsghdr h;
-        std::memcpy(&h, buf, sizeof h);
-        if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > len)
-            return DumpStep::error;
-        if (h.nlmsg_type == NLMSG_DONE)
-            return DumpStep::done;
-        if (h.nlmsg_type == NLMSG_ERROR)
-            return DumpStep::error; // a dump ends with DONE; an error is a refusal
-        if (h.nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE))
-            ++tables;
-        const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
-        if (step >= len)
-            return DumpStep::more;
-        buf += step;
-        len -= step;
-    }
-    return len == 0 ? DumpStep::more : DumpStep::error;
-}
 
 std::optional<std::size_t> nftables_table_count() {
     struct {

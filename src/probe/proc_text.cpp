@@ -5,7 +5,10 @@
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
+#include <linux/if_addr.h>
 #include <linux/inet_diag.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -183,6 +186,82 @@ DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t p
         out.push_back(std::move(sock));
     }
     return DumpStep::more;
+}
+
+DumpStep parse_address_dump(const void* buffer, std::size_t length,
+                            std::vector<KernelAddress>& out) {
+    // Walked by hand, as parse_diag_dump is (NLMSG_NEXT's count can wrap).
+    const auto* at = static_cast<const char*>(buffer);
+    std::size_t left = length;
+    while (left >= sizeof(nlmsghdr)) {
+        nlmsghdr h;
+        std::memcpy(&h, at, sizeof h);
+        if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > left)
+            return DumpStep::error;
+        if (h.nlmsg_type == NLMSG_DONE)
+            return DumpStep::done;
+        if (h.nlmsg_type == NLMSG_ERROR)
+            return DumpStep::error;
+        if (h.nlmsg_type == RTM_NEWADDR && h.nlmsg_len >= NLMSG_LENGTH(sizeof(ifaddrmsg))) {
+            ifaddrmsg m;
+            std::memcpy(&m, at + NLMSG_HDRLEN, sizeof m);
+            KernelAddress a;
+            a.family = m.ifa_family;
+            a.index = m.ifa_index;
+            a.prefix = m.ifa_prefixlen;
+            a.flags = m.ifa_flags;
+            const std::size_t size = m.ifa_family == AF_INET ? 4 : 16;
+            bool local = false, address = false;
+            std::size_t attr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof m);
+            while (attr + sizeof(rtattr) <= h.nlmsg_len) {
+                rtattr r;
+                std::memcpy(&r, at + attr, sizeof r);
+                if (r.rta_len < sizeof r || attr + r.rta_len > h.nlmsg_len)
+                    break;
+                const char* data = at + attr + RTA_LENGTH(0);
+                const std::size_t n = r.rta_len - RTA_LENGTH(0);
+                if ((r.rta_type == IFA_LOCAL || (r.rta_type == IFA_ADDRESS && !local)) &&
+                    n == size) {
+                    std::memcpy(a.bytes.data(), data, size);
+                    (r.rta_type == IFA_LOCAL ? local : address) = true;
+                } else if (r.rta_type == IFA_FLAGS && n == sizeof(std::uint32_t)) {
+                    std::memcpy(&a.flags, data, sizeof a.flags);
+                } else if (r.rta_type == IFA_LABEL && n > 0) {
+                    a.label.assign(data, strnlen(data, n));
+                }
+                attr += RTA_ALIGN(r.rta_len);
+            }
+            if ((a.family == AF_INET || a.family == AF_INET6) && (local || address))
+                out.push_back(std::move(a));
+        }
+        const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
+        if (step >= left)
+            return DumpStep::more;
+        at += step;
+        left -= step;
+    }
+    return left == 0 ? DumpStep::more : DumpStep::error;
+}
+
+DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables) {
+    while (len >= sizeof(nlmsghdr)) {
+        nlmsghdr h;
+        std::memcpy(&h, buf, sizeof h);
+        if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > len)
+            return DumpStep::error;
+        if (h.nlmsg_type == NLMSG_DONE)
+            return DumpStep::done;
+        if (h.nlmsg_type == NLMSG_ERROR)
+            return DumpStep::error; // a dump ends with DONE; an error is a refusal
+        if (h.nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE))
+            ++tables;
+        const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
+        if (step >= len)
+            return DumpStep::more;
+        buf += step;
+        len -= step;
+    }
+    return len == 0 ? DumpStep::more : DumpStep::error;
 }
 
 } // namespace netcfg::probe

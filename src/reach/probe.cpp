@@ -1,5 +1,7 @@
 // The host's addresses and container bridges a listener covers, asked
 // with GET /api/version; the firewall is reach/firewall_read.cpp's.
+#include "ollama-netcfg/net/address.hpp"
+#include "ollama-netcfg/probe/addresses.hpp"
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
@@ -9,9 +11,9 @@
 #include <arpa/inet.h>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <fmt/format.h>
-#include <ifaddrs.h>
-#include <map>
+#include <linux/if_addr.h>
 #include <memory>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
@@ -19,10 +21,6 @@
 
 namespace netcfg::reach {
 namespace {
-
-struct IfaddrsFree {
-    void operator()(ifaddrs* p) const { freeifaddrs(p); }
-};
 
 bool is_bridge(const std::string& name) {
     struct stat st {};
@@ -35,80 +33,32 @@ probe::Endpoint endpoint_of(const Interface& i, std::uint16_t port) {
     return {i.address, port, i.family == 6 && i.link_local ? i.name : std::string()};
 }
 
-// IPv6 addresses that are tentative or failed duplicate address detection,
-// from /proc/net/if_inet6 (getifaddrs does not give the flags).
-std::vector<std::string> tentative_ipv6() {
-    std::vector<std::string> out;
-    auto text = read_file("/proc/net/if_inet6");
-    if (!text || !*text)
-        return out;
-    // "ADDRESS IFINDEX PREFIX SCOPE FLAGS NAME", one line per address: a
-    // host with hundreds of addresses reads them all, so only the flags
-    // are parsed, and only a flagged address is converted.
-    std::string_view rest(**text);
-    while (!rest.empty()) {
-        const auto line = rest.substr(0, rest.find('\n'));
-        rest.remove_prefix(std::min(rest.size(), line.size() + 1));
-        std::array<std::string_view, 5> field;
-        std::size_t at = 0, n = 0;
-        for (; n < field.size(); ++n) {
-            at = line.find_first_not_of(' ', at);
-            if (at == std::string_view::npos)
-                break;
-            const auto end = std::min(line.find(' ', at), line.size());
-            field[n] = line.substr(at, end - at);
-            at = end;
-        }
-        unsigned long flags = 0;
-        constexpr unsigned long tentative = 0x40, dad_failed = 0x08;
-        if (n < field.size() || field[0].size() != 32 ||
-            std::from_chars(field[4].data(), field[4].data() + field[4].size(), flags, 16).ec !=
-                std::errc{} ||
-            !(flags & (tentative | dad_failed)))
-            continue;
-        in6_addr a{};
-        for (std::size_t i = 0; i < 16; ++i)
-            std::from_chars(field[0].data() + i * 2, field[0].data() + i * 2 + 2, a.s6_addr[i], 16);
-        char buf[INET6_ADDRSTRLEN] = {};
-        inet_ntop(AF_INET6, &a, buf, sizeof buf);
-        out.emplace_back(buf);
-    }
-    return out;
-}
-
 } // namespace
 
 std::vector<Interface> interfaces() {
     std::vector<Interface> out;
-    ifaddrs* raw = nullptr;
-    if (getifaddrs(&raw) != 0)
+    auto addresses = probe::host_addresses();
+    if (!addresses)
         return out;
-    std::unique_ptr<ifaddrs, IfaddrsFree> list(raw);
-    const auto tentative = tentative_ipv6();
-    for (auto* p = list.get(); p; p = p->ifa_next) {
-        if (!p->ifa_addr ||
-            (p->ifa_addr->sa_family != AF_INET && p->ifa_addr->sa_family != AF_INET6))
-            continue;
+    out.reserve(addresses->size());
+    for (auto& a : *addresses) {
         Interface i;
-        i.name = p->ifa_name;
-        i.family = p->ifa_addr->sa_family == AF_INET ? 4 : 6;
-        char buf[INET6_ADDRSTRLEN] = {};
+        i.name = std::move(a.label);
+        i.family = a.family == AF_INET ? 4 : 6;
         if (i.family == 4) {
-            const auto* a = reinterpret_cast<sockaddr_in*>(p->ifa_addr);
-            inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-            i.loopback = (ntohl(a->sin_addr.s_addr) >> 24) == 127;
-            if (p->ifa_netmask)
-                i.prefix = __builtin_popcount(
-                    reinterpret_cast<sockaddr_in*>(p->ifa_netmask)->sin_addr.s_addr);
+            const std::span<const std::uint8_t, 4> v4(a.bytes.data(), 4);
+            i.address = net::format_ipv4(v4);
+            i.loopback = a.bytes[0] == 127;
+            i.prefix = a.prefix;
         } else {
-            const auto* a = reinterpret_cast<sockaddr_in6*>(p->ifa_addr);
-            inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-            i.loopback = IN6_IS_ADDR_LOOPBACK(&a->sin6_addr);
-            i.link_local = IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr);
+            i.address = net::format_ipv6(a.bytes);
+            in6_addr raw;
+            std::memcpy(&raw, a.bytes.data(), sizeof raw);
+            i.loopback = IN6_IS_ADDR_LOOPBACK(&raw);
+            i.link_local = IN6_IS_ADDR_LINKLOCAL(&raw);
+            // Duplicate address detection not finished, or failed.
+            i.tentative = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
         }
-        i.address = buf;
-        i.tentative = i.family == 6 &&
-                      std::find(tentative.begin(), tentative.end(), i.address) != tentative.end();
         i.container_bridge = is_container_bridge(i.name) && is_bridge(i.name);
         out.push_back(std::move(i));
     }
@@ -142,23 +92,32 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     for (auto n : chosen)
         targets.push_back(endpoint_of(covered[n], want.port));
     const auto answers = probe::ask_versions(targets, timeout); // all at once
-    std::map<std::pair<std::string, int>, std::size_t> asked;   // interface, family -> out
+    struct Asked {
+        std::size_t at; // in out
+        std::string skipped, detail;
+    };
+    std::vector<Asked> asked; // one per interface and family: few, even on a busy host
     for (std::size_t k = 0; k < chosen.size(); ++k) {
         auto& p = out[index[chosen[k]]];
-        asked[{p.interface, p.family}] = index[chosen[k]];
         const auto& a = answers[k];
         p.ok = a.error.empty() && a.version.has_value();
         p.detail = a.text();
+        auto skipped = "not asked: the same socket serves " + p.address + ", which was";
+        auto detail = "not asked (" + skipped + ")";
+        asked.push_back({index[chosen[k]], std::move(skipped), std::move(detail)});
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
         auto& p = out[k];
-        auto rep = asked.find({p.interface, p.family});
-        if (rep == asked.end() || rep->second == k || !p.skipped.empty())
+        if (!p.skipped.empty())
             continue;
-        const auto& by = out[rep->second];
-        p.represented_by = by.url;
-        p.skipped = fmt::format("not asked: the same socket serves {}, which was", by.address);
-        p.detail = "not asked (" + p.skipped + ")";
+        auto rep = std::find_if(asked.begin(), asked.end(), [&](const Asked& a) {
+            return out[a.at].family == p.family && out[a.at].interface == p.interface;
+        });
+        if (rep == asked.end() || rep->at == k)
+            continue;
+        p.represented_by = out[rep->at].url;
+        p.skipped = rep->skipped;
+        p.detail = rep->detail;
     }
     return out;
 }

@@ -1,5 +1,6 @@
 #include "catch.hpp"
 #include "ollama-netcfg/probe/nftables.hpp"
+#include "ollama-netcfg/probe/proc_text.hpp"
 
 #include <cstring>
 #include <linux/netfilter/nf_tables.h>

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <cstring>
+#include <linux/if_addr.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -165,4 +166,92 @@ TEST_CASE("parse_diag_dump: a last message whose length is not a multiple of 4 e
     // A length beyond what was received: cut short.
     out.clear();
     CHECK(parse_diag_dump(buf.data(), h->nlmsg_len - 1, 0, out) == DumpStep::error);
+}
+
+namespace {
+
+// An RTM_NEWADDR message as the kernel writes it: ifaddrmsg, then
+// attributes (type, bytes).
+std::vector<char> address_message(int family, unsigned index, int prefix, std::uint8_t flags,
+                                  std::vector<std::pair<int, std::vector<std::uint8_t>>> attrs) {
+    std::vector<char> m(NLMSG_SPACE(sizeof(ifaddrmsg)), 0);
+    for (const auto& [type, bytes] : attrs) {
+        const auto at = m.size();
+        m.resize(at + RTA_SPACE(bytes.size()), 0);
+        rtattr r{static_cast<unsigned short>(RTA_LENGTH(bytes.size())),
+                 static_cast<unsigned short>(type)};
+        std::memcpy(m.data() + at, &r, sizeof r);
+        std::memcpy(m.data() + at + RTA_LENGTH(0), bytes.data(), bytes.size());
+    }
+    nlmsghdr h{};
+    h.nlmsg_len = static_cast<std::uint32_t>(m.size());
+    h.nlmsg_type = RTM_NEWADDR;
+    std::memcpy(m.data(), &h, sizeof h);
+    ifaddrmsg a{};
+    a.ifa_family = static_cast<unsigned char>(family);
+    a.ifa_prefixlen = static_cast<unsigned char>(prefix);
+    a.ifa_flags = flags;
+    a.ifa_index = index;
+    std::memcpy(m.data() + NLMSG_HDRLEN, &a, sizeof a);
+    return m;
+}
+
+std::vector<std::uint8_t> bytes_of(std::string_view text) {
+    return {text.begin(), text.end()};
+}
+
+} // namespace
+
+TEST_CASE("parse_address_dump reads what getifaddrs and /proc/net/if_inet6 read", "[probe][proc]") {
+    std::vector<char> buf;
+    auto add = [&](std::vector<char> m) { buf.insert(buf.end(), m.begin(), m.end()); };
+    // Point to point: IFA_ADDRESS is the peer, IFA_LOCAL the host's own.
+    add(address_message(AF_INET, 3, 32, IFA_F_PERMANENT,
+                        {{IFA_ADDRESS, {10, 9, 9, 2}},
+                         {IFA_LOCAL, {10, 9, 9, 1}},
+                         {IFA_LABEL, bytes_of(std::string_view("bench1\0\0", 8))}}));
+    add(address_message(AF_INET, 2, 24, 0,
+                        {{IFA_ADDRESS, {192, 0, 2, 9}}, {IFA_LABEL, bytes_of("bench0:1")}}));
+    std::vector<std::uint8_t> v6(16, 0);
+    v6[0] = 0x20, v6[1] = 0x01, v6[2] = 0x0d, v6[3] = 0xb8, v6[15] = 1;
+    const std::uint32_t tentative = IFA_F_TENTATIVE;
+    std::vector<std::uint8_t> flags(4);
+    std::memcpy(flags.data(), &tentative, 4);
+    // IFA_FLAGS, when given, is what counts: the message's 8 bits are its low part.
+    add(address_message(AF_INET6, 2, 64, 0, {{IFA_ADDRESS, v6}, {IFA_FLAGS, flags}}));
+    add(address_message(AF_INET6, 2, 64, IFA_F_DADFAILED, {{IFA_ADDRESS, v6}}));
+    // Without an address, or with one of the wrong size: not an address.
+    add(address_message(AF_INET6, 2, 64, 0, {{IFA_ADDRESS, {1, 2, 3, 4}}}));
+    add(address_message(AF_INET, 2, 24, 0, {}));
+
+    std::vector<KernelAddress> out;
+    REQUIRE(parse_address_dump(buf.data(), buf.size(), out) == DumpStep::more);
+    REQUIRE(out.size() == 4);
+    CHECK(out[0].family == AF_INET);
+    CHECK(out[0].index == 3);
+    CHECK(out[0].prefix == 32);
+    CHECK((out[0].bytes[0] == 10 && out[0].bytes[3] == 1));
+    CHECK(out[0].label == "bench1");
+    CHECK(out[1].label == "bench0:1");
+    CHECK(out[1].bytes[3] == 9);
+    CHECK(out[2].family == AF_INET6);
+    CHECK(out[2].flags == IFA_F_TENTATIVE);
+    CHECK(out[2].bytes[15] == 1);
+    CHECK(out[2].label.empty());
+    CHECK(out[3].flags == IFA_F_DADFAILED);
+
+    nlmsghdr done{};
+    done.nlmsg_len = NLMSG_LENGTH(4);
+    done.nlmsg_type = NLMSG_DONE;
+    std::vector<char> end(NLMSG_SPACE(4), 0);
+    std::memcpy(end.data(), &done, sizeof done);
+    CHECK(parse_address_dump(end.data(), end.size(), out) == DumpStep::done);
+    // A message cut short: the kernel did not write it, so the dump is not read.
+    CHECK(parse_address_dump(buf.data(), buf.size() - 2, out) == DumpStep::error);
+    nlmsghdr refused{};
+    refused.nlmsg_len = NLMSG_LENGTH(sizeof(nlmsgerr));
+    refused.nlmsg_type = NLMSG_ERROR;
+    std::vector<char> err(NLMSG_SPACE(sizeof(nlmsgerr)), 0);
+    std::memcpy(err.data(), &refused, sizeof refused);
+    CHECK(parse_address_dump(err.data(), err.size(), out) == DumpStep::error);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,12 @@ bool is_ipv6(std::string_view address);
 std::string bracketed(std::string_view host);
 // "192.0.2.1:11434", "[2001:db8::1]:11434".
 std::string host_port(std::string_view host, std::uint16_t port);
+
+// An address in network byte order, written as glibc's inet_ntop writes it
+// (RFC 5952's shortest form, with its embedded IPv4 forms), without the
+// sprintf per group: a host with a thousand addresses writes each on every
+// `check`.
+std::string format_ipv4(std::span<const std::uint8_t, 4> bytes);
+std::string format_ipv6(std::span<const std::uint8_t, 16> bytes);
 
 } // namespace netcfg::net

@@ -11,10 +11,6 @@
 
 namespace netcfg::probe {
 
-// Pure: one buffer of a NFT_MSG_GETTABLE dump; adds the tables in it to
-// `tables`.
-DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables);
-
 // The number of tables in every family; nullopt when the kernel would not
 // say (no CAP_NET_ADMIN, no nf_tables).
 std::optional<std::size_t> nftables_table_count();

@@ -7,6 +7,7 @@
 
 #include "ollama-netcfg/probe/listener.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -50,5 +51,27 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 enum class DumpStep { more, done, error };
 DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
                          std::vector<ListenSocket>& out);
+
+// One address of an RTM_GETADDR dump, as the kernel hands it out.
+struct KernelAddress {
+    int family = 0;     // AF_INET or AF_INET6
+    unsigned index = 0; // the interface's index
+    int prefix = 0;
+    std::uint32_t flags = 0; // IFA_F_*: IFA_FLAGS when given, else the message's 8 bits
+    // IFA_LOCAL when given (on a point-to-point link IFA_ADDRESS is the
+    // peer), else IFA_ADDRESS: as getifaddrs takes it. Network byte order;
+    // IPv4 in the first four bytes.
+    std::array<std::uint8_t, 16> bytes{};
+    std::string label; // IFA_LABEL (IPv4: the interface's or an alias's name); may be empty
+};
+
+// One buffer of an RTM_GETADDR dump: its IPv4 and IPv6 addresses appended
+// to `out`; a message without an address is skipped.
+DumpStep parse_address_dump(const void* buffer, std::size_t length,
+                            std::vector<KernelAddress>& out);
+
+// One buffer of an nfnetlink NFT_MSG_GETTABLE dump (probe/nftables.hpp asks
+// for it): the tables in it added to `tables`.
+DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables);
 
 } // namespace netcfg::probe

@@ -159,7 +159,8 @@ Status check_from_restricts(const Firewall& fw, const std::string& from, std::ui
 std::string client_export(const ollama::HostSetting& want,
                           const std::vector<probe::ListenSocket>& sockets);
 
-// getifaddrs, with /sys/class/net/NAME/bridge telling bridges.
+// The host's addresses (probe::host_addresses), with
+// /sys/class/net/NAME/bridge telling bridges.
 std::vector<Interface> interfaces();
 
 // Lists every covered, non-loopback address and asks the representatives()
