@@ -84,23 +84,44 @@ std::string host_port(std::string_view host, std::uint16_t port) {
 
 namespace {
 
-void append_decimal(std::string& out, unsigned v) {
-    char buf[4];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, end);
+// Written into a fixed buffer and copied into the string once: no
+// allocation or bounds check per group.
+char* put_decimal(char* at, unsigned v) {
+    if (v >= 100)
+        *at++ = static_cast<char>('0' + v / 100);
+    if (v >= 10)
+        *at++ = static_cast<char>('0' + v / 10 % 10);
+    *at++ = static_cast<char>('0' + v % 10);
+    return at;
+}
+
+char* put_ipv4(char* at, std::span<const std::uint8_t, 4> b) {
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (i)
+            *at++ = '.';
+        at = put_decimal(at, b[i]);
+    }
+    return at;
+}
+
+char* put_hex(char* at, unsigned v) {
+    static constexpr char digits[] = "0123456789abcdef";
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        const unsigned d = (v >> shift) & 0xf;
+        if (d || started || shift == 0) {
+            *at++ = digits[d];
+            started = true;
+        }
+    }
+    return at;
 }
 
 } // namespace
 
 std::string format_ipv4(std::span<const std::uint8_t, 4> b) {
-    std::string out;
-    out.reserve(15);
-    for (std::size_t i = 0; i < 4; ++i) {
-        if (i)
-            out += '.';
-        append_decimal(out, b[i]);
-    }
-    return out;
+    char buf[16];
+    return {buf, put_ipv4(buf, b)};
 }
 
 std::string format_ipv6(std::span<const std::uint8_t, 16> b) {
@@ -124,28 +145,24 @@ std::string format_ipv6(std::span<const std::uint8_t, 16> b) {
     }
     if (best_len < 2)
         best = -1;
-    std::string out;
-    out.reserve(39);
+    char buf[48];
+    char* at = buf;
     for (int i = 0; i < 8; ++i) {
         if (best >= 0 && i >= best && i < best + best_len) {
             if (i == best)
-                out += ':';
+                *at++ = ':';
             continue;
         }
         if (i)
-            out += ':';
+            *at++ = ':';
         // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d), as glibc.
-        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
-            out += format_ipv4(b.subspan<12, 4>());
-            return out;
-        }
-        char buf[4];
-        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, words[i], 16);
-        out.append(buf, end);
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
+            return {buf, put_ipv4(at, b.subspan<12, 4>())};
+        at = put_hex(at, words[i]);
     }
     if (best >= 0 && best + best_len == 8)
-        out += ':';
-    return out;
+        *at++ = ':';
+    return {buf, at};
 }
 
 } // namespace netcfg::net

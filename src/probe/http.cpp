@@ -9,6 +9,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,8 @@ std::string Endpoint::url(std::string_view path) const {
     // Appended, not formatted: status writes one for each of a host's
     // addresses, and a container host has hundreds.
     const bool v6 = net::is_ipv6(host);
+    char port_text[8];
+    const auto port_end = std::to_chars(port_text, port_text + sizeof port_text, port).ptr;
     std::string out;
     out.reserve(16 + host.size() + zone.size() + path.size());
     out += v6 ? "http://[" : "http://";
@@ -55,7 +58,7 @@ std::string Endpoint::url(std::string_view path) const {
     if (v6 && !zone.empty())
         out.append("%25").append(zone);
     out += v6 ? "]:" : ":";
-    out += std::to_string(port);
+    out.append(port_text, port_end);
     out += path;
     return out;
 }
