@@ -25,14 +25,16 @@ namespace {
 
 class Evaluator {
   public:
-    Evaluator(const NftRuleset::Index& index, const Packet& p) : x_(index), p_(p) {}
+    Evaluator(const NftRuleset::Index& index, const Packet& p, const NftRuleset::TableFilter& skip)
+        : x_(index), p_(p), skip_(skip) {}
 
     Verdict run() {
         Verdict v{"nftables", Decision::accept, "no input chain filters it", {}};
         std::vector<element> base;
         for (const auto& c : x_.chains)
             if (text(c, "hook") == "input" && family_applies(text(c, "family")) &&
-                text(c, "type", "filter") == "filter")
+                text(c, "type", "filter") == "filter" &&
+                !(skip_ && skip_(view(c, "family"), view(c, "table"))))
                 base.push_back(c);
         std::stable_sort(base.begin(), base.end(),
                          [](element a, element b) { return priority(a) < priority(b); });
@@ -351,6 +353,7 @@ class Evaluator {
 
     const NftRuleset::Index& x_;
     Packet p_;
+    const NftRuleset::TableFilter& skip_;
 };
 
 } // namespace
@@ -399,15 +402,15 @@ NftRuleset::NftRuleset(NftRuleset&&) noexcept = default;
 NftRuleset& NftRuleset::operator=(NftRuleset&&) noexcept = default;
 NftRuleset::~NftRuleset() = default;
 
-Verdict NftRuleset::evaluate(const Packet& packet) const {
-    return Evaluator(*index_, packet).run();
+Verdict NftRuleset::evaluate(const Packet& packet, const TableFilter& skip) const {
+    return Evaluator(*index_, packet, skip).run();
 }
 
 Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet) {
     auto parsed = NftRuleset::parse(ruleset.dump());
     if (!parsed)
         return {"nftables", Decision::undecided, "the ruleset is not nft's JSON", {}};
-    return parsed->evaluate(packet);
+    return parsed->evaluate(packet, {});
 }
 
 } // namespace netcfg::firewall

@@ -9,7 +9,7 @@
 
 namespace netcfg::probe {
 
-std::optional<std::size_t> nftables_table_count() {
+std::optional<std::vector<NftTable>> nftables_tables() {
     struct {
         nlmsghdr nlh;
         nfgenmsg nfg;
@@ -19,10 +19,10 @@ std::optional<std::size_t> nftables_table_count() {
     request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     request.nfg.nfgen_family = AF_UNSPEC; // every family
     request.nfg.version = NFNETLINK_V0;
-    std::size_t tables = 0;
+    std::vector<NftTable> tables;
     if (!netlink_dump(
             NETLINK_NETFILTER, &request, sizeof request,
-            [&](const char* buf, std::size_t n) { return count_table_messages(buf, n, tables); }))
+            [&](const char* buf, std::size_t n) { return parse_table_dump(buf, n, tables); }))
         return std::nullopt;
     return tables;
 }

@@ -243,7 +243,8 @@ DumpStep parse_address_dump(const void* buffer, std::size_t length,
     return left == 0 ? DumpStep::more : DumpStep::error;
 }
 
-DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables) {
+DumpStep parse_table_dump(const char* buf, std::size_t len, std::vector<NftTable>& tables) {
+    constexpr std::uint16_t new_table = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE;
     while (len >= sizeof(nlmsghdr)) {
         nlmsghdr h;
         std::memcpy(&h, buf, sizeof h);
@@ -253,8 +254,24 @@ DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tab
             return DumpStep::done;
         if (h.nlmsg_type == NLMSG_ERROR)
             return DumpStep::error; // a dump ends with DONE; an error is a refusal
-        if (h.nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE))
-            ++tables;
+        if (h.nlmsg_type == new_table && h.nlmsg_len >= NLMSG_LENGTH(sizeof(nfgenmsg))) {
+            nfgenmsg g;
+            std::memcpy(&g, buf + NLMSG_HDRLEN, sizeof g);
+            NftTable t{g.nfgen_family, {}};
+            std::size_t attr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof g);
+            while (attr + sizeof(nlattr) <= h.nlmsg_len) {
+                nlattr a;
+                std::memcpy(&a, buf + attr, sizeof a);
+                if (a.nla_len < sizeof a || attr + a.nla_len > h.nlmsg_len)
+                    break;
+                if ((a.nla_type & NLA_TYPE_MASK) == NFTA_TABLE_NAME) {
+                    const char* data = buf + attr + NLA_HDRLEN;
+                    t.name.assign(data, strnlen(data, a.nla_len - NLA_HDRLEN));
+                }
+                attr += NLA_ALIGN(a.nla_len);
+            }
+            tables.push_back(std::move(t));
+        }
         const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
         if (step >= len)
             return DumpStep::more;

@@ -1,13 +1,16 @@
 // The firewall, read once per run: on a host where ufw is on and loaded,
 // ufw's rules from the files `ufw status` reads (user.rules, user6.rules,
 // /etc/default/ufw), after asking the kernel whether ufw's chains are there
-// (iptables -L, as ufw does), and `ufw status verbose` itself only when
-// those files are not as ufw writes them; otherwise `nft -j list ruleset`
+// (iptables -S, which also shows INPUT's rules ufw did not write), and
+// `ufw status verbose` itself only when those files are not as ufw writes
+// them; beside ufw, the nftables tables its iptables did not make (read
+// with nft only when the kernel lists one); otherwise `nft -j list ruleset`
 // (not even that when the kernel says nftables has no table),
 // and iptables-legacy's INPUT only when the kernel has legacy tables and
 // nftables decides nothing. Every port, IP version, source and bridge a
 // run asks about is judged from that one reading; a run that changes the
 // rules says so (changed()) and the next judgement reads them again.
+#include "ollama-netcfg/firewall/iptables.hpp"
 #include "ollama-netcfg/firewall/ufw_files.hpp"
 #include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/probe/nftables.hpp"
@@ -18,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <linux/netfilter.h>
 #include <unistd.h>
 
 namespace netcfg::reach {
@@ -30,6 +34,10 @@ struct FirewallReading::Snapshot {
     bool ufw_v6 = true;
     std::string source; // what was read: Firewall::source
     std::optional<firewall::NftRuleset> nft;
+    // On a ufw host: INPUT's rules beside ufw's jumps (iptables -S,
+    // ip6tables -S), and whether `nft` holds tables beside ufw's.
+    std::array<std::optional<firewall::IptablesInput>, 2> beside_ufw;
+    bool nft_beside_ufw = false;
     // iptables-legacy, asked once per IP version on first need.
     std::array<std::optional<std::optional<firewall::Verdict>>, 2> legacy;
 };
@@ -52,22 +60,26 @@ firewall::UfwDefaults ufw_defaults() {
 enum class UfwState { active, inactive, needs_root, ask_ufw };
 
 // Whether ufw's chains are loaded, as `ufw status` asks the kernel first:
-// without them ufw filters nothing, whatever its files say.
-UfwState ufw_chains(bool v6) {
-    std::vector<std::array<const char*, 2>> chains{{"iptables", "ufw-user-input"}};
+// without them ufw filters nothing, whatever its files say. The same
+// `iptables -S` shows INPUT's rules ufw did not write.
+UfwState ufw_chains(bool v6, FirewallReading::Snapshot& s) {
+    std::vector<const char*> tools{"iptables"};
     if (v6)
-        chains.push_back({"ip6tables", "ufw6-user-input"});
-    for (auto [tool, chain] : chains) {
+        tools.push_back("ip6tables");
+    for (const char* tool : tools) {
         if (!have_command(tool))
             return UfwState::ask_ufw;
-        auto r = run_command({tool, "-n", "-L", chain}, command_timeout);
+        auto r = run_command({tool, "-S"}, command_timeout);
         if (!r)
             return UfwState::ask_ufw;
-        if (r->exit_status == 1 && chain == chains[0][1])
-            return UfwState::inactive;
         if (r->exit_status != 0)
             return r->err.find("root") != std::string::npos ? UfwState::needs_root
                                                             : UfwState::ask_ufw;
+        const bool six = tool == tools.back() && v6;
+        auto input = firewall::read_iptables_input(r->out, six);
+        if (!input.ufw_loaded)
+            return six ? UfwState::ask_ufw : UfwState::inactive;
+        s.beside_ufw[six ? 1 : 0] = std::move(input);
     }
     return UfwState::active;
 }
@@ -76,7 +88,7 @@ UfwState ufw_chains(bool v6) {
 // ufw is loaded, ufw's files for its rules.
 UfwState read_ufw_files(const firewall::UfwDefaults& d, FirewallReading::Snapshot& s) {
     const bool v6 = d.ipv6() && access("/proc/sys/net/ipv6", F_OK) == 0;
-    auto state = ufw_chains(v6);
+    auto state = ufw_chains(v6, s);
     if (state != UfwState::active)
         return state;
     auto rules = read_file("/etc/ufw/user.rules");
@@ -89,8 +101,8 @@ UfwState read_ufw_files(const firewall::UfwDefaults& d, FirewallReading::Snapsho
         return UfwState::ask_ufw;
     s.ufw = std::move(*text);
     s.ufw_v6 = d.ipv6();
-    s.source = v6 ? "/etc/ufw/user.rules, user6.rules; iptables -L, ip6tables -L"
-                  : "/etc/ufw/user.rules; iptables -L";
+    s.source = v6 ? "/etc/ufw/user.rules, user6.rules; iptables -S, ip6tables -S"
+                  : "/etc/ufw/user.rules; iptables -S";
     return UfwState::active;
 }
 
@@ -185,6 +197,40 @@ template <typename Judge> void for_bridges(std::vector<Bridge>* bridges, Judge j
             judge(b);
 }
 
+// The tables iptables-nft makes, where ufw's rules (and INPUT's others)
+// live; `iptables -S` reads them.
+bool iptables_table(std::string_view family, std::string_view name) {
+    return (family == "ip" || family == "ip6") &&
+           (name == "filter" || name == "nat" || name == "mangle" || name == "raw" ||
+            name == "security");
+}
+
+// nftables beside ufw: a table ufw's iptables did not make (fail2ban's,
+// firewall rules added with nft, a script's) has input chains of its own,
+// which a packet ufw accepts still meets. nft is started only when the
+// kernel lists such a table.
+void read_nft_beside_ufw(FirewallReading::Snapshot& s) {
+    auto tables = probe::nftables_tables();
+    if (!tables || std::all_of(tables->begin(), tables->end(), [](const probe::NftTable& t) {
+            return iptables_table(t.family == NFPROTO_IPV4   ? "ip"
+                                  : t.family == NFPROTO_IPV6 ? "ip6"
+                                                             : "",
+                                  t.name);
+        }))
+        return;
+    if (have_command("nft"))
+        if (auto r = run_command({"nft", "-j", "list", "ruleset"}, command_timeout);
+            r && r->exit_status == 0)
+            s.nft = firewall::NftRuleset::parse(r->out.empty() ? "{}" : r->out);
+    if (!s.nft) {
+        s.visible = false;
+        s.why_not = "nftables has tables beside ufw's, and nft -j list ruleset could not be read";
+        return;
+    }
+    s.nft_beside_ufw = true;
+    s.source += "; nft -j list ruleset";
+}
+
 std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) {
     auto s = std::make_unique<FirewallReading::Snapshot>();
     s->firewalld = firewalld_active;
@@ -193,6 +239,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
     if (defaults.enabled()) {
         switch (read_ufw_files(defaults, *s)) {
         case UfwState::active:
+            read_nft_beside_ufw(*s);
             return s;
         case UfwState::needs_root:
             s->visible = false;
@@ -206,6 +253,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
                 s->ufw = std::move(r->out);
                 s->ufw_v6 = defaults.ipv6();
                 s->source = "ufw status verbose";
+                read_nft_beside_ufw(*s);
                 return s;
             }
             if (r && r->exit_status != 0 && r->err.find("root") != std::string::npos) {
@@ -216,7 +264,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
         }
     }
     // An empty ruleset filters nothing; the kernel says so without nft.
-    if (auto tables = probe::nftables_table_count(); tables && *tables == 0) {
+    if (auto tables = probe::nftables_tables(); tables && tables->empty()) {
         s->nft = firewall::NftRuleset::parse("{}");
         s->source = "nftables has no table (netlink)";
         return s;
@@ -242,23 +290,42 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
     return s;
 }
 
-Firewall judge_ufw(const std::string& status, bool v6, std::uint16_t port,
+// ufw's verdict with what is beside it: INPUT's other rules, then the
+// input chains of nftables tables ufw's iptables did not make (a drop in
+// any base chain ends the packet; an accept only passes it to the next).
+firewall::Verdict beside_ufw(const FirewallReading::Snapshot& s, firewall::Verdict v,
+                             const firewall::Packet& packet) {
+    using firewall::Decision;
+    if (const auto& input = s.beside_ufw[packet.family == 6 ? 1 : 0])
+        v = firewall::with_rules_beside_ufw(*input, v, packet);
+    if (!s.nft_beside_ufw || v.decision == Decision::drop || v.decision == Decision::reject)
+        return v;
+    auto nft = s.nft->evaluate(packet, iptables_table);
+    if (nft.chain.empty() || nft.decision == Decision::accept ||
+        (nft.decision == Decision::undecided && v.decision == Decision::undecided))
+        return v;
+    return nft;
+}
+
+Firewall judge_ufw(const FirewallReading::Snapshot& s, std::uint16_t port,
                    const std::vector<int>& families, const std::string& from,
                    std::vector<Bridge>* bridges) {
+    const std::string& status = *s.ufw;
     Firewall fw;
     judge_all(fw, families, port, from, [&](const firewall::Packet& packet) {
-        if (packet.family == 6 && !v6)
+        if (packet.family == 6 && !s.ufw_v6)
             return firewall::Verdict{"ufw",
                                      firewall::Decision::drop,
                                      "IPV6=no in /etc/default/ufw: ufw drops all IPv6 but loopback",
                                      {}};
-        return firewall::evaluate_ufw(status, packet);
+        return beside_ufw(s, firewall::evaluate_ufw(status, packet), packet);
     });
     fw.open_command = firewall::ufw_allow(port, from);
     fw.open_command_text = shell_words(fw.open_command);
     finish(fw);
     for_bridges(bridges, [&](Bridge& b) {
-        b.firewall = firewall::evaluate_ufw(status, container_packet(b, port));
+        const auto packet = container_packet(b, port);
+        b.firewall = beside_ufw(s, firewall::evaluate_ufw(status, packet), packet);
         b.open_command = firewall::ufw_allow_in_on(b.interface, port);
         b.open_command_text = shell_words(b.open_command);
     });
@@ -333,7 +400,7 @@ Firewall FirewallReading::judge(std::uint16_t port, const std::vector<int>& fami
         fw.why_not = s.why_not;
         return fw;
     }
-    Firewall fw = s.ufw ? judge_ufw(*s.ufw, s.ufw_v6, port, families, from, bridges)
+    Firewall fw = s.ufw ? judge_ufw(s, port, families, from, bridges)
                         : judge_nft(s, port, families, from, bridges);
     fw.source = s.source;
     for (const auto& f : fw.families)

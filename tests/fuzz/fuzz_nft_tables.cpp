@@ -1,7 +1,7 @@
 // An nfnetlink NFT_MSG_GETTABLE dump, as `check` reads it to learn whether
-// the kernel has any nftables table before it starts nft. Property: no more
-// tables are counted than whole messages fit in the buffer, and a buffer
-// the count calls done holds the dump's end.
+// the kernel has any nftables table, and which, before it starts nft.
+// Property: no more tables are read than whole messages fit in the buffer,
+// a name has no NUL in it, and a buffer called done holds the dump's end.
 #include "fuzz.hpp"
 #include "ollama-netcfg/probe/proc_text.hpp"
 
@@ -15,10 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The socket's buffer is aligned for nlmsghdr; so is this copy.
     std::vector<nlmsghdr> aligned(size / sizeof(nlmsghdr) + 1);
     std::memcpy(aligned.data(), data, size);
-    std::size_t tables = 0;
-    const auto step =
-        count_table_messages(reinterpret_cast<const char*>(aligned.data()), size, tables);
-    fuzz::require(tables <= size / sizeof(nlmsghdr), "a table is counted once per message");
+    std::vector<NftTable> tables;
+    const auto step = parse_table_dump(reinterpret_cast<const char*>(aligned.data()), size, tables);
+    fuzz::require(tables.size() <= size / sizeof(nlmsghdr), "a table is read once per message");
+    for (const auto& t : tables)
+        fuzz::require(t.name.find('\0') == std::string::npos, "a name without NUL");
     if (step == DumpStep::done) {
         bool has_done = false;
         for (std::size_t at = 0; at + sizeof(nlmsghdr) <= size; at += 4) {

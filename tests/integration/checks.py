@@ -201,9 +201,8 @@ FIREWALL_TOOLS = ("nft", "ufw", "firewall-cmd", "iptables-legacy", "ip6tables-le
 # What reads the rules (as opposed to changing them); on a ufw host,
 # whether ufw's chains are loaded (the rules then come from ufw's files).
 FIREWALL_READS = ("nft -j list ruleset", "ufw status", "firewall-cmd --list",
-                  "iptables-legacy -S", "ip6tables-legacy -S", "iptables -n -L",
-                  "ip6tables -n -L")
-UFW_READ = ["iptables -n -L ufw-user-input", "ip6tables -n -L ufw6-user-input"]
+                  "iptables-legacy -S", "ip6tables-legacy -S", "iptables -S", "ip6tables -S")
+UFW_READ = ["iptables -S", "ip6tables -S"]
 
 
 def count_firewall_runs(sb):

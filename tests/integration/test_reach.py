@@ -370,7 +370,7 @@ def ufw_is_read_from_its_files_unless_they_are_not_as_ufw_writes_them(sb):
     fast, codes, rc = firewall_of(sb, env=env)
     runs, reads = firewall_runs(sb)
     assert reads == UFW_READ and "ufw" not in runs, (runs, reads)
-    assert fast["source"] == "/etc/ufw/user.rules, user6.rules; iptables -L, ip6tables -L", fast
+    assert fast["source"] == "/etc/ufw/user.rules, user6.rules; iptables -S, ip6tables -S", fast
     # Each version has a rule for one source: for any source, undecided.
     assert fast["ipv4"]["decision"] == fast["ipv6"]["decision"] == "undecided", fast
     for client in ("c1", "c2"):
@@ -397,6 +397,50 @@ def ufw_is_read_from_its_files_unless_they_are_not_as_ufw_writes_them(sb):
 
 
 @case
+def rules_beside_ufw_count_as_the_kernel_applies_them(sb):
+    """What `ufw status` does not list still filters: a rule added with
+    iptables beside ufw's jumps (after them it sees what ufw's deny policy
+    would drop; in front of them it decides first), and an nftables table of
+    its own, whose input chain drops what ufw accepts. The tool judges them
+    as the kernel applies them, from the same reads (nft only when the
+    kernel lists such a table); clients on both versions confirm each."""
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null && "
+          "iptables -A INPUT -p tcp -m tcp --dport 11434 -j ACCEPT")
+    env = count_firewall_runs(sb)
+    firewall_runs(sb)
+    fw, _, _ = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    assert reads == UFW_READ and "nft" not in runs, (runs, reads)
+    assert fw["ipv4"]["decision"] == "accepted", fw
+    assert "ufw did not write" in fw["ipv4"]["reason"], fw
+    assert fw["ipv6"]["decision"] == "dropped", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    # In front of ufw's jumps, a rule drops over IPv6 what ufw allows.
+    sb.sh("iptables -D INPUT -p tcp -m tcp --dport 11434 -j ACCEPT && "
+          "ufw allow 11434/tcp >/dev/null && ip6tables -I INPUT -p tcp --dport 11434 -j DROP")
+    fw, _, _ = firewall_of(sb)
+    assert fw["ipv4"]["decision"] == "accepted" and fw["ipv6"]["decision"] == "dropped", fw
+    assert "ufw did not write" in fw["ipv6"]["reason"], fw
+    assert_verdicts_match_clients(sb, fw, "c2")
+    # A table of its own beside ufw's: its input chain drops IPv4.
+    sb.sh("ip6tables -D INPUT -p tcp --dport 11434 -j DROP && nft add table inet hand && "
+          "nft 'add chain inet hand input { type filter hook input priority 10; }' && "
+          "nft add rule inet hand input iifname != lo meta nfproto ipv4 tcp dport 11434 drop")
+    firewall_runs(sb)
+    fw, _, _ = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    assert reads == UFW_READ + ["nft -j list ruleset"], (runs, reads)
+    assert fw["source"].endswith("; nft -j list ruleset"), fw
+    assert fw["ipv4"]["decision"] == "dropped", fw
+    assert "chain inet hand input" in fw["ipv4"]["reason"], fw
+    assert fw["ipv6"]["decision"] == "accepted", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    sb.sh("nft delete table inet hand")
+
+
+@case
 def ufw_switched_on_in_its_files_but_not_loaded_filters_nothing(sb):
     """ENABLED=yes and a deny policy in ufw's files, but ufw's chains are
     not in the kernel (not started since, or flushed): nothing drops, the
@@ -410,7 +454,7 @@ def ufw_switched_on_in_its_files_but_not_loaded_filters_nothing(sb):
     firewall_runs(sb)
     fw, codes, rc = firewall_of(sb, env=env)
     runs, reads = firewall_runs(sb)
-    assert reads == ["iptables -n -L ufw-user-input", "nft -j list ruleset"], (runs, reads)
+    assert reads == ["iptables -S", "nft -j list ruleset"], (runs, reads)
     assert fw["backend"] in ("none", "nftables") and fw["source"] == "nft -j list ruleset", fw
     assert fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == "accepted", fw
     assert_verdicts_match_clients(sb, fw, "c1")

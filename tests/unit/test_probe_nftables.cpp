@@ -1,11 +1,12 @@
 #include "catch.hpp"
-#include "ollama-netcfg/probe/nftables.hpp"
 #include "ollama-netcfg/probe/proc_text.hpp"
 
 #include <cstring>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
+#include <string>
 #include <vector>
 
 using namespace netcfg::probe;
@@ -23,36 +24,61 @@ void put(std::vector<char>& buf, std::uint16_t type, std::size_t payload = 20) {
 
 constexpr std::uint16_t table = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE;
 
+// A NEWTABLE message as the kernel writes it: nfgenmsg, then the name
+// (NFTA_TABLE_NAME) and the flags attribute.
+void put_table(std::vector<char>& buf, int family, const std::string& name) {
+    std::vector<char> body(NLMSG_ALIGN(sizeof(nfgenmsg)), 0);
+    nfgenmsg g{};
+    g.nfgen_family = static_cast<std::uint8_t>(family);
+    std::memcpy(body.data(), &g, sizeof g);
+    auto attr = [&](std::uint16_t type, const void* data, std::size_t n) {
+        const nlattr head{static_cast<std::uint16_t>(NLA_HDRLEN + n), type};
+        std::vector<char> a(NLA_ALIGN(head.nla_len), 0);
+        std::memcpy(a.data(), &head, sizeof head);
+        std::memcpy(a.data() + NLA_HDRLEN, data, n);
+        body.insert(body.end(), a.begin(), a.end());
+    };
+    attr(NFTA_TABLE_NAME, name.c_str(), name.size() + 1);
+    const std::uint32_t flags = 0;
+    attr(NFTA_TABLE_FLAGS, &flags, sizeof flags);
+    const auto at = buf.size();
+    put(buf, table, body.size());
+    std::memcpy(buf.data() + at + NLMSG_HDRLEN, body.data(), body.size());
+}
+
 } // namespace
 
-TEST_CASE("a table dump is counted to its end", "[nftables]") {
+TEST_CASE("a table dump is read to its end, each table with its family and name",
+          "[nftables]") {
     std::vector<char> buf;
-    put(buf, table, 37); // an odd length: the next message starts aligned
-    put(buf, table);
-    std::size_t n = 0;
-    CHECK(count_table_messages(buf.data(), buf.size(), n) == DumpStep::more);
-    CHECK(n == 2);
+    put_table(buf, NFPROTO_IPV4, "filter");
+    put_table(buf, NFPROTO_INET, "f2b-table");
+    put(buf, table, 37); // no attributes, an odd length: the next message starts aligned
+    std::vector<NftTable> tables;
+    CHECK(parse_table_dump(buf.data(), buf.size(), tables) == DumpStep::more);
+    REQUIRE(tables.size() == 3);
+    CHECK((tables[0].family == NFPROTO_IPV4 && tables[0].name == "filter"));
+    CHECK((tables[1].family == NFPROTO_INET && tables[1].name == "f2b-table"));
+    CHECK(tables[2].name.empty());
     std::vector<char> end;
     put(end, NLMSG_DONE, 4);
-    CHECK(count_table_messages(end.data(), end.size(), n) == DumpStep::done);
-    CHECK(n == 2);
-    n = 0;
-    end.clear();
-    put(end, NLMSG_DONE, 4);
-    CHECK(count_table_messages(end.data(), end.size(), n) == DumpStep::done);
-    CHECK(n == 0); // an empty ruleset
+    CHECK(parse_table_dump(end.data(), end.size(), tables) == DumpStep::done);
+    CHECK(tables.size() == 3);
+    tables.clear();
+    CHECK(parse_table_dump(end.data(), end.size(), tables) == DumpStep::done);
+    CHECK(tables.empty()); // an empty ruleset
 }
 
 TEST_CASE("a refusal or a broken dump is not an empty ruleset", "[nftables]") {
     std::vector<char> buf;
     put(buf, NLMSG_ERROR, 20); // EPERM without CAP_NET_ADMIN
-    std::size_t n = 0;
-    CHECK(count_table_messages(buf.data(), buf.size(), n) == DumpStep::error);
+    std::vector<NftTable> tables;
+    CHECK(parse_table_dump(buf.data(), buf.size(), tables) == DumpStep::error);
     buf.clear();
     put(buf, table);
-    CHECK(count_table_messages(buf.data(), buf.size() - 4, n) == DumpStep::error); // cut short
+    CHECK(parse_table_dump(buf.data(), buf.size() - 4, tables) == DumpStep::error); // cut short
     nlmsghdr tiny{};
     tiny.nlmsg_len = 3; // shorter than its own header
-    CHECK(count_table_messages(reinterpret_cast<const char*>(&tiny), sizeof tiny, n) ==
+    CHECK(parse_table_dump(reinterpret_cast<const char*>(&tiny), sizeof tiny, tables) ==
           DumpStep::error);
 }

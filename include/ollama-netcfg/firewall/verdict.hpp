@@ -6,6 +6,7 @@
 #include "ollama-netcfg/net/address.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,8 +47,10 @@ class NftRuleset {
     // nullopt when `json` is not nft's JSON.
     static std::optional<NftRuleset> parse(std::string_view json);
     // Every base chain on the input hook of the packet's family, in priority
-    // order, rules in order, jumps followed.
-    Verdict evaluate(const Packet& packet) const;
+    // order, rules in order, jumps followed; a table `skip` names
+    // ("ip", "filter") is left out (ufw's, judged from ufw's own rules).
+    using TableFilter = std::function<bool(std::string_view family, std::string_view table)>;
+    Verdict evaluate(const Packet& packet, const TableFilter& skip = {}) const;
 
     NftRuleset(NftRuleset&&) noexcept;
     NftRuleset& operator=(NftRuleset&&) noexcept;

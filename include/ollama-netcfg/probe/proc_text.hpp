@@ -70,8 +70,15 @@ struct KernelAddress {
 DumpStep parse_address_dump(const void* buffer, std::size_t length,
                             std::vector<KernelAddress>& out);
 
+// An nftables table: its family (NFPROTO_*: 1 inet, 2 ip, 10 ip6, ...)
+// and name.
+struct NftTable {
+    int family = 0;
+    std::string name;
+};
+
 // One buffer of an nfnetlink NFT_MSG_GETTABLE dump (probe/nftables.hpp asks
-// for it): the tables in it added to `tables`.
-DumpStep count_table_messages(const char* buf, std::size_t len, std::size_t& tables);
+// for it): the tables in it appended to `tables`.
+DumpStep parse_table_dump(const char* buf, std::size_t len, std::vector<NftTable>& tables);
 
 } // namespace netcfg::probe
