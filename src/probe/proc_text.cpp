@@ -188,11 +188,13 @@ DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t p
     return DumpStep::more;
 }
 
-DumpStep parse_address_dump(const void* buffer, std::size_t length,
-                            std::vector<KernelAddress>& out) {
-    // Walked by hand, as parse_diag_dump is (NLMSG_NEXT's count can wrap).
-    const auto* at = static_cast<const char*>(buffer);
-    std::size_t left = length;
+namespace {
+
+// One buffer of a dump, message by message, walked by hand as
+// parse_diag_dump is (NLMSG_NEXT's count can wrap): `each(header, message)`
+// for each message before NLMSG_DONE. An error message, a message cut
+// short or bytes left over that are not a whole header make it an error.
+template <typename Each> DumpStep walk_dump(const char* at, std::size_t left, Each each) {
     while (left >= sizeof(nlmsghdr)) {
         nlmsghdr h;
         std::memcpy(&h, at, sizeof h);
@@ -201,39 +203,8 @@ DumpStep parse_address_dump(const void* buffer, std::size_t length,
         if (h.nlmsg_type == NLMSG_DONE)
             return DumpStep::done;
         if (h.nlmsg_type == NLMSG_ERROR)
-            return DumpStep::error;
-        if (h.nlmsg_type == RTM_NEWADDR && h.nlmsg_len >= NLMSG_LENGTH(sizeof(ifaddrmsg))) {
-            ifaddrmsg m;
-            std::memcpy(&m, at + NLMSG_HDRLEN, sizeof m);
-            KernelAddress a;
-            a.family = m.ifa_family;
-            a.index = m.ifa_index;
-            a.prefix = m.ifa_prefixlen;
-            a.flags = m.ifa_flags;
-            const std::size_t size = m.ifa_family == AF_INET ? 4 : 16;
-            bool local = false, address = false;
-            std::size_t attr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof m);
-            while (attr + sizeof(rtattr) <= h.nlmsg_len) {
-                rtattr r;
-                std::memcpy(&r, at + attr, sizeof r);
-                if (r.rta_len < sizeof r || attr + r.rta_len > h.nlmsg_len)
-                    break;
-                const char* data = at + attr + RTA_LENGTH(0);
-                const std::size_t n = r.rta_len - RTA_LENGTH(0);
-                if ((r.rta_type == IFA_LOCAL || (r.rta_type == IFA_ADDRESS && !local)) &&
-                    n == size) {
-                    std::memcpy(a.bytes.data(), data, size);
-                    (r.rta_type == IFA_LOCAL ? local : address) = true;
-                } else if (r.rta_type == IFA_FLAGS && n == sizeof(std::uint32_t)) {
-                    std::memcpy(&a.flags, data, sizeof a.flags);
-                } else if (r.rta_type == IFA_LABEL && n > 0) {
-                    a.label.assign(data, strnlen(data, n));
-                }
-                attr += RTA_ALIGN(r.rta_len);
-            }
-            if ((a.family == AF_INET || a.family == AF_INET6) && (local || address))
-                out.push_back(std::move(a));
-        }
+            return DumpStep::error; // a dump ends with DONE; an error is a refusal
+        each(h, at);
         const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
         if (step >= left)
             return DumpStep::more;
@@ -243,42 +214,70 @@ DumpStep parse_address_dump(const void* buffer, std::size_t length,
     return left == 0 ? DumpStep::more : DumpStep::error;
 }
 
+// The attributes of a message from byte `from` to `end`: `each(type, data,
+// size)`, up to one cut short. rtattr and nlattr are laid out alike.
+template <typename Each>
+void walk_attributes(const char* msg, std::size_t from, std::size_t end, Each each) {
+    while (from + sizeof(nlattr) <= end) {
+        nlattr a;
+        std::memcpy(&a, msg + from, sizeof a);
+        if (a.nla_len < sizeof a || from + a.nla_len > end)
+            return;
+        each(static_cast<std::uint16_t>(a.nla_type & NLA_TYPE_MASK), msg + from + NLA_HDRLEN,
+             static_cast<std::size_t>(a.nla_len - NLA_HDRLEN));
+        from += NLA_ALIGN(a.nla_len);
+    }
+}
+
+} // namespace
+
+DumpStep parse_address_dump(const void* buffer, std::size_t length,
+                            std::vector<KernelAddress>& out) {
+    return walk_dump(static_cast<const char*>(buffer), length, [&](const nlmsghdr& h,
+                                                                   const char* at) {
+        if (h.nlmsg_type != RTM_NEWADDR || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg)))
+            return;
+        ifaddrmsg m;
+        std::memcpy(&m, at + NLMSG_HDRLEN, sizeof m);
+        KernelAddress a;
+        a.family = m.ifa_family;
+        a.index = m.ifa_index;
+        a.prefix = m.ifa_prefixlen;
+        a.flags = m.ifa_flags;
+        const std::size_t size = m.ifa_family == AF_INET ? 4 : 16;
+        bool local = false, address = false;
+        walk_attributes(at, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof m), h.nlmsg_len,
+                        [&](std::uint16_t type, const char* data, std::size_t n) {
+                            if ((type == IFA_LOCAL || (type == IFA_ADDRESS && !local)) &&
+                                n == size) {
+                                std::memcpy(a.bytes.data(), data, size);
+                                (type == IFA_LOCAL ? local : address) = true;
+                            } else if (type == IFA_FLAGS && n == sizeof(std::uint32_t)) {
+                                std::memcpy(&a.flags, data, sizeof a.flags);
+                            } else if (type == IFA_LABEL && n > 0) {
+                                a.label.assign(data, strnlen(data, n));
+                            }
+                        });
+        if ((a.family == AF_INET || a.family == AF_INET6) && (local || address))
+            out.push_back(std::move(a));
+    });
+}
+
 DumpStep parse_table_dump(const char* buf, std::size_t len, std::vector<NftTable>& tables) {
     constexpr std::uint16_t new_table = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE;
-    while (len >= sizeof(nlmsghdr)) {
-        nlmsghdr h;
-        std::memcpy(&h, buf, sizeof h);
-        if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > len)
-            return DumpStep::error;
-        if (h.nlmsg_type == NLMSG_DONE)
-            return DumpStep::done;
-        if (h.nlmsg_type == NLMSG_ERROR)
-            return DumpStep::error; // a dump ends with DONE; an error is a refusal
-        if (h.nlmsg_type == new_table && h.nlmsg_len >= NLMSG_LENGTH(sizeof(nfgenmsg))) {
-            nfgenmsg g;
-            std::memcpy(&g, buf + NLMSG_HDRLEN, sizeof g);
-            NftTable t{g.nfgen_family, {}};
-            std::size_t attr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof g);
-            while (attr + sizeof(nlattr) <= h.nlmsg_len) {
-                nlattr a;
-                std::memcpy(&a, buf + attr, sizeof a);
-                if (a.nla_len < sizeof a || attr + a.nla_len > h.nlmsg_len)
-                    break;
-                if ((a.nla_type & NLA_TYPE_MASK) == NFTA_TABLE_NAME) {
-                    const char* data = buf + attr + NLA_HDRLEN;
-                    t.name.assign(data, strnlen(data, a.nla_len - NLA_HDRLEN));
-                }
-                attr += NLA_ALIGN(a.nla_len);
-            }
-            tables.push_back(std::move(t));
-        }
-        const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
-        if (step >= len)
-            return DumpStep::more;
-        buf += step;
-        len -= step;
-    }
-    return len == 0 ? DumpStep::more : DumpStep::error;
+    return walk_dump(buf, len, [&](const nlmsghdr& h, const char* at) {
+        if (h.nlmsg_type != new_table || h.nlmsg_len < NLMSG_LENGTH(sizeof(nfgenmsg)))
+            return;
+        nfgenmsg g;
+        std::memcpy(&g, at + NLMSG_HDRLEN, sizeof g);
+        NftTable t{g.nfgen_family, {}};
+        walk_attributes(at, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof g), h.nlmsg_len,
+                        [&](std::uint16_t type, const char* data, std::size_t n) {
+                            if (type == NFTA_TABLE_NAME)
+                                t.name.assign(data, strnlen(data, n));
+                        });
+        tables.push_back(std::move(t));
+    });
 }
 
 } // namespace netcfg::probe
