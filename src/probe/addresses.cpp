@@ -43,16 +43,10 @@ class Names {
 } // namespace
 
 std::optional<std::vector<KernelAddress>> host_addresses() {
-    struct {
-        nlmsghdr nlh;
-        ifaddrmsg ifa;
-    } request{};
-    request.nlh.nlmsg_len = sizeof request;
-    request.nlh.nlmsg_type = RTM_GETADDR;
-    request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request.ifa.ifa_family = AF_UNSPEC; // both families, IPv4 first
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_UNSPEC; // both families, IPv4 first
     std::vector<KernelAddress> out;
-    if (!netlink_dump(NETLINK_ROUTE, &request, sizeof request,
+    if (!netlink_dump(NETLINK_ROUTE, RTM_GETADDR, ifa,
                       [&](const char* buf, std::size_t n) {
                           return parse_address_dump(buf, n, out);
                       }))

@@ -7,8 +7,7 @@
 
 namespace netcfg::probe {
 
-bool netlink_dump(int protocol, const void* request, std::size_t size,
-                  const std::function<DumpStep(const char* buffer, std::size_t length)>& step) {
+bool netlink_dump(int protocol, const void* request, std::size_t size, const DumpStepFn& step) {
     UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
     if (!fd)
         return false;

@@ -10,18 +10,12 @@
 namespace netcfg::probe {
 
 std::optional<std::vector<NftTable>> nftables_tables() {
-    struct {
-        nlmsghdr nlh;
-        nfgenmsg nfg;
-    } request{};
-    request.nlh.nlmsg_len = sizeof request;
-    request.nlh.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
-    request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request.nfg.nfgen_family = AF_UNSPEC; // every family
-    request.nfg.version = NFNETLINK_V0;
+    nfgenmsg nfg{};
+    nfg.nfgen_family = AF_UNSPEC; // every family
+    nfg.version = NFNETLINK_V0;
     std::vector<NftTable> tables;
     if (!netlink_dump(
-            NETLINK_NETFILTER, &request, sizeof request,
+            NETLINK_NETFILTER, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, nfg,
             [&](const char* buf, std::size_t n) { return parse_table_dump(buf, n, tables); }))
         return std::nullopt;
     return tables;

@@ -26,19 +26,13 @@ namespace {
 // asks for them. /proc/net/tcp walks every hash bucket and takes
 // milliseconds on a big host; this asks for the LISTEN state only.
 std::optional<std::vector<ListenSocket>> netlink_listening(int family, std::uint16_t port) {
-    struct {
-        nlmsghdr nlh;
-        inet_diag_req_v2 req;
-    } request{};
-    request.nlh.nlmsg_len = sizeof request;
-    request.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    request.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    request.req.sdiag_family = static_cast<std::uint8_t>(family);
-    request.req.sdiag_protocol = IPPROTO_TCP;
-    request.req.idiag_states = 1U << 10; // TCP_LISTEN
+    inet_diag_req_v2 req{};
+    req.sdiag_family = static_cast<std::uint8_t>(family);
+    req.sdiag_protocol = IPPROTO_TCP;
+    req.idiag_states = 1U << 10; // TCP_LISTEN
     std::vector<ListenSocket> out;
     if (!netlink_dump(
-            NETLINK_SOCK_DIAG, &request, sizeof request,
+            NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, req,
             [&](const char* buf, std::size_t n) { return parse_diag_dump(buf, n, port, out); }))
         return std::nullopt;
     return out;
