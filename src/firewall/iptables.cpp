@@ -214,7 +214,7 @@ Verdict with_rules_beside_ufw(const IptablesInput& input, const Verdict& ufw,
     };
     if (auto v = first_match(input.before))
         return *v;
-    if (ufw.decision != Decision::drop || ufw.reason != "ufw default incoming policy deny")
+    if (!is_ufw_deny_policy(ufw))
         return ufw;
     if (auto v = first_match(input.after))
         return *v;

@@ -90,6 +90,10 @@ RuleMatch from_matches(const std::string& from, const Packet& p, std::string& un
     return net::address_in(*p.saddr, addr) ? RuleMatch::yes : RuleMatch::no;
 }
 
+std::string policy_reason(std::string_view policy) {
+    return fmt::format("ufw default incoming policy {}", policy);
+}
+
 } // namespace
 
 Verdict evaluate_ufw(const std::string& status, const Packet& p) {
@@ -191,8 +195,12 @@ Verdict evaluate_ufw(const std::string& status, const Packet& p) {
     v.decision = policy == "allow"    ? Decision::accept
                  : policy == "reject" ? Decision::reject
                                       : Decision::drop;
-    v.reason = fmt::format("ufw default incoming policy {}", policy);
+    v.reason = policy_reason(policy);
     return v;
+}
+
+bool is_ufw_deny_policy(const Verdict& v) {
+    return v.decision == Decision::drop && v.reason == policy_reason("deny");
 }
 
 } // namespace netcfg::firewall

@@ -63,10 +63,10 @@ enum class UfwState { active, inactive, needs_root, ask_ufw };
 // without them ufw filters nothing, whatever its files say. The same
 // `iptables -S` shows INPUT's rules ufw did not write.
 UfwState ufw_chains(bool v6, FirewallReading::Snapshot& s) {
-    std::vector<const char*> tools{"iptables"};
-    if (v6)
-        tools.push_back("ip6tables");
-    for (const char* tool : tools) {
+    for (const bool six : {false, true}) {
+        if (six && !v6)
+            break;
+        const char* tool = six ? "ip6tables" : "iptables";
         if (!have_command(tool))
             return UfwState::ask_ufw;
         auto r = run_command({tool, "-S"}, command_timeout);
@@ -75,7 +75,6 @@ UfwState ufw_chains(bool v6, FirewallReading::Snapshot& s) {
         if (r->exit_status != 0)
             return r->err.find("root") != std::string::npos ? UfwState::needs_root
                                                             : UfwState::ask_ufw;
-        const bool six = tool == tools.back() && v6;
         auto input = firewall::read_iptables_input(r->out, six);
         if (!input.ufw_loaded)
             return six ? UfwState::ask_ufw : UfwState::inactive;

@@ -69,6 +69,9 @@ Verdict evaluate_nft(const nlohmann::json& ruleset, const Packet& packet);
 // `ufw status verbose`: the first user rule that matches, else the default
 // incoming policy.
 Verdict evaluate_ufw(const std::string& status_verbose, const Packet& packet);
+// Whether evaluate_ufw's verdict is its default incoming policy "deny": no
+// user rule matched, and ufw's chains hand the packet back to INPUT.
+bool is_ufw_deny_policy(const Verdict& v);
 
 // The commands that open `port` for `from` (a CIDR; empty: everyone), per
 // backend; `nft_chain` is "family table chain" of the chain that decided
