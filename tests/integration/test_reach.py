@@ -65,6 +65,16 @@ def firewall_of(sb, *args, env=None):
     return j["firewall"], codes, rc
 
 
+def firewall_and_reads(sb, env):
+    """firewall_of with the firewall tools counted (count_firewall_runs's
+    env): the firewall, problem codes, exit status, and the runs and reads
+    of that one check."""
+    firewall_runs(sb)
+    fw, codes, rc = firewall_of(sb, env=env)
+    runs, reads = firewall_runs(sb)
+    return fw, codes, rc, runs, reads
+
+
 def clean(sb):
     sb.sh("systemctl stop firewalld 2>/dev/null; "
           "ln -sf /dev/null /etc/systemd/system/firewalld.service; "
@@ -366,9 +376,7 @@ def ufw_is_read_from_its_files_unless_they_are_not_as_ufw_writes_them(sb):
     sb.sh("ufw default deny incoming >/dev/null && ufw allow log proto tcp from 192.0.2.11 "
           "to any port 11434 >/dev/null && ufw allow from 2001:db8::12 to any port 11434 "
           "proto tcp comment 'c2 over IPv6' >/dev/null && ufw --force enable >/dev/null")
-    firewall_runs(sb)
-    fast, codes, rc = firewall_of(sb, env=env)
-    runs, reads = firewall_runs(sb)
+    fast, codes, rc, runs, reads = firewall_and_reads(sb, env)
     assert reads == UFW_READ and "ufw" not in runs, (runs, reads)
     assert fast["source"] == "/etc/ufw/user.rules, user6.rules; iptables -S, ip6tables -S", fast
     # Each version has a rule for one source: for any source, undecided.
@@ -385,9 +393,7 @@ def ufw_is_read_from_its_files_unless_they_are_not_as_ufw_writes_them(sb):
     sb.sh("cp /etc/ufw/user.rules /var/tmp/user.rules.kept && "
           "sed -i 's/^### RULES ###$/&\\n### tuple ### allow tcp 11434/' /etc/ufw/user.rules")
     assert "### tuple ### allow tcp 11434\n" in sb.read("/etc/ufw/user.rules")
-    firewall_runs(sb)
-    slow, codes2, rc2 = firewall_of(sb, env=env)
-    runs, reads = firewall_runs(sb)
+    slow, codes2, rc2, runs, reads = firewall_and_reads(sb, env)
     assert reads[-1] == "ufw status verbose" and runs.get("ufw") == 1, (runs, reads)
     assert slow["source"] == "ufw status verbose", slow
     for key in ("ipv4", "ipv6"):
@@ -409,9 +415,7 @@ def rules_beside_ufw_count_as_the_kernel_applies_them(sb):
     sb.sh("ufw default deny incoming >/dev/null && ufw --force enable >/dev/null && "
           "iptables -A INPUT -p tcp -m tcp --dport 11434 -j ACCEPT")
     env = count_firewall_runs(sb)
-    firewall_runs(sb)
-    fw, _, _ = firewall_of(sb, env=env)
-    runs, reads = firewall_runs(sb)
+    fw, _, _, runs, reads = firewall_and_reads(sb, env)
     assert reads == UFW_READ and "nft" not in runs, (runs, reads)
     assert fw["ipv4"]["decision"] == "accepted", fw
     assert "ufw did not write" in fw["ipv4"]["reason"], fw
@@ -428,9 +432,7 @@ def rules_beside_ufw_count_as_the_kernel_applies_them(sb):
     sb.sh("ip6tables -D INPUT -p tcp --dport 11434 -j DROP && nft add table inet hand && "
           "nft 'add chain inet hand input { type filter hook input priority 10; }' && "
           "nft add rule inet hand input iifname != lo meta nfproto ipv4 tcp dport 11434 drop")
-    firewall_runs(sb)
-    fw, _, _ = firewall_of(sb, env=env)
-    runs, reads = firewall_runs(sb)
+    fw, _, _, runs, reads = firewall_and_reads(sb, env)
     assert reads == UFW_READ + ["nft -j list ruleset"], (runs, reads)
     assert fw["source"].endswith("; nft -j list ruleset"), fw
     assert fw["ipv4"]["decision"] == "dropped", fw
@@ -451,9 +453,7 @@ def ufw_switched_on_in_its_files_but_not_loaded_filters_nothing(sb):
           "ufw --force disable >/dev/null && sed -i 's/^ENABLED=.*/ENABLED=yes/' /etc/ufw/ufw.conf")
     assert "ENABLED=yes" in sb.read("/etc/ufw/ufw.conf")
     env = count_firewall_runs(sb)
-    firewall_runs(sb)
-    fw, codes, rc = firewall_of(sb, env=env)
-    runs, reads = firewall_runs(sb)
+    fw, codes, rc, runs, reads = firewall_and_reads(sb, env)
     assert reads == ["iptables -S", "nft -j list ruleset"], (runs, reads)
     assert fw["backend"] in ("none", "nftables") and fw["source"] == "nft -j list ruleset", fw
     assert fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == "accepted", fw

@@ -1,8 +1,6 @@
 #include "catch.hpp"
 #include "ollama-netcfg/firewall/iptables.hpp"
-
-#include <fstream>
-#include <sstream>
+#include "source_file.hpp"
 
 using namespace netcfg::firewall;
 
@@ -13,10 +11,7 @@ namespace {
 // not write: one inserted in front of ufw's jumps, one appended to each
 // family's INPUT after them.
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(NETCFG_SOURCE_DIR) + "/tests/fixtures/iptables/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return source_file("tests/fixtures/iptables/" + name);
 }
 
 Packet tcp(int family, std::uint16_t port, std::optional<std::string> from = std::nullopt) {

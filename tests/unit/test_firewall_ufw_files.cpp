@@ -1,8 +1,8 @@
 #include "catch.hpp"
 #include "ollama-netcfg/firewall/ufw_files.hpp"
 #include "ollama-netcfg/firewall/verdict.hpp"
+#include "source_file.hpp"
 
-#include <fstream>
 #include <sstream>
 
 using namespace netcfg::firewall;
@@ -12,10 +12,7 @@ namespace {
 // tests/fixtures/ufw: a real ufw's files and its `ufw status verbose`
 // (tests/fixtures/ufw/capture made them).
 std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(NETCFG_SOURCE_DIR) + "/tests/fixtures/ufw/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return source_file("tests/fixtures/ufw/" + name);
 }
 
 // The rule lines: everything after the "--" line under the header.

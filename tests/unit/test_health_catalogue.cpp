@@ -3,9 +3,9 @@
 // makes a problem or names a code except through it.
 #include "catch.hpp"
 #include "ollama-netcfg/health/catalogue.hpp"
+#include "source_file.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <string>
@@ -13,11 +13,6 @@
 using namespace netcfg::health;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 } // namespace
 
@@ -43,7 +38,7 @@ TEST_CASE("every Code has one row, in order, with a unique name", "[catalogue]")
 
 TEST_CASE("docs/problem-codes.md has the catalogue's rows, in its order, and no others",
           "[catalogue]") {
-    const auto doc = slurp(NETCFG_SOURCE_DIR "/docs/problem-codes.md");
+    const auto doc = source_file("docs/problem-codes.md");
     std::vector<std::pair<std::string, std::string>> documented; // code, severity
     const std::regex row(R"(^\| `([a-z-]+)` \| ([^|]+) \|)");
     std::istringstream lines(doc);
@@ -74,7 +69,7 @@ TEST_CASE("no code is made or spelled outside the catalogue", "[catalogue]") {
             (p.extension() != ".cpp" && p.extension() != ".hpp"))
             continue;
         ++files;
-        const auto text = slurp(p);
+        const auto text = read_whole(p);
         INFO(p.string());
         CHECK(!std::regex_search(text, by_hand));
         for (std::sregex_iterator it(text.begin(), text.end(), literal), end; it != end; ++it) {
@@ -104,7 +99,7 @@ TEST_CASE("each code's found_in names functions that are there", "[catalogue]") 
             const auto file = place.substr(0, space);
             const auto function = place.substr(space + 1);
             const auto dir = file.starts_with("rules/") ? "/src/health/" : "/src/";
-            const auto text = slurp(std::string(NETCFG_SOURCE_DIR) + dir + file);
+            const auto text = read_whole(std::string(NETCFG_SOURCE_DIR) + dir + file);
             INFO(place);
             CHECK(!text.empty());
             CHECK(text.find(function + "(") != std::string::npos);
