@@ -189,7 +189,8 @@ class Evaluator {
                 return string_value("host");
             if (k == "iifname" || k == "iif") {
                 if (p_.iif)
-                    return string_value(*p_.iif);
+                    return k == "iifname" ? Value{Value::ifname, 0, *p_.iif}
+                                          : string_value(*p_.iif);
                 what = "the input interface";
                 return Value{Value::not_lo, 0, {}};
             }
@@ -304,9 +305,28 @@ class Evaluator {
             return v.num == *n ? Tri::yes : Tri::no;
         if (v.kind == Value::string && s)
             return v.str == *s ? Tri::yes : Tri::no;
+        if (v.kind == Value::ifname && s && s->ends_with('*'))
+            return v.str.starts_with(s->substr(0, s->size() - 1)) ? Tri::yes : Tri::no;
+        if (v.kind == Value::ifname && s)
+            return v.str == *s ? Tri::yes : Tri::no;
         if (v.kind == Value::number && s)
             return Tri::unknown; // a service name
         return Tri::no;
+    }
+
+    // A port compared by order (`tcp dport < 1024`), as the kernel's cmp does.
+    static Tri ordered(const Value& v, std::string_view op, element right, element m,
+                       std::string& unsure) {
+        auto n = number_of(right);
+        if (v.kind != Value::number || !n) {
+            unsure = "a comparison this tool does not read (" + dump(m) + ")";
+            return Tri::unknown;
+        }
+        const bool r = op == "<"    ? v.num < *n
+                       : op == ">"  ? v.num > *n
+                       : op == "<=" ? v.num <= *n
+                                    : v.num >= *n;
+        return r ? Tri::yes : Tri::no;
     }
 
     Tri match(element m, std::string& unsure) {
@@ -329,7 +349,8 @@ class Evaluator {
             // An interface other than lo: only comparisons with "lo" are known.
             // Nor does another host's connection come in on a container bridge.
             auto r = string_of(*right);
-            if (r && (*r == "lo" || net::is_container_bridge(*r)))
+            // A wildcard (`br-*`) may match a bridge of the LAN as well.
+            if (r && !r->ends_with('*') && (*r == "lo" || net::is_container_bridge(*r)))
                 return op == "!=" ? Tri::yes : Tri::no;
             unsure = what;
             return Tri::unknown;
@@ -341,6 +362,8 @@ class Evaluator {
             unsure = what;
             return Tri::unknown;
         }
+        if (op == "<" || op == ">" || op == "<=" || op == ">=")
+            return ordered(*v, op, *right, m, unsure);
         Tri t = member(*v, *right);
         if (t == Tri::unknown) {
             unsure = "a value this tool does not resolve (" + dump(*right) + ")";

@@ -135,7 +135,9 @@ inline std::string key(std::string_view f, std::string_view t, std::string_view 
 
 // The packet's value for a match's left side.
 struct Value {
-    enum Kind { other_packet, number, string, no_flags, not_lo, outside } kind = other_packet;
+    // ifname: an interface name, which a name ending in `*` matches by
+    // its start (as the kernel compares only the bytes before the `*`).
+    enum Kind { other_packet, number, string, ifname, no_flags, not_lo, outside } kind = other_packet;
     long num = 0;
     std::string str;
 };

@@ -382,6 +382,29 @@ TEST_CASE("containers: the input interface decides when it is known", "[firewall
     auto eth = ruleset("drop", {rule({match(meta("iifname"), "eth0"), verdict("accept")})});
     CHECK(evaluate_nft(eth, from("192.0.2.11")).decision == Decision::undecided);
     CHECK(evaluate_nft(eth, container).decision == Decision::drop);
+    // A name ending in `*` matches every name it starts (the kernel compares
+    // the bytes before it; found by the kernel reader's comparison).
+    auto bridges = ruleset("drop", {rule({match(meta("iifname"), "br-*"), match(dport(), 11434),
+                                          verdict("accept")})});
+    CHECK(evaluate_nft(bridges, other_bridge).decision == Decision::accept);
+    CHECK(evaluate_nft(bridges, container).decision == Decision::drop);
+    CHECK(evaluate_nft(bridges, from("192.0.2.11")).decision == Decision::undecided);
+}
+
+TEST_CASE("nft: a port compared by order", "[firewall]") {
+    // tcp dport < 1024 accept; tcp dport >= 11000 tcp dport <= 11999 drop; policy accept.
+    auto doc = ruleset("accept", {rule({match(dport(), 1024, "<"), verdict("accept")}),
+                                  rule({match(dport(), 11000, ">="), match(dport(), 11999, "<="),
+                                        verdict("drop")})});
+    auto at = [&](std::uint16_t port) { return evaluate_nft(doc, Packet{4, port, {}, {}, {}}); };
+    CHECK(at(80).reason == "rule handle 2 in chain inet filter input (accept)");
+    CHECK(at(11434).decision == Decision::drop);
+    CHECK(at(12000).reason == "policy accept of chain inet filter input");
+    CHECK(at(1024).reason == "policy accept of chain inet filter input");
+    // An order of what is not a number is not read: undecided, not a guess.
+    auto odd = ruleset("accept", {rule({match(saddr(), "10.0.0.0", "<"), verdict("drop")})});
+    CHECK(evaluate_nft(odd, Packet{4, 11434, std::string("9.0.0.1"), {}, {}}).decision ==
+          Decision::undecided);
 }
 
 TEST_CASE("ufw: rules `in on IFACE` for container bridges", "[firewall][containers]") {
