@@ -188,49 +188,6 @@ DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t p
     return DumpStep::more;
 }
 
-namespace {
-
-// One buffer of a dump, message by message, walked by hand as
-// parse_diag_dump is (NLMSG_NEXT's count can wrap): `each(header, message)`
-// for each message before NLMSG_DONE. An error message, a message cut
-// short or bytes left over that are not a whole header make it an error.
-template <typename Each> DumpStep walk_dump(const char* at, std::size_t left, Each each) {
-    while (left >= sizeof(nlmsghdr)) {
-        nlmsghdr h;
-        std::memcpy(&h, at, sizeof h);
-        if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > left)
-            return DumpStep::error;
-        if (h.nlmsg_type == NLMSG_DONE)
-            return DumpStep::done;
-        if (h.nlmsg_type == NLMSG_ERROR)
-            return DumpStep::error; // a dump ends with DONE; an error is a refusal
-        each(h, at);
-        const std::size_t step = NLMSG_ALIGN(h.nlmsg_len);
-        if (step >= left)
-            return DumpStep::more;
-        at += step;
-        left -= step;
-    }
-    return left == 0 ? DumpStep::more : DumpStep::error;
-}
-
-// The attributes of a message from byte `from` to `end`: `each(type, data,
-// size)`, up to one cut short. rtattr and nlattr are laid out alike.
-template <typename Each>
-void walk_attributes(const char* msg, std::size_t from, std::size_t end, Each each) {
-    while (from + sizeof(nlattr) <= end) {
-        nlattr a;
-        std::memcpy(&a, msg + from, sizeof a);
-        if (a.nla_len < sizeof a || from + a.nla_len > end)
-            return;
-        each(static_cast<std::uint16_t>(a.nla_type & NLA_TYPE_MASK), msg + from + NLA_HDRLEN,
-             static_cast<std::size_t>(a.nla_len - NLA_HDRLEN));
-        from += NLA_ALIGN(a.nla_len);
-    }
-}
-
-} // namespace
-
 DumpStep parse_address_dump(const void* buffer, std::size_t length,
                             std::vector<KernelAddress>& out) {
     return walk_dump(static_cast<const char*>(buffer), length, [&](const nlmsghdr& h,

@@ -4,8 +4,9 @@
 // (iptables -S, which also shows INPUT's rules ufw did not write), and
 // `ufw status verbose` itself only when those files are not as ufw writes
 // them; beside ufw, the nftables tables its iptables did not make (read
-// with nft only when the kernel lists one); otherwise `nft -j list ruleset`
-// (not even that when the kernel says nftables has no table),
+// only when the kernel lists one); otherwise nftables: the kernel's chain
+// and rule dumps, with `nft -j list ruleset` only for what they cannot
+// decide (nothing at all when the kernel says nftables has no table),
 // and iptables-legacy's INPUT only when the kernel has legacy tables and
 // nftables decides nothing. Every port, IP version, source and bridge a
 // run asks about is judged from that one reading; a run that changes the
@@ -17,6 +18,7 @@
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 #include "ollama-netcfg/util/command.hpp"
+#include "nft_reading.hpp"
 
 #include <algorithm>
 #include <array>
@@ -32,8 +34,8 @@ struct FirewallReading::Snapshot {
     std::string why_not;
     std::optional<std::string> ufw; // `ufw status verbose` of an active ufw
     bool ufw_v6 = true;
-    std::string source; // what was read: Firewall::source
-    std::optional<firewall::NftRuleset> nft;
+    std::string source; // what was read before nftables: Firewall::source
+    std::optional<NftReading> nft;
     // On a ufw host: INPUT's rules beside ufw's jumps (iptables -S,
     // ip6tables -S), and whether `nft` holds tables beside ufw's.
     std::array<std::optional<firewall::IptablesInput>, 2> beside_ufw;
@@ -217,17 +219,16 @@ void read_nft_beside_ufw(FirewallReading::Snapshot& s) {
                                   t.name);
         }))
         return;
-    if (have_command("nft"))
-        if (auto r = run_command({"nft", "-j", "list", "ruleset"}, command_timeout);
-            r && r->exit_status == 0)
-            s.nft = firewall::NftRuleset::parse(r->out.empty() ? "{}" : r->out);
+    std::string error;
+    s.nft = NftReading::from_kernel();
+    if (!s.nft)
+        s.nft = NftReading::from_nft(error);
     if (!s.nft) {
         s.visible = false;
-        s.why_not = "nftables has tables beside ufw's, and nft -j list ruleset could not be read";
+        s.why_not = "nftables has tables beside ufw's, and they could not be read: " + error;
         return;
     }
     s.nft_beside_ufw = true;
-    s.source += "; nft -j list ruleset";
 }
 
 std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) {
@@ -264,27 +265,18 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
     }
     // An empty ruleset filters nothing; the kernel says so without nft.
     if (auto tables = probe::nftables_tables(); tables && tables->empty()) {
-        s->nft = firewall::NftRuleset::parse("{}");
-        s->source = "nftables has no table (netlink)";
+        s->nft = NftReading::empty();
         return s;
     }
-    if (!have_command("nft")) {
-        s->visible = false;
-        s->why_not = "nft is not installed; the firewall was not inspected";
+    if ((s->nft = NftReading::from_kernel()))
         return s;
-    }
-    auto r = run_command({"nft", "-j", "list", "ruleset"}, command_timeout);
-    if (!r || r->exit_status != 0) {
-        s->visible = false;
-        s->why_not =
-            r ? "nft list ruleset: " + r->err.substr(0, r->err.find('\n')) : r.error().message;
-        return s;
-    }
-    s->nft = firewall::NftRuleset::parse(r->out.empty() ? "{}" : r->out);
-    s->source = "nft -j list ruleset";
+    std::string error;
+    s->nft = NftReading::from_nft(error);
     if (!s->nft) {
         s->visible = false;
-        s->why_not = "nft -j list ruleset printed no JSON";
+        s->why_not = error == "nft is not installed"
+                         ? "nft is not installed; the firewall was not inspected"
+                         : error;
     }
     return s;
 }
@@ -292,7 +284,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
 // ufw's verdict with what is beside it: INPUT's other rules, then the
 // input chains of nftables tables ufw's iptables did not make (a drop in
 // any base chain ends the packet; an accept only passes it to the next).
-firewall::Verdict beside_ufw(const FirewallReading::Snapshot& s, firewall::Verdict v,
+firewall::Verdict beside_ufw(FirewallReading::Snapshot& s, firewall::Verdict v,
                              const firewall::Packet& packet) {
     using firewall::Decision;
     if (const auto& input = s.beside_ufw[packet.family == 6 ? 1 : 0])
@@ -306,7 +298,7 @@ firewall::Verdict beside_ufw(const FirewallReading::Snapshot& s, firewall::Verdi
     return nft;
 }
 
-Firewall judge_ufw(const FirewallReading::Snapshot& s, std::uint16_t port,
+Firewall judge_ufw(FirewallReading::Snapshot& s, std::uint16_t port,
                    const std::vector<int>& families, const std::string& from,
                    std::vector<Bridge>* bridges) {
     const std::string& status = *s.ufw;
@@ -341,7 +333,7 @@ Firewall judge_nft(FirewallReading::Snapshot& s, std::uint16_t port,
         auto verdict = s.nft->evaluate(packet);
         if (firewalld_active)
             verdict.backend = "firewalld";
-        else if (verdict.chain.empty()) {
+        else if (verdict.chain.empty() && verdict.decision == firewall::Decision::accept) {
             verdict.backend = "none";
             auto& asked = s.legacy[v == 6 ? 1 : 0];
             if (!asked)
@@ -365,7 +357,7 @@ Firewall judge_nft(FirewallReading::Snapshot& s, std::uint16_t port,
             v.backend = "firewalld";
             b.open_command = firewall::firewalld_allow(port, b.subnet);
             b.open_command_text = shell_words(b.open_command) + " && firewall-cmd --reload";
-        } else if (v.chain.empty()) {
+        } else if (v.chain.empty() && v.decision == firewall::Decision::accept) {
             v.backend = "none";
         } else {
             b.open_command_text = firewall::nft_allow_in_on(v.chain, b.interface, port);
@@ -402,6 +394,8 @@ Firewall FirewallReading::judge(std::uint16_t port, const std::vector<int>& fami
     Firewall fw = s.ufw ? judge_ufw(s, port, families, from, bridges)
                         : judge_nft(s, port, families, from, bridges);
     fw.source = s.source;
+    if (s.nft)
+        fw.source += (fw.source.empty() ? "" : "; ") + s.nft->source();
     for (const auto& f : fw.families)
         if (f.verdict.backend.ends_with("-legacy") &&
             fw.source.find(f.verdict.backend) == std::string::npos)

@@ -8,7 +8,9 @@
 #include "ollama-netcfg/probe/proc_text.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace netcfg::probe {
@@ -16,5 +18,11 @@ namespace netcfg::probe {
 // The tables of every family; nullopt when the kernel would not say (no
 // CAP_NET_ADMIN, no nf_tables).
 std::optional<std::vector<NftTable>> nftables_tables();
+
+// The whole answer to one dump of every family's chains or rules
+// (NFT_MSG_GETCHAIN, NFT_MSG_GETRULE), as firewall::NftKernelRuleset reads
+// it: the buffers as the kernel sent them, NLMSG_DONE last; nullopt when
+// the kernel would not say.
+std::optional<std::string> nftables_dump(std::uint16_t message);
 
 } // namespace netcfg::probe

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ollama-netcfg/probe/listener.hpp"
+#include "ollama-netcfg/util/netlink_walk.hpp"
 
 #include <array>
 #include <cstddef>
@@ -47,8 +48,8 @@ std::vector<ListenSocket> parse_proc_net_tcp(const std::string& text, int family
 // One buffer of a sock_diag dump (inet_diag_msg messages): the LISTEN
 // sockets on `port` (any when 0) appended to `out`. `more`: read the next
 // buffer; `done`: the dump ended; `error`: the kernel answered an error, or
-// a message is cut short.
-enum class DumpStep { more, done, error };
+// a message is cut short (util/netlink_walk.hpp).
+using netcfg::DumpStep;
 DumpStep parse_diag_dump(const void* buffer, std::size_t length, std::uint16_t port,
                          std::vector<ListenSocket>& out);
 

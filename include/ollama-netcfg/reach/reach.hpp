@@ -112,9 +112,10 @@ struct FamilyVerdict {
 struct Firewall {
     bool visible = true;
     std::string why_not; // when not visible (not root, no nft)
-    // What was read: "nft -j list ruleset", "ufw status verbose", or ufw's
-    // files and chains ("/etc/ufw/user.rules, user6.rules; iptables -L,
-    // ip6tables -L"); ", iptables-legacy -S INPUT" when that decided.
+    // What was read: "nftables chains and rules (netlink)" (with nft's part
+    // when a packet was left to it, docs/json.md), "ufw status verbose", or
+    // ufw's files and chains ("/etc/ufw/user.rules, user6.rules; iptables
+    // -S, ip6tables -S"); ", iptables-legacy -S INPUT" when that decided.
     std::string source;
     // One per IP version the listener covers (only --from's version when
     // given), IPv4 first. A version the listener does not accept is absent.
