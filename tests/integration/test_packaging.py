@@ -94,8 +94,9 @@ def rpm_holds_the_expected_files(sb):
 
 # What the packages may depend on: libraries whose soname has not changed in
 # years, so that one package installs on every current distribution.
-ABI_STABLE_DEB = {"libc6", "libstdc++6", "libgcc-s1", "libsystemd0", "libcap2"}
-ABI_STABLE_SONAMES = ("libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
+# libstdc++ is linked in (CMakeLists.txt): not a dependency.
+ABI_STABLE_DEB = {"libc6", "libgcc-s1", "libsystemd0", "libcap2"}
+ABI_STABLE_SONAMES = ("libc.so.6", "libm.so.6", "libgcc_s.so.1",
                       "libsystemd.so.0", "libcap.so.2", "ld-linux", "rtld(")
 NOT_ALLOWED = re.compile(r"fmt|spdlog|simdjson|curl|boost|json", re.I)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The .deb built on Debian 12 (by integration-packaging, in PKGDIR) installed
 # with apt into a Debian 13 root, and run there with that release's libc,
-# libstdc++ and libsystemd: no dependency of the package is missing, and the
+# libgcc and libsystemd: no dependency of the package is missing, and the
 # binary loads. The root: debian13-root.sh.
 #   deb_debian13.sh PKGDIR
 set -euo pipefail
