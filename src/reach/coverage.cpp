@@ -14,6 +14,7 @@ bool is_container_bridge(const std::string& name) {
 std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
                                const std::vector<Interface>& interfaces) {
     std::vector<Interface> out;
+    out.reserve(interfaces.size()); // a container host's hundreds: one allocation
     for (const auto& i : interfaces)
         if (std::any_of(sockets.begin(), sockets.end(),
                         [&](const auto& s) { return s.accepts(i.address); }))
@@ -227,21 +228,39 @@ std::vector<std::size_t> representatives(const std::vector<Interface>& covered) 
 std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes) {
     std::vector<NotAsked> out;
     for (const auto& p : probes) {
-        if (p.represented_by.empty())
+        if (!p.represented_by)
             continue;
         auto it = std::find_if(out.begin(), out.end(), [&](const NotAsked& n) {
             return n.interface == p.interface && n.family == p.family;
         });
         if (it == out.end()) {
-            auto asked = std::find_if(probes.begin(), probes.end(), [&](const AddressProbe& a) {
-                return a.url == p.represented_by;
-            });
-            it = out.insert(
-                out.end(), {p.interface, p.family, 0, asked == probes.end() ? "" : asked->address});
+            const bool known = *p.represented_by < probes.size();
+            it = out.insert(out.end(), {p.interface, p.family, 0,
+                                        known ? probes[*p.represented_by].address : ""});
         }
         ++it->count;
     }
     return out;
+}
+
+std::string skipped_text(const AddressProbe& a, const std::vector<AddressProbe>& all) {
+    if (a.tentative)
+        return "tentative: IPv6 duplicate address detection has not finished";
+    if (a.represented_by && *a.represented_by < all.size())
+        return "not asked: the same socket serves " + all[*a.represented_by].address +
+               ", which was";
+    return {};
+}
+
+std::string detail_text(const AddressProbe& a, const std::vector<AddressProbe>& all) {
+    if (a.asked())
+        return a.detail;
+    return "not asked (" + skipped_text(a, all) + ")";
+}
+
+std::string represented_by_url(const AddressProbe& a, const std::vector<AddressProbe>& all) {
+    return a.represented_by && *a.represented_by < all.size() ? all[*a.represented_by].url
+                                                              : std::string();
 }
 
 std::string container_address(const Bridge& b) {

@@ -5,6 +5,7 @@
 #include "ollama-netcfg/probe/ollama_api.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/reach/scope.hpp"
 #include "ollama-netcfg/util/atomic_file.hpp"
 
 #include <algorithm>
@@ -50,6 +51,7 @@ std::vector<Interface> interfaces() {
             i.address = net::format_ipv4(v4);
             i.loopback = a.bytes[0] == 127;
             i.prefix = a.prefix;
+            i.global = address_scope(4, a.bytes.data()).global;
         } else {
             i.address = net::format_ipv6(a.bytes);
             in6_addr raw;
@@ -58,6 +60,7 @@ std::vector<Interface> interfaces() {
             i.link_local = IN6_IS_ADDR_LINKLOCAL(&raw);
             // Duplicate address detection not finished, or failed.
             i.tentative = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
+            i.global = address_scope(6, a.bytes.data()).global;
         }
         i.container_bridge = is_container_bridge(i.name) && is_bridge(i.name);
         out.push_back(std::move(i));
@@ -69,6 +72,7 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
                                           const std::vector<Interface>& covered,
                                           std::chrono::milliseconds timeout) {
     std::vector<AddressProbe> out;
+    out.reserve(covered.size());
     std::vector<std::size_t> index(covered.size(), SIZE_MAX); // covered -> out
     for (std::size_t n = 0; n < covered.size(); ++n) {
         const auto& i = covered[n];
@@ -79,11 +83,10 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         p.address = i.address;
         p.family = i.family;
         p.link_local = i.link_local;
-        p.url = endpoint_of(i, want.port).url("/api/version");
-        if (i.tentative) {
-            p.skipped = "tentative: IPv6 duplicate address detection has not finished";
-            p.detail = "not asked (" + p.skipped + ")";
-        }
+        p.global = i.global;
+        p.url = probe::url_for(i.address, want.port, i.family == 6 && i.link_local ? i.name : "",
+                               "/api/version");
+        p.tentative = i.tentative;
         index[n] = out.size();
         out.push_back(std::move(p));
     }
@@ -92,32 +95,23 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
     for (auto n : chosen)
         targets.push_back(endpoint_of(covered[n], want.port));
     const auto answers = probe::ask_versions(targets, timeout); // all at once
-    struct Asked {
-        std::size_t at; // in out
-        std::string skipped, detail;
-    };
-    std::vector<Asked> asked; // one per interface and family: few, even on a busy host
+    std::vector<std::size_t> asked; // in out; one per interface and family: few, even on a busy host
     for (std::size_t k = 0; k < chosen.size(); ++k) {
         auto& p = out[index[chosen[k]]];
         const auto& a = answers[k];
         p.ok = a.error.empty() && a.version.has_value();
         p.detail = a.text();
-        auto skipped = "not asked: the same socket serves " + p.address + ", which was";
-        auto detail = "not asked (" + skipped + ")";
-        asked.push_back({index[chosen[k]], std::move(skipped), std::move(detail)});
+        asked.push_back(index[chosen[k]]);
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
         auto& p = out[k];
-        if (!p.skipped.empty())
+        if (p.tentative)
             continue;
-        auto rep = std::find_if(asked.begin(), asked.end(), [&](const Asked& a) {
-            return out[a.at].family == p.family && out[a.at].interface == p.interface;
+        auto rep = std::find_if(asked.begin(), asked.end(), [&](std::size_t at) {
+            return out[at].family == p.family && out[at].interface == p.interface;
         });
-        if (rep == asked.end() || rep->at == k)
-            continue;
-        p.represented_by = out[rep->at].url;
-        p.skipped = rep->skipped;
-        p.detail = rep->detail;
+        if (rep != asked.end() && *rep != k)
+            p.represented_by = *rep;
     }
     return out;
 }

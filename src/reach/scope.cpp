@@ -75,8 +75,9 @@ struct Net {
 
 bool contains(const Net& n, const unsigned char* a) {
     const int whole = n.prefix / 8, bits = n.prefix % 8;
-    if (std::memcmp(n.bytes, a, static_cast<std::size_t>(whole)) != 0)
-        return false;
+    for (int i = 0; i < whole; ++i) // most ranges differ in the first byte or two
+        if (n.bytes[i] != a[i])
+            return false;
     if (bits == 0)
         return true;
     const auto mask = static_cast<unsigned char>(0xff << (8 - bits));
@@ -105,14 +106,19 @@ template <std::size_t N> const Range* find(const std::array<Net, N>& nets, const
 } // namespace
 
 AddressScope address_scope(const std::string& address) {
-    static const auto v4_exceptions = parse(v4_global_exceptions, AF_INET);
-    static const auto v4 = parse(v4_special, AF_INET);
-    static const auto v6_exceptions = parse(v6_global_exceptions, AF_INET6);
-    static const auto v6 = parse(v6_special, AF_INET6);
     const bool is_v6 = address.find(':') != std::string::npos;
     unsigned char a[16] = {};
     if (inet_pton(is_v6 ? AF_INET6 : AF_INET, address.c_str(), a) != 1)
         return {false, "not an address"};
+    return address_scope(is_v6 ? 6 : 4, a);
+}
+
+AddressScope address_scope(int family, const unsigned char* a) {
+    static const auto v4_exceptions = parse(v4_global_exceptions, AF_INET);
+    static const auto v4 = parse(v4_special, AF_INET);
+    static const auto v6_exceptions = parse(v6_global_exceptions, AF_INET6);
+    static const auto v6 = parse(v6_special, AF_INET6);
+    const bool is_v6 = family == 6;
     if (is_v6 ? find(v6_exceptions, a) : find(v4_exceptions, a))
         return {true, "global"};
     if (const Range* r = is_v6 ? find(v6, a) : find(v4, a))

@@ -52,7 +52,7 @@ std::string_view mark(firewall::Decision d) {
 
 // ok, FAIL, or -- for an address not asked.
 std::string_view mark(const reach::AddressProbe& a) {
-    return a.ok ? "ok" : a.skipped.empty() ? "FAIL" : "--";
+    return a.ok ? "ok" : a.asked() ? "FAIL" : "--";
 }
 
 // expose's line for a container network: whether its containers get through
@@ -93,9 +93,9 @@ std::string reach_lines(const Facts& f) {
         return {};
     std::string out = "reachable at:\n";
     for (const auto& a : f.addresses)
-        if (a.represented_by.empty())
+        if (!a.represented_by)
             out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n", mark(a), a.family, a.interface,
-                               a.url, a.detail);
+                               a.url, reach::detail_text(a, f.addresses));
     for (const auto& n : reach::not_asked(f.addresses))
         out += fmt::format("  {:<4} IPv{} {:<12} and {} more address{} on the same socket as {}, "
                            "not asked (--json lists them)\n",
@@ -143,16 +143,17 @@ nlohmann::json addresses_json(const std::vector<reach::AddressProbe>& addresses)
     auto out = nlohmann::json::array();
     for (const auto& a : addresses)
         out.push_back(
-            {{"represented_by", a.represented_by.empty() ? nlohmann::json(nullptr)
-                                                         : nlohmann::json(a.represented_by)},
+            {{"represented_by", a.represented_by
+                                    ? nlohmann::json(reach::represented_by_url(a, addresses))
+                                    : nlohmann::json(nullptr)},
              {"interface", a.interface},
              {"address", a.address},
              {"family", a.family},
              {"link_local", a.link_local},
              {"url", a.url},
              {"ok", a.ok},
-             {"skipped", a.skipped},
-             {"detail", a.detail}});
+             {"skipped", reach::skipped_text(a, addresses)},
+             {"detail", reach::detail_text(a, addresses)}});
     return out;
 }
 
@@ -215,9 +216,9 @@ std::vector<std::string> change_reach_lines(const std::vector<reach::AddressProb
                                             const std::string& from, std::uint16_t port) {
     std::vector<std::string> out;
     for (const auto& a : addresses)
-        if (a.represented_by.empty())
+        if (!a.represented_by)
             out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", mark(a), "address", a.url,
-                                      a.interface, a.family, a.detail));
+                                      a.interface, a.family, reach::detail_text(a, addresses)));
     for (const auto& n : reach::not_asked(addresses))
         out.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "
                                   "same socket as {}: not asked",

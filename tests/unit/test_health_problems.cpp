@@ -1,4 +1,5 @@
 #include "catch.hpp"
+#include "ollama-netcfg/reach/scope.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/health/problems.hpp"
 #include "ollama-netcfg/report/prometheus.hpp"
@@ -323,6 +324,7 @@ reach::FamilyVerdict verdict(int family, firewall::Decision d, std::string reaso
 reach::AddressProbe address(std::string iface, std::string a, int family) {
     reach::AddressProbe p;
     p.interface = std::move(iface);
+    p.global = reach::address_scope(a).global; // as reach::interfaces() judges it
     p.address = std::move(a);
     p.family = family;
     p.ok = true;

@@ -308,7 +308,8 @@ TEST_CASE("representatives: one address per interface and IP version is asked", 
 }
 
 TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]") {
-    auto probe = [](const char* iface, const char* addr, int family, const char* by) {
+    auto probe = [](const char* iface, const char* addr, int family,
+                    std::optional<std::size_t> by) {
         reach::AddressProbe p;
         p.interface = iface;
         p.address = addr;
@@ -318,11 +319,11 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
         return p;
     };
     std::vector<reach::AddressProbe> probes{
-        probe("eth0", "10.0.0.1", 4, ""),
-        probe("eth0", "10.0.0.2", 4, "http://10.0.0.1/"),
-        probe("eth0", "10.0.0.3", 4, "http://10.0.0.1/"),
-        probe("eth0", "fd00::1", 6, ""),
-        probe("eth1", "10.1.0.1", 4, ""),
+        probe("eth0", "10.0.0.1", 4, std::nullopt),
+        probe("eth0", "10.0.0.2", 4, 0),
+        probe("eth0", "10.0.0.3", 4, 0),
+        probe("eth0", "fd00::1", 6, std::nullopt),
+        probe("eth1", "10.1.0.1", 4, std::nullopt),
     };
     auto n = reach::not_asked(probes);
     REQUIRE(n.size() == 1);
@@ -330,6 +331,17 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
     CHECK(n[0].family == 4);
     CHECK(n[0].count == 2);
     CHECK(n[0].asked == "10.0.0.1");
+    // The words each report uses for them, from the one asked.
+    CHECK(reach::skipped_text(probes[1], probes) ==
+          "not asked: the same socket serves 10.0.0.1, which was");
+    CHECK(reach::detail_text(probes[2], probes) ==
+          "not asked (not asked: the same socket serves 10.0.0.1, which was)");
+    CHECK(reach::represented_by_url(probes[2], probes) == "http://10.0.0.1/");
+    CHECK(reach::skipped_text(probes[0], probes).empty());
+    CHECK(reach::represented_by_url(probes[0], probes).empty());
+    probes[3].tentative = true;
+    CHECK(reach::detail_text(probes[3], probes) ==
+          "not asked (tentative: IPv6 duplicate address detection has not finished)");
 }
 
 TEST_CASE("a container's address on a bridge, and whether it can connect", "[reach][containers]") {

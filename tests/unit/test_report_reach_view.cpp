@@ -7,8 +7,8 @@ using namespace netcfg;
 namespace {
 
 reach::AddressProbe address(std::string iface, std::string addr, int family, bool ok,
-                            std::string detail, std::string skipped = {},
-                            std::string represented_by = {}) {
+                            std::string detail, bool tentative = false,
+                            std::optional<std::size_t> represented_by = std::nullopt) {
     reach::AddressProbe a;
     a.interface = std::move(iface);
     a.address = addr;
@@ -16,8 +16,8 @@ reach::AddressProbe address(std::string iface, std::string addr, int family, boo
     a.url = "http://" + net::host_port(addr, 11434) + "/api/version";
     a.ok = ok;
     a.detail = std::move(detail);
-    a.skipped = std::move(skipped);
-    a.represented_by = std::move(represented_by);
+    a.tentative = tentative;
+    a.represented_by = represented_by;
     return a;
 }
 
@@ -27,9 +27,9 @@ TEST_CASE("expose's reach lines: addresses, bridges and the firewall per IP vers
           "[report][reach]") {
     std::vector<reach::AddressProbe> addresses{
         address("eth0", "192.0.2.1", 4, true, "HTTP 200, version 0.12.6"),
-        address("eth0", "192.0.2.2", 4, false, "", "", "http://192.0.2.1:11434/api/version"),
+        address("eth0", "192.0.2.2", 4, false, "", false, 0),
         address("eth0", "2001:db8::1", 6, false, "connection refused"),
-        address("eth1", "2001:db8:1::1", 6, false, "not asked (tentative)", "tentative")};
+        address("eth1", "2001:db8:1::1", 6, false, "", true)};
     reach::Bridge open{
         "docker0", "172.17.0.1", "172.17.0.0/16", "172.17.0.1", true, std::nullopt, {}, {}};
     open.firewall = firewall::Verdict{"ufw", firewall::Decision::accept, "rule 1", {}};
@@ -49,7 +49,7 @@ TEST_CASE("expose's reach lines: addresses, bridges and the firewall per IP vers
                        "FAIL address   http://[2001:db8::1]:11434/api/version (eth0, IPv6): "
                        "connection refused",
                        "--   address   http://[2001:db8:1::1]:11434/api/version (eth1, IPv6): not "
-                       "asked (tentative)",
+                       "asked (tentative: IPv6 duplicate address detection has not finished)",
                        "--   address   and 1 more IPv4 address on eth0, on the same socket as "
                        "192.0.2.1: not asked",
                        "ok   container containers on docker0 reach it at http://172.17.0.1:11434 "

@@ -29,6 +29,7 @@ struct Interface {
     // does not accept connections to it yet.
     bool tentative = false;
     int prefix = 0; // the network's prefix length (IPv4: from the netmask)
+    bool global = false; // globally routable (address_scope), judged from the kernel's bytes
 };
 
 // Pure: whether a bridge name is one container runtimes create.
@@ -48,14 +49,24 @@ struct AddressProbe {
     std::string address;
     int family = 4;
     bool link_local = false; // asked with its zone: http://[fe80::1%25eth0]:PORT
+    bool global = false;     // globally routable (address_scope)
     std::string url;
-    std::string skipped; // why it was not asked (a tentative address); ok is then false
-    bool ok = false;
-    std::string detail; // "HTTP 200, version 0.12.6" or the error
+    bool tentative = false; // not asked: IPv6 duplicate address detection has not finished
     // Not asked because the same socket serves it and another address of the
-    // same interface and IP version was asked: that one's URL.
-    std::string represented_by;
+    // same interface and IP version was asked: that one's place in the same
+    // list (a host's hundreds of addresses share its words, not copies).
+    std::optional<std::size_t> represented_by;
+    bool ok = false;
+    std::string detail; // asked: "HTTP 200, version 0.12.6" or the error; else empty
+    bool asked() const { return !tentative && !represented_by; }
 };
+
+// Pure: the words the reports use for an address of `all`: why it was not
+// asked (empty when it was), and its detail (the answer, or "not asked
+// (why)"); the URL of the address asked for it (empty when none).
+std::string skipped_text(const AddressProbe& a, const std::vector<AddressProbe>& all);
+std::string detail_text(const AddressProbe& a, const std::vector<AddressProbe>& all);
+std::string represented_by_url(const AddressProbe& a, const std::vector<AddressProbe>& all);
 
 // Pure: which of the covered addresses to ask, one per interface and IP
 // version (the socket already says it serves them all; asking each of a

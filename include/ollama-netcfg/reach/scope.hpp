@@ -14,5 +14,8 @@ struct AddressScope {
 
 // `address` is IPv4 or IPv6 text; anything unparsable is not global.
 AddressScope address_scope(const std::string& address);
+// The same for an address as the kernel hands it out (network byte order;
+// `family` 4: the first four bytes), without parsing text.
+AddressScope address_scope(int family, const unsigned char* bytes);
 
 } // namespace netcfg::reach

@@ -102,8 +102,7 @@ void firewall_verdicts(Findings& r, const reach::Firewall& fw) {
 void open_to_internet(Findings& r, const reach::Firewall& fw) {
     const Facts& f = r.f;
     for (const auto& a : f.addresses) {
-        const auto scope = reach::address_scope(a.address);
-        if (!scope.global)
+        if (!a.global)
             continue;
         auto it = std::find_if(fw.any_source.begin(), fw.any_source.end(),
                                [&](const auto& v) { return v.family == a.family; });
@@ -131,7 +130,7 @@ void reach(Findings& r) {
     if (!f.reach_checked)
         return;
     for (const auto& a : f.addresses)
-        if (!a.ok && a.skipped.empty())
+        if (!a.ok && a.asked())
             r.add(Code::address_unreachable, Severity::warning,
                   fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
                   "the listener covers this address but it does not answer there; check "
