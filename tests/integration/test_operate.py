@@ -504,9 +504,11 @@ def check_model_names_the_missing_one(sb):
 def a_check_that_cannot_finish_in_time_is_critical(sb):
     expose_ok(sb, "0.0.0.0")
     # nft hangs (a firewall tool stuck on a lock): the check ends by itself.
-    # A table, so that there is a ruleset to ask nft for (an empty one is
-    # seen over netlink without nft).
+    # A rule with a set lookup, so that nft is asked (the kernel's rule dump
+    # decides the rest without it).
     sb.run(["nft", "add", "table", "inet", "hang"])
+    sb.run(["nft", "add chain inet hang input { type filter hook input priority 0; }"])
+    sb.run(["nft", "add rule inet hang input tcp dport { 22, 11435 } accept"])
     sb.write("/usr/local/sbin/nft", "#!/bin/sh\nsleep 30\nexec /usr/sbin/nft \"$@\"\n")
     sb.run(["chmod", "755", "/usr/local/sbin/nft"])
     path = {"PATH": "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"}
