@@ -13,13 +13,16 @@ bool is_container_bridge(const std::string& name) {
 
 std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
                                const std::vector<Interface>& interfaces) {
-    std::vector<Interface> out;
-    out.reserve(interfaces.size()); // a container host's hundreds: one allocation
-    for (const auto& i : interfaces)
-        if (std::any_of(sockets.begin(), sockets.end(),
-                        [&](const auto& s) { return s.accepts(i.address); }))
-            out.push_back(i);
-    return out;
+    return covered(sockets, std::vector<Interface>(interfaces));
+}
+
+std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
+                               std::vector<Interface>&& interfaces) {
+    std::erase_if(interfaces, [&](const Interface& i) {
+        return std::none_of(sockets.begin(), sockets.end(),
+                            [&](const auto& s) { return s.accepts(i.address); });
+    });
+    return std::move(interfaces);
 }
 
 std::vector<int> covered_families(const std::vector<probe::ListenSocket>& sockets) {

@@ -69,31 +69,31 @@ std::vector<Interface> interfaces() {
 }
 
 std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
-                                          const std::vector<Interface>& covered,
+                                          std::vector<Interface> covered,
                                           std::chrono::milliseconds timeout) {
-    std::vector<AddressProbe> out;
-    out.reserve(covered.size());
-    std::vector<std::size_t> index(covered.size(), SIZE_MAX); // covered -> out
-    for (std::size_t n = 0; n < covered.size(); ++n) {
-        const auto& i = covered[n];
-        if (i.loopback)
-            continue;
-        AddressProbe p;
-        p.interface = i.name;
-        p.address = i.address;
-        p.family = i.family;
-        p.link_local = i.link_local;
-        p.global = i.global;
-        p.url = probe::url_for(i.address, want.port, i.family == 6 && i.link_local ? i.name : "",
-                               "/api/version");
-        p.tentative = i.tentative;
-        index[n] = out.size();
-        out.push_back(std::move(p));
-    }
     const auto chosen = representatives(covered);
     std::vector<probe::Endpoint> targets;
     for (auto n : chosen)
         targets.push_back(endpoint_of(covered[n], want.port));
+    std::vector<AddressProbe> out;
+    out.reserve(covered.size());
+    std::vector<std::size_t> index(covered.size(), SIZE_MAX); // covered -> out
+    for (std::size_t n = 0; n < covered.size(); ++n) {
+        auto& i = covered[n];
+        if (i.loopback)
+            continue;
+        AddressProbe p;
+        p.url = probe::url_for(i.address, want.port, i.family == 6 && i.link_local ? i.name : "",
+                               "/api/version");
+        p.interface = std::move(i.name);
+        p.address = std::move(i.address); // covered is not read after this
+        p.family = i.family;
+        p.link_local = i.link_local;
+        p.global = i.global;
+        p.tentative = i.tentative;
+        index[n] = out.size();
+        out.push_back(std::move(p));
+    }
     const auto answers = probe::ask_versions(targets, timeout); // all at once
     std::vector<std::size_t> asked; // in out; one per interface and family: few, even on a busy host
     for (std::size_t k = 0; k < chosen.size(); ++k) {
@@ -168,8 +168,9 @@ std::vector<probe::ListenSocket> serving_sockets(const ollama::HostSetting& want
 Survey survey(const ollama::HostSetting& want, const std::vector<probe::ListenSocket>& sockets,
               std::chrono::milliseconds timeout) {
     auto all = interfaces();
-    auto on = covered(sockets, all);
-    return {probe_addresses(want, on, timeout), bridges(all, sockets, host_gateway(all))};
+    auto container_networks = bridges(all, sockets, host_gateway(all));
+    auto on = covered(sockets, std::move(all));
+    return {probe_addresses(want, std::move(on), timeout), std::move(container_networks)};
 }
 
 } // namespace netcfg::reach

@@ -40,6 +40,10 @@ bool is_container_bridge(const std::string& name);
 // and IPv6 address; one with IPV6_V6ONLY only IPv6; 0.0.0.0 only IPv4.
 std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
                                const std::vector<Interface>& interfaces);
+// The same, keeping them in place of the rest (no copies: a container host
+// has hundreds).
+std::vector<Interface> covered(const std::vector<probe::ListenSocket>& sockets,
+                               std::vector<Interface>&& interfaces);
 
 // Pure: the IP versions (4, 6) the sockets accept connections over.
 std::vector<int> covered_families(const std::vector<probe::ListenSocket>& sockets);
@@ -179,7 +183,7 @@ std::vector<Interface> interfaces();
 // (link-local IPv6 with its interface as the zone). Loopback is what the
 // main proof already asks.
 std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
-                                          const std::vector<Interface>& covered,
+                                          std::vector<Interface> covered,
                                           std::chrono::milliseconds timeout);
 
 // `host_gateway`: the address Docker's host-gateway names, empty when
