@@ -34,6 +34,20 @@ std::optional<std::size_t> register_at(std::uint32_t reg, std::size_t len, std::
     return at;
 }
 
+// The destination register and key of a meta or ct load: where 4 bytes
+// (at least) are written.
+std::optional<std::pair<std::size_t, std::uint32_t>>
+load_target(const Attributes& a, std::uint16_t dreg_attribute, std::uint16_t key_attribute,
+            std::size_t size) {
+    auto dreg = a.u32(dreg_attribute), key = a.u32(key_attribute);
+    if (!dreg || !key)
+        return std::nullopt;
+    auto at = register_at(*dreg, 4, size);
+    if (!at)
+        return std::nullopt;
+    return std::pair{*at, *key};
+}
+
 constexpr std::size_t ifname_size = 16; // IFNAMSIZ
 constexpr std::uint32_t loopback_index = 1; // lo's index in every network namespace
 
@@ -115,17 +129,16 @@ bool Registers::payload(const Attributes& a) {
 }
 
 bool Registers::meta(const Attributes& a) {
-    auto dreg = a.u32(NFTA_META_DREG), key = a.u32(NFTA_META_KEY);
-    if (!dreg || !key)
+    auto target = load_target(a, NFTA_META_DREG, NFTA_META_KEY, size);
+    if (!target)
         return false;
-    auto at = register_at(*dreg, 4, size);
-    if (!at)
-        return false;
+    const std::size_t at = target->first; // not a structured binding: lambdas capture it
+    const std::uint32_t key = target->second;
     auto byte = [&](std::uint8_t v) {
-        set(*at, v, Origin::known);
-        pad(*at + 1);
+        set(at, v, Origin::known);
+        pad(at + 1);
     };
-    switch (*key) {
+    switch (key) {
     case NFT_META_NFPROTO:
         byte(p_.family == 6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
         return true;
@@ -136,43 +149,42 @@ bool Registers::meta(const Attributes& a) {
         byte(PACKET_HOST);
         return true;
     case NFT_META_IIFNAME:
-        if (!register_at(*dreg, ifname_size, size))
+        if (at + ifname_size > size)
             return false;
         if (p_.iif) {
             for (std::size_t i = 0; i < ifname_size; ++i)
-                set(*at + i, i < p_.iif->size() ? static_cast<std::uint8_t>((*p_.iif)[i]) : 0,
+                set(at + i, i < p_.iif->size() ? static_cast<std::uint8_t>((*p_.iif)[i]) : 0,
                     Origin::known);
         } else {
-            unknown(*at, ifname_size, Origin::iface);
+            unknown(at, ifname_size, Origin::iface);
         }
         return true;
     case NFT_META_IIF:
-        unknown(*at, 4, Origin::ifindex);
+        unknown(at, 4, Origin::ifindex);
         return true;
     default:
-        unknown(*at, 16, Origin::other); // NftRuleset does not know it either
+        unknown(at, 16, Origin::other); // NftRuleset does not know it either
         return true;
     }
 }
 
 bool Registers::ct(const Attributes& a) {
-    auto dreg = a.u32(NFTA_CT_DREG), key = a.u32(NFTA_CT_KEY);
-    if (!dreg || !key)
+    auto target = load_target(a, NFTA_CT_DREG, NFTA_CT_KEY, size);
+    if (!target)
         return false;
-    auto at = register_at(*dreg, 4, size);
-    if (!at)
-        return false;
+    const std::size_t at = target->first; // not a structured binding: lambdas capture it
+    const std::uint32_t key = target->second;
     auto host_u32 = [&](std::uint32_t v) { // ct state and status are in host order
         char bytes[4];
         std::memcpy(bytes, &v, 4);
         for (int i = 0; i < 4; ++i)
-            set(*at + i, static_cast<std::uint8_t>(bytes[i]), Origin::known);
+            set(at + i, static_cast<std::uint8_t>(bytes[i]), Origin::known);
     };
     if (a.has(NFTA_CT_DIRECTION)) { // a key of one direction: addresses, ports
-        unknown(*at, 16, Origin::other);
+        unknown(at, 16, Origin::other);
         return true;
     }
-    switch (*key) {
+    switch (key) {
     case NFT_CT_STATE:
         host_u32(NF_CT_STATE_BIT(IP_CT_NEW));
         return true;
@@ -180,11 +192,11 @@ bool Registers::ct(const Attributes& a) {
         host_u32(0); // a new connection from a client: not NATed, nothing else set
         return true;
     case NFT_CT_DIRECTION:
-        set(*at, 0, Origin::known); // IP_CT_DIR_ORIGINAL
-        pad(*at + 1);
+        set(at, 0, Origin::known); // IP_CT_DIR_ORIGINAL
+        pad(at + 1);
         return true;
     default:
-        unknown(*at, 16, Origin::other);
+        unknown(at, 16, Origin::other);
         return true;
     }
 }
