@@ -73,12 +73,16 @@ std::string_view Attributes::value(std::uint16_t t) const {
 }
 
 Registers::Registers(const Packet& p) : p_(p) {
-    origin_.fill(Origin::other); // the kernel's registers start as whatever was there
+    clear();
     const int af = p.family == 6 ? AF_INET6 : AF_INET;
     if (p.saddr && inet_pton(af, p.saddr->c_str(), saddr_.data()) == 1)
         saddr_origin_ = Origin::known;
     else if (p.saddr || p.outside)
         saddr_origin_ = Origin::other; // "outside --from" only NftRuleset reads
+}
+
+void Registers::clear() {
+    origin_.fill(Origin::other); // the kernel's registers hold whatever was there
 }
 
 void Registers::pad(std::size_t end) {

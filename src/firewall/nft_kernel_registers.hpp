@@ -35,6 +35,8 @@ struct Attributes {
 class Registers {
   public:
     explicit Registers(const Packet& p);
+    // Every register unknown again: a rule starts from none it loaded.
+    void clear();
 
     // Each false when the expression is not one this reader runs (an
     // unknown key, a register out of range); the caller hands over.

@@ -83,7 +83,7 @@ std::string_view what(Origin o) {
 class Run {
   public:
     Run(const NftKernelRuleset::Index& x, const Packet& p, const NftRuleset::TableFilter& skip)
-        : x_(x), p_(p), skip_(skip) {}
+        : x_(x), p_(p), skip_(skip), regs_(p_) {}
 
     NftKernelRuleset::Outcome run() {
         Verdict v{"nftables", Decision::accept, "no input chain filters it", {}};
@@ -151,7 +151,10 @@ class Run {
     std::optional<Walk> rule_result(const std::string& ref, const Rule& rule, int depth) {
         // The handle, as `nft -a list ruleset` shows it (NftRuleset's words).
         auto where = [&] { return fmt::format("rule handle {} in chain {}", rule.handle, ref); };
-        Registers regs(p_);
+        // One register file for the run (the packet's source parsed once, not
+        // per rule of a large chain), cleared for each rule.
+        Registers& regs = regs_;
+        regs.clear();
         Tri matched = Tri::yes;
         Origin unsure = Origin::other;
         std::optional<Walk> out;
@@ -276,6 +279,7 @@ class Run {
     const NftKernelRuleset::Index& x_;
     Packet p_;
     const NftRuleset::TableFilter& skip_;
+    Registers regs_; // after p_, which it reads
     std::string cannot_;
 };
 
