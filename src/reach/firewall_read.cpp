@@ -274,9 +274,7 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
     s->nft = NftReading::from_nft(error);
     if (!s->nft) {
         s->visible = false;
-        s->why_not = error == "nft is not installed"
-                         ? "nft is not installed; the firewall was not inspected"
-                         : error;
+        s->why_not = error;
     }
     return s;
 }

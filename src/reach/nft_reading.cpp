@@ -13,9 +13,10 @@ namespace {
 constexpr std::chrono::milliseconds nft_timeout{5000};
 constexpr const char* kernel_source = "nftables chains and rules (netlink)";
 
-std::optional<firewall::NftRuleset> run_nft(std::string& error) {
+// `missing`: what to say when nft is not installed.
+std::optional<firewall::NftRuleset> run_nft(std::string& error, const char* missing) {
     if (!have_command("nft")) {
-        error = "nft is not installed";
+        error = missing;
         return std::nullopt;
     }
     auto r = run_command({"nft", "-j", "list", "ruleset"}, nft_timeout);
@@ -50,7 +51,8 @@ std::optional<NftReading> NftReading::from_kernel() {
 }
 
 std::optional<NftReading> NftReading::from_nft(std::string& error) {
-    auto json = run_nft(error);
+    // The kernel would not hand out its rules: nft is the whole reading.
+    auto json = run_nft(error, "nft is not installed; the firewall was not inspected");
     if (!json)
         return std::nullopt;
     NftReading r;
@@ -76,7 +78,7 @@ firewall::Verdict NftReading::evaluate(const firewall::Packet& packet,
             return *k.verdict;
         if (!asked_nft_) {
             asked_nft_ = true;
-            json_ = run_nft(nft_error_);
+            json_ = run_nft(nft_error_, "nft is not installed");
             source_ += json_ ? "; nft -j list ruleset, for what the kernel's rules leave to it ("
                              : "; nft -j list ruleset could not be read (";
             source_ += k.why_not + ")";
