@@ -790,6 +790,8 @@ def typographic_quotes_are_ignored_by_systemd_and_expose_replaces_them(sb):
     journal = sb.run(["journalctl", "-b", "-o", "cat", "--no-pager", "-g",
                       "Invalid environment assignment"], check=False).stdout
     assert "guide.conf" in journal or "\u201cOLLAMA_HOST" in journal, journal
+    # `systemctl restart` returns once the process is started, not listening.
+    wait_listening(sb, 11434, ("127.0.0.1:11434",))
     assert listeners(sb, 11434) == [("127.0.0.1:11434", main_pid(sb))]
     rc, j, codes = check(sb, "--expect", "0.0.0.0")
     assert rc == 2 and "ignored-assignment" in codes and "unexpected-address" in codes, j
