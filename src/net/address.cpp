@@ -1,8 +1,10 @@
 // Addresses, networks and interface names as text, without I/O.
 #include "ollama-netcfg/net/address.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <fmt/format.h>
 #include <optional>
@@ -82,6 +84,30 @@ std::string host_port(std::string_view host, std::uint16_t port) {
     return fmt::format("{}:{}", bracketed(host), port);
 }
 
+std::string url_for(std::string_view host, std::uint16_t port, std::string_view zone,
+                    std::string_view path) {
+    // Written into one buffer, then one string: status writes one for each
+    // of a host's addresses, and a container host has hundreds.
+    const bool v6 = is_ipv6(host);
+    char port_text[8];
+    const auto port_end = std::to_chars(port_text, port_text + sizeof port_text, port).ptr;
+    const std::string_view parts[] = {v6 ? "http://[" : "http://",
+                                      host,
+                                      v6 && !zone.empty() ? "%25" : "",
+                                      v6 ? zone : "",
+                                      v6 ? "]:" : ":",
+                                      {port_text, static_cast<std::size_t>(port_end - port_text)},
+                                      path};
+    std::size_t size = 0;
+    for (auto p : parts)
+        size += p.size();
+    std::string out(size, '\0');
+    char* at = out.data();
+    for (auto p : parts)
+        at = std::copy(p.begin(), p.end(), at);
+    return out;
+}
+
 namespace {
 
 // Written into a fixed buffer and copied into the string once: no
@@ -106,14 +132,9 @@ char* put_ipv4(char* at, std::span<const std::uint8_t, 4> b) {
 
 char* put_hex(char* at, unsigned v) {
     static constexpr char digits[] = "0123456789abcdef";
-    bool started = false;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        const unsigned d = (v >> shift) & 0xf;
-        if (d || started || shift == 0) {
-            *at++ = digits[d];
-            started = true;
-        }
-    }
+    // No leading zeros: as many digits as v has significant nibbles, at least one.
+    for (int shift = v ? (std::bit_width(v) - 1) / 4 * 4 : 0; shift >= 0; shift -= 4)
+        *at++ = digits[(v >> shift) & 0xf];
     return at;
 }
 

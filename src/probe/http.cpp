@@ -46,31 +46,7 @@ std::vector<tcp::endpoint> endpoints_of(const Endpoint& to, std::string& error) 
 } // namespace
 
 std::string Endpoint::url(std::string_view path) const {
-    return url_for(host, port, zone, path);
-}
-
-std::string url_for(std::string_view host, std::uint16_t port, std::string_view zone,
-                    std::string_view path) {
-    // Written into one buffer, then one string: status writes one for each
-    // of a host's addresses, and a container host has hundreds.
-    const bool v6 = net::is_ipv6(host);
-    char port_text[8];
-    const auto port_end = std::to_chars(port_text, port_text + sizeof port_text, port).ptr;
-    const std::string_view parts[] = {v6 ? "http://[" : "http://",
-                                      host,
-                                      v6 && !zone.empty() ? "%25" : "",
-                                      v6 ? zone : "",
-                                      v6 ? "]:" : ":",
-                                      {port_text, static_cast<std::size_t>(port_end - port_text)},
-                                      path};
-    std::size_t size = 0;
-    for (auto p : parts)
-        size += p.size();
-    std::string out(size, '\0');
-    char* at = out.data();
-    for (auto p : parts)
-        at = std::copy(p.begin(), p.end(), at);
-    return out;
+    return net::url_for(host, port, zone, path);
 }
 
 namespace {

@@ -1,4 +1,5 @@
 #include "ollama-netcfg/reach/reach.hpp"
+#include "ollama-netcfg/net/address.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -261,8 +262,12 @@ std::string detail_text(const AddressProbe& a, const std::vector<AddressProbe>& 
     return "not asked (" + skipped_text(a, all) + ")";
 }
 
+std::string AddressProbe::url() const {
+    return net::url_for(address, port, family == 6 && link_local ? interface : "", "/api/version");
+}
+
 std::string represented_by_url(const AddressProbe& a, const std::vector<AddressProbe>& all) {
-    return a.represented_by && *a.represented_by < all.size() ? all[*a.represented_by].url
+    return a.represented_by && *a.represented_by < all.size() ? all[*a.represented_by].url()
                                                               : std::string();
 }
 

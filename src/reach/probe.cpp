@@ -42,6 +42,10 @@ std::vector<Interface> interfaces() {
     if (!addresses)
         return out;
     out.reserve(addresses->size());
+    // The kernel lists an interface's addresses together: judge its name
+    // once, not for each of a container host's hundreds of addresses.
+    std::string judged;
+    bool bridge = false;
     for (auto& a : *addresses) {
         Interface i;
         i.name = std::move(a.label);
@@ -62,7 +66,11 @@ std::vector<Interface> interfaces() {
             i.tentative = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
             i.global = address_scope(6, a.bytes.data()).global;
         }
-        i.container_bridge = is_container_bridge(i.name) && is_bridge(i.name);
+        if (out.empty() || judged != i.name) {
+            judged = i.name;
+            bridge = is_container_bridge(i.name) && is_bridge(i.name);
+        }
+        i.container_bridge = bridge;
         out.push_back(std::move(i));
     }
     return out;
@@ -83,8 +91,7 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         if (i.loopback)
             continue;
         AddressProbe p;
-        p.url = probe::url_for(i.address, want.port, i.family == 6 && i.link_local ? i.name : "",
-                               "/api/version");
+        p.port = want.port;
         p.interface = std::move(i.name);
         p.address = std::move(i.address); // covered is not read after this
         p.family = i.family;

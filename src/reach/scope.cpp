@@ -1,7 +1,9 @@
 #include "ollama-netcfg/reach/scope.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -71,11 +73,22 @@ struct Net {
     unsigned char bytes[16] = {};
     int prefix = 0;
     const Range* range = nullptr;
+    // The first 32 bits, masked to the prefix: one comparison decides most
+    // ranges (all of IPv4's) and rejects nearly every other.
+    std::uint32_t head = 0, head_mask = 0;
 };
 
-bool contains(const Net& n, const unsigned char* a) {
+std::uint32_t first_word(const unsigned char* a) {
+    return std::uint32_t{a[0]} << 24 | std::uint32_t{a[1]} << 16 | std::uint32_t{a[2]} << 8 | a[3];
+}
+
+bool contains(const Net& n, std::uint32_t head, const unsigned char* a) {
+    if ((head & n.head_mask) != n.head)
+        return false;
+    if (n.prefix <= 32)
+        return true;
     const int whole = n.prefix / 8, bits = n.prefix % 8;
-    for (int i = 0; i < whole; ++i) // most ranges differ in the first byte or two
+    for (int i = 4; i < whole; ++i)
         if (n.bytes[i] != a[i])
             return false;
     if (bits == 0)
@@ -92,13 +105,17 @@ template <std::size_t N> std::array<Net, N> parse(const std::array<Range, N>& ra
         inet_pton(af, cidr.substr(0, slash).c_str(), out[i].bytes);
         out[i].prefix = std::stoi(cidr.substr(slash + 1));
         out[i].range = &ranges[i];
+        const int p = std::min(out[i].prefix, 32);
+        out[i].head_mask = p == 0 ? 0 : ~std::uint32_t{0} << (32 - p);
+        out[i].head = first_word(out[i].bytes) & out[i].head_mask;
     }
     return out;
 }
 
 template <std::size_t N> const Range* find(const std::array<Net, N>& nets, const unsigned char* a) {
+    const auto head = first_word(a);
     for (const auto& n : nets)
-        if (contains(n, a))
+        if (contains(n, head, a))
             return n.range;
     return nullptr;
 }

@@ -95,7 +95,7 @@ std::string reach_lines(const Facts& f) {
     for (const auto& a : f.addresses)
         if (!a.represented_by)
             out += fmt::format("  {:<4} IPv{} {:<12} {}: {}\n", mark(a), a.family, a.interface,
-                               a.url, reach::detail_text(a, f.addresses));
+                               a.url(), reach::detail_text(a, f.addresses));
     for (const auto& n : reach::not_asked(f.addresses))
         out += fmt::format("  {:<4} IPv{} {:<12} and {} more address{} on the same socket as {}, "
                            "not asked (--json lists them)\n",
@@ -150,7 +150,7 @@ nlohmann::json addresses_json(const std::vector<reach::AddressProbe>& addresses)
              {"address", a.address},
              {"family", a.family},
              {"link_local", a.link_local},
-             {"url", a.url},
+             {"url", a.url()},
              {"ok", a.ok},
              {"skipped", reach::skipped_text(a, addresses)},
              {"detail", reach::detail_text(a, addresses)}});
@@ -217,7 +217,7 @@ std::vector<std::string> change_reach_lines(const std::vector<reach::AddressProb
     std::vector<std::string> out;
     for (const auto& a : addresses)
         if (!a.represented_by)
-            out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", mark(a), "address", a.url,
+            out.push_back(fmt::format("{:<4} {:<9} {} ({}, IPv{}): {}", mark(a), "address", a.url(),
                                       a.interface, a.family, reach::detail_text(a, addresses)));
     for (const auto& n : reach::not_asked(addresses))
         out.push_back(fmt::format("--   address   and {} more IPv{} address{} on {}, on the "

@@ -327,6 +327,7 @@ reach::AddressProbe address(std::string iface, std::string a, int family) {
     p.global = reach::address_scope(a).global; // as reach::interfaces() judges it
     p.address = std::move(a);
     p.family = family;
+    p.port = 11434;
     p.ok = true;
     return p;
 }

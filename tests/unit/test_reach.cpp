@@ -314,7 +314,7 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
         p.interface = iface;
         p.address = addr;
         p.family = family;
-        p.url = fmt::format("http://{}/", addr);
+        p.port = 11434;
         p.represented_by = by;
         return p;
     };
@@ -336,7 +336,7 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
           "not asked: the same socket serves 10.0.0.1, which was");
     CHECK(reach::detail_text(probes[2], probes) ==
           "not asked (not asked: the same socket serves 10.0.0.1, which was)");
-    CHECK(reach::represented_by_url(probes[2], probes) == "http://10.0.0.1/");
+    CHECK(reach::represented_by_url(probes[2], probes) == "http://10.0.0.1:11434/api/version");
     CHECK(reach::skipped_text(probes[0], probes).empty());
     CHECK(reach::represented_by_url(probes[0], probes).empty());
     probes[3].tentative = true;
@@ -362,4 +362,21 @@ TEST_CASE("a container's address on a bridge, and whether it can connect", "[rea
     CHECK_FALSE(b.can_connect());
     b.firewall->decision = firewall::Decision::accept;
     CHECK(b.can_connect());
+}
+
+TEST_CASE("an address's URL is written as curl takes it, the zone only for link-local",
+          "[reach]") {
+    reach::AddressProbe p;
+    p.interface = "eth0";
+    p.port = 11434;
+    p.address = "192.0.2.1";
+    CHECK(p.url() == "http://192.0.2.1:11434/api/version");
+    p.family = 6;
+    p.address = "2001:db8::1";
+    CHECK(p.url() == "http://[2001:db8::1]:11434/api/version");
+    p.address = "fe80::1";
+    p.link_local = true;
+    CHECK(p.url() == "http://[fe80::1%25eth0]:11434/api/version");
+    p.port = 1;
+    CHECK(p.url() == "http://[fe80::1%25eth0]:1/api/version");
 }

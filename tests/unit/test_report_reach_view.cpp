@@ -13,7 +13,7 @@ reach::AddressProbe address(std::string iface, std::string addr, int family, boo
     a.interface = std::move(iface);
     a.address = addr;
     a.family = family;
-    a.url = "http://" + net::host_port(addr, 11434) + "/api/version";
+    a.port = 11434;
     a.ok = ok;
     a.detail = std::move(detail);
     a.tentative = tentative;

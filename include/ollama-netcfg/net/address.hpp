@@ -30,6 +30,12 @@ std::string bracketed(std::string_view host);
 // "192.0.2.1:11434", "[2001:db8::1]:11434".
 std::string host_port(std::string_view host, std::uint16_t port);
 
+// "http://[fe80::1%25eth0]:11434/api/version", as curl takes it (`zone`
+// empty but for a link-local IPv6 address): status writes one for each of
+// a host's addresses.
+std::string url_for(std::string_view host, std::uint16_t port, std::string_view zone,
+                    std::string_view path);
+
 // An address in network byte order, written as glibc's inet_ntop writes it
 // (RFC 5952's shortest form, with its embedded IPv4 forms), without the
 // sprintf per group: a host with a thousand addresses writes each on every

@@ -56,11 +56,6 @@ struct Endpoint {
     std::string url(std::string_view path) const;
 };
 
-// The same URL without an Endpoint (`zone` empty but for a link-local
-// IPv6 address): status writes one for each of a host's addresses.
-std::string url_for(std::string_view host, std::uint16_t port, std::string_view zone,
-                    std::string_view path);
-
 // The same GET to each endpoint, all at once (one per interface and IP
 // version of a host): the answers in the same order.
 std::vector<HttpAnswer> get_all(const std::vector<Endpoint>& to, std::string_view path,

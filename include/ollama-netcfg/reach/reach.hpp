@@ -10,6 +10,7 @@
 #include "ollama-netcfg/util/result.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -54,7 +55,7 @@ struct AddressProbe {
     int family = 4;
     bool link_local = false; // asked with its zone: http://[fe80::1%25eth0]:PORT
     bool global = false;     // globally routable (address_scope)
-    std::string url;
+    std::uint16_t port = 0; // the port asked, or that would be
     bool tentative = false; // not asked: IPv6 duplicate address detection has not finished
     // Not asked because the same socket serves it and another address of the
     // same interface and IP version was asked: that one's place in the same
@@ -63,6 +64,9 @@ struct AddressProbe {
     bool ok = false;
     std::string detail; // asked: "HTTP 200, version 0.12.6" or the error; else empty
     bool asked() const { return !tentative && !represented_by; }
+    // GET /api/version's URL for it. Written when a report prints it: a
+    // plain check prints none of a host's hundreds.
+    std::string url() const;
 };
 
 // Pure: the words the reports use for an address of `all`: why it was not

@@ -132,7 +132,7 @@ void reach(Findings& r) {
     for (const auto& a : f.addresses)
         if (!a.ok && a.asked())
             r.add(Code::address_unreachable, Severity::warning,
-                  fmt::format("GET {} (interface {}): {}", a.url, a.interface, a.detail),
+                  fmt::format("GET {} (interface {}): {}", a.url(), a.interface, a.detail),
                   "the listener covers this address but it does not answer there; check "
                   "the firewall's rules for local traffic");
     const bool any_bridge_reachable =
