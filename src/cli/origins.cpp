@@ -25,7 +25,6 @@ namespace netcfg::cli {
 namespace {
 
 using report::ChangeReport;
-constexpr std::string_view origins_var = ollama::origins_variable;
 
 struct OriginsOptions {
     ChangeArgs change;

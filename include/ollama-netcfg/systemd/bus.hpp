@@ -33,7 +33,7 @@ class BusError {
     std::string describe(int r) const;
 
   private:
-    sd_bus_error e_ = SD_BUS_ERROR_NULL;
+    sd_bus_error e_{}; // SD_BUS_ERROR_NULL, without its C compound literal
 };
 
 struct Connection {
