@@ -33,7 +33,7 @@ class Evaluator {
         std::vector<element> base;
         for (const auto& c : x_.chains)
             if (text(c, "hook") == "input" && family_applies(text(c, "family")) &&
-                text(c, "type", "filter") == "filter" &&
+                text(c, "type", "filter") == "filter" && !dormant(c) &&
                 !(skip_ && skip_(view(c, "family"), view(c, "table"))))
                 base.push_back(c);
         std::stable_sort(base.begin(), base.end(),
@@ -67,6 +67,13 @@ class Evaluator {
     }
     bool family_applies(const std::string& f) const {
         return f == "inet" || (f == "ip" && p_.family == 4) || (f == "ip6" && p_.family == 6);
+    }
+
+    bool dormant(element chain) const {
+        if (x_.dormant.empty())
+            return false;
+        const auto k = key(view(chain, "family"), view(chain, "table"), "");
+        return std::find(x_.dormant.begin(), x_.dormant.end(), k) != x_.dormant.end();
     }
 
     Walk walk(const ChainRef& chain, int depth) {
@@ -412,6 +419,8 @@ std::optional<NftRuleset> NftRuleset::parse(std::string_view json) {
             chain_rules->push_back(*r);
         } else if (auto c = field(item, "chain")) {
             index->chains.push_back(*c);
+        } else if (auto t = field(item, "table"); t && is_dormant(*t)) {
+            index->dormant.push_back(key(view(*t, "family"), view(*t, "name"), ""));
         } else if (auto st = field(item, "set")) {
             index->sets[key(text(*st, "family"), text(*st, "table"), text(*st, "name"))] =
                 field(*st, "elem");

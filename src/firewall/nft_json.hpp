@@ -127,6 +127,23 @@ inline std::string dump(element e) {
     return {out.GetString(), out.GetSize()};
 }
 
+// `flags dormant`: the kernel runs none of the table's chains. nft writes
+// one flag as a string ("dormant") and several as an array. (nft 1.0.6, in
+// Debian 12, writes freed memory there; reach/nft_reading takes the
+// kernel's own table flags for that.)
+inline bool is_dormant(element table) {
+    auto flags = field(table, "flags");
+    if (!flags)
+        return false;
+    if (auto one = string_of(*flags))
+        return *one == "dormant";
+    if (auto many = array_of(*flags))
+        for (element f : *many)
+            if (string_of(f) == std::optional<std::string_view>("dormant"))
+                return true;
+    return false;
+}
+
 inline std::string key(std::string_view f, std::string_view t, std::string_view n) {
     return fmt::format("{} {} {}", f, t, n);
 }
@@ -162,6 +179,7 @@ struct NftRuleset::Index {
     std::vector<element> chains;
     std::map<std::string, std::vector<element>> rules;  // "family table chain"
     std::map<std::string, std::optional<element>> sets; // "family table name": its elements
+    std::vector<std::string> dormant;                    // "family table": flags dormant
 };
 
 } // namespace netcfg::firewall

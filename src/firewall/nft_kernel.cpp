@@ -33,6 +33,10 @@ std::string_view family_name(int family) {
 
 } // namespace nft_kernel
 
+std::string_view nft_family_name(int nfproto) {
+    return nft_kernel::family_name(nfproto);
+}
+
 namespace {
 
 using nft_kernel::Chain;

@@ -227,11 +227,16 @@ DumpStep parse_table_dump(const char* buf, std::size_t len, std::vector<NftTable
             return;
         nfgenmsg g;
         std::memcpy(&g, at + NLMSG_HDRLEN, sizeof g);
-        NftTable t{g.nfgen_family, {}};
+        NftTable t{g.nfgen_family, {}, 0};
         walk_attributes(at, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof g), h.nlmsg_len,
                         [&](std::uint16_t type, const char* data, std::size_t n) {
                             if (type == NFTA_TABLE_NAME)
                                 t.name.assign(data, strnlen(data, n));
+                            else if (type == NFTA_TABLE_FLAGS && n == sizeof(std::uint32_t)) {
+                                std::uint32_t be;
+                                std::memcpy(&be, data, sizeof be);
+                                t.flags = ntohl(be);
+                            }
                         });
         tables.push_back(std::move(t));
     });

@@ -213,16 +213,16 @@ bool iptables_table(std::string_view family, std::string_view name) {
 void read_nft_beside_ufw(FirewallReading::Snapshot& s) {
     auto tables = probe::nftables_tables();
     if (!tables || std::all_of(tables->begin(), tables->end(), [](const probe::NftTable& t) {
-            return iptables_table(t.family == NFPROTO_IPV4   ? "ip"
-                                  : t.family == NFPROTO_IPV6 ? "ip6"
-                                                             : "",
-                                  t.name);
+            return t.dormant() || iptables_table(t.family == NFPROTO_IPV4   ? "ip"
+                                                 : t.family == NFPROTO_IPV6 ? "ip6"
+                                                                            : "",
+                                                 t.name);
         }))
         return;
     std::string error;
-    s.nft = NftReading::from_kernel();
+    s.nft = NftReading::from_kernel(*tables);
     if (!s.nft)
-        s.nft = NftReading::from_nft(error);
+        s.nft = NftReading::from_nft(error, &*tables);
     if (!s.nft) {
         s.visible = false;
         s.why_not = "nftables has tables beside ufw's, and they could not be read: " + error;
@@ -264,14 +264,15 @@ std::unique_ptr<FirewallReading::Snapshot> read_snapshot(bool firewalld_active) 
         }
     }
     // An empty ruleset filters nothing; the kernel says so without nft.
-    if (auto tables = probe::nftables_tables(); tables && tables->empty()) {
+    const auto tables = probe::nftables_tables();
+    if (tables && tables->empty()) {
         s->nft = NftReading::empty();
         return s;
     }
-    if ((s->nft = NftReading::from_kernel()))
+    if (tables && (s->nft = NftReading::from_kernel(*tables)))
         return s;
     std::string error;
-    s->nft = NftReading::from_nft(error);
+    s->nft = NftReading::from_nft(error, tables ? &*tables : nullptr);
     if (!s->nft) {
         s->visible = false;
         s->why_not = error;

@@ -32,7 +32,22 @@ std::optional<firewall::NftRuleset> run_nft(std::string& error, const char* miss
 
 } // namespace
 
-std::optional<NftReading> NftReading::from_kernel() {
+void NftReading::skip_dormant(const std::vector<probe::NftTable>* tables) {
+    if (!tables)
+        return;
+    for (const auto& t : *tables)
+        if (t.dormant())
+            dormant_.emplace_back(firewall::nft_family_name(t.family), t.name);
+}
+
+bool NftReading::dormant(std::string_view family, std::string_view table) const {
+    for (const auto& [f, t] : dormant_)
+        if (f == family && t == table)
+            return true;
+    return false;
+}
+
+std::optional<NftReading> NftReading::from_kernel(const std::vector<probe::NftTable>& tables) {
     // Chains first: a rule added between the two dumps is of a later
     // generation, which parse() refuses; one more try, then nft.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -44,13 +59,15 @@ std::optional<NftReading> NftReading::from_kernel() {
             NftReading r;
             r.kernel_ = std::move(k);
             r.source_ = kernel_source;
+            r.skip_dormant(&tables);
             return r;
         }
     }
     return std::nullopt;
 }
 
-std::optional<NftReading> NftReading::from_nft(std::string& error) {
+std::optional<NftReading> NftReading::from_nft(std::string& error,
+                                               const std::vector<probe::NftTable>* tables) {
     // The kernel would not hand out its rules: nft is the whole reading.
     auto json = run_nft(error, "nft is not installed; the firewall was not inspected");
     if (!json)
@@ -59,6 +76,7 @@ std::optional<NftReading> NftReading::from_nft(std::string& error) {
     r.json_ = std::move(json);
     r.asked_nft_ = true;
     r.source_ = "nft -j list ruleset";
+    r.skip_dormant(tables);
     return r;
 }
 
@@ -71,7 +89,14 @@ NftReading NftReading::empty() {
 }
 
 firewall::Verdict NftReading::evaluate(const firewall::Packet& packet,
-                                       const firewall::NftRuleset::TableFilter& skip) {
+                                       const firewall::NftRuleset::TableFilter& given) {
+    // Dormant tables as the kernel lists them: nft 1.0.6 (Debian 12) writes
+    // freed memory for a table's flags in its JSON.
+    firewall::NftRuleset::TableFilter skip = given;
+    if (!dormant_.empty())
+        skip = [&](std::string_view family, std::string_view table) {
+            return dormant(family, table) || (given && given(family, table));
+        };
     if (kernel_) {
         auto k = kernel_->evaluate(packet, skip);
         if (k.verdict)

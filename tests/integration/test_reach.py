@@ -332,6 +332,31 @@ def nftables_is_read_from_the_kernel_and_nft_only_for_what_it_leaves(sb):
 
 
 @case
+def a_dormant_table_filters_nothing_as_clients_see(sb):
+    """`flags dormant`: the kernel runs none of the table's chains, so its
+    drop stops nobody. The tool takes that from the kernel's table flags
+    (nft 1.0.6, Debian 12's, writes freed memory for them in its JSON);
+    woken, the same chain drops. Clients confirm both."""
+    start(sb)
+    expose_ok(sb, "0.0.0.0")
+    env = count_firewall_runs(sb)
+    nft_input(sb, "inet", "iifname lo accept", "tcp dport 11434 drop")
+    sb.sh("nft add table inet t '{ flags dormant; }'")
+    fw, codes, rc, runs, reads = firewall_and_reads(sb, env)
+    assert "nft" not in runs, (runs, reads)
+    assert fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == "accepted", fw
+    assert fw["ipv4"]["reason"] == "no input chain filters it", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c1") == {"ipv4": True, "ipv6": True}
+    sb.sh("nft delete table inet t")
+    nft_input(sb, "inet", "iifname lo accept", "tcp dport 11434 drop")
+    fw, codes, rc, runs, reads = firewall_and_reads(sb, env)
+    assert fw["ipv4"]["decision"] == fw["ipv6"]["decision"] == "dropped", fw
+    assert_verdicts_match_clients(sb, fw, "c1")
+    assert families_seen(sb, "c1") == {"ipv4": False, "ipv6": False}
+
+
+@case
 def iptables_drop_policy_is_found_and_its_iptables_commands_work(sb):
     """`iptables` (iptables-nft, as Debian has it) with a DROP policy: the
     tool names the chain and prints iptables commands, which iptables-save

@@ -483,3 +483,26 @@ TEST_CASE("nft: a port number out of every range matches nothing", "[firewall][f
                           from(std::nullopt));
     CHECK(v.decision == Decision::drop);
 }
+
+TEST_CASE("nft: a dormant table's chains filter nothing", "[firewall]") {
+    // nft writes one flag as a string and several as an array.
+    auto with_flags = [](json flags) {
+        auto r = ruleset("drop", {rule({match(dport(), 11434), verdict("drop")})});
+        r["nftables"][1]["table"]["flags"] = std::move(flags);
+        return r;
+    };
+    for (const json& flags : {json("dormant"), json::array({"dormant", "owner"})}) {
+        INFO(flags.dump());
+        auto v = evaluate_nft(with_flags(flags), from("192.0.2.7"));
+        CHECK(v.decision == Decision::accept);
+        CHECK(v.reason == "no input chain filters it");
+        CHECK(v.chain.empty());
+    }
+    // Any other flag, or none: the table's chains run.
+    for (const json& flags : {json("owner"), json::array({"owner"}), json::array()}) {
+        INFO(flags.dump());
+        auto v = evaluate_nft(with_flags(flags), from("192.0.2.7"));
+        CHECK(v.decision == Decision::drop);
+        CHECK(v.chain == "inet filter input");
+    }
+}

@@ -1,6 +1,7 @@
 #include "catch.hpp"
 #include "ollama-netcfg/probe/proc_text.hpp"
 
+#include <arpa/inet.h>
 #include <cstring>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -26,7 +27,8 @@ constexpr std::uint16_t table = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE;
 
 // A NEWTABLE message as the kernel writes it: nfgenmsg, then the name
 // (NFTA_TABLE_NAME) and the flags attribute.
-void put_table(std::vector<char>& buf, int family, const std::string& name) {
+void put_table(std::vector<char>& buf, int family, const std::string& name,
+               std::uint32_t host_flags = 0) {
     std::vector<char> body(NLMSG_ALIGN(sizeof(nfgenmsg)), 0);
     nfgenmsg g{};
     g.nfgen_family = static_cast<std::uint8_t>(family);
@@ -39,7 +41,7 @@ void put_table(std::vector<char>& buf, int family, const std::string& name) {
         body.insert(body.end(), a.begin(), a.end());
     };
     attr(NFTA_TABLE_NAME, name.c_str(), name.size() + 1);
-    const std::uint32_t flags = 0;
+    const std::uint32_t flags = htonl(host_flags); // big-endian, as every nftables number
     attr(NFTA_TABLE_FLAGS, &flags, sizeof flags);
     const auto at = buf.size();
     put(buf, table, body.size());
@@ -60,6 +62,7 @@ TEST_CASE("a table dump is read to its end, each table with its family and name"
     CHECK((tables[0].family == NFPROTO_IPV4 && tables[0].name == "filter"));
     CHECK((tables[1].family == NFPROTO_INET && tables[1].name == "f2b-table"));
     CHECK(tables[2].name.empty());
+    CHECK_FALSE((tables[0].dormant() || tables[1].dormant() || tables[2].dormant()));
     std::vector<char> end;
     put(end, NLMSG_DONE, 4);
     CHECK(parse_table_dump(end.data(), end.size(), tables) == DumpStep::done);
@@ -67,6 +70,19 @@ TEST_CASE("a table dump is read to its end, each table with its family and name"
     tables.clear();
     CHECK(parse_table_dump(end.data(), end.size(), tables) == DumpStep::done);
     CHECK(tables.empty()); // an empty ruleset
+}
+
+TEST_CASE("a table's flags are read: a dormant table is known as one", "[nftables]") {
+    std::vector<char> buf;
+    put_table(buf, NFPROTO_INET, "paused", NFT_TABLE_F_DORMANT);
+    put_table(buf, NFPROTO_INET, "owned", NFT_TABLE_F_OWNER);
+    std::vector<NftTable> tables;
+    CHECK(parse_table_dump(buf.data(), buf.size(), tables) == DumpStep::more);
+    REQUIRE(tables.size() == 2);
+    CHECK(tables[0].flags == NFT_TABLE_F_DORMANT);
+    CHECK(tables[0].dormant());
+    CHECK(tables[1].flags == NFT_TABLE_F_OWNER);
+    CHECK_FALSE(tables[1].dormant());
 }
 
 TEST_CASE("a refusal or a broken dump is not an empty ruleset", "[nftables]") {

@@ -16,8 +16,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace netcfg::firewall {
+
+// nft's word for an NFPROTO_* family: "inet", "ip", "ip6", "arp",
+// "bridge", "netdev" ("unknown" for any other).
+std::string_view nft_family_name(int nfproto);
 
 class NftKernelRuleset {
   public:

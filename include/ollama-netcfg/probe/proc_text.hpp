@@ -71,11 +71,14 @@ struct KernelAddress {
 DumpStep parse_address_dump(const void* buffer, std::size_t length,
                             std::vector<KernelAddress>& out);
 
-// An nftables table: its family (NFPROTO_*: 1 inet, 2 ip, 10 ip6, ...)
-// and name.
+// An nftables table: its family (NFPROTO_*: 1 inet, 2 ip, 10 ip6, ...),
+// name and flags (NFT_TABLE_F_*).
 struct NftTable {
     int family = 0;
     std::string name;
+    std::uint32_t flags = 0;
+    // `flags dormant`: the kernel runs none of its chains.
+    bool dormant() const { return (flags & 1U) != 0; } // NFT_TABLE_F_DORMANT
 };
 
 // One buffer of an nfnetlink NFT_MSG_GETTABLE dump (probe/nftables.hpp asks
