@@ -12,6 +12,7 @@
 // run asks about is judged from that one reading; a run that changes the
 // rules says so (changed()) and the next judgement reads them again.
 #include "ollama-netcfg/firewall/iptables.hpp"
+#include "ollama-netcfg/firewall/nft_kernel.hpp"
 #include "ollama-netcfg/firewall/ufw_files.hpp"
 #include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/probe/nftables.hpp"
@@ -23,7 +24,6 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
-#include <linux/netfilter.h>
 #include <unistd.h>
 
 namespace netcfg::reach {
@@ -213,10 +213,7 @@ bool iptables_table(std::string_view family, std::string_view name) {
 void read_nft_beside_ufw(FirewallReading::Snapshot& s) {
     auto tables = probe::nftables_tables();
     if (!tables || std::all_of(tables->begin(), tables->end(), [](const probe::NftTable& t) {
-            return t.dormant() || iptables_table(t.family == NFPROTO_IPV4   ? "ip"
-                                                 : t.family == NFPROTO_IPV6 ? "ip6"
-                                                                            : "",
-                                                 t.name);
+            return t.dormant() || iptables_table(firewall::nft_family_name(t.family), t.name);
         }))
         return;
     std::string error;
