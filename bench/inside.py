@@ -94,6 +94,15 @@ def tool_expose(port):
 
 # --- host states ----------------------------------------------------------
 
+def server_address():
+    """A server has an address besides loopback (the pipeline's `hostname
+    -I` takes the first), on bench0; no link-local, so it is the only one."""
+    sh("sh", "-c", "ip link add bench0 type veth peer name bench1 && "
+       "ip link set bench0 addrgenmode none && ip link set bench1 addrgenmode none && "
+       "ip link set bench1 up && ip link set bench0 up && "
+       "ip addr add 192.0.2.1/24 dev bench0")
+
+
 def many_addresses(on):
     """999 more addresses on bench0, or none (as kube-ipvs0 carries every
     Service IP); from the IPv6 documentation prefix, so nothing here is
@@ -128,6 +137,7 @@ def write_rules(n):
 
 def main():
     results = {}
+    server_address()
     tool_expose(11434)
     tool_check()
 
