@@ -71,7 +71,7 @@ Result<bool> preflight(const Session& s, const ollama::HostSetting& want, bool g
         resolved = probe::resolve_host(want.host);
     std::vector<std::string> mine;
     for (const auto& i : reach::interfaces())
-        mine.push_back(i.address);
+        mine.push_back(i.address.text());
     if (auto st = change::check_address_is_local(want, resolved, mine); !st)
         return st.error();
 

@@ -19,8 +19,9 @@ const std::string record_hint = "remove the file; the After=/Wants= lines it nam
 change::InterfaceLook look_at(systemd::Manager& m, const std::string& address) {
     change::InterfaceLook l;
     l.address = address;
+    const auto ip = net::parse_ip(address);
     for (const auto& i : reach::interfaces())
-        if (i.address == address)
+        if (i.address == ip)
             l.interface = i.name;
     if (l.interface.empty())
         return l;

@@ -333,8 +333,9 @@ void read_address(Facts& f) {
         f.want.family() == ollama::Family::name)
         return;
     // read_ollama_host wrote an IP literal as inet_ntop does, as getifaddrs's are.
+    const auto ip = net::parse_ip(f.want.host);
     for (const auto& i : reach::interfaces())
-        if (i.address == f.want.host)
+        if (i.address == ip)
             return;
     f.address_missing = true;
     // Since when: the failed binds after Ollama last listened, in this boot

@@ -186,4 +186,23 @@ std::string format_ipv6(std::span<const std::uint8_t, 16> b) {
     return {buf, at};
 }
 
+std::string IpAddress::text() const {
+    if (version == 4)
+        return format_ipv4(std::span<const std::uint8_t, 4>(bytes.data(), 4));
+    return version == 6 ? format_ipv6(bytes) : std::string();
+}
+
+std::optional<IpAddress> parse_ip(std::string_view text) {
+    char buf[INET6_ADDRSTRLEN];
+    if (text.size() >= sizeof buf)
+        return std::nullopt;
+    text.copy(buf, text.size());
+    buf[text.size()] = '\0';
+    IpAddress ip;
+    ip.version = is_ipv6(text) ? 6 : 4;
+    if (inet_pton(ip.version == 6 ? AF_INET6 : AF_INET, buf, ip.bytes.data()) != 1)
+        return std::nullopt;
+    return ip;
+}
+
 } // namespace netcfg::net

@@ -52,6 +52,22 @@ bool ListenSocket::accepts(const std::string& local) const {
     return dual_stack() || (!v6only && address == v4_mapped(local));
 }
 
+bool ListenSocket::accepts(const net::IpAddress& local) const {
+    const bool v6 = local.version == 6;
+    if (family == AF_INET)
+        return !v6 && (address == "0.0.0.0" || net::parse_ip(address) == local);
+    if (v6)
+        return address == "::" || net::parse_ip(address) == local;
+    if (dual_stack())
+        return true;
+    if (v6only)
+        return false;
+    net::IpAddress mapped{6, {}}; // ::ffff:a.b.c.d
+    mapped.bytes[10] = mapped.bytes[11] = 0xff;
+    std::copy_n(local.bytes.begin(), 4, mapped.bytes.begin() + 12);
+    return net::parse_ip(address) == mapped;
+}
+
 bool ListenSocket::accepts_family(int ip_version) const {
     if (family == AF_INET)
         return ip_version == 4;

@@ -240,7 +240,7 @@ std::vector<NotAsked> not_asked(const std::vector<AddressProbe>& probes) {
         if (it == out.end()) {
             const bool known = *p.represented_by < probes.size();
             it = out.insert(out.end(), {p.interface, p.family, 0,
-                                        known ? probes[*p.represented_by].address : ""});
+                                        known ? probes[*p.represented_by].address.text() : ""});
         }
         ++it->count;
     }
@@ -251,7 +251,7 @@ std::string skipped_text(const AddressProbe& a, const std::vector<AddressProbe>&
     if (a.tentative)
         return "tentative: IPv6 duplicate address detection has not finished";
     if (a.represented_by && *a.represented_by < all.size())
-        return "not asked: the same socket serves " + all[*a.represented_by].address +
+        return "not asked: the same socket serves " + all[*a.represented_by].address.text() +
                ", which was";
     return {};
 }
@@ -263,7 +263,8 @@ std::string detail_text(const AddressProbe& a, const std::vector<AddressProbe>& 
 }
 
 std::string AddressProbe::url() const {
-    return net::url_for(address, port, family == 6 && link_local ? interface : "", "/api/version");
+    return net::url_for(address.text(), port, family == 6 && link_local ? interface : "",
+                        "/api/version");
 }
 
 std::string represented_by_url(const AddressProbe& a, const std::vector<AddressProbe>& all) {

@@ -31,7 +31,7 @@ bool is_bridge(const std::string& name) {
 // A link-local IPv6 address is asked through its interface, the zone
 // (written %25 in a URL, RFC 6874).
 probe::Endpoint endpoint_of(const Interface& i, std::uint16_t port) {
-    return {i.address, port, i.family == 6 && i.link_local ? i.name : std::string()};
+    return {i.address.text(), port, i.family == 6 && i.link_local ? i.name : std::string()};
 }
 
 } // namespace
@@ -50,14 +50,12 @@ std::vector<Interface> interfaces() {
         Interface i;
         i.name = std::move(a.label);
         i.family = a.family == AF_INET ? 4 : 6;
+        i.address = {i.family, a.bytes};
         if (i.family == 4) {
-            const std::span<const std::uint8_t, 4> v4(a.bytes.data(), 4);
-            i.address = net::format_ipv4(v4);
             i.loopback = a.bytes[0] == 127;
             i.prefix = a.prefix;
             i.global = address_scope(4, a.bytes.data()).global;
         } else {
-            i.address = net::format_ipv6(a.bytes);
             in6_addr raw;
             std::memcpy(&raw, a.bytes.data(), sizeof raw);
             i.loopback = IN6_IS_ADDR_LOOPBACK(&raw);
@@ -93,7 +91,7 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         AddressProbe p;
         p.port = want.port;
         p.interface = std::move(i.name);
-        p.address = std::move(i.address); // covered is not read after this
+        p.address = i.address;
         p.family = i.family;
         p.link_local = i.link_local;
         p.global = i.global;
@@ -131,7 +129,7 @@ std::string host_gateway(const std::vector<Interface>& all) {
     }
     for (const auto& i : all)
         if (i.name == "docker0" && i.family == 4)
-            return i.address;
+            return i.address.text();
     return {};
 }
 
@@ -144,20 +142,21 @@ std::vector<Bridge> bridges(const std::vector<Interface>& all,
             continue;
         Bridge b;
         b.interface = i.name;
-        b.address = i.address;
+        b.address = i.address.text();
         // Docker's containers use host-gateway; other runtimes' (podman,
         // lxc, libvirt) reach the host at their bridge's address.
         const bool docker = i.name == "docker0" || i.name.starts_with("br-");
-        b.gateway = docker && !host_gateway.empty() ? host_gateway : i.address;
+        b.gateway = docker && !host_gateway.empty() ? host_gateway : b.address;
         b.reachable = std::any_of(sockets.begin(), sockets.end(),
                                   [&](const auto& s) { return s.accepts(b.gateway); });
-        in_addr a{};
-        if (inet_pton(AF_INET, i.address.c_str(), &a) == 1 && i.prefix > 0 && i.prefix <= 32) {
+        if (i.prefix > 0 && i.prefix <= 32) {
+            std::uint32_t host;
+            std::memcpy(&host, i.address.bytes.data(), sizeof host);
             const std::uint32_t mask = i.prefix == 32 ? ~0u : ~((1u << (32 - i.prefix)) - 1);
-            in_addr net{htonl(ntohl(a.s_addr) & mask)};
-            char buf[INET_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET, &net, buf, sizeof buf);
-            b.subnet = fmt::format("{}/{}", buf, i.prefix);
+            const std::uint32_t net = htonl(ntohl(host) & mask);
+            std::array<std::uint8_t, 4> bytes;
+            std::memcpy(bytes.data(), &net, sizeof net);
+            b.subnet = fmt::format("{}/{}", net::format_ipv4(bytes), i.prefix);
         }
         out.push_back(std::move(b));
     }

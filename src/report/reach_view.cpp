@@ -147,7 +147,7 @@ nlohmann::json addresses_json(const std::vector<reach::AddressProbe>& addresses)
                                     ? nlohmann::json(reach::represented_by_url(a, addresses))
                                     : nlohmann::json(nullptr)},
              {"interface", a.interface},
-             {"address", a.address},
+             {"address", a.address.text()},
              {"family", a.family},
              {"link_local", a.link_local},
              {"url", a.url()},

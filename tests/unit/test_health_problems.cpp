@@ -1,4 +1,5 @@
 #include "catch.hpp"
+#include "ip_address.hpp"
 #include "ollama-netcfg/reach/scope.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/health/problems.hpp"
@@ -325,7 +326,7 @@ reach::AddressProbe address(std::string iface, std::string a, int family) {
     reach::AddressProbe p;
     p.interface = std::move(iface);
     p.global = reach::address_scope(a).global; // as reach::interfaces() judges it
-    p.address = std::move(a);
+    p.address = testing::ip(a);
     p.family = family;
     p.port = 11434;
     p.ok = true;

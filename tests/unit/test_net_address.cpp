@@ -61,3 +61,23 @@ TEST_CASE("addresses are written as inet_ntop writes them", "[net]") {
     CHECK(format_ipv6(std::array<std::uint8_t, 16>{}) == "::");
     CHECK(format_ipv4(std::array<std::uint8_t, 4>{255, 255, 255, 255}) == "255.255.255.255");
 }
+
+TEST_CASE("IpAddress: bytes from inet_pton's text, and back as inet_ntop writes it", "[net]") {
+    for (const char* t : {"0.0.0.0", "127.0.0.1", "192.0.2.1", "255.255.255.255", "::", "::1",
+                          "2001:db8::1", "fe80::1", "::ffff:192.0.2.1", "2001:db8:0:1:2:3:4:5"}) {
+        INFO(t);
+        auto a = parse_ip(t);
+        REQUIRE(a);
+        CHECK(a->version == (std::string_view(t).find(':') == std::string_view::npos ? 4 : 6));
+        CHECK(a->text() == t);
+    }
+    auto v4 = parse_ip("192.0.2.1");
+    CHECK(v4->bytes == std::array<std::uint8_t, 16>{192, 0, 2, 1});
+    CHECK(parse_ip("2001:db8:0::1") == parse_ip("2001:db8::1")); // one address, two spellings
+    CHECK(parse_ip("2001:DB8::1")->text() == "2001:db8::1");
+    CHECK(parse_ip("192.0.2.1") != parse_ip("::ffff:192.0.2.1"));
+    for (const char* bad : {"", "localhost", "192.0.2", "192.0.2.1/24", "fe80::1%eth0", "[::1]",
+                            "1.2.3.256", "::g", "0000:0000:0000:0000:0000:0000:0000:0000:0"})
+        CHECK_FALSE(parse_ip(bad));
+    CHECK(IpAddress{}.text().empty());
+}

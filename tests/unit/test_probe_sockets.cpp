@@ -1,4 +1,5 @@
 #include "catch.hpp"
+#include "ip_address.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/probe/http.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
@@ -46,6 +47,27 @@ TEST_CASE("accepts: which local addresses a socket takes connections on", "[prob
     CHECK_FALSE(sock("::1").accepts("127.0.0.1"));
     CHECK(sock("::ffff:192.0.2.1").accepts("192.0.2.1")); // an IPv4-mapped bind
     CHECK_FALSE(sock("::ffff:192.0.2.1", true).accepts("192.0.2.1"));
+}
+
+TEST_CASE("accepts: an address as the kernel lists it, as its text", "[probe][sockets]") {
+    // covered() asks with the kernel's bytes; every pair answers as the text does.
+    const char* sockets[] = {"::", "0.0.0.0", "127.0.0.1", "::1", "192.0.2.1",
+                             "2001:db8::1", "::ffff:192.0.2.1", "fe80::1"};
+    const char* locals[] = {"127.0.0.1", "192.0.2.1", "192.0.2.2", "::1", "2001:db8::1",
+                            "2001:db8::2", "fe80::1", "::ffff:192.0.2.1", "0.0.0.0", "::"};
+    int compared = 0;
+    for (const char* s : sockets)
+        for (bool v6only : {false, true})
+            for (const char* l : locals) {
+                const auto socket = sock(s, v6only);
+                INFO(s << (v6only ? " v6only" : "") << " <- " << l);
+                CHECK(socket.accepts(netcfg::testing::ip(l)) == socket.accepts(std::string(l)));
+                ++compared;
+            }
+    CHECK(compared == 8 * 2 * 10);
+    CHECK(sock("::ffff:192.0.2.1").accepts(netcfg::testing::ip("192.0.2.1")));
+    CHECK_FALSE(sock("::ffff:192.0.2.1").accepts(netcfg::testing::ip("192.0.2.2")));
+    CHECK_FALSE(sock("192.0.2.1").accepts(netcfg::net::IpAddress{})); // none
 }
 
 TEST_CASE("listener_covers: a socket Ollama opens for its listen host", "[probe][sockets]") {

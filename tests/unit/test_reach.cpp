@@ -1,3 +1,4 @@
+#include "ip_address.hpp"
 #include "listen_socket.hpp"
 #include "ollama-netcfg/reach/reach.hpp"
 #include "ollama-netcfg/reach/scope.hpp"
@@ -11,17 +12,17 @@ using namespace netcfg;
 
 namespace {
 std::vector<reach::Interface> host() {
-    return {{"lo", "127.0.0.1", 4, true, false, false},
-            {"lo", "::1", 6, true, false, false},
-            {"eth0", "192.168.1.10", 4, false, false, false},
-            {"eth0", "2001:db8::10", 6, false, false, false},
-            {"eth0", "fe80::1", 6, false, true, false},
-            {"docker0", "172.17.0.1", 4, false, false, true}};
+    return {{"lo", testing::ip("127.0.0.1"), 4, true, false, false},
+            {"lo", testing::ip("::1"), 6, true, false, false},
+            {"eth0", testing::ip("192.168.1.10"), 4, false, false, false},
+            {"eth0", testing::ip("2001:db8::10"), 6, false, false, false},
+            {"eth0", testing::ip("fe80::1"), 6, false, true, false},
+            {"docker0", testing::ip("172.17.0.1"), 4, false, false, true}};
 }
 std::vector<std::string> names(const std::vector<reach::Interface>& v) {
     std::vector<std::string> out;
     for (const auto& i : v)
-        out.push_back(i.address);
+        out.push_back(i.address.text());
     return out;
 }
 ollama::HostSetting at(const char* a) {
@@ -286,23 +287,25 @@ TEST_CASE("proxy configs send a local Host, stream, and wait long", "[reach]") {
 
 TEST_CASE("representatives: one address per interface and IP version is asked", "[reach]") {
     using I = reach::Interface;
+    using testing::ip;
     std::vector<I> covered{
-        {"lo", "127.0.0.1", 4, true, false, false},          // 0 loopback: never
-        {"eth0", "fe80::1", 6, false, true, false},          // 1 link-local: only as a last resort
-        {"eth0", "192.168.1.10", 4, false, false, false},    // 2 first IPv4 of eth0
-        {"eth0", "192.168.1.11", 4, false, false, false},    // 3
-        {"eth0", "2001:db8::10", 6, false, false, false},    // 4 first global IPv6 of eth0
-        {"eth0", "2001:db8::11", 6, false, false, false},    // 5
-        {"eth1", "fd00::1", 6, false, false, false, true},   // 6 tentative: not asked
-        {"eth1", "fe80::2", 6, false, true, false},          // 7 eth1 has only this one
-        {"eth2", "fd00:2::1", 6, false, false, false, true}, // 8 only tentative: nothing
+        {"lo", ip("127.0.0.1"), 4, true, false, false},          // 0 loopback: never
+        {"eth0", ip("fe80::1"), 6, false, true, false},          // 1 link-local: last resort
+        {"eth0", ip("192.168.1.10"), 4, false, false, false},    // 2 first IPv4 of eth0
+        {"eth0", ip("192.168.1.11"), 4, false, false, false},    // 3
+        {"eth0", ip("2001:db8::10"), 6, false, false, false},    // 4 first global IPv6 of eth0
+        {"eth0", ip("2001:db8::11"), 6, false, false, false},    // 5
+        {"eth1", ip("fd00::1"), 6, false, false, false, true},   // 6 tentative: not asked
+        {"eth1", ip("fe80::2"), 6, false, true, false},          // 7 eth1 has only this one
+        {"eth2", ip("fd00:2::1"), 6, false, false, false, true}, // 8 only tentative: nothing
     };
     CHECK(reach::representatives(covered) == std::vector<std::size_t>{2, 4, 7});
     CHECK(reach::representatives({}).empty());
     // Hundreds of addresses cost one request per interface and version.
     std::vector<I> many;
     for (int i = 0; i < 1000; ++i)
-        many.push_back({"kube-ipvs0", fmt::format("10.96.{}.{}", i / 250, i % 250 + 1), 4, false,
+        many.push_back({"kube-ipvs0",
+                        testing::ip(fmt::format("10.96.{}.{}", i / 250, i % 250 + 1)), 4, false,
                         false, false});
     CHECK(reach::representatives(many) == std::vector<std::size_t>{0});
 }
@@ -312,7 +315,7 @@ TEST_CASE("not_asked counts the addresses each asked one stands for", "[reach]")
                     std::optional<std::size_t> by) {
         reach::AddressProbe p;
         p.interface = iface;
-        p.address = addr;
+        p.address = testing::ip(addr);
         p.family = family;
         p.port = 11434;
         p.represented_by = by;
@@ -369,12 +372,12 @@ TEST_CASE("an address's URL is written as curl takes it, the zone only for link-
     reach::AddressProbe p;
     p.interface = "eth0";
     p.port = 11434;
-    p.address = "192.0.2.1";
+    p.address = testing::ip("192.0.2.1");
     CHECK(p.url() == "http://192.0.2.1:11434/api/version");
     p.family = 6;
-    p.address = "2001:db8::1";
+    p.address = testing::ip("2001:db8::1");
     CHECK(p.url() == "http://[2001:db8::1]:11434/api/version");
-    p.address = "fe80::1";
+    p.address = testing::ip("fe80::1");
     p.link_local = true;
     CHECK(p.url() == "http://[fe80::1%25eth0]:11434/api/version");
     p.port = 1;

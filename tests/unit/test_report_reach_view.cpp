@@ -1,5 +1,6 @@
 // The reach view expose prints after its proof (report/reach_view).
 #include "catch.hpp"
+#include "ip_address.hpp"
 #include "ollama-netcfg/report/reach_view.hpp"
 
 using namespace netcfg;
@@ -11,7 +12,7 @@ reach::AddressProbe address(std::string iface, std::string addr, int family, boo
                             std::optional<std::size_t> represented_by = std::nullopt) {
     reach::AddressProbe a;
     a.interface = std::move(iface);
-    a.address = addr;
+    a.address = testing::ip(addr);
     a.family = family;
     a.port = 11434;
     a.ok = ok;

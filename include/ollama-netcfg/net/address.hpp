@@ -2,7 +2,9 @@
 // layer may use (src/net/address.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,5 +44,21 @@ std::string url_for(std::string_view host, std::uint16_t port, std::string_view 
 // `check`.
 std::string format_ipv4(std::span<const std::uint8_t, 4> bytes);
 std::string format_ipv6(std::span<const std::uint8_t, 16> bytes);
+
+// An IP address as the kernel hands it out: a host's addresses are judged
+// and compared by their bytes, and written as text only where a report
+// prints one (`check` on a host with a thousand prints none of them).
+struct IpAddress {
+    int version = 0; // 4 or 6; 0: none
+    // Network byte order; IPv4 in the first four bytes, the rest zero.
+    std::array<std::uint8_t, 16> bytes{};
+    // As inet_ntop writes it; empty for none.
+    std::string text() const;
+    bool operator==(const IpAddress&) const = default;
+};
+
+// "192.0.2.1" or "2001:db8::1", as inet_pton reads them; nullopt for
+// anything else (a name, a zone, a prefix).
+std::optional<IpAddress> parse_ip(std::string_view text);
 
 } // namespace netcfg::net

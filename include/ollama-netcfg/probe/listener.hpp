@@ -4,6 +4,8 @@
 // holders is probe/sockets.hpp's.
 #pragma once
 
+#include "ollama-netcfg/net/address.hpp"
+
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
@@ -29,6 +31,8 @@ struct ListenSocket {
     std::string covers() const;
     // Whether it accepts a connection to the local `address` (IPv4 or IPv6 text).
     bool accepts(const std::string& address) const;
+    // The same for an address as the kernel lists it (no text written).
+    bool accepts(const net::IpAddress& address) const;
     // Whether it accepts connections over IPv4 (4) or IPv6 (6) at all.
     bool accepts_family(int ip_version) const;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ollama-netcfg/firewall/verdict.hpp"
+#include "ollama-netcfg/net/address.hpp"
 #include "ollama-netcfg/ollama/host.hpp"
 #include "ollama-netcfg/probe/sockets.hpp"
 #include "ollama-netcfg/util/result.hpp"
@@ -21,7 +22,7 @@ namespace netcfg::reach {
 
 struct Interface {
     std::string name;
-    std::string address;
+    net::IpAddress address;
     int family = 4;
     bool loopback = false;
     bool link_local = false;
@@ -51,7 +52,7 @@ std::vector<int> covered_families(const std::vector<probe::ListenSocket>& socket
 
 struct AddressProbe {
     std::string interface;
-    std::string address;
+    net::IpAddress address; // its text: address.text()
     int family = 4;
     bool link_local = false; // asked with its zone: http://[fe80::1%25eth0]:PORT
     bool global = false;     // globally routable (address_scope)

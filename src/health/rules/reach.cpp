@@ -112,7 +112,7 @@ void open_to_internet(Findings& r, const reach::Firewall& fw) {
               fmt::format("{} ({}) is a globally routable address and {} accepts new "
                           "connections to port {} from any source ({}): anyone on the "
                           "Internet can use this Ollama, which has no authentication",
-                          a.address, a.interface, it->verdict.backend, f.want.port,
+                          a.address.text(), a.interface, it->verdict.backend, f.want.port,
                           it->verdict.reason),
               fmt::format("let in only the networks that need it (`sudo ollama-netcfg expose "
                           "{} --open-firewall --from CIDR` with a firewall that drops the "
