@@ -53,11 +53,14 @@ bool ListenSocket::accepts(const std::string& local) const {
 }
 
 bool ListenSocket::accepts(const net::IpAddress& local) const {
+    // Asked once for each of a host's addresses: the wildcards are told
+    // apart without parsing, and compared as views (no strlen each time).
+    const std::string_view own = address;
     const bool v6 = local.version == 6;
     if (family == AF_INET)
-        return !v6 && (address == "0.0.0.0" || net::parse_ip(address) == local);
+        return !v6 && (own == "0.0.0.0" || net::parse_ip(own) == local);
     if (v6)
-        return address == "::" || net::parse_ip(address) == local;
+        return own == "::" || net::parse_ip(own) == local;
     if (dual_stack())
         return true;
     if (v6only)

@@ -196,7 +196,9 @@ DumpStep parse_address_dump(const void* buffer, std::size_t length,
             return;
         ifaddrmsg m;
         std::memcpy(&m, at + NLMSG_HDRLEN, sizeof m);
-        KernelAddress a;
+        if (m.ifa_family != AF_INET && m.ifa_family != AF_INET6)
+            return;
+        auto& a = out.emplace_back(); // filled in place: no record moved for each address
         a.family = m.ifa_family;
         a.index = m.ifa_index;
         a.prefix = m.ifa_prefixlen;
@@ -215,8 +217,8 @@ DumpStep parse_address_dump(const void* buffer, std::size_t length,
                                 a.label.assign(data, strnlen(data, n));
                             }
                         });
-        if ((a.family == AF_INET || a.family == AF_INET6) && (local || address))
-            out.push_back(std::move(a));
+        if (!local && !address)
+            out.pop_back();
     });
 }
 

@@ -214,7 +214,7 @@ std::vector<std::size_t> representatives(const std::vector<Interface>& covered) 
         if (c.loopback || c.tentative)
             continue;
         auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) {
-            return p.name == c.name && p.family == c.family;
+            return p.family == c.family && p.name == c.name; // the cheap test first
         });
         if (it == picks.end())
             it = picks.insert(picks.end(), Pick{c.name, c.family, {}, {}});

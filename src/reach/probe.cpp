@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <linux/if_addr.h>
 #include <memory>
+#include <optional>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -44,10 +45,10 @@ std::vector<Interface> interfaces() {
     out.reserve(addresses->size());
     // The kernel lists an interface's addresses together: judge its name
     // once, not for each of a container host's hundreds of addresses.
-    std::string judged;
+    std::optional<std::string> judged;
     bool bridge = false;
     for (auto& a : *addresses) {
-        Interface i;
+        auto& i = out.emplace_back(); // filled in place: no record moved for each address
         i.name = std::move(a.label);
         i.family = a.family == AF_INET ? 4 : 6;
         i.address = {i.family, a.bytes};
@@ -64,12 +65,11 @@ std::vector<Interface> interfaces() {
             i.tentative = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
             i.global = address_scope(6, a.bytes.data()).global;
         }
-        if (out.empty() || judged != i.name) {
+        if (judged != i.name) {
             judged = i.name;
             bridge = is_container_bridge(i.name) && is_bridge(i.name);
         }
         i.container_bridge = bridge;
-        out.push_back(std::move(i));
     }
     return out;
 }
@@ -88,7 +88,8 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         auto& i = covered[n];
         if (i.loopback)
             continue;
-        AddressProbe p;
+        index[n] = out.size();
+        auto& p = out.emplace_back(); // filled in place: no record moved for each address
         p.port = want.port;
         p.interface = std::move(i.name);
         p.address = i.address;
@@ -96,8 +97,6 @@ std::vector<AddressProbe> probe_addresses(const ollama::HostSetting& want,
         p.link_local = i.link_local;
         p.global = i.global;
         p.tentative = i.tentative;
-        index[n] = out.size();
-        out.push_back(std::move(p));
     }
     const auto answers = probe::ask_versions(targets, timeout); // all at once
     std::vector<std::size_t> asked; // in out; one per interface and family: few, even on a busy host
@@ -128,7 +127,7 @@ std::string host_gateway(const std::vector<Interface>& all) {
             return j["host-gateway-ip"].get<std::string>();
     }
     for (const auto& i : all)
-        if (i.name == "docker0" && i.family == 4)
+        if (i.family == 4 && i.name == "docker0")
             return i.address.text();
     return {};
 }
