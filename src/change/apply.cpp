@@ -271,7 +271,8 @@ std::optional<Error> carry_out(Manager& manager, const UnitState& before,
     // proof (who can connect, what local clients need) is about this one.
     rep.control_group = state.control_group;
 
-    auto proofs = wait_for_proof(prover, o.deadline, restarts_before);
+    auto proofs =
+        wait_for_proof(prover, o.deadline, restarts_before, rep.changed ? nullptr : &state);
     if (!proofs)
         return proofs.error();
     rep.proofs = std::move(*proofs);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 namespace netcfg::change {
 
@@ -47,7 +48,8 @@ bool all_ok(const std::vector<Proof>& proofs) {
 }
 
 Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadline,
-                                          std::uint32_t restarts_before) {
+                                          std::uint32_t restarts_before,
+                                          const UnitState* unchanged) {
     auto delay = std::chrono::milliseconds(5);
     if (prover.progress)
         prover.progress->phase(fmt::format("waiting for {} to listen on {} and answer", prover.unit,
@@ -56,7 +58,7 @@ Result<std::vector<Proof>> wait_for_proof(const Prover& prover, Deadline deadlin
         if (prover.progress)
             prover.progress->tick();
         UnitState state;
-        auto proofs = prover.prove_once(deadline, state);
+        auto proofs = prover.prove_once(deadline, state, std::exchange(unchanged, nullptr));
         if (!proofs || all_ok(*proofs))
             return proofs;
         if (std::any_of(proofs->begin(), proofs->end(), [](const Proof& p) { return p.final; }))

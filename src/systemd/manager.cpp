@@ -271,7 +271,8 @@ int read_value(sd_bus_message* m, const char* contents, PropertyValue& out) {
 } // namespace
 
 Result<std::map<std::string, PropertyValue>>
-Manager::get_all(const std::string& path, const char* iface, std::set<std::string> wanted) {
+Manager::get_all(const std::string& path, const char* iface,
+                 const std::set<std::string, std::less<>>& wanted) {
     BusError err;
     sd_bus_message* raw = nullptr;
     int r = sd_bus_call_method(conn_.bus.get(), destination, path.c_str(),
@@ -288,7 +289,7 @@ Manager::get_all(const std::string& path, const char* iface, std::set<std::strin
         const char* contents = nullptr;
         if (r >= 0)
             r = sd_bus_message_peek_type(reply.get(), nullptr, &contents);
-        if (r >= 0 && wanted.count(name))
+        if (r >= 0 && wanted.contains(std::string_view(name)))
             r = read_value(reply.get(), contents, out[name]);
         else if (r >= 0)
             r = sd_bus_message_skip(reply.get(), "v");

@@ -176,12 +176,17 @@ struct Prover {
     }
 
     // The four proofs, cheapest first; the API is only asked once something
-    // listens.
-    Result<std::vector<Proof>> prove_once(Deadline deadline, UnitState& state) const {
-        auto s = manager.unit_state(unit);
-        if (!s)
-            return s.error();
-        state = *s;
+    // listens. The unit's state is read, unless `known` is one just read.
+    Result<std::vector<Proof>> prove_once(Deadline deadline, UnitState& state,
+                                          const UnitState* known = nullptr) const {
+        if (known) {
+            state = *known;
+        } else {
+            auto s = manager.unit_state(unit);
+            if (!s)
+                return s.error();
+            state = *s;
+        }
         std::vector<Proof> proofs{systemd_proof(state), process_proof(state),
                                   listener_proof(state)};
         if (proofs[2].ok)
@@ -201,7 +206,12 @@ Prover prover_for(systemd::Manager& m, const std::string& unit, const Target& ta
 bool all_ok(const std::vector<Proof>& proofs);
 // Polls the proofs with bounded back-off until they all hold, the deadline
 // passes, or the service visibly died (systemd restarted it or gave up).
+// `unchanged`: the unit's state as read before a change that changed
+// nothing (no file written, no reload, no restart): the first round proves
+// it without asking systemd again (its two GetAll replies are most of a
+// no-op's own work).
 Result<std::vector<Proof>> wait_for_proof(const Prover& prover, systemd::Deadline deadline,
-                                          std::uint32_t restarts_before);
+                                          std::uint32_t restarts_before,
+                                          const systemd::UnitState* unchanged = nullptr);
 
 } // namespace netcfg::change

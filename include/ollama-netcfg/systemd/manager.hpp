@@ -97,8 +97,10 @@ class Manager {
     std::string job_state(const std::string& job);
     explicit Manager(Connection c) : conn_(std::move(c)) {}
     Result<std::string> unit_path(const std::string& unit);
-    Result<std::map<std::string, PropertyValue>> get_all(const std::string& path, const char* iface,
-                                                         std::set<std::string> wanted);
+    // `wanted` looked up by view: a unit's GetAll names some 200 properties.
+    Result<std::map<std::string, PropertyValue>>
+    get_all(const std::string& path, const char* iface,
+            const std::set<std::string, std::less<>>& wanted);
     Result<MessagePtr> call(const char* member, Deadline deadline, const char* types = nullptr,
                             const char* a = nullptr, const char* b = nullptr);
 
