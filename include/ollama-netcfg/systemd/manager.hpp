@@ -97,7 +97,7 @@ class Manager {
     std::string job_state(const std::string& job);
     explicit Manager(Connection c) : conn_(std::move(c)) {}
     Result<std::string> unit_path(const std::string& unit);
-    // `wanted` looked up by view: a unit's GetAll names some 200 properties.
+    // `wanted` looked up by view: a service's GetAll names some 300 properties.
     Result<std::map<std::string, PropertyValue>>
     get_all(const std::string& path, const char* iface,
             const std::set<std::string, std::less<>>& wanted);
