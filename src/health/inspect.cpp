@@ -332,7 +332,7 @@ void read_address(Facts& f) {
     if (f.served() || f.want.loopback() || f.want.wildcard() ||
         f.want.family() == ollama::Family::name)
         return;
-    // read_ollama_host wrote an IP literal as inet_ntop does, as getifaddrs's are.
+    // An IP literal, compared with the host's addresses by its bytes.
     const auto ip = net::parse_ip(f.want.host);
     for (const auto& i : reach::interfaces())
         if (i.address == ip)

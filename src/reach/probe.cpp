@@ -16,9 +16,9 @@
 #include <fmt/format.h>
 #include <linux/if_addr.h>
 #include <memory>
-#include <optional>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sys/stat.h>
 
 namespace netcfg::reach {
